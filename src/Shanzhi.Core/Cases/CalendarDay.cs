@@ -1,0 +1,14 @@
+namespace Shanzhi.Cases;
+
+/// <summary>
+/// An exception to the Monday–Friday week: a public holiday on a weekday, or a make-up working
+/// day (调休) on a weekend. Administrators load each year's State Council schedule.
+/// </summary>
+public sealed class CalendarDay
+{
+    public DateOnly Date { get; init; }
+
+    public bool IsWorkingDay { get; init; }
+
+    public required string Note { get; init; }
+}

@@ -1,0 +1,67 @@
+namespace Shanzhi.Cases;
+
+/// <summary>部件 (fixed public facility) or 事件 (event) in the GB/T 30428 catalogue, or a module's own type.</summary>
+public enum CaseKind
+{
+    Component = 1,
+    Event = 2,
+    Module = 3,
+}
+
+public enum TimeLimitUnit
+{
+    WorkingHours = 1,
+    WorkingDays = 2,
+}
+
+/// <summary>A time limit in working time, such as 4 working hours or 5 working days.</summary>
+public readonly record struct TimeLimit(int Value, TimeLimitUnit Unit)
+{
+    public static TimeLimit Hours(int value) => new(value, TimeLimitUnit.WorkingHours);
+
+    public static TimeLimit Days(int value) => new(value, TimeLimitUnit.WorkingDays);
+
+    public string ToChinese() => Unit == TimeLimitUnit.WorkingHours ? $"{Value} 个工作时" : $"{Value} 个工作日";
+}
+
+/// <summary>大类: the first level of the catalogue.</summary>
+public sealed class CategoryGroup
+{
+    /// <summary>Kind letter plus two digits: C01 公用设施, E01 市容环境.</summary>
+    public required string Code { get; init; }
+
+    public CaseKind Kind { get; init; }
+
+    public required string Name { get; set; }
+}
+
+/// <summary>小类: the second level of the catalogue, with its criteria and time limits.</summary>
+public sealed class Category
+{
+    /// <summary>Group code plus two digits: C0101 上水井盖, E0101 暴露垃圾.</summary>
+    public required string Code { get; init; }
+
+    public required string GroupCode { get; init; }
+
+    public required string Name { get; set; }
+
+    public required string FilingCriterion { get; set; }
+
+    public required string ClosingCriterion { get; set; }
+
+    public TimeLimit HandlingLimit { get; set; }
+
+    /// <summary>Working hours the command centre has to file a report in this category.</summary>
+    public int FilingLimitHours { get; set; } = 1;
+
+    /// <summary>Working hours the command centre has to dispatch a filed case.</summary>
+    public int DispatchLimitHours { get; set; } = 1;
+
+    /// <summary>Working hours the verifier has to check a resolved case on site.</summary>
+    public int VerificationLimitHours { get; set; } = 4;
+
+    /// <summary>Unit that owns this category where no routing rule is more specific.</summary>
+    public Guid? DefaultUnitId { get; set; }
+
+    public bool IsActive { get; set; } = true;
+}

@@ -1,0 +1,52 @@
+namespace Shanzhi.Geography;
+
+/// <summary>Level of a node in the region tree, from the city down to a micro-grid.</summary>
+public enum RegionLevel
+{
+    City = 1,
+    District = 2,
+    Street = 3,
+    Community = 4,
+    Grid = 5,
+    MicroGrid = 6,
+
+    /// <summary>Holds records located outside every configured region, so they are never dropped.</summary>
+    External = 9,
+}
+
+/// <summary>
+/// A node of the region tree. <see cref="Path"/> lists the codes from the root down to this node
+/// (<c>/330200/330203/330203001/</c>), so "is inside my scope" is a prefix test that works for any
+/// code scheme, whether GB/T 2260, a 15-digit unit-grid code or an imported layer.
+/// </summary>
+public sealed class Region
+{
+    /// <summary>Code of the region that holds records outside every configured region.</summary>
+    public const string ExternalCode = "EXTERNAL";
+
+    public required string Code { get; init; }
+
+    public string? ParentCode { get; init; }
+
+    public RegionLevel Level { get; init; }
+
+    public required string Name { get; set; }
+
+    public required string Path { get; init; }
+
+    /// <summary>Boundary as WKB in WGS84 longitude/latitude; null for the external region.</summary>
+    public byte[]? Boundary { get; set; }
+
+    public double? CenterLatitude { get; set; }
+
+    public double? CenterLongitude { get; set; }
+
+    /// <summary>True for streets, communities and grids produced by tessellation until a city imports real layers.</summary>
+    public bool IsGenerated { get; init; }
+
+    public DateOnly ValidFrom { get; set; }
+
+    public DateOnly? ValidTo { get; set; }
+
+    public static string ChildPath(string parentPath, string code) => $"{parentPath}{code}/";
+}

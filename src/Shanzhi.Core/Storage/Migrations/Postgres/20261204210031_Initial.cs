@@ -1,0 +1,544 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Shanzhi.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "calendar_days",
+                columns: table => new
+                {
+                    date = table.Column<DateOnly>(type: "date", nullable: false),
+                    is_working_day = table.Column<bool>(type: "boolean", nullable: false),
+                    note = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_calendar_days", x => x.date);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "case_counters",
+                columns: table => new
+                {
+                    day = table.Column<DateOnly>(type: "date", nullable: false),
+                    value = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_case_counters", x => x.day);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "cases",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    case_no = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    external_ref = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    channel = table.Column<int>(type: "integer", nullable: false),
+                    title = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    latitude = table.Column<double>(type: "double precision", nullable: false),
+                    longitude = table.Column<double>(type: "double precision", nullable: false),
+                    address = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    region_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    region_path = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    asset_code = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    reporter_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    reported_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    state = table.Column<int>(type: "integer", nullable: false),
+                    category_code = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    unit_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    handler_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    verifier_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    parent_case_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    filed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    dispatched_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    resolved_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    deadline = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    handling_deadline = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    requested_deadline = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    verification_passed = table.Column<bool>(type: "boolean", nullable: false),
+                    was_extended = table.Column<bool>(type: "boolean", nullable: false),
+                    was_reworked = table.Column<bool>(type: "boolean", nullable: false),
+                    escalated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    state_before_suspension = table.Column<int>(type: "integer", nullable: true),
+                    satisfaction = table.Column<int>(type: "integer", nullable: true),
+                    event_count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_cases", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "category_groups",
+                columns: table => new
+                {
+                    code = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    kind = table.Column<int>(type: "integer", nullable: false),
+                    name = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_category_groups", x => x.code);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "identity_roles",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    normalized_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    concurrency_stamp = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_identity_roles", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "identity_users",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    display_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    unit_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    scope_region_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    scope_path = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    normalized_user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    normalized_email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    email_confirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    password_hash = table.Column<string>(type: "text", nullable: true),
+                    security_stamp = table.Column<string>(type: "text", nullable: true),
+                    concurrency_stamp = table.Column<string>(type: "text", nullable: true),
+                    phone_number = table.Column<string>(type: "text", nullable: true),
+                    phone_number_confirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    two_factor_enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    lockout_end = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    lockout_enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    access_failed_count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_identity_users", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "regions",
+                columns: table => new
+                {
+                    code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    parent_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    level = table.Column<int>(type: "integer", nullable: false),
+                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    path = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    boundary = table.Column<byte[]>(type: "bytea", nullable: true),
+                    center_latitude = table.Column<double>(type: "double precision", nullable: true),
+                    center_longitude = table.Column<double>(type: "double precision", nullable: true),
+                    is_generated = table.Column<bool>(type: "boolean", nullable: false),
+                    valid_from = table.Column<DateOnly>(type: "date", nullable: false),
+                    valid_to = table.Column<DateOnly>(type: "date", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_regions", x => x.code);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "routing_rules",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    category_code = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    region_path = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    unit_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_routing_rules", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "units",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    kind = table.Column<int>(type: "integer", nullable: false),
+                    region_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    is_active = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_units", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "attachments",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    case_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    stage = table.Column<int>(type: "integer", nullable: false),
+                    content_type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    size = table.Column<long>(type: "bigint", nullable: false),
+                    storage_path = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    uploaded_by = table.Column<Guid>(type: "uuid", nullable: true),
+                    uploaded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_attachments", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_attachments_cases_case_id",
+                        column: x => x.case_id,
+                        principalTable: "cases",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "case_events",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    case_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sequence = table.Column<int>(type: "integer", nullable: false),
+                    type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    from_state = table.Column<int>(type: "integer", nullable: false),
+                    to_state = table.Column<int>(type: "integer", nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    actor_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    actor_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    unit_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    deadline = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    value = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_case_events", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_case_events_cases_case_id",
+                        column: x => x.case_id,
+                        principalTable: "cases",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "categories",
+                columns: table => new
+                {
+                    code = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    group_code = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    name = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    filing_criterion = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    closing_criterion = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    filing_limit_hours = table.Column<int>(type: "integer", nullable: false),
+                    dispatch_limit_hours = table.Column<int>(type: "integer", nullable: false),
+                    verification_limit_hours = table.Column<int>(type: "integer", nullable: false),
+                    default_unit_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    is_active = table.Column<bool>(type: "boolean", nullable: false),
+                    handling_limit_unit = table.Column<int>(type: "integer", nullable: false),
+                    handling_limit_value = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_categories", x => x.code);
+                    table.ForeignKey(
+                        name: "FK_categories_category_groups_group_code",
+                        column: x => x.group_code,
+                        principalTable: "category_groups",
+                        principalColumn: "code",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "identity_role_claims",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    role_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    claim_type = table.Column<string>(type: "text", nullable: true),
+                    claim_value = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_identity_role_claims", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_identity_role_claims_identity_roles_role_id",
+                        column: x => x.role_id,
+                        principalTable: "identity_roles",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "identity_user_claims",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    claim_type = table.Column<string>(type: "text", nullable: true),
+                    claim_value = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_identity_user_claims", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_identity_user_claims_identity_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "identity_users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "identity_user_logins",
+                columns: table => new
+                {
+                    login_provider = table.Column<string>(type: "text", nullable: false),
+                    provider_key = table.Column<string>(type: "text", nullable: false),
+                    provider_display_name = table.Column<string>(type: "text", nullable: true),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_identity_user_logins", x => new { x.login_provider, x.provider_key });
+                    table.ForeignKey(
+                        name: "FK_identity_user_logins_identity_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "identity_users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "identity_user_roles",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    role_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_identity_user_roles", x => new { x.user_id, x.role_id });
+                    table.ForeignKey(
+                        name: "FK_identity_user_roles_identity_roles_role_id",
+                        column: x => x.role_id,
+                        principalTable: "identity_roles",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_identity_user_roles_identity_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "identity_users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "identity_user_tokens",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    login_provider = table.Column<string>(type: "text", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    value = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_identity_user_tokens", x => new { x.user_id, x.login_provider, x.name });
+                    table.ForeignKey(
+                        name: "FK_identity_user_tokens_identity_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "identity_users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_attachments_case_id",
+                table: "attachments",
+                column: "case_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_case_events_case_id_sequence",
+                table: "case_events",
+                columns: new[] { "case_id", "sequence" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_case_events_type_at",
+                table: "case_events",
+                columns: new[] { "type", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_case_no",
+                table: "cases",
+                column: "case_no",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_external_ref",
+                table: "cases",
+                column: "external_ref");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_region_path_state",
+                table: "cases",
+                columns: new[] { "region_path", "state" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_reported_at",
+                table: "cases",
+                column: "reported_at");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_state_deadline",
+                table: "cases",
+                columns: new[] { "state", "deadline" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_unit_id",
+                table: "cases",
+                column: "unit_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_categories_group_code",
+                table: "categories",
+                column: "group_code");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_identity_role_claims_role_id",
+                table: "identity_role_claims",
+                column: "role_id");
+
+            migrationBuilder.CreateIndex(
+                name: "RoleNameIndex",
+                table: "identity_roles",
+                column: "normalized_name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_identity_user_claims_user_id",
+                table: "identity_user_claims",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_identity_user_logins_user_id",
+                table: "identity_user_logins",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_identity_user_roles_role_id",
+                table: "identity_user_roles",
+                column: "role_id");
+
+            migrationBuilder.CreateIndex(
+                name: "EmailIndex",
+                table: "identity_users",
+                column: "normalized_email");
+
+            migrationBuilder.CreateIndex(
+                name: "UserNameIndex",
+                table: "identity_users",
+                column: "normalized_user_name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_regions_level",
+                table: "regions",
+                column: "level");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_regions_parent_code",
+                table: "regions",
+                column: "parent_code");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_regions_path",
+                table: "regions",
+                column: "path");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_units_name",
+                table: "units",
+                column: "name",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "attachments");
+
+            migrationBuilder.DropTable(
+                name: "calendar_days");
+
+            migrationBuilder.DropTable(
+                name: "case_counters");
+
+            migrationBuilder.DropTable(
+                name: "case_events");
+
+            migrationBuilder.DropTable(
+                name: "categories");
+
+            migrationBuilder.DropTable(
+                name: "identity_role_claims");
+
+            migrationBuilder.DropTable(
+                name: "identity_user_claims");
+
+            migrationBuilder.DropTable(
+                name: "identity_user_logins");
+
+            migrationBuilder.DropTable(
+                name: "identity_user_roles");
+
+            migrationBuilder.DropTable(
+                name: "identity_user_tokens");
+
+            migrationBuilder.DropTable(
+                name: "regions");
+
+            migrationBuilder.DropTable(
+                name: "routing_rules");
+
+            migrationBuilder.DropTable(
+                name: "units");
+
+            migrationBuilder.DropTable(
+                name: "cases");
+
+            migrationBuilder.DropTable(
+                name: "category_groups");
+
+            migrationBuilder.DropTable(
+                name: "identity_roles");
+
+            migrationBuilder.DropTable(
+                name: "identity_users");
+        }
+    }
+}

@@ -1,0 +1,1 @@
+namespace Shanzhi.Web.Tests;
