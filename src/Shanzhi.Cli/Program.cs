@@ -1,1 +1,17 @@
-return 0;
+using System.CommandLine;
+using Shanzhi.Cli;
+using Shanzhi.Cli.Commands;
+
+var root = new RootCommand("善治 Shanzhi 城市治理平台命令行：导入、指标、维护。");
+root.Options.Add(CliHost.DataOption);
+root.Options.Add(CliHost.ProviderOption);
+root.Options.Add(CliHost.ConnectionOption);
+
+var import = new Command("import", "导入数据（区划图层、历史案件）。");
+import.Subcommands.Add(ImportRegionsCommand.Create());
+import.Subcommands.Add(ImportCasesCommand.Create());
+root.Subcommands.Add(import);
+root.Subcommands.Add(KpiCommand.Create());
+root.Subcommands.Add(MigrateCommand.Create());
+
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Shanzhi.Storage;
+
+namespace Shanzhi.Cli;
+
+/// <summary>Builds the services a command needs from the global options and configuration.</summary>
+internal static class CliHost
+{
+    public static readonly Option<string?> DataOption = new("--data")
+    {
+        Description = "数据目录（SQLite 文件与附件），默认 ./data。",
+        Recursive = true,
+    };
+
+    public static readonly Option<StorageProvider?> ProviderOption = new("--provider")
+    {
+        Description = "存储类型：Sqlite（默认）或 Postgres。",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> ConnectionOption = new("--connection")
+    {
+        Description = "PostgreSQL 连接字符串（--provider Postgres 时使用）。",
+        Recursive = true,
+    };
+
+    /// <summary>
+    /// Reads appsettings.json beside the working directory and SHANZHI_-prefixed environment
+    /// variables (as the server does); command-line options win.
+    /// </summary>
+    public static StorageOptions ReadStorageOptions(ParseResult parse)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+            .AddEnvironmentVariables("SHANZHI_")
+            .Build();
+        var options = new StorageOptions();
+        configuration.GetSection(StorageOptions.Section).Bind(options);
+
+        if (parse.GetValue(DataOption) is { } data)
+        {
+            options.DataDirectory = data;
+        }
+
+        if (parse.GetValue(ProviderOption) is { } provider)
+        {
+            options.Provider = provider;
+        }
+
+        if (parse.GetValue(ConnectionOption) is { } connection)
+        {
+            options.ConnectionString = connection;
+        }
+
+        return options;
+    }
+
+    /// <summary>Builds the platform services over the configured store and brings the store up to date.</summary>
+    public static async Task<ServiceProvider> StartAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton(TimeProvider.System);
+        services.AddShanzhiPlatform(ReadStorageOptions(parse));
+        var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<StoreInitializer>().InitializeAsync(cancellationToken);
+        return provider;
+    }
+}
