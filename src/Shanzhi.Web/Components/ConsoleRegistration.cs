@@ -1,10 +1,32 @@
+using AntDesign;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Shanzhi.Web.Components;
 
 /// <summary>Registers and maps the Blazor staff console.</summary>
-// TODO: placeholder until the console is built.
 public static class ConsoleRegistration
 {
-    public static IServiceCollection AddShanzhiConsole(this IServiceCollection services) => services;
+    /// <summary>Culture of every console text, date and AntDesign built-in label.</summary>
+    public const string Culture = "zh-CN";
 
-    public static WebApplication MapShanzhiConsole(this WebApplication app) => app;
+    public static IServiceCollection AddShanzhiConsole(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddAntDesign();
+        services.TryAddSingleton(TimeProvider.System);
+
+        // AntDesign picks its built-in texts (pagination, date pickers, empty tables) from the UI
+        // culture; SetLocale makes zh-CN the default for every thread, circuits included.
+        LocaleProvider.DefaultLanguage = Culture;
+        LocaleProvider.SetLocale(Culture);
+        return services;
+    }
+
+    public static WebApplication MapShanzhiConsole(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
 }
