@@ -161,3 +161,9 @@ export function dispose(element) {
         maps.delete(element);
     }
 }
+
+// Pixel position of a coordinate inside the map element, so browser tests click a known place.
+export function containerPoint(element, latitude, longitude) {
+    const point = maps.get(element)?.map.latLngToContainerPoint([latitude, longitude]);
+    return point ? { x: point.x, y: point.y } : null;
+}

@@ -1,0 +1,98 @@
+using Microsoft.Playwright;
+
+namespace Shanzhi.Web.Tests.Browser;
+
+/// <summary>The closed loop of one case, clicked through the console by three staff members.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class CaseFlowTests(ConsoleAppFixture app)
+{
+    // 天一广场, central Haishu: well inside the city and its generated grids.
+    private const double Latitude = 29.8705;
+    private const double Longitude = 121.5500;
+
+    private const string UnitName = "浏览器测试市政维护所";
+    private const string HandlerName = "处置员小王";
+    private const string VerifierName = "核查员小李";
+
+    [Fact]
+    public async Task Reported_case_is_closed_through_every_step_of_the_loop()
+    {
+        app.SkipIfUnavailable();
+        var unitId = await app.CreateUnitAsync(UnitName);
+        await app.CreateStaffAsync("browser-handler", HandlerName, Shanzhi.Identity.Roles.UnitHandler, unitId);
+        await app.CreateStaffAsync("browser-verifier", VerifierName, Shanzhi.Identity.Roles.Verifier);
+
+        var admin = await app.NewPageAsync();
+        await admin.LoginAsync(ConsoleAppFixture.AdminUserName, ConsoleAppFixture.AdminPassword);
+
+        // Report: pick the place on the map, see its grid, describe the problem.
+        await admin.GotoReadyAsync("cases/new", "case-new");
+        await admin.ClickMapAtAsync("report-map", Latitude, Longitude);
+        await Assertions.Expect(admin.TestId("report-grid")).ToContainTextAsync("所属网格：");
+        await admin.TestId("report-title").FillAsync("天一广场东侧井盖破损");
+        await admin.TestId("report-description").FillAsync("井盖边缘破损约十厘米，行人经过有绊倒风险。");
+        await admin.PickOptionAsync("report-category");
+        await admin.TestId("report-submit").ClickAsync();
+
+        await admin.WaitForURLAsync(ConsolePageActions.CaseUrl());
+        await admin.WaitForReadyAsync("case-detail");
+        var caseUrl = $"cases/{ConsolePageActions.CaseIdFromUrl(admin.Url)}";
+        await Assertions.Expect(admin.TestId("case-title")).ToHaveTextAsync("天一广场东侧井盖破损");
+
+        // Command centre: file and dispatch to the test unit.
+        await admin.ActAsync("File", "Filed");
+        await admin.ActAsync("Dispatch", "Dispatched", () => admin.PickOptionAsync("action-unit", UnitName));
+        await Assertions.Expect(admin.TestId("case-unit")).ToHaveTextAsync(UnitName);
+
+        // Unit handler: start and finish the work.
+        var handler = await app.NewPageAsync();
+        await handler.LoginAsync("browser-handler", ConsoleAppFixture.StaffPassword);
+        await handler.GotoReadyAsync(caseUrl, "case-detail");
+        await handler.ActAsync("Start", "Started");
+        await handler.ActAsync("Resolve", "Resolved", () => handler.TestId("action-reason").FillAsync("已更换新井盖。"));
+
+        // Command centre asks a verifier who did not do the work to check on site.
+        await admin.GotoReadyAsync(caseUrl, "case-detail");
+        await admin.ActAsync("RequestVerification", "VerificationRequested",
+            () => admin.PickOptionAsync("action-verifier", VerifierName));
+
+        var verifier = await app.NewPageAsync();
+        await verifier.LoginAsync("browser-verifier", ConsoleAppFixture.StaffPassword);
+        await verifier.GotoReadyAsync(caseUrl, "case-detail");
+        await verifier.ActAsync("PassVerification", "VerificationPassed",
+            () => verifier.TestId("action-reason").FillAsync("现场核实井盖已更换。"));
+
+        await admin.GotoReadyAsync(caseUrl, "case-detail");
+        await admin.ActAsync("Close", "Closed");
+
+        await Assertions.Expect(admin.Locator("[data-testid='case-state']")).ToContainTextAsync("已结案");
+        var events = await admin.Locator("[data-testid='timeline-item']").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.event)");
+        Assert.Equal(
+            ["Reported", "Filed", "Dispatched", "Started", "Resolved", "VerificationRequested", "VerificationPassed", "Closed"],
+            events.Where(e => e != "AttachmentAdded"));
+        await Assertions.Expect(admin.TestId("timeline")).ToContainTextAsync(HandlerName);
+        await admin.ScreenshotToOutputAsync("case-detail.png");
+
+        // The closed case counts in this month's KPIs.
+        await admin.GotoReadyAsync("kpi", "kpi");
+        await Assertions.Expect(admin.TestId("kpi-closed")).ToContainTextAsync("1");
+        await admin.Locator("[data-testid='kpi-chart'][data-chart-ready='true']").WaitForAsync();
+        await admin.ScreenshotToOutputAsync("kpi.png");
+    }
+
+    [Fact]
+    public async Task City_map_draws_the_districts_and_the_case_layer()
+    {
+        app.SkipIfUnavailable();
+        var page = await app.NewPageAsync();
+        await page.LoginAsync(ConsoleAppFixture.AdminUserName, ConsoleAppFixture.AdminPassword);
+
+        await page.GotoReadyAsync("map", "map");
+        var map = page.Locator("[data-testid='city-map'][data-map-ready='true']");
+        await map.WaitForAsync();
+
+        Assert.True(int.Parse(await map.GetAttributeAsync("data-districts") ?? "0", System.Globalization.CultureInfo.InvariantCulture) >= 10);
+        Assert.NotEqual("error", await map.GetAttributeAsync("data-cases"));
+        await page.ScreenshotToOutputAsync("map.png");
+    }
+}
