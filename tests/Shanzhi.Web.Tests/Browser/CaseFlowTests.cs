@@ -30,7 +30,7 @@ public sealed class CaseFlowTests(ConsoleAppFixture app)
         await admin.ClickMapAtAsync("report-map", Latitude, Longitude);
         await Assertions.Expect(admin.TestId("report-grid")).ToContainTextAsync("所属网格：");
         await admin.TestId("report-title").FillAsync("天一广场东侧井盖破损");
-        await admin.TestId("report-description").FillAsync("井盖边缘破损约十厘米，行人经过有绊倒风险。");
+        await admin.TestId("report-description").Locator("textarea").FillAsync("井盖边缘破损约十厘米，行人经过有绊倒风险。");
         await admin.PickOptionAsync("report-category");
         await admin.TestId("report-submit").ClickAsync();
 
@@ -49,7 +49,7 @@ public sealed class CaseFlowTests(ConsoleAppFixture app)
         await handler.LoginAsync("browser-handler", ConsoleAppFixture.StaffPassword);
         await handler.GotoReadyAsync(caseUrl, "case-detail");
         await handler.ActAsync("Start", "Started");
-        await handler.ActAsync("Resolve", "Resolved", () => handler.TestId("action-reason").FillAsync("已更换新井盖。"));
+        await handler.ActAsync("Resolve", "Resolved", () => handler.TestId("action-reason").Locator("textarea").FillAsync("已更换新井盖。"));
 
         // Command centre asks a verifier who did not do the work to check on site.
         await admin.GotoReadyAsync(caseUrl, "case-detail");
@@ -60,7 +60,7 @@ public sealed class CaseFlowTests(ConsoleAppFixture app)
         await verifier.LoginAsync("browser-verifier", ConsoleAppFixture.StaffPassword);
         await verifier.GotoReadyAsync(caseUrl, "case-detail");
         await verifier.ActAsync("PassVerification", "VerificationPassed",
-            () => verifier.TestId("action-reason").FillAsync("现场核实井盖已更换。"));
+            () => verifier.TestId("action-reason").Locator("textarea").FillAsync("现场核实井盖已更换。"));
 
         await admin.GotoReadyAsync(caseUrl, "case-detail");
         await admin.ActAsync("Close", "Closed");
@@ -91,7 +91,9 @@ public sealed class CaseFlowTests(ConsoleAppFixture app)
         var map = page.Locator("[data-testid='city-map'][data-map-ready='true']");
         await map.WaitForAsync();
 
-        Assert.True(int.Parse(await map.GetAttributeAsync("data-districts") ?? "0", System.Globalization.CultureInfo.InvariantCulture) >= 10);
+        var districts = await map.GetAttributeAsync("data-districts");
+        Assert.True(int.TryParse(districts, System.Globalization.CultureInfo.InvariantCulture, out var count) && count >= 10,
+            $"Expected the 10 districts of Ningbo on the map, data-districts was '{districts}'.");
         Assert.NotEqual("error", await map.GetAttributeAsync("data-cases"));
         await page.ScreenshotToOutputAsync("map.png");
     }

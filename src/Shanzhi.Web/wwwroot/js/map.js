@@ -34,7 +34,7 @@ function escapeHtml(text) {
 async function createBaseMap(element, options) {
     await ensureLeaflet();
     dispose(element);
-    const map = L.map(element, { preferCanvas: true, attributionControl: Boolean(options?.tileUrl) })
+    const map = L.map(element, { preferCanvas: true, zoomSnap: 0.25, attributionControl: Boolean(options?.tileUrl) })
         .setView(ningboCentre, 9);
     // Without a configured tile service (intranet) the boundaries draw on a plain background.
     if (options?.tileUrl) {
@@ -59,7 +59,9 @@ async function addDistricts(state, element) {
         }).addTo(state.map);
         const bounds = layer.getBounds();
         if (bounds.isValid()) {
-            state.map.fitBounds(bounds);
+            // The container may have been laid out after the map was created.
+            state.map.invalidateSize();
+            state.map.fitBounds(bounds, { padding: [8, 8] });
         }
         element.dataset.districts = String(geo.features?.length ?? 0);
         return true;
