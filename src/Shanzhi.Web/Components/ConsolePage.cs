@@ -35,9 +35,8 @@ public abstract class ConsolePage : ComponentBase
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in its own DI scope. A circuit lives for minutes or hours, so
-    /// one DbContext per circuit would serve stale rows and fail on overlapping calls; one per
-    /// operation does neither.
+    /// Runs <paramref name="work"/> in its own DI scope. A circuit lives for minutes or hours, and
+    /// one DbContext for all that time would serve stale rows and fail on overlapping calls.
     /// </summary>
     protected async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
     {

@@ -16,8 +16,8 @@ public static class ConsoleRegistration
         services.AddAntDesign();
         services.TryAddSingleton(TimeProvider.System);
 
-        // AntDesign picks its built-in texts (pagination, date pickers, empty tables) from the UI
-        // culture; SetLocale makes zh-CN the default for every thread, circuits included.
+        // AntDesign 1.6 picks its built-in texts (pagination, date pickers, empty tables) by the UI
+        // culture, and SetLocale sets CultureInfo.DefaultThreadCurrentUICulture, so circuits get zh-CN too.
         LocaleProvider.DefaultLanguage = Culture;
         LocaleProvider.SetLocale(Culture);
         return services;

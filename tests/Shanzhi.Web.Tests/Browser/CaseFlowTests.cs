@@ -34,9 +34,8 @@ public sealed class CaseFlowTests(ConsoleAppFixture app)
         await admin.PickOptionAsync("report-category");
         await admin.TestId("report-submit").ClickAsync();
 
-        await admin.WaitForURLAsync(ConsolePageActions.CaseUrl());
         await admin.WaitForReadyAsync("case-detail");
-        var caseUrl = $"cases/{ConsolePageActions.CaseIdFromUrl(admin.Url)}";
+        var caseUrl = $"cases/{await admin.CurrentCaseIdAsync()}";
         await Assertions.Expect(admin.TestId("case-title")).ToHaveTextAsync("天一广场东侧井盖破损");
 
         // Command centre: file and dispatch to the test unit.

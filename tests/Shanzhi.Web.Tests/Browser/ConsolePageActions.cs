@@ -31,18 +31,26 @@ public static partial class ConsolePageActions
         await page.WaitForReadyAsync(pageKey);
     }
 
-    /// <summary>Opens the AntDesign select inside the wrapper <paramref name="testId"/> and picks the option containing <paramref name="text"/>.</summary>
+    /// <summary>
+    /// Picks an option of the AntDesign select inside the wrapper <paramref name="testId"/>: the
+    /// option containing <paramref name="text"/> (typed into the search box), or the first one.
+    /// The click is dispatched to the option element rather than aimed at its position: the
+    /// dropdown slides in and re-renders while it filters, so it is rarely "stable" for a real click.
+    /// </summary>
     public static async Task PickOptionAsync(this IPage page, string testId, string? text = null)
     {
-        await page.TestId(testId).Locator(".ant-select-selector").ClickAsync();
+        var select = page.TestId(testId);
+        await select.Locator(".ant-select-selector").ClickAsync();
         if (text is not null)
         {
-            await page.TestId(testId).Locator("input").PressSequentiallyAsync(text);
+            await select.Locator("input").PressSequentiallyAsync(text);
         }
 
-        var options = page.Locator(".ant-select-dropdown:visible .ant-select-item-option");
+        var options = page.Locator(".ant-select-dropdown .ant-select-item-option");
         var option = text is null ? options.First : options.Filter(new() { HasText = text }).First;
-        await option.ClickAsync();
+        var label = await option.GetAttributeAsync("aria-label") ?? "";
+        await option.DispatchEventAsync("click");
+        await Assertions.Expect(select.Locator(".ant-select-selection-item")).ToContainTextAsync(label);
     }
 
     /// <summary>Clicks the map of the report form at a WGS84 coordinate.</summary>
@@ -78,8 +86,16 @@ public static partial class ConsolePageActions
         return bytes;
     }
 
-    public static Guid CaseIdFromUrl(string url) => Guid.Parse(CaseUrl().Match(url).Groups[1].Value);
+    /// <summary>
+    /// Id of the case the page shows, read from the browser's location: after an in-app
+    /// navigation (history.pushState) Playwright's cached page URL can lag behind.
+    /// </summary>
+    public static async Task<Guid> CurrentCaseIdAsync(this IPage page)
+    {
+        var path = await page.EvaluateAsync<string>("() => location.pathname");
+        return Guid.Parse(CasePath().Match(path).Groups[1].Value);
+    }
 
-    [GeneratedRegex(@"/cases/([0-9a-fA-F-]{36})")]
-    public static partial Regex CaseUrl();
+    [GeneratedRegex(@"^/cases/([0-9a-fA-F-]{36})$")]
+    private static partial Regex CasePath();
 }

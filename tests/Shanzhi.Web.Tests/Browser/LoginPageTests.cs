@@ -65,4 +65,18 @@ public sealed class LoginPageTests(ConsoleAppFixture app)
 
         Assert.Equal("/login", new Uri(page.Url).AbsolutePath);
     }
+
+    [Fact]
+    public async Task Signed_in_user_sees_the_name_and_can_sign_out()
+    {
+        app.SkipIfUnavailable();
+        var page = await app.NewPageAsync();
+        await page.LoginAsync(ConsoleAppFixture.AdminUserName, ConsoleAppFixture.AdminPassword, "/map");
+        await page.WaitForReadyAsync("map");
+
+        await Assertions.Expect(page.TestId("user-name")).Not.ToBeEmptyAsync();
+        await page.TestId("logout").ClickAsync();
+
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login");
+    }
 }

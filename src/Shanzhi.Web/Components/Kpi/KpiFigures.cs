@@ -4,9 +4,10 @@ using System.Text.Json;
 namespace Shanzhi.Web.Components.Kpi;
 
 /// <summary>
-/// One row of the KPI answer (<c>GET /api/v1/kpi</c>). Rates arrive as fractions (0.9372) and are
-/// shown as percentages; a rate is null when its denominator is zero.
+/// One row of the KPI response (<c>GET /api/v1/kpi</c>). Rates arrive as fractions (0.9372) and are
+/// shown as percentages. A rate is null when its denominator is zero.
 /// </summary>
+// NOTE: the response shape is not fixed yet. The field names and fraction-valued rates are assumed.
 public sealed record KpiFigures(
     string Key,
     string Name,

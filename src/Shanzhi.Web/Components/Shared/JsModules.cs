@@ -5,7 +5,7 @@ namespace Shanzhi.Web.Components.Shared;
 
 public static class JsModules
 {
-    /// <summary>Calls the module's <c>dispose(element)</c> and releases it; a closed browser tab is not an error.</summary>
+    /// <summary>Calls the module's <c>dispose(element)</c> and releases the module. A closed browser tab is not an error.</summary>
     public static async ValueTask DisposeForAsync(this IJSObjectReference? module, ElementReference element)
     {
         if (module is null)
