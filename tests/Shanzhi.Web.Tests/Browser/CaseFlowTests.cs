@@ -74,7 +74,7 @@ public sealed class CaseFlowTests(ConsoleAppFixture app)
 
         // The closed case counts in this month's KPIs.
         await admin.GotoReadyAsync("kpi", "kpi");
-        await Assertions.Expect(admin.TestId("kpi-closed")).ToContainTextAsync("1");
+        await Assertions.Expect(admin.TestId("kpi-closed").Locator(".ant-statistic-content-value")).ToHaveTextAsync("1");
         await admin.Locator("[data-testid='kpi-chart'][data-chart-ready='true']").WaitForAsync();
         await admin.ScreenshotToOutputAsync("kpi.png");
     }
