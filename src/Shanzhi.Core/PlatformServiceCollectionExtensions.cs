@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Shanzhi.Cases.Import;
+using Shanzhi.Cases.Kpi;
 using Shanzhi.Storage;
 
 namespace Shanzhi;
@@ -10,6 +12,8 @@ public static class PlatformServiceCollectionExtensions
     {
         services.AddShanzhiStorage(storage);
         services.AddSingleton<StoreInitializer>();
+        services.AddShanzhiKpi();
+        services.AddShanzhiCaseImport();
         return services;
     }
 }
