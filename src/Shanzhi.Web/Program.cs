@@ -26,6 +26,7 @@ app.MapHealthEndpoints();
 app.MapAccountEndpoints();
 app.MapCaseEndpoints();
 app.MapReferenceEndpoints();
+app.MapKpiEndpoints();
 app.MapOpen311Endpoints();
 app.MapOpenApi();
 app.MapShanzhiConsole();

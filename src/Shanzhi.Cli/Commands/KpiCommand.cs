@@ -10,8 +10,6 @@ namespace Shanzhi.Cli.Commands;
 /// <summary><c>shanzhi kpi [--json] [--from DATE] [--to DATE] [--group-by …] [--scope REGIONCODE]</c>.</summary>
 internal static class KpiCommand
 {
-    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
     private static readonly Dictionary<string, (KpiGrouping Grouping, string Name)> Groupings = new(StringComparer.Ordinal)
     {
         ["unit"] = (KpiGrouping.Unit, "处置单位"),
@@ -69,8 +67,8 @@ internal static class KpiCommand
             // TODO: pass the business calendar's working-time function once the calendar service is
             // registered, so the report also gives handling time in working hours.
             var query = new KpiQuery(
-                fromDate is { } f ? StartOfDay(f) : null,
-                toDate is { } t ? StartOfDay(t.AddDays(1)) : null,
+                fromDate is { } f ? ShanghaiTime.StartOfDay(f) : null,
+                toDate is { } t ? ShanghaiTime.StartOfDay(t.AddDays(1)) : null,
                 scopePath,
                 grouping.Item1);
             var report = await serviceScope.ServiceProvider.GetRequiredService<KpiCalculator>().ComputeAsync(query, cancellationToken);
@@ -107,11 +105,5 @@ internal static class KpiCommand
 
         message = $"{option} 的值“{text}”无效：应为 yyyy-MM-dd 格式的日期（北京时间），例如 2016-12-01。";
         return false;
-    }
-
-    private static DateTimeOffset StartOfDay(DateOnly date)
-    {
-        var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, Shanghai.GetUtcOffset(local)).ToUniversalTime();
     }
 }
