@@ -6,9 +6,9 @@ namespace Shanzhi.Cases;
 public sealed partial class CaseService
 {
     /// <summary>
-    /// Takes an action on a case. Checks run in this order: region scope, the caller's expected
-    /// event count, role and unit, the state machine, the action's inputs; the first failure is
-    /// returned and nothing is stored. On success the case row and its new events are saved in
+    /// Takes an action on a case. The checks run in this order: region scope, the caller's expected
+    /// event count, role and unit, the state machine, then the action's inputs. The first failure
+    /// is returned and nothing is stored. On success the case row and its new events are saved in
     /// one transaction.
     /// </summary>
     public async Task<Result<Case>> ActAsync(Guid id, CaseActionRequest request, StaffPrincipal user, CancellationToken cancellationToken)
@@ -212,7 +212,7 @@ public sealed partial class CaseService
             ? await db.Categories.AsNoTracking().FirstOrDefaultAsync(c => c.Code == code, cancellationToken)
             : null;
 
-    /// <summary>Whether the user exists and holds a role that may verify on site.</summary>
+    /// <summary>Whether the user exists and has a role that may verify on site.</summary>
     private Task<bool> IsSiteCheckerAsync(Guid userId, CancellationToken cancellationToken) =>
         (from userRole in db.UserRoles
          join role in db.Roles on userRole.RoleId equals role.Id

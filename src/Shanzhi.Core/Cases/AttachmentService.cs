@@ -182,13 +182,21 @@ public sealed class AttachmentService(
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + ".part";
-        await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+        try
         {
-            await file.WriteAsync(bytes, cancellationToken);
-            file.Flush(flushToDisk: true);
-        }
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+            {
+                await file.WriteAsync(bytes, cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
 
-        File.Move(temporary, path);
+            File.Move(temporary, path);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
     }
 }
 
@@ -199,7 +207,7 @@ internal sealed record ImageFormat(string ContentType, string Extension)
     private static readonly ImageFormat Png = new("image/png", ".png");
     private static readonly ImageFormat Webp = new("image/webp", ".webp");
 
-    /// <summary>JPEG starts FF D8 FF; PNG with its 8-byte signature; WebP is a RIFF container of form type "WEBP".</summary>
+    /// <summary>Detects the format from the signature: FF D8 FF (JPEG), 89 "PNG" 0D 0A 1A 0A (PNG), or a RIFF container of form type "WEBP".</summary>
     public static ImageFormat? Detect(ReadOnlySpan<byte> bytes) =>
         bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) ? Jpeg
         : bytes.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? Png

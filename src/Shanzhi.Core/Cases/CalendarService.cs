@@ -7,8 +7,8 @@ namespace Shanzhi.Cases;
 
 /// <summary>
 /// The exceptions of the working calendar, year by year. The State Council publishes each year's
-/// holidays and make-up working days in the preceding November or December; an administrator
-/// loads them here, replacing that year's exceptions.
+/// holidays and make-up working days in the preceding November or December. An administrator
+/// loads them here, which replaces that year's exceptions.
 /// </summary>
 public sealed class CalendarService(ShanzhiDbContext db, WorkingCalendarCache cache, ILogger<CalendarService> logger)
 {

@@ -141,7 +141,7 @@ public sealed class Case
             CaseAction.ApproveExtension or CaseAction.DenyExtension when RequestedDeadline is null => CaseErrors.NoExtensionPending,
             CaseAction.Evaluate when Satisfaction is not null => CaseErrors.AlreadyEvaluated,
 
-            // 处置与核查分离: whoever handled the case may not verify it.
+            // 处置与核查分离: the handler of a case may not verify it.
             CaseAction.PassVerification or CaseAction.FailVerification when actor.Id is { } id && id == HandlerId =>
                 CaseErrors.VerifierIsHandler,
             CaseAction.PassVerification or CaseAction.FailVerification when VerificationPassed => CaseErrors.AlreadyVerified,
@@ -198,10 +198,10 @@ public sealed class Case
     public Error? Suspend(string reason, Actor actor, DateTimeOffset at) =>
         Transition(CaseAction.Suspend, actor, c => c.Append(CaseEventType.Suspended, CaseState.Suspended, actor, at, reason: reason));
 
-    /// <param name="newDeadline">Deadline of the stage the case returns to, with the suspended time left out.</param>
-    public Error? Resume(Actor actor, DateTimeOffset at, DateTimeOffset? newDeadline) =>
+    /// <param name="newHandlingDeadline">Deadline of the stage the case returns to, with the suspended time left out.</param>
+    public Error? Resume(Actor actor, DateTimeOffset at, DateTimeOffset? newHandlingDeadline) =>
         Transition(CaseAction.Resume, actor, c =>
-            c.Append(CaseEventType.Resumed, StateBeforeSuspension ?? CaseState.Filed, actor, at, deadline: newDeadline));
+            c.Append(CaseEventType.Resumed, StateBeforeSuspension ?? CaseState.Filed, actor, at, deadline: newHandlingDeadline));
 
     public Error? RequestExtension(DateTimeOffset requestedDeadline, string reason, Actor actor, DateTimeOffset at) =>
         Transition(CaseAction.RequestExtension, actor,

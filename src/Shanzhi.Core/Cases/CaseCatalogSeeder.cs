@@ -8,11 +8,11 @@ namespace Shanzhi.Cases;
 /// and the common minor classes with their filing criterion, closing criterion, handling limit and
 /// default unit. Only missing codes are added, so limits an administrator changed stay changed.
 /// </summary>
-// NOTE: GB/T 30428.2 fixes the major classes; of the minor-class numbers only the standard's
+// NOTE: GB/T 30428.2 fixes the major classes, but of the minor-class numbers only the standard's
 // examples (such as 0101 上水井盖) are certain. Confirm the other numbers against the city's
-// catalogue. Limits not given in published city tables (exposed rubbish 4 working hours, street
-// cleaning 2, damaged green space 5 working days, illegal structures and floating waste 15) are
-// working assumptions for administrators to adjust.
+// catalogue. Five limits come from published city tables: exposed rubbish 4 working hours, street
+// cleaning 2 working hours, damaged green space 5 working days, illegal structures and floating
+// waste 15 working days. The others are working assumptions for administrators to adjust.
 public sealed class CaseCatalogSeeder : IStoreSeeder
 {
     public int Order => 200;
@@ -33,7 +33,7 @@ public sealed class CaseCatalogSeeder : IStoreSeeder
         ("E06", CaseKind.Event, "其他事件"),
     ];
 
-    /// <summary>Minor classes; a null unit leaves the case to routing rules and the territorial fallback.</summary>
+    /// <summary>Minor classes. A null default unit leaves the case to routing rules and the territorial fallback.</summary>
     internal static IReadOnlyList<CatalogEntry> Categories { get; } =
     [
         new("C0101", "上水井盖", "供水井盖缺失、破损、移位或高低不平，影响通行安全", "井盖补齐或更换，安装平稳牢固", TimeLimit.Hours(2), CityUnits.MunicipalFacilities),

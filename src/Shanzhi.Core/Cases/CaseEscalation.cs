@@ -20,6 +20,7 @@ public sealed class CaseEscalation(
     /// <summary>Escalates up to the configured batch of overdue cases, most overdue first, and returns how many it escalated.</summary>
     public async Task<int> EscalateOverdueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
+        now = now.ToUniversalTime();
         var overdue = await db.Cases.AsNoTracking()
             .Where(c => c.Deadline != null && c.Deadline < now && c.EscalatedAt == null
                 && c.State != CaseState.Closed && c.State != CaseState.Rejected && c.State != CaseState.Merged
@@ -42,7 +43,7 @@ public sealed class CaseEscalation(
             var late = calendar.WorkingTimeBetween(@case.Deadline!.Value, now);
             var reason = $"“{CaseStates.ChineseName(@case.State)}”环节已超期{Describe(late)}，由指挥中心督办。";
 
-            // A case acted on since the query was read is skipped; the next run looks at it again.
+            // A case acted on since the query ran is skipped, and the next run looks at it again.
             if (@case.Escalate(supervisor, reason, now) is null && await db.SaveCaseAsync(@case, cancellationToken) is null)
             {
                 escalated++;
@@ -71,7 +72,7 @@ public sealed class CaseEscalation(
         return id;
     }
 
-    /// <summary>Overdue working time in words; a deadline passed after office hours is late by less than a minute of working time.</summary>
+    /// <summary>Formats the overdue working time. A deadline passed after office hours can be late by less than a minute of working time.</summary>
     private static string Describe(TimeSpan late) =>
         late >= TimeSpan.FromHours(1) ? Invariant($" {late.TotalHours:0.#} 个工作时")
         : late >= TimeSpan.FromMinutes(1) ? Invariant($" {(int)late.TotalMinutes} 分钟（工作时间）")

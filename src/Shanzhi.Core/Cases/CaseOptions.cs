@@ -58,6 +58,6 @@ public sealed class EscalationOptions
 {
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Cases escalated per run at most; the next run takes the rest.</summary>
+    /// <summary>Maximum number of cases escalated per run. The next run takes the rest.</summary>
     public int BatchSize { get; set; } = 500;
 }

@@ -24,7 +24,7 @@ public static class CasePermissions
         _ => CommandCentre,
     };
 
-    /// <summary>Checks role, unit and verifier assignment; region scope and state are checked elsewhere.</summary>
+    /// <summary>Checks role, unit and verifier assignment. The caller checks region scope and the entity checks state.</summary>
     public static Error? Check(CaseAction action, Case @case, StaffPrincipal user)
     {
         var roles = RolesFor(action);

@@ -8,7 +8,7 @@ namespace Shanzhi.Cases;
 /// default unit, else the territorial fallback (属地兜底), the deepest street or district
 /// government whose territory contains the case. Inactive units are skipped at every step.
 /// </summary>
-// TODO: route to the asset owner first when the case names a component; there is no asset registry yet.
+// TODO: route to the asset owner first when the case names a component, once an asset registry exists.
 public sealed class CaseRouter(ShanzhiDbContext db)
 {
     public async Task<Result<RoutingProposal>> ProposeAsync(string? categoryCode, string regionPath, CancellationToken cancellationToken)
@@ -19,7 +19,7 @@ public sealed class CaseRouter(ShanzhiDbContext db)
         return proposal is null ? CaseErrors.NoResponsibleUnit : proposal;
     }
 
-    /// <summary>A rule for the category beats a rule for every category; then the deeper region wins.</summary>
+    /// <summary>Picks the matching rule: one for the category beats one for every category, then the deeper region wins.</summary>
     private async Task<RoutingProposal?> ByRuleAsync(string? categoryCode, string regionPath, CancellationToken cancellationToken)
     {
         var candidates = await (
@@ -40,9 +40,9 @@ public sealed class CaseRouter(ShanzhiDbContext db)
             return null;
         }
 
-        var what = best.CategoryCode is null ? "全部类别" : $"类别 {best.CategoryCode}";
-        var where = best.RegionPath is null ? "全市" : $"区域 {LastCode(best.RegionPath)}";
-        return new RoutingProposal(best.Id, best.Name, $"派遣规则：{what}，{where}");
+        var categoryText = best.CategoryCode is null ? "全部类别" : $"类别 {best.CategoryCode}";
+        var regionText = best.RegionPath is null ? "全市" : $"区域 {LastCode(best.RegionPath)}";
+        return new RoutingProposal(best.Id, best.Name, $"派遣规则：{categoryText}，{regionText}");
     }
 
     private async Task<RoutingProposal?> ByCategoryAsync(string? categoryCode, CancellationToken cancellationToken)

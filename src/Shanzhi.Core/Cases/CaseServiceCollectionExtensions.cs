@@ -36,7 +36,7 @@ public static class CaseServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Adds the overdue escalation job; for the web host.</summary>
+    /// <summary>Adds the overdue escalation job. The web host calls this, the CLI does not.</summary>
     public static IServiceCollection AddShanzhiCaseJobs(this IServiceCollection services)
     {
         services.AddHostedService<OverdueEscalationJob>();

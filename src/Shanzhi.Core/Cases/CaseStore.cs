@@ -59,7 +59,7 @@ internal static class CaseStore
         var valueColumn = sql.DelimitIdentifier(entity.FindProperty(nameof(CaseCounter.Value))!.GetColumnName(table)!);
 
         // INSERT … ON CONFLICT … RETURNING works on PostgreSQL and on SQLite 3.35 or later. Only
-        // identifiers from the model are spliced in; the day is a parameter.
+        // identifiers from the model are spliced in, and the day is a parameter.
         var upsert =
             $"INSERT INTO {tableName} ({dayColumn}, {valueColumn}) VALUES ({{0}}, 1) " +
             $"ON CONFLICT ({dayColumn}) DO UPDATE SET {valueColumn} = {tableName}.{valueColumn} + 1 " +

@@ -21,7 +21,7 @@ internal static partial class CasesLog
     [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Overdue escalation job stopped")]
     public static partial void EscalationJobStopped(this ILogger logger);
 
-    [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "Overdue escalation run failed; the job retries at the next interval")]
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "Overdue escalation run failed, so the job retries at the next interval")]
     public static partial void EscalationRunFailed(this ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "Overdue escalation run escalated {Count} cases")]

@@ -7,7 +7,7 @@ namespace Shanzhi.Cases;
 
 /// <summary>
 /// Runs <see cref="CaseEscalation"/> at start-up and then every <c>Cases:Escalation:Interval</c>.
-/// A failed run is logged and retried at the next tick; it never stops the job.
+/// A failed run is logged and retried at the next tick, so it never stops the job.
 /// </summary>
 public sealed class OverdueEscalationJob(
     IServiceScopeFactory scopes,

@@ -5,7 +5,7 @@ using Shanzhi.Storage;
 namespace Shanzhi.Cases;
 
 /// <summary>Names of the city-level units the seeders create and the catalogue refers to.</summary>
-// NOTE: department names follow the usual Ningbo municipal bodies; confirm them against the
+// NOTE: the department names follow the usual Ningbo municipal bodies. Confirm them against the
 // city's organisation list before production (administrators can rename units).
 public static class CityUnits
 {

@@ -3,8 +3,8 @@ namespace Shanzhi.Cases;
 /// <summary>
 /// Working time of the case engine's SLA clock: the working periods of a day in local time,
 /// Monday to Friday, except the public holidays and make-up working days (调休) listed as
-/// <see cref="CalendarDay"/> exceptions. Immutable; <see cref="WorkingCalendarCache"/> rebuilds it
-/// when an administrator loads a year.
+/// <see cref="CalendarDay"/> exceptions. It is immutable, and <see cref="WorkingCalendarCache"/>
+/// rebuilds it when an administrator loads a year.
 /// </summary>
 public sealed class WorkingCalendar
 {
@@ -25,7 +25,7 @@ public sealed class WorkingCalendar
 
     public TimeZoneInfo TimeZone { get; }
 
-    /// <summary>Working time of one working day; a limit of N working days is N times this.</summary>
+    /// <summary>Working time of one working day. A limit of N working days is N times this.</summary>
     public TimeSpan WorkingDayLength { get; }
 
     public IReadOnlyList<WorkingPeriod> Periods => _periods;
@@ -90,7 +90,7 @@ public sealed class WorkingCalendar
         }
     }
 
-    /// <summary>Returns the working time between two instants; negative when <paramref name="to"/> is before <paramref name="from"/>.</summary>
+    /// <summary>Returns the working time between two instants, negative when <paramref name="to"/> is before <paramref name="from"/>.</summary>
     public TimeSpan WorkingTimeBetween(DateTimeOffset from, DateTimeOffset to)
     {
         if (to < from)

@@ -9,8 +9,8 @@ namespace Shanzhi.Cases;
 /// exceptions on first use and again after <see cref="Invalidate"/>, which
 /// <see cref="CalendarService"/> calls when an administrator loads a year.
 /// </summary>
-// NOTE: the cache lives in one process; with several web servers the others keep the old
-// calendar until they restart.
+// NOTE: the cache lives in one process. With several web servers, the servers that did not load
+// the year keep the old calendar until they restart.
 public sealed class WorkingCalendarCache(IOptions<CaseOptions> options)
 {
     private readonly Lock _gate = new();

@@ -34,7 +34,7 @@ public sealed class CaseCatalogTests
     }
 
     [Fact]
-    public void Catalogue_codes_are_unique_and_belong_to_a_group()
+    public void Catalogue_codes_are_unique_and_grouped()
     {
         var groups = CaseCatalogSeeder.Groups.Select(g => g.Code).ToHashSet();
 

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Shanzhi.Cases;
 using Shanzhi.Storage;
@@ -68,16 +67,8 @@ public sealed class CaseEscalationTests
         var early = await world.DriveToAsync(CaseState.Dispatched);
         world.Clock.Advance(TimeSpan.FromDays(1));
 
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(world.Clock);
-        services.AddSingleton(world.Calendars);
-        services.AddSingleton(Options.Create(world.Options));
-        services.AddScoped<ShanzhiDbContext>(_ => world.NewContext());
-        services.AddScoped<CaseEscalation>();
-        await using var provider = services.BuildServiceProvider();
-        var job = new OverdueEscalationJob(provider.GetRequiredService<IServiceScopeFactory>(), world.Clock,
-            Options.Create(world.Options), NullLogger<OverdueEscalationJob>.Instance);
+        await using var provider = JobServices(world, world.NewContext);
+        var job = provider.GetRequiredService<OverdueEscalationJob>();
 
         await job.StartAsync(ct);
         await WaitForEscalationAsync(world, early.Id);
@@ -99,18 +90,10 @@ public sealed class CaseEscalationTests
         var ct = TestContext.Current.CancellationToken;
         var failures = 0;
 
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(world.Clock);
-        services.AddSingleton(world.Calendars);
-        services.AddSingleton(Options.Create(world.Options));
-        services.AddLogging();
-        services.AddScoped<ShanzhiDbContext>(_ => Interlocked.Increment(ref failures) == 1
+        await using var provider = JobServices(world, () => Interlocked.Increment(ref failures) == 1
             ? throw new InvalidOperationException("store unavailable")
             : world.NewContext());
-        services.AddScoped<CaseEscalation>();
-        await using var provider = services.BuildServiceProvider();
-        var job = new OverdueEscalationJob(provider.GetRequiredService<IServiceScopeFactory>(), world.Clock,
-            Options.Create(world.Options), NullLogger<OverdueEscalationJob>.Instance);
+        var job = provider.GetRequiredService<OverdueEscalationJob>();
         var overdue = await world.DriveToAsync(CaseState.Dispatched);
         world.Clock.Advance(TimeSpan.FromDays(1));
 
@@ -121,6 +104,19 @@ public sealed class CaseEscalationTests
         await job.StopAsync(ct);
 
         Assert.True(failures >= 2);
+    }
+
+    private static ServiceProvider JobServices(CaseWorld world, Func<ShanzhiDbContext> newContext)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(world.Clock);
+        services.AddSingleton(world.Calendars);
+        services.AddSingleton(Options.Create(world.Options));
+        services.AddScoped(_ => newContext());
+        services.AddScoped<CaseEscalation>();
+        services.AddSingleton<OverdueEscalationJob>();
+        return services.BuildServiceProvider();
     }
 
     /// <summary>Waits for the job running on another thread; the fake clock drives it, this only bounds a hang.</summary>

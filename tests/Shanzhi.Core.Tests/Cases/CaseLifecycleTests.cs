@@ -227,8 +227,8 @@ public sealed class CaseLifecycleTests
             Assert.False(suspended.IsOverdue(Local(12, 31, 9)));
         }
 
-        // Dispatched Monday 09:00 with 4 working hours (deadline 14:30) and suspended at 10:00 with
-        // 3 working hours left; resumed Thursday 09:00, it is due Thursday 12:00.
+        // Dispatched Monday 09:00 with 4 working hours (deadline 14:30), the case is suspended at
+        // 10:00 with 3 working hours left. Resumed Thursday 09:00, it is due Thursday 12:00.
         world.Clock.SetUtcNow(Local(3, 5, 9).ToUniversalTime());
         var resumed = await world.MustActAsync(dispatched.Id, new CaseActionRequest(CaseAction.Resume), world.Operator);
 

@@ -22,8 +22,8 @@ public sealed class IllegalTransitionTests
 
     /// <summary>
     /// For a case in each state, every action the state machine does not allow from that state is
-    /// rejected as an illegal transition, with complete inputs and by the platform principal (every
-    /// role, every region, any unit), and leaves the store exactly as it was.
+    /// rejected as an illegal transition and leaves the store exactly as it was. The requests carry
+    /// complete inputs and come from the platform principal (every role, every region, any unit).
     /// </summary>
     [Theory]
     [MemberData(nameof(StatesOnBothStores))]

@@ -36,7 +36,7 @@ public sealed class WorkingCalendarTests
     }
 
     [Fact]
-    public void Add_one_working_day_lands_at_same_time_next_working_day()
+    public void Add_one_working_day_keeps_time_of_day()
     {
         Assert.Equal(Local(3, 9, 10), Calendar.Add(Local(3, 6, 10), TimeLimit.Days(1)));
     }
@@ -81,7 +81,7 @@ public sealed class WorkingCalendarTests
     }
 
     [Fact]
-    public void Working_day_length_is_seven_and_a_half_hours()
+    public void Working_day_lasts_seven_and_half_hours()
     {
         Assert.Equal(TimeSpan.FromHours(7.5), Calendar.WorkingDayLength);
     }
