@@ -1,4 +1,5 @@
 using Shanzhi;
+using Shanzhi.Cases;
 using Shanzhi.Storage;
 using Shanzhi.Web.Api;
 using Shanzhi.Web.Auth;
@@ -7,7 +8,10 @@ using Shanzhi.Web.Components;
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddEnvironmentVariables("SHANZHI_");
 
-builder.Services.AddShanzhiPlatform(builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
+builder.Services.AddShanzhiPlatform(
+    builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions(),
+    builder.Configuration);
+builder.Services.AddShanzhiCaseJobs();
 builder.Services.AddShanzhiAuth();
 builder.Services.AddShanzhiApi();
 builder.Services.AddShanzhiHealth();
@@ -27,6 +31,7 @@ app.MapAccountEndpoints();
 app.MapCaseEndpoints();
 app.MapReferenceEndpoints();
 app.MapKpiEndpoints();
+app.MapCalendarEndpoints();
 app.MapOpen311Endpoints();
 app.MapOpenApi();
 app.MapShanzhiConsole();

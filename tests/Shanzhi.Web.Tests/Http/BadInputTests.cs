@@ -23,7 +23,7 @@ public sealed class BadInputTests
 
         var response = await client.PostAsJsonAsync("/api/v1/cases", new { title = "井盖缺失", latitude = 200.0, longitude = 121.5, categoryCode = "E0101" });
 
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "geo.invalid_coordinates");
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "case.invalid_coordinates");
         Assert.Equal("latitude", problem.GetProperty("field").GetString());
         Assert.Equal(0, await CaseCountAsync(client));
     }
@@ -74,7 +74,7 @@ public sealed class BadInputTests
             categoryCode = "E0101",
         });
 
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "case.invalid_title");
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "case.title_too_long");
         Assert.Equal("title", problem.GetProperty("field").GetString());
         Assert.Equal(0, await CaseCountAsync(client));
     }
