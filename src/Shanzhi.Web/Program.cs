@@ -13,6 +13,7 @@ builder.Services.AddShanzhiPlatform(
     builder.Configuration);
 builder.Services.AddShanzhiCaseJobs();
 builder.Services.AddShanzhiAuth();
+builder.Services.AddAntiforgery();
 builder.Services.AddShanzhiApi();
 builder.Services.AddShanzhiHealth();
 builder.Services.AddShanzhiConsole();
