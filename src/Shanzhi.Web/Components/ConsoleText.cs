@@ -21,7 +21,6 @@ public static class ConsoleText
     public const string DeadlineRequired = "请选择新的期限。";
     public const string ParentRequired = "请选择要合并到的主案件。";
     public const string SatisfactionRequired = "请选择 1 到 5 的满意度。";
-    public const string KpiUnavailable = "考核指标暂时无法获取，请稍后重试。";
     public const string BoundariesUnavailable = "区划边界暂时无法加载，地图只显示案件位置。";
 
     public static string PageTitle(string page) => $"{page} · {AppName}";
