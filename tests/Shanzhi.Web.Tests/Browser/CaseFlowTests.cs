@@ -10,6 +10,10 @@ public sealed class CaseFlowTests(ConsoleAppFixture app)
     private const double Latitude = 29.8705;
     private const double Longitude = 121.5500;
 
+    // The smallest valid PNG: signature, IHDR, IDAT and IEND chunks of a 1×1 image.
+    private static readonly byte[] TinyPng = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
     private const string UnitName = "浏览器测试市政维护所";
     private const string HandlerName = "处置员小王";
     private const string VerifierName = "核查员小李";
@@ -48,6 +52,13 @@ public sealed class CaseFlowTests(ConsoleAppFixture app)
         await handler.LoginAsync("browser-handler", ConsoleAppFixture.StaffPassword);
         await handler.GotoReadyAsync(caseUrl, "case-detail");
         await handler.ActAsync("Start", "Started");
+        await handler.TestId("attachment-input").SetInputFilesAsync(new FilePayload
+        {
+            Name = "after.png",
+            MimeType = "image/png",
+            Buffer = TinyPng,
+        });
+        await Assertions.Expect(handler.TestId("attachments")).ToContainTextAsync("处置照片");
         await handler.ActAsync("Resolve", "Resolved", () => handler.TestId("action-reason").Locator("textarea").FillAsync("已更换新井盖。"));
 
         // Command centre asks a verifier who did not do the work to check on site.
