@@ -25,7 +25,7 @@ public static class JsModules
         await module.ReleaseAsync();
     }
 
-    public static async ValueTask ReleaseAsync(this IJSObjectReference? module)
+    private static async ValueTask ReleaseAsync(this IJSObjectReference? module)
     {
         try
         {
