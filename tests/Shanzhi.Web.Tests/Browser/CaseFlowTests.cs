@@ -91,6 +91,20 @@ public sealed class CaseFlowTests(ConsoleAppFixture app)
     }
 
     [Fact]
+    public async Task Report_form_rejects_a_point_outside_Ningbo()
+    {
+        app.SkipIfUnavailable();
+        var page = await app.NewPageAsync();
+        await page.LoginAsync(ConsoleAppFixture.AdminUserName, ConsoleAppFixture.AdminPassword);
+        await page.GotoReadyAsync("cases/new", "case-new");
+
+        // Daishan island (舟山): inside the map's view of Ningbo, but in Zhoushan city.
+        await page.ClickMapAtAsync("report-map", 30.25, 122.20);
+
+        await Assertions.Expect(page.TestId("report-outside")).ToContainTextAsync("不在宁波市");
+    }
+
+    [Fact]
     public async Task City_map_draws_the_districts_and_the_case_layer()
     {
         app.SkipIfUnavailable();
