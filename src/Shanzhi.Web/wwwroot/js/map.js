@@ -165,7 +165,15 @@ export function dispose(element) {
 }
 
 // Pixel position of a coordinate inside the map element, so browser tests click a known place.
+// The map first centres on the coordinate when it lies outside the current view.
 export function containerPoint(element, latitude, longitude) {
-    const point = maps.get(element)?.map.latLngToContainerPoint([latitude, longitude]);
-    return point ? { x: point.x, y: point.y } : null;
+    const map = maps.get(element)?.map;
+    if (!map) {
+        return null;
+    }
+    if (!map.getBounds().contains([latitude, longitude])) {
+        map.setView([latitude, longitude], map.getZoom(), { animate: false });
+    }
+    const point = map.latLngToContainerPoint([latitude, longitude]);
+    return { x: point.x, y: point.y };
 }
