@@ -41,12 +41,50 @@ public sealed class Region
 
     public double? CenterLongitude { get; set; }
 
+    private bool _isGenerated;
+
     /// <summary>True for streets, communities and grids produced by tessellation until a city imports real layers.</summary>
-    public bool IsGenerated { get; init; }
+    public bool IsGenerated { get => _isGenerated; init => _isGenerated = value; }
 
     public DateOnly ValidFrom { get; set; }
 
     public DateOnly? ValidTo { get; set; }
 
     public static string ChildPath(string parentPath, string code) => $"{parentPath}{code}/";
+
+    /// <summary>True from <see cref="ValidFrom"/> up to, but not including, <see cref="ValidTo"/>.</summary>
+    public bool IsCurrentOn(DateOnly day) => ValidFrom <= day && (ValidTo is null || day < ValidTo);
+
+    /// <summary>Ends the region's validity on <paramref name="day"/>; records keep its code, new lookups skip it.</summary>
+    public void Retire(DateOnly day)
+    {
+        if (ValidTo is null || ValidTo > day)
+        {
+            ValidTo = day;
+        }
+    }
+
+    /// <summary>
+    /// Turns this row into an imported (real) region that has taken over its code: a real layer whose
+    /// code equals a generated region's code replaces that region in place, because the code is the key.
+    /// </summary>
+    public void AdoptImported(string name, byte[] boundary, double centerLatitude, double centerLongitude, DateOnly validFrom)
+    {
+        Name = name;
+        Boundary = boundary;
+        CenterLatitude = centerLatitude;
+        CenterLongitude = centerLongitude;
+        _isGenerated = false;
+        ValidFrom = validFrom;
+        ValidTo = null;
+    }
+}
+
+/// <summary>Calendar date in China Standard Time, UTC+8 all year (no daylight saving since 1991).</summary>
+internal static class ChinaCalendar
+{
+    private static readonly TimeSpan Offset = TimeSpan.FromHours(8);
+
+    public static DateOnly Today(TimeProvider timeProvider) =>
+        DateOnly.FromDateTime(timeProvider.GetUtcNow().ToOffset(Offset).DateTime);
 }
