@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Shanzhi.Geography;
 using Shanzhi.Storage;
 
 namespace Shanzhi;
@@ -10,6 +11,7 @@ public static class PlatformServiceCollectionExtensions
     {
         services.AddShanzhiStorage(storage);
         services.AddSingleton<StoreInitializer>();
+        services.AddShanzhiGeography();
         return services;
     }
 }

@@ -55,28 +55,24 @@ public sealed class Region
     /// <summary>True from <see cref="ValidFrom"/> up to, but not including, <see cref="ValidTo"/>.</summary>
     public bool IsCurrentOn(DateOnly day) => ValidFrom <= day && (ValidTo is null || day < ValidTo);
 
-    /// <summary>Ends the region's validity on <paramref name="day"/>; records keep its code, new lookups skip it.</summary>
-    public void Retire(DateOnly day)
-    {
-        if (ValidTo is null || ValidTo > day)
-        {
-            ValidTo = day;
-        }
-    }
-
     /// <summary>
-    /// Turns this row into an imported (real) region that has taken over its code: a real layer whose
-    /// code equals a generated region's code replaces that region in place, because the code is the key.
+    /// Applies an imported feature with this code. A generated region becomes a real one (the code is
+    /// the key, so a real layer that reuses a generated code takes over that row), and a generated or
+    /// retired region starts a new validity on <paramref name="day"/>.
     /// </summary>
-    public void AdoptImported(string name, byte[] boundary, double centerLatitude, double centerLongitude, DateOnly validFrom)
+    public void ApplyImport(string name, byte[] boundary, double centerLatitude, double centerLongitude, DateOnly day)
     {
+        if (_isGenerated || !IsCurrentOn(day))
+        {
+            ValidFrom = day;
+        }
+
+        _isGenerated = false;
+        ValidTo = null;
         Name = name;
         Boundary = boundary;
         CenterLatitude = centerLatitude;
         CenterLongitude = centerLongitude;
-        _isGenerated = false;
-        ValidFrom = validFrom;
-        ValidTo = null;
     }
 }
 
