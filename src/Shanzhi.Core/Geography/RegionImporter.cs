@@ -289,6 +289,9 @@ public sealed partial class RegionImporter(ShanzhiDbContext db, GridLocator loca
             var center = feature.Boundary.InteriorPoint;
             if (existing.TryGetValue(feature.Code, out var region))
             {
+                // NOTE: records filed under the generated region keep this code and path, so after the
+                // takeover they count under the real region even where they lie outside it.
+                // Re-locating them is not built.
                 if (region.IsGenerated)
                 {
                     takenOverPaths.Add(region.Path);

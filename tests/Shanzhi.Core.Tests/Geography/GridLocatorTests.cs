@@ -21,7 +21,7 @@ public sealed class GridLocatorTests
     });
 
     [Fact]
-    public void Locate_agrees_with_NetTopologySuite_on_random_points()
+    public void Locate_matches_NTS_on_random_points()
     {
         var (locator, regions) = Ningbo.Value;
         var reader = new WKBReader();
@@ -114,7 +114,7 @@ public sealed class GridLocatorTests
     }
 
     [Fact]
-    public void Locate_prefers_real_region_over_generated_one_of_same_level()
+    public void Locate_prefers_real_over_generated()
     {
         var locator = NewLocator();
         locator.Load([

@@ -57,7 +57,7 @@ public sealed class GridTessellatorTests
     }
 
     [Fact]
-    public void Ningbo_grids_tile_each_district_without_gaps_or_overlaps()
+    public void Ningbo_grids_tile_each_district()
     {
         var reader = new WKBReader();
         var regions = NingboRegions.Create(new DateOnly(2026, 1, 1));
@@ -86,7 +86,7 @@ public sealed class GridTessellatorTests
     }
 
     [Fact]
-    public void Tessellate_numbers_west_to_east_then_north_to_south()
+    public void Tessellate_numbers_grids_in_reading_order()
     {
         var district = Square(0, 0, 4, 4);
 
