@@ -31,12 +31,16 @@ internal static class CliHost
     /// Reads appsettings.json beside the working directory and SHANZHI_-prefixed environment
     /// variables (as the server does); command-line options win.
     /// </summary>
-    public static StorageOptions ReadStorageOptions(ParseResult parse)
-    {
-        var configuration = new ConfigurationBuilder()
+    public static StorageOptions ReadStorageOptions(ParseResult parse) => ReadStorageOptions(parse, ReadConfiguration());
+
+    private static IConfiguration ReadConfiguration() =>
+        new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
             .AddEnvironmentVariables("SHANZHI_")
             .Build();
+
+    private static StorageOptions ReadStorageOptions(ParseResult parse, IConfiguration configuration)
+    {
         var options = new StorageOptions();
         configuration.GetSection(StorageOptions.Section).Bind(options);
 
@@ -64,7 +68,8 @@ internal static class CliHost
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton(TimeProvider.System);
-        services.AddShanzhiPlatform(ReadStorageOptions(parse));
+        var configuration = ReadConfiguration();
+        services.AddShanzhiPlatform(ReadStorageOptions(parse, configuration), configuration);
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<StoreInitializer>().InitializeAsync(cancellationToken);
         return provider;

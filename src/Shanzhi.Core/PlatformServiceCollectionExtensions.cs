@@ -1,4 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Shanzhi.Cases;
+using Shanzhi.Cases.Import;
+using Shanzhi.Cases.Kpi;
 using Shanzhi.Geography;
 using Shanzhi.Storage;
 
@@ -7,11 +11,15 @@ namespace Shanzhi;
 public static class PlatformServiceCollectionExtensions
 {
     /// <summary>Registers the store and every module's services; shared by the web host and the CLI.</summary>
-    public static IServiceCollection AddShanzhiPlatform(this IServiceCollection services, StorageOptions storage)
+    public static IServiceCollection AddShanzhiPlatform(this IServiceCollection services, StorageOptions storage,
+        IConfiguration? configuration = null)
     {
         services.AddShanzhiStorage(storage);
         services.AddSingleton<StoreInitializer>();
         services.AddShanzhiGeography();
+        services.AddShanzhiCases(configuration);
+        services.AddShanzhiKpi();
+        services.AddShanzhiCaseImport();
         return services;
     }
 }

@@ -1,5 +1,44 @@
+using Shanzhi;
+using Shanzhi.Cases;
+using Shanzhi.Storage;
+using Shanzhi.Web.Api;
+using Shanzhi.Web.Auth;
+using Shanzhi.Web.Components;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddEnvironmentVariables("SHANZHI_");
+
+builder.Services.AddShanzhiPlatform(
+    builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions(),
+    builder.Configuration);
+builder.Services.AddShanzhiCaseJobs();
+builder.Services.AddShanzhiAuth();
+builder.Services.AddAntiforgery();
+builder.Services.AddShanzhiApi();
+builder.Services.AddShanzhiHealth();
+builder.Services.AddShanzhiConsole();
+
 var app = builder.Build();
+await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
+
+app.UseShanzhiErrors();
+app.UseSecurityHeaders();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapHealthEndpoints();
+app.MapAccountEndpoints();
+app.MapCaseEndpoints();
+app.MapReferenceEndpoints();
+app.MapKpiEndpoints();
+app.MapCalendarEndpoints();
+app.MapOpen311Endpoints();
+app.MapOpenApi();
+app.MapShanzhiConsole();
+
+app.LogLifecycle();
 app.Run();
 
+/// <summary>Entry point; public so tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -90,8 +90,11 @@ public sealed class Case
     /// <summary>Number of events applied; also the optimistic concurrency token.</summary>
     public int EventCount { get; private set; }
 
-    /// <summary>Events created since the case was loaded, for the store to append.</summary>
+    /// <summary>Events created since the case was loaded or last saved, for the store to append.</summary>
     public IReadOnlyList<CaseEvent> NewEvents => _newEvents;
+
+    /// <summary>Forgets <see cref="NewEvents"/> once the store has committed them.</summary>
+    public void AcceptNewEvents() => _newEvents.Clear();
 
     public bool IsOverdue(DateTimeOffset now) =>
         Deadline is { } deadline && now > deadline && !CaseStates.IsTerminal(State) && State != CaseState.Suspended;
@@ -116,130 +119,107 @@ public sealed class Case
             ReportedAt = at,
             CategoryCode = report.CategoryCode,
         };
-        @case.Append(CaseEventType.Reported, CaseState.Reported, actor, at, deadline: filingDeadline);
+        @case.Append(CaseEventType.Reported, CaseState.Reported, actor, at, deadline: filingDeadline, value: report.CategoryCode);
         return @case;
     }
 
-    public Error? File(string categoryCode, Actor actor, DateTimeOffset at, DateTimeOffset dispatchDeadline) =>
-        Transition(CaseAction.File, actor, at, c =>
-        {
-            c.CategoryCode = categoryCode;
-            return c.Append(CaseEventType.Filed, CaseState.Filed, actor, at, deadline: dispatchDeadline, value: categoryCode);
-        });
-
-    public Error? Reject(string reason, Actor actor, DateTimeOffset at) =>
-        Transition(CaseAction.Reject, actor, at, c => c.Append(CaseEventType.Rejected, CaseState.Rejected, actor, at, reason: reason));
-
-    public Error? MergeInto(Case parent, Actor actor, DateTimeOffset at)
+    /// <summary>
+    /// Checks whether <paramref name="actor"/> may take <paramref name="action"/> now, before the
+    /// action's own inputs are looked at: the state machine first, then the rules that depend only
+    /// on the case (no closing before a passed verification, no verifying one's own work …).
+    /// </summary>
+    public Error? CanApply(CaseAction action, Actor actor)
     {
-        if (parent.Id == Id || parent.State == CaseState.Merged)
+        if (!CaseStateMachine.IsAllowed(action, State))
         {
-            return CaseErrors.InvalidParent;
+            return CaseErrors.IllegalTransition(action, State);
         }
 
-        return Transition(CaseAction.Merge, actor, at, c =>
-            c.Append(CaseEventType.Merged, CaseState.Merged, actor, at, value: parent.Id.ToString()));
+        return action switch
+        {
+            CaseAction.Close when !VerificationPassed => CaseErrors.NotVerified,
+            CaseAction.ApproveExtension or CaseAction.DenyExtension when RequestedDeadline is null => CaseErrors.NoExtensionPending,
+            CaseAction.Evaluate when Satisfaction is not null => CaseErrors.AlreadyEvaluated,
+
+            // 处置与核查分离: the handler of a case may not verify it.
+            CaseAction.PassVerification or CaseAction.FailVerification when actor.Id is { } id && id == HandlerId =>
+                CaseErrors.VerifierIsHandler,
+            CaseAction.PassVerification or CaseAction.FailVerification when VerificationPassed => CaseErrors.AlreadyVerified,
+            _ => null,
+        };
     }
 
+    public Error? File(string categoryCode, Actor actor, DateTimeOffset at, DateTimeOffset dispatchDeadline) =>
+        Transition(CaseAction.File, actor, c =>
+            c.Append(CaseEventType.Filed, CaseState.Filed, actor, at, deadline: dispatchDeadline, value: categoryCode));
+
+    public Error? Reject(string reason, Actor actor, DateTimeOffset at) =>
+        Transition(CaseAction.Reject, actor, c => c.Append(CaseEventType.Rejected, CaseState.Rejected, actor, at, reason: reason));
+
+    public Error? MergeInto(Case parent, Actor actor, DateTimeOffset at) =>
+        Transition(CaseAction.Merge, actor,
+            () => parent.Id == Id || parent.State is CaseState.Merged or CaseState.Rejected ? CaseErrors.InvalidParent : null,
+            c => c.Append(CaseEventType.Merged, CaseState.Merged, actor, at, value: parent.Id.ToString()));
+
     public Error? Dispatch(Guid unitId, Actor actor, DateTimeOffset at, DateTimeOffset handlingDeadline) =>
-        Transition(CaseAction.Dispatch, actor, at, c =>
+        Transition(CaseAction.Dispatch, actor, c =>
             c.Append(CaseEventType.Dispatched, CaseState.Dispatched, actor, at, unitId: unitId, deadline: handlingDeadline));
 
     public Error? Start(Actor actor, DateTimeOffset at) =>
-        Transition(CaseAction.Start, actor, at, c => c.Append(CaseEventType.Started, CaseState.InProgress, actor, at, unitId: UnitId));
+        Transition(CaseAction.Start, actor, c => c.Append(CaseEventType.Started, CaseState.InProgress, actor, at, unitId: UnitId));
 
-    public Error? Return(string reason, Actor actor, DateTimeOffset at) =>
-        Transition(CaseAction.Return, actor, at, c =>
-            c.Append(CaseEventType.Returned, CaseState.Returned, actor, at, unitId: UnitId, reason: reason));
+    /// <param name="redispatchDeadline">When the command centre must dispatch the case again.</param>
+    public Error? Return(string reason, Actor actor, DateTimeOffset at, DateTimeOffset? redispatchDeadline = null) =>
+        Transition(CaseAction.Return, actor, c =>
+            c.Append(CaseEventType.Returned, CaseState.Returned, actor, at, unitId: UnitId, reason: reason, deadline: redispatchDeadline));
 
     public Error? Resolve(string? note, Actor actor, DateTimeOffset at) =>
-        Transition(CaseAction.Resolve, actor, at, c =>
+        Transition(CaseAction.Resolve, actor, c =>
             c.Append(CaseEventType.Resolved, CaseState.Resolved, actor, at, unitId: UnitId, reason: note));
 
-    public Error? RequestVerification(Guid? verifierId, Actor actor, DateTimeOffset at, DateTimeOffset verificationDeadline)
-    {
-        if (verifierId is { } id && id == HandlerId)
-        {
-            return CaseErrors.VerifierIsHandler;
-        }
-
-        return Transition(CaseAction.RequestVerification, actor, at, c =>
-            c.Append(CaseEventType.VerificationRequested, CaseState.Verifying, actor, at,
+    public Error? RequestVerification(Guid? verifierId, Actor actor, DateTimeOffset at, DateTimeOffset verificationDeadline) =>
+        Transition(CaseAction.RequestVerification, actor,
+            () => verifierId is { } id && id == HandlerId ? CaseErrors.VerifierIsHandler : null,
+            c => c.Append(CaseEventType.VerificationRequested, CaseState.Verifying, actor, at,
                 deadline: verificationDeadline, value: verifierId?.ToString()));
-    }
 
     public Error? PassVerification(string? note, Actor actor, DateTimeOffset at) =>
-        Verify(passed: true, note, actor, at);
+        Transition(CaseAction.PassVerification, actor, c =>
+            c.Append(CaseEventType.VerificationPassed, CaseState.Verifying, actor, at, reason: note));
 
+    /// <summary>Sends the case back to the handling unit (返工) against its existing handling deadline.</summary>
     public Error? FailVerification(string reason, Actor actor, DateTimeOffset at) =>
-        Verify(passed: false, reason, actor, at);
+        Transition(CaseAction.FailVerification, actor, c =>
+            c.Append(CaseEventType.VerificationFailed, CaseState.Rework, actor, at, reason: reason, deadline: HandlingDeadline));
 
-    public Error? Close(Actor actor, DateTimeOffset at)
-    {
-        if (State == CaseState.Verifying && !VerificationPassed)
-        {
-            return CaseErrors.NotVerified;
-        }
-
-        return Transition(CaseAction.Close, actor, at, c => c.Append(CaseEventType.Closed, CaseState.Closed, actor, at));
-    }
+    public Error? Close(Actor actor, DateTimeOffset at) =>
+        Transition(CaseAction.Close, actor, c => c.Append(CaseEventType.Closed, CaseState.Closed, actor, at));
 
     public Error? Suspend(string reason, Actor actor, DateTimeOffset at) =>
-        Transition(CaseAction.Suspend, actor, at, c => c.Append(CaseEventType.Suspended, CaseState.Suspended, actor, at, reason: reason));
+        Transition(CaseAction.Suspend, actor, c => c.Append(CaseEventType.Suspended, CaseState.Suspended, actor, at, reason: reason));
 
+    /// <param name="newHandlingDeadline">Deadline of the stage the case returns to, with the suspended time left out.</param>
     public Error? Resume(Actor actor, DateTimeOffset at, DateTimeOffset? newHandlingDeadline) =>
-        Transition(CaseAction.Resume, actor, at, c =>
+        Transition(CaseAction.Resume, actor, c =>
             c.Append(CaseEventType.Resumed, StateBeforeSuspension ?? CaseState.Filed, actor, at, deadline: newHandlingDeadline));
 
-    public Error? RequestExtension(DateTimeOffset requestedDeadline, string reason, Actor actor, DateTimeOffset at)
-    {
-        if (HandlingDeadline is { } current && requestedDeadline <= current)
-        {
-            return CaseErrors.ExtensionNotLater;
-        }
+    public Error? RequestExtension(DateTimeOffset requestedDeadline, string reason, Actor actor, DateTimeOffset at) =>
+        Transition(CaseAction.RequestExtension, actor,
+            () => HandlingDeadline is { } current && requestedDeadline <= current ? CaseErrors.ExtensionNotLater : null,
+            c => c.Append(CaseEventType.ExtensionRequested, State, actor, at, reason: reason, deadline: requestedDeadline));
 
-        return Transition(CaseAction.RequestExtension, actor, at, c =>
-            c.Append(CaseEventType.ExtensionRequested, State, actor, at, reason: reason, deadline: requestedDeadline));
-    }
+    public Error? ApproveExtension(Actor actor, DateTimeOffset at) =>
+        Transition(CaseAction.ApproveExtension, actor, c =>
+            c.Append(CaseEventType.ExtensionApproved, State, actor, at, deadline: RequestedDeadline));
 
-    public Error? ApproveExtension(Actor actor, DateTimeOffset at)
-    {
-        if (RequestedDeadline is not { } requested)
-        {
-            return CaseErrors.NoExtensionPending;
-        }
+    public Error? DenyExtension(string reason, Actor actor, DateTimeOffset at) =>
+        Transition(CaseAction.DenyExtension, actor, c => c.Append(CaseEventType.ExtensionDenied, State, actor, at, reason: reason));
 
-        return Transition(CaseAction.ApproveExtension, actor, at, c =>
-            c.Append(CaseEventType.ExtensionApproved, State, actor, at, deadline: requested));
-    }
-
-    public Error? DenyExtension(string reason, Actor actor, DateTimeOffset at)
-    {
-        if (RequestedDeadline is null)
-        {
-            return CaseErrors.NoExtensionPending;
-        }
-
-        return Transition(CaseAction.DenyExtension, actor, at, c =>
-            c.Append(CaseEventType.ExtensionDenied, State, actor, at, reason: reason));
-    }
-
-    public Error? Evaluate(int satisfaction, string? comment, Actor actor, DateTimeOffset at)
-    {
-        if (satisfaction is < 1 or > 5)
-        {
-            return CaseErrors.InvalidSatisfaction;
-        }
-
-        if (Satisfaction is not null)
-        {
-            return CaseErrors.AlreadyEvaluated;
-        }
-
-        return Transition(CaseAction.Evaluate, actor, at, c =>
-            c.Append(CaseEventType.Evaluated, State, actor, at, reason: comment,
+    public Error? Evaluate(int satisfaction, string? comment, Actor actor, DateTimeOffset at) =>
+        Transition(CaseAction.Evaluate, actor,
+            () => satisfaction is < 1 or > 5 ? CaseErrors.InvalidSatisfaction : null,
+            c => c.Append(CaseEventType.Evaluated, State, actor, at, reason: comment,
                 value: satisfaction.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-    }
 
     /// <summary>Records supervision of an overdue case; called once per case by the overdue job.</summary>
     public Error? Escalate(Guid? supervisingUnitId, string reason, DateTimeOffset at)
@@ -274,30 +254,18 @@ public sealed class Case
         }
     }
 
-    private Error? Verify(bool passed, string? note, Actor actor, DateTimeOffset at)
+    private Error? Transition(CaseAction action, Actor actor, Func<Case, CaseEvent> apply) =>
+        Transition(action, actor, static () => null, apply);
+
+    /// <summary>
+    /// Applies the action when <see cref="CanApply"/> and then the action's input check pass, so an
+    /// action in the wrong state always reports the illegal transition, whatever its inputs.
+    /// </summary>
+    private Error? Transition(CaseAction action, Actor actor, Func<Error?> checkInputs, Func<Case, CaseEvent> apply)
     {
-        if (actor.Id is { } id && id == HandlerId)
+        if ((CanApply(action, actor) ?? checkInputs()) is { } error)
         {
-            return CaseErrors.VerifierIsHandler;
-        }
-
-        if (passed && VerificationPassed)
-        {
-            return CaseErrors.AlreadyVerified;
-        }
-
-        return passed
-            ? Transition(CaseAction.PassVerification, actor, at, c =>
-                c.Append(CaseEventType.VerificationPassed, CaseState.Verifying, actor, at, reason: note))
-            : Transition(CaseAction.FailVerification, actor, at, c =>
-                c.Append(CaseEventType.VerificationFailed, CaseState.Rework, actor, at, reason: note, deadline: HandlingDeadline));
-    }
-
-    private Error? Transition(CaseAction action, Actor actor, DateTimeOffset at, Func<Case, CaseEvent> apply)
-    {
-        if (!CaseStateMachine.IsAllowed(action, State))
-        {
-            return CaseErrors.IllegalTransition(action, State);
+            return error;
         }
 
         apply(this);
@@ -332,6 +300,7 @@ public sealed class Case
         switch (e.Type)
         {
             case CaseEventType.Reported:
+                CategoryCode = e.Value;
                 Deadline = e.Deadline;
                 break;
             case CaseEventType.Filed:
@@ -361,7 +330,7 @@ public sealed class Case
                 UnitId = null;
                 HandlerId = null;
                 HandlingDeadline = null;
-                Deadline = null;
+                Deadline = e.Deadline;
                 RequestedDeadline = null;
                 break;
             case CaseEventType.Resolved:

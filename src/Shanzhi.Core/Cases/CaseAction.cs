@@ -26,6 +26,9 @@ public enum CaseAction
 public sealed record Actor(Guid? Id, string Name)
 {
     public static readonly Actor System = new(null, "系统");
+
+    /// <summary>A citizen reporting through the public page or Open311; reporters are not identified.</summary>
+    public static readonly Actor Public = new(null, "公众");
 }
 
 /// <summary>Which action is allowed from which state, and where it leads.</summary>

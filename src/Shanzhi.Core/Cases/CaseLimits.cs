@@ -7,4 +7,5 @@ public static class CaseLimits
     public const int DescriptionMaxLength = 2000;
     public const int AddressMaxLength = 200;
     public const int ReasonMaxLength = 1000;
+    public const int ExternalRefMaxLength = 64;
 }

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Shanzhi.Geography;
 using Shanzhi.Identity;
 using Shanzhi.Storage;
@@ -46,48 +49,55 @@ public sealed record RoutingProposal(Guid UnitId, string UnitName, string Rule);
 
 /// <summary>
 /// Application service of the case engine: every channel reports and acts through it, and it
-/// checks role and region scope before the entity checks the state machine.
+/// checks role and region scope before the entity checks the state machine. A case outside the
+/// user's region scope is reported as not found, so its existence is not revealed.
 /// </summary>
-// TODO: contract stub; the implementation replaces these bodies.
-public sealed class CaseService(ShanzhiDbContext db, TimeProvider clock, GridLocator locator)
+public sealed partial class CaseService(
+    ShanzhiDbContext db,
+    TimeProvider clock,
+    GridLocator locator,
+    WorkingCalendarCache calendars,
+    CaseRouter router,
+    IOptions<CaseOptions> options,
+    ILogger<CaseService> logger)
 {
-    public Task<Result<Case>> ReportAsync(ReportCaseRequest request, StaffPrincipal? reporter, CancellationToken cancellationToken) =>
-        throw new NotImplementedException($"{db}{clock}{locator}");
+    public async Task<Result<Case>> GetAsync(Guid id, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        var @case = await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        return @case is not null && user.CanSee(@case.RegionPath) ? @case : CaseErrors.NotFound;
+    }
 
-    public Task<Result<Case>> GetAsync(Guid id, StaffPrincipal user, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    /// <summary>The case's history, oldest first.</summary>
+    public async Task<Result<IReadOnlyList<CaseEvent>>> GetEventsAsync(Guid id, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if ((await GetAsync(id, user, cancellationToken)).Error is { } error)
+        {
+            return error;
+        }
 
-    public Task<Result<IReadOnlyList<CaseEvent>>> GetEventsAsync(Guid id, StaffPrincipal user, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
-
-    public Task<PagedResult<Case>> QueryAsync(CaseQuery query, StaffPrincipal user, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
-
-    public Task<Result<Case>> ActAsync(Guid id, CaseActionRequest request, StaffPrincipal user, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+        return await db.CaseEvents.AsNoTracking()
+            .Where(e => e.CaseId == id)
+            .OrderBy(e => e.Sequence)
+            .ToListAsync(cancellationToken);
+    }
 
     /// <summary>Actions this user may take on the case now: role, unit, scope and state all allow them.</summary>
-    public IReadOnlyList<CaseAction> AllowedActions(Case @case, StaffPrincipal user) =>
-        throw new NotImplementedException();
+    public IReadOnlyList<CaseAction> AllowedActions(Case @case, StaffPrincipal user)
+    {
+        if (!user.CanSee(@case.RegionPath))
+        {
+            return [];
+        }
 
-    public Task<Result<RoutingProposal>> ProposeUnitAsync(Guid id, StaffPrincipal user, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+        var actor = user.AsActor();
+        return [.. Enum.GetValues<CaseAction>().Where(a => CasePermissions.Check(a, @case, user) is null && @case.CanApply(a, actor) is null)];
+    }
 
-    /// <summary>Open cases of the same category near the case, reported within the duplicate window.</summary>
-    public Task<Result<IReadOnlyList<Case>>> ProposeDuplicatesAsync(Guid id, StaffPrincipal user, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
-}
-
-/// <summary>Photos attached to cases: checked, stored under the data folder, served within scope.</summary>
-// TODO: contract stub; the implementation replaces these bodies.
-public sealed class AttachmentService(ShanzhiDbContext db, StorageOptions storage, TimeProvider clock)
-{
-    public Task<Result<Attachment>> AddAsync(Guid caseId, AttachmentStage stage, string contentType, Stream content,
-        StaffPrincipal user, CancellationToken cancellationToken) => throw new NotImplementedException($"{db}{storage}{clock}");
-
-    public Task<Result<(Attachment Attachment, Stream Content)>> OpenAsync(Guid attachmentId, StaffPrincipal user,
-        CancellationToken cancellationToken) => throw new NotImplementedException();
-
-    public Task<Result<IReadOnlyList<Attachment>>> ListAsync(Guid caseId, StaffPrincipal user, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    public async Task<Result<RoutingProposal>> ProposeUnitAsync(Guid id, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        var found = await GetAsync(id, user, cancellationToken);
+        return found.Value is { } @case
+            ? await router.ProposeAsync(@case.CategoryCode, @case.RegionPath, cancellationToken)
+            : found.Error!;
+    }
 }

@@ -1,0 +1,64 @@
+namespace Shanzhi.Web.Api;
+
+public static partial class ApiRegistration
+{
+    /// <summary>JSON conventions, problem details and the OpenAPI document at <c>/openapi/v1.json</c>.</summary>
+    public static IServiceCollection AddShanzhiApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(options => ShanzhiJson.Configure(options.SerializerOptions));
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "善治 Shanzhi 城市治理平台 API";
+            document.Info.Description = "事件中心（案件闭环）、区划与网格、Open311 GeoReport v2。所有错误均为 RFC 7807 问题详情，带稳定的 code 字段。";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    /// <summary>Every unhandled exception and every empty 4xx/5xx becomes a problem body; bugs are logged.</summary>
+    public static WebApplication UseShanzhiErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException => StatusCodes.Status409Conflict,
+                _ => StatusCodes.Status500InternalServerError,
+            },
+        });
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>Headers every response carries: no sniffing, no framing, no referrer leaks.</summary>
+    public static WebApplication UseSecurityHeaders(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(self)";
+            return next(context);
+        });
+        return app;
+    }
+
+    /// <summary>Logs start (with the addresses and store) and stop of the platform.</summary>
+    public static void LogLifecycle(this WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Shanzhi.Web");
+        var storage = app.Services.GetRequiredService<Shanzhi.Storage.StorageOptions>();
+        app.Lifetime.ApplicationStarted.Register(() => LogStarted(logger, string.Join(", ", app.Urls), storage.Provider.ToString()));
+        app.Lifetime.ApplicationStopping.Register(() => LogStopping(logger));
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Shanzhi started on {Urls} with the {Provider} store")]
+    private static partial void LogStarted(ILogger logger, string urls, string provider);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Shanzhi is stopping; requests in flight are completed first")]
+    private static partial void LogStopping(ILogger logger);
+}

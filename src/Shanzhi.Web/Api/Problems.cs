@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Shanzhi.Web.Api;
+
+/// <summary>Maps expected failures to RFC 7807 responses: one place, one shape.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult From(Error error)
+    {
+        var extensions = new Dictionary<string, object?> { ["code"] = error.Code };
+        if (error.Field is not null)
+        {
+            extensions["field"] = error.Field;
+        }
+
+        return TypedResults.Problem(
+            detail: error.Detail,
+            statusCode: error.Status,
+            title: error.Title,
+            type: $"https://shanzhi.example/problems/{error.Code}",
+            extensions: extensions);
+    }
+
+    /// <summary>
+    /// Fills in a stable code and Chinese text for responses the framework produces itself
+    /// (malformed JSON, wrong content type, missing login), so every 4xx has the same shape.
+    /// </summary>
+    public static void Customize(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.ContainsKey("code"))
+        {
+            return;
+        }
+
+        var (code, title, detail) = problem.Status switch
+        {
+            StatusCodes.Status400BadRequest => ("request.invalid", "请求格式有误", "请求内容无法解析，请检查 JSON 格式、字段类型和必填项。"),
+            StatusCodes.Status401Unauthorized => ("auth.required", "需要登录", "请先登录后再访问。"),
+            StatusCodes.Status403Forbidden => ("auth.forbidden", "无权访问", "您的角色或管辖范围不允许此操作。"),
+            StatusCodes.Status404NotFound => ("request.not_found", "未找到", "请求的地址或资源不存在。"),
+            StatusCodes.Status405MethodNotAllowed => ("request.method_not_allowed", "请求方法不允许", "该地址不支持此 HTTP 方法。"),
+            StatusCodes.Status413PayloadTooLarge => ("request.too_large", "请求内容过大", "上传内容超过允许的大小。"),
+            StatusCodes.Status415UnsupportedMediaType => ("request.unsupported_media_type", "内容类型不支持",
+                "请求的 Content-Type 不被支持：JSON 接口请使用 application/json。"),
+            StatusCodes.Status429TooManyRequests => ("request.too_many", "请求过于频繁", "请稍后重试。"),
+            >= 500 => ("server.error", "服务器内部错误", "服务器处理请求时出错，已记录日志。请稍后重试或联系系统管理员。"),
+            _ => ("request.failed", "请求失败", "请求未能完成。"),
+        };
+        problem.Extensions["code"] = code;
+        problem.Title = title;
+
+        // Framework details are English and may echo internals; users get the Chinese text.
+        problem.Detail = detail;
+    }
+
+    public static ProblemHttpResult Invalid(string code, string field, string detail) => From(Error.Invalid(code, field, detail));
+}

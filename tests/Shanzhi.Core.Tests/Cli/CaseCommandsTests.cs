@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Shanzhi.Cases;
+using Shanzhi.Cli;
+using Shanzhi.Cli.Commands;
+using Shanzhi.Storage;
+using Shanzhi.Tests.Infrastructure;
+using Shanzhi.Tests.Cases.Import;
+
+namespace Shanzhi.Tests.Cli;
+
+/// <summary>Runs <c>shanzhi import cases</c> and <c>shanzhi kpi</c> in process against a test store.</summary>
+public sealed class CaseCommandsTests
+{
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task La311_fixture_imports_and_kpi_json_counts_it(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        await using (var db = store.NewContext())
+        {
+            await TestCatalog.EnsureAsync(db, TestContext.Current.CancellationToken);
+        }
+
+        var import = await RunAsync(store, "import", "cases", "--format", "la311", La311Csv.FixturePath);
+        var kpi = await RunAsync(store, "kpi", "--json");
+
+        Assert.Equal(0, import.ExitCode);
+        Assert.StartsWith("读取 9999 行：导入 9999 条，跳过 0 条（此前已导入或文件内重复），出错 0 行。", import.Output);
+        Assert.Equal(0, kpi.ExitCode);
+        using var json = JsonDocument.Parse(kpi.Output);
+        var total = json.RootElement.GetProperty("total");
+        var states = total.GetProperty("stateCounts");
+        Assert.Equal(9999, total.GetProperty("reported").GetInt32());
+        Assert.Equal(9739, total.GetProperty("closed").GetInt32());
+        Assert.Equal(9739, states.GetProperty("closed").GetInt32());
+        Assert.Equal(246, states.GetProperty("rejected").GetInt32());
+        Assert.Equal(9, states.GetProperty("returned").GetInt32());
+        Assert.Equal(5, states.GetProperty("dispatched").GetInt32());
+        Assert.Equal(14, total.GetProperty("open").GetInt32());
+
+        await using var check = store.NewContext();
+        var stored = await check.Cases.GroupBy(c => c.State).ToDictionaryAsync(g => g.Key, g => g.Count(), TestContext.Current.CancellationToken);
+        Assert.Equal(9739, stored[CaseState.Closed]);
+        Assert.Equal(246, stored[CaseState.Rejected]);
+        Assert.Equal(9, stored[CaseState.Returned]);
+        Assert.Equal(5, stored[CaseState.Dispatched]);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Import_with_bad_rows_exits_with_1_and_lists_them(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        await using (var db = store.NewContext())
+        {
+            await TestCatalog.EnsureAsync(db, TestContext.Current.CancellationToken);
+        }
+
+        var file = Path.Combine(store.Options.FullDataDirectory, "bad.csv");
+        await using (var stream = new La311Csv().Row("1-1").Row("1-2", ("CreatedDate", "31/12/2017")).ToStream())
+        await using (var target = File.Create(file))
+        {
+            await stream.CopyToAsync(target, TestContext.Current.CancellationToken);
+        }
+
+        var import = await RunAsync(store, "import", "cases", "--format", "la311", file);
+
+        Assert.Equal(1, import.ExitCode);
+        Assert.Contains("导入 1 条", import.Output);
+        Assert.Contains("第 3 行（CreatedDate）：无法识别的时间“31/12/2017”", import.Output);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Kpi_table_groups_by_month_in_chinese(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+
+        var kpi = await RunAsync(store, "kpi", "--from", "2016-12-01", "--to", "2016-12-31", "--group-by", "month");
+
+        Assert.Equal(0, kpi.ExitCode);
+        Assert.Contains("统计期：2016-12-01 至 2016-12-31（北京时间）", kpi.Output);
+        Assert.Contains("按期结案率", kpi.Output);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Kpi_rejects_unknown_scope(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+
+        var kpi = await RunAsync(store, "kpi", "--scope", "999999");
+
+        Assert.Equal(1, kpi.ExitCode);
+        Assert.Contains("未找到区划代码“999999”", kpi.Error);
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(TestStore store, params string[] args)
+    {
+        var root = new RootCommand { CliHost.DataOption, CliHost.ProviderOption, CliHost.ConnectionOption };
+        root.Subcommands.Add(new Command("import") { ImportCasesCommand.Create() });
+        root.Subcommands.Add(KpiCommand.Create());
+
+        string[] storeArgs = store.Kind == StoreKind.Sqlite
+            ? ["--data", store.Options.FullDataDirectory]
+            : ["--provider", nameof(StorageProvider.Postgres), "--connection", store.Options.ConnectionString!, "--data", store.Options.FullDataDirectory];
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await root.Parse([.. args, .. storeArgs]).InvokeAsync(
+            new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false },
+            TestContext.Current.CancellationToken);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+}

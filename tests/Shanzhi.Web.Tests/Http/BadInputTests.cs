@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Shanzhi.Tests.Infrastructure;
+
+namespace Shanzhi.Web.Tests.Http;
+
+/// <summary>Bad input gets a 4xx problem with a stable code and Chinese text, and changes nothing.</summary>
+public sealed class BadInputTests
+{
+    private static async Task<int> CaseCountAsync(HttpClient client)
+    {
+        var page = await (await client.GetAsync("/api/v1/cases?pageSize=1")).ReadJsonAsync();
+        return page.GetProperty("total").GetInt32();
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Invalid_coordinates_are_rejected(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var client = await platform.SignInAdminAsync();
+
+        var response = await client.PostAsJsonAsync("/api/v1/cases", new { title = "井盖缺失", latitude = 200.0, longitude = 121.5, categoryCode = "E0101" });
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "case.invalid_coordinates");
+        Assert.Equal("latitude", problem.GetProperty("field").GetString());
+        Assert.Equal(0, await CaseCountAsync(client));
+    }
+
+    [Fact]
+    public async Task Point_outside_Ningbo_is_rejected()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var client = await platform.SignInAdminAsync();
+
+        // The Bund, Shanghai.
+        var response = await client.PostAsJsonAsync("/api/v1/cases", new { title = "井盖缺失", latitude = 31.2400, longitude = 121.4900, categoryCode = "E0101" });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "geo.outside_city");
+        Assert.Equal(0, await CaseCountAsync(client));
+    }
+
+    [Fact]
+    public async Task Unknown_category_is_rejected()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var client = await platform.SignInAdminAsync();
+
+        var response = await client.PostAsJsonAsync("/api/v1/cases", new
+        {
+            title = "测试",
+            latitude = ApiClient.Haishu.Latitude,
+            longitude = ApiClient.Haishu.Longitude,
+            categoryCode = "X9999",
+        });
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "case.unknown_category");
+        Assert.Equal("categoryCode", problem.GetProperty("field").GetString());
+        Assert.Equal(0, await CaseCountAsync(client));
+    }
+
+    [Fact]
+    public async Task Over_long_title_is_rejected()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var client = await platform.SignInAdminAsync();
+
+        var response = await client.PostAsJsonAsync("/api/v1/cases", new
+        {
+            title = new string('垃', 101),
+            latitude = ApiClient.Haishu.Latitude,
+            longitude = ApiClient.Haishu.Longitude,
+            categoryCode = "E0101",
+        });
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "case.title_too_long");
+        Assert.Equal("title", problem.GetProperty("field").GetString());
+        Assert.Equal(0, await CaseCountAsync(client));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Closing_unverified_case_is_rejected(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var client = await platform.SignInAdminAsync();
+        var reported = await client.ReportAsync(ApiClient.Haishu);
+        var id = reported.GetProperty("id").GetString()!;
+        await client.ActOkAsync(id, "file", new { categoryCode = "E0101" });
+
+        var response = await client.ActAsync(id, "close");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict, "case.illegal_transition");
+        var after = await client.GetCaseAsync(id);
+        Assert.Equal("Filed", after.GetProperty("state").GetString());
+        Assert.Equal(2, after.GetProperty("eventCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Unknown_action_is_rejected()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var client = await platform.SignInAdminAsync();
+        var id = (await client.ReportAsync(ApiClient.Haishu)).GetProperty("id").GetString()!;
+
+        var response = await client.ActAsync(id, "demolish");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, "case.unknown_action");
+    }
+
+    [Fact]
+    public async Task Wrong_content_type_is_rejected()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var client = await platform.SignInAdminAsync();
+
+        var response = await client.PostAsync("/api/v1/cases", new StringContent("title=x", Encoding.UTF8, "text/plain"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "request.unsupported_media_type");
+        Assert.Equal(0, await CaseCountAsync(client));
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_rejected()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var client = await platform.SignInAdminAsync();
+
+        var response = await client.PostAsync("/api/v1/cases", new StringContent("{\"title\": ", Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "request.invalid");
+        Assert.Equal(0, await CaseCountAsync(client));
+    }
+
+    [Fact]
+    public async Task Anonymous_api_call_gets_401_problem()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var client = platform.CreateClient();
+
+        var response = await client.GetAsync("/api/v1/cases");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "auth.required");
+    }
+
+    [Fact]
+    public async Task Wrong_password_gets_401_problem()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var client = platform.CreateClient();
+
+        var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { userName = "admin", password = "wrong-password" });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "auth.invalid_credentials");
+    }
+}

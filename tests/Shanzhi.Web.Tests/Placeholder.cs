@@ -1,1 +1,0 @@
-namespace Shanzhi.Web.Tests;
