@@ -31,6 +31,7 @@ app.MapHealthEndpoints();
 app.MapAccountEndpoints();
 app.MapCaseEndpoints();
 app.MapReferenceEndpoints();
+app.MapGeographyEndpoints();
 app.MapKpiEndpoints();
 app.MapCalendarEndpoints();
 app.MapOpen311Endpoints();
