@@ -1,1 +1,20 @@
-return 0;
+using Shanzhi.Bench;
+
+// Each benchmark is a named scenario: `dotnet run -c Release --project bench/Shanzhi.Bench -- NAME [options]`.
+var benchmarks = new Dictionary<string, (string Summary, Func<string[], int> Run)>(StringComparer.OrdinalIgnoreCase)
+{
+    ["grid"] = ("Point → grid lookups over the generated Ningbo grids against NetTopologySuite baselines", GridLookupBenchmark.Run),
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
+{
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project bench/Shanzhi.Bench -- NAME [options]");
+    foreach (var (name, (summary, _)) in benchmarks)
+    {
+        Console.Error.WriteLine($"  {name,-8} {summary}");
+    }
+
+    return 2;
+}
+
+return benchmark.Run(args[1..]);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Shanzhi.Cases;
 using Shanzhi.Cases.Import;
 using Shanzhi.Cases.Kpi;
+using Shanzhi.Geography;
 using Shanzhi.Storage;
 
 namespace Shanzhi;
@@ -15,6 +16,7 @@ public static class PlatformServiceCollectionExtensions
     {
         services.AddShanzhiStorage(storage);
         services.AddSingleton<StoreInitializer>();
+        services.AddShanzhiGeography();
         services.AddShanzhiCases(configuration);
         services.AddShanzhiKpi();
         services.AddShanzhiCaseImport();

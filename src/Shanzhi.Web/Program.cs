@@ -5,7 +5,18 @@ using Shanzhi.Web.Api;
 using Shanzhi.Web.Auth;
 using Shanzhi.Web.Components;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+
+    // appsettings.json sits beside the binaries, so `dotnet run --project src/Shanzhi.Web` finds it
+    // while the data folder stays relative to the caller's working directory. Hosts that pass their
+    // own content root (tests, service managers) keep it.
+    ContentRootPath = args.Any(a => a.Contains("contentRoot", StringComparison.OrdinalIgnoreCase)) ? null : AppContext.BaseDirectory,
+});
+
+// Serve wwwroot and the component libraries' assets from the build output in every environment.
+builder.WebHost.UseStaticWebAssets();
 builder.Configuration.AddEnvironmentVariables("SHANZHI_");
 
 builder.Services.AddShanzhiPlatform(
@@ -31,6 +42,7 @@ app.MapHealthEndpoints();
 app.MapAccountEndpoints();
 app.MapCaseEndpoints();
 app.MapReferenceEndpoints();
+app.MapGeographyEndpoints();
 app.MapKpiEndpoints();
 app.MapCalendarEndpoints();
 app.MapOpen311Endpoints();

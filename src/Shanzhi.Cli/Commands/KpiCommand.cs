@@ -64,8 +64,6 @@ internal static class KpiCommand
                 }
             }
 
-            // TODO: pass the business calendar's working-time function once the calendar service is
-            // registered, so the report also gives handling time in working hours.
             var query = new KpiQuery(
                 fromDate is { } f ? ShanghaiTime.StartOfDay(f) : null,
                 toDate is { } t ? ShanghaiTime.StartOfDay(t.AddDays(1)) : null,

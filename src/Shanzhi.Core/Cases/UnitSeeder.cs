@@ -83,15 +83,20 @@ public sealed class UnitSeeder : IStoreSeeder
             .ToDictionaryAsync(r => r.Code, r => r.Name, cancellationToken);
         var streets = await db.Regions.Where(r => r.Level == RegionLevel.Street).ToListAsync(cancellationToken);
 
-        // Street names repeat across districts, and unit names are unique: prefix the district.
+        // Street names repeat across districts, and unit names are unique: prefix the district
+        // unless the name already starts with it (generated streets do).
         return streets
             .Where(s => !covered.Contains(s.Code))
             .Select(s => new Unit
             {
-                Name = (s.ParentCode is { } parent && districts.TryGetValue(parent, out var district) ? district : "") +
-                    s.Name + (s.Name.EndsWith('镇') || s.Name.EndsWith('乡') ? "人民政府" : "办事处"),
+                Name = DistrictPrefix(s, districts) + s.Name + (s.Name.EndsWith('镇') || s.Name.EndsWith('乡') ? "人民政府" : "办事处"),
                 Kind = UnitKind.Street,
                 RegionCode = s.Code,
             });
     }
+
+    private static string DistrictPrefix(Region street, Dictionary<string, string> districts) =>
+        street.ParentCode is { } parent && districts.TryGetValue(parent, out var district) && !street.Name.StartsWith(district, StringComparison.Ordinal)
+            ? district
+            : "";
 }

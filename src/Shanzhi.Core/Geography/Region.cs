@@ -41,12 +41,46 @@ public sealed class Region
 
     public double? CenterLongitude { get; set; }
 
+    private bool _isGenerated;
+
     /// <summary>True for streets, communities and grids produced by tessellation until a city imports real layers.</summary>
-    public bool IsGenerated { get; init; }
+    public bool IsGenerated { get => _isGenerated; init => _isGenerated = value; }
 
     public DateOnly ValidFrom { get; set; }
 
     public DateOnly? ValidTo { get; set; }
 
     public static string ChildPath(string parentPath, string code) => $"{parentPath}{code}/";
+
+    /// <summary>True from <see cref="ValidFrom"/> up to, but not including, <see cref="ValidTo"/>.</summary>
+    public bool IsCurrentOn(DateOnly day) => ValidFrom <= day && (ValidTo is null || day < ValidTo);
+
+    /// <summary>
+    /// Applies an imported feature with this code. A generated region becomes a real one (the code is
+    /// the key, so a real layer that reuses a generated code takes over that row), and a generated or
+    /// retired region starts a new validity on <paramref name="day"/>.
+    /// </summary>
+    public void ApplyImport(string name, byte[] boundary, double centerLatitude, double centerLongitude, DateOnly day)
+    {
+        if (_isGenerated || !IsCurrentOn(day))
+        {
+            ValidFrom = day;
+        }
+
+        _isGenerated = false;
+        ValidTo = null;
+        Name = name;
+        Boundary = boundary;
+        CenterLatitude = centerLatitude;
+        CenterLongitude = centerLongitude;
+    }
+}
+
+/// <summary>Calendar date in China Standard Time, UTC+8 all year (no daylight saving since 1991).</summary>
+internal static class ChinaCalendar
+{
+    private static readonly TimeSpan Offset = TimeSpan.FromHours(8);
+
+    public static DateOnly Today(TimeProvider timeProvider) =>
+        DateOnly.FromDateTime(timeProvider.GetUtcNow().ToOffset(Offset).DateTime);
 }

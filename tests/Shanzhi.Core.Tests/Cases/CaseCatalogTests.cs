@@ -118,7 +118,7 @@ public sealed class CaseCatalogTests
         Assert.NotNull(scope.ServiceProvider.GetRequiredService<CaseEscalation>());
         Assert.Same(provider.GetRequiredService<WorkingCalendarCache>(), scope.ServiceProvider.GetRequiredService<WorkingCalendarCache>());
         Assert.Contains(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s is OverdueEscalationJob);
-        Assert.Equal(3, provider.GetServices<IStoreSeeder>().Count());
+        Assert.Equal(4, provider.GetServices<IStoreSeeder>().Count());
         Assert.Equal(250, options.Duplicates.RadiusMeters);
         Assert.Equal(TimeSpan.FromDays(2), options.Duplicates.Window);
         Assert.Equal(1048576, options.Attachments.MaxBytes);

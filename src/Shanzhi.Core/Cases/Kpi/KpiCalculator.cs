@@ -27,10 +27,17 @@ namespace Shanzhi.Cases.Kpi;
 /// to the query period, and each is judged at its own end.
 /// </para>
 /// </summary>
-public sealed class KpiCalculator(ShanzhiDbContext db, TimeProvider clock)
+public sealed class KpiCalculator(ShanzhiDbContext db, TimeProvider clock, WorkingCalendarCache? calendars = null)
 {
     public async Task<KpiReport> ComputeAsync(KpiQuery query, CancellationToken cancellationToken)
     {
+        if (query.WorkingTime is null && calendars is not null)
+        {
+            // Handling time in working hours uses the business calendar the deadlines were set with.
+            var calendar = await calendars.GetAsync(db, cancellationToken);
+            query = query with { WorkingTime = calendar.WorkingTimeBetween };
+        }
+
         var from = query.From?.ToUniversalTime();
         var to = (query.To ?? clock.GetUtcNow()).ToUniversalTime();
         var aggregation = new KpiAggregation(query, from ?? DateTimeOffset.MinValue, to);
