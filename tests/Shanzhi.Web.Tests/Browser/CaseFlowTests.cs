@@ -108,6 +108,7 @@ public sealed class CaseFlowTests(ConsoleAppFixture app)
     public async Task City_map_draws_the_districts_and_the_case_layer()
     {
         app.SkipIfUnavailable();
+        await app.ReportCaseAsync("江北区路灯不亮", 29.8890, 121.5560);
         var page = await app.NewPageAsync();
         await page.LoginAsync(ConsoleAppFixture.AdminUserName, ConsoleAppFixture.AdminPassword);
 
@@ -118,7 +119,9 @@ public sealed class CaseFlowTests(ConsoleAppFixture app)
         var districts = await map.GetAttributeAsync("data-districts");
         Assert.True(int.TryParse(districts, System.Globalization.CultureInfo.InvariantCulture, out var count) && count >= 10,
             $"Expected the 10 districts of Ningbo on the map, data-districts was '{districts}'.");
-        Assert.NotEqual("error", await map.GetAttributeAsync("data-cases"));
+        var cases = await map.GetAttributeAsync("data-cases");
+        Assert.True(int.TryParse(cases, System.Globalization.CultureInfo.InvariantCulture, out var caseCount) && caseCount >= 1,
+            $"Expected the reported case on the map, data-cases was '{cases}'.");
         await page.ScreenshotToOutputAsync("map.png");
     }
 }

@@ -119,6 +119,15 @@ public sealed class ConsoleAppFixture : IAsyncLifetime
         return unit.Id;
     }
 
+    /// <summary>Reports a case as the platform itself, for pages that need one to show.</summary>
+    public async Task<Guid> ReportCaseAsync(string title, double latitude, double longitude)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<CaseService>()
+            .ReportAsync(new ReportCaseRequest(title, null, latitude, longitude), StaffPrincipal.System, CancellationToken.None);
+        return result.Value?.Id ?? throw new InvalidOperationException($"Could not report the test case: {result.Error}");
+    }
+
     /// <summary>Creates a staff account with city-wide scope and the given roles (created if missing).</summary>
     public async Task CreateStaffAsync(string userName, string displayName, string role, Guid? unitId = null)
     {
