@@ -123,5 +123,18 @@ public sealed class CaseFlowTests(ConsoleAppFixture app)
         Assert.True(int.TryParse(cases, System.Globalization.CultureInfo.InvariantCulture, out var caseCount) && caseCount >= 1,
             $"Expected the reported case on the map, data-cases was '{cases}'.");
         await page.ScreenshotToOutputAsync("map.png");
+
+        // Grids are drawn from street-level zoom on: zoom in with the map's own control until they load.
+        var zoomIn = page.Locator("[data-testid='city-map'] .leaflet-control-zoom-in");
+        for (var i = 0; i < 8 && await map.GetAttributeAsync("data-grids") is null; i++)
+        {
+            await zoomIn.ClickAsync();
+            await page.WaitForFunctionAsync("() => document.querySelector('.leaflet-zoom-anim') === null");
+        }
+
+        await Assertions.Expect(map).ToHaveAttributeAsync("data-grids", new System.Text.RegularExpressions.Regex("^[0-9]{5}$"));
+        var grids = int.Parse((await map.GetAttributeAsync("data-grids"))!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(grids >= 10_000, $"Expected the generated grids (about 10,000) on the map, got {grids}.");
+        await page.ScreenshotToOutputAsync("map-grids.png");
     }
 }
