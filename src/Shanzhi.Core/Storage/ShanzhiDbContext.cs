@@ -147,6 +147,9 @@ public abstract class ShanzhiDbContext(DbContextOptions options)
             e.Property(u => u.ScopePath).HasMaxLength(200);
         });
 
+        // Modules configure their own entities in IEntityTypeConfiguration classes next to them.
+        builder.ApplyConfigurationsFromAssembly(typeof(ShanzhiDbContext).Assembly);
+
         UseSnakeCaseNames(builder);
     }
 
