@@ -86,7 +86,7 @@ public static class CaseEventNames
         CaseEventType.Merged => "合并",
         CaseEventType.Escalated => "超期督办",
         CaseEventType.Evaluated => "评价",
-        CaseEventType.AttachmentAdded => "上传照片",
+        CaseEventType.AttachmentAdded => "上传附件",
         _ => type.ToString(),
     };
 }

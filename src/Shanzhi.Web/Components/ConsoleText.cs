@@ -25,30 +25,7 @@ public static class ConsoleText
 
     public static string PageTitle(string page) => $"{page} · {AppName}";
 
-    public static string EventName(CaseEventType type) => type switch
-    {
-        CaseEventType.Reported => "上报",
-        CaseEventType.Filed => "立案",
-        CaseEventType.Rejected => "不予立案",
-        CaseEventType.Dispatched => "派遣",
-        CaseEventType.Started => "开始处置",
-        CaseEventType.Returned => "退回",
-        CaseEventType.Resolved => "处置完成",
-        CaseEventType.VerificationRequested => "发起核查",
-        CaseEventType.VerificationPassed => "核查通过",
-        CaseEventType.VerificationFailed => "核查不通过",
-        CaseEventType.Closed => "结案",
-        CaseEventType.Suspended => "挂账",
-        CaseEventType.Resumed => "恢复办理",
-        CaseEventType.ExtensionRequested => "申请延期",
-        CaseEventType.ExtensionApproved => "批准延期",
-        CaseEventType.ExtensionDenied => "驳回延期",
-        CaseEventType.Merged => "合并",
-        CaseEventType.Escalated => "督办",
-        CaseEventType.Evaluated => "评价",
-        CaseEventType.AttachmentAdded => "上传附件",
-        _ => type.ToString(),
-    };
+    public static string EventName(CaseEventType type) => CaseEventNames.Chinese(type);
 
     public static string ChannelName(CaseChannel channel) => channel switch
     {
