@@ -52,5 +52,5 @@ app.MapShanzhiConsole();
 app.LogLifecycle();
 app.Run();
 
-/// <summary>Entry point; public so tests can host it with WebApplicationFactory.</summary>
+/// <summary>Entry point, public so that tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

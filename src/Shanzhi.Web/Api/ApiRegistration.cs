@@ -16,7 +16,7 @@ public static partial class ApiRegistration
         return services;
     }
 
-    /// <summary>Every unhandled exception and every empty 4xx/5xx becomes a problem body; bugs are logged.</summary>
+    /// <summary>Turns every unhandled exception and every empty 4xx/5xx into a problem body and logs the exceptions.</summary>
     public static WebApplication UseShanzhiErrors(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -32,7 +32,7 @@ public static partial class ApiRegistration
         return app;
     }
 
-    /// <summary>Headers every response carries: no sniffing, no framing, no referrer leaks.</summary>
+    /// <summary>Adds the headers every response carries: no sniffing, no framing, no referrer leaks.</summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
         app.Use((context, next) =>

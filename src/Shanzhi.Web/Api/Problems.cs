@@ -50,7 +50,7 @@ public static class Problems
         problem.Extensions["code"] = code;
         problem.Title = title;
 
-        // Framework details are English and may echo internals; users get the Chinese text.
+        // Framework details are English and may echo internals, so users get the Chinese text instead.
         problem.Detail = detail;
     }
 
