@@ -6,6 +6,10 @@ public static partial class ApiRegistration
     public static IServiceCollection AddShanzhiApi(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(options => ShanzhiJson.Configure(options.SerializerOptions));
+
+        // Pages are Chinese: write CJK characters as they are instead of as numeric entities.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
+            options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
