@@ -37,6 +37,22 @@ public sealed class AuditLogTests
         Assert.Contains("audit-admin", Assert.Single(grants).GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task Audit_page_opens_for_audit_admins_only()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var admin = await platform.SignInAdminAsync();
+        await admin.CreateUserAsync("auditor", "Audit-Pass-2026", ["audit-admin"], "330200");
+        var auditor = await platform.SignInAsync("auditor", "Audit-Pass-2026");
+
+        var forAdmin = await admin.GetAsync("/audit", TestContext.Current.CancellationToken);
+        var forAuditor = await auditor.GetAsync("/audit", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Redirect, forAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, forAuditor.StatusCode);
+        Assert.Contains("审计日志", await forAuditor.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
     private static async Task<List<JsonElement>> ItemsAsync(HttpClient client, string url)
     {
         var response = await client.GetAsync(url, TestContext.Current.CancellationToken);
