@@ -1,5 +1,6 @@
 using Shanzhi;
 using Shanzhi.Cases;
+using Shanzhi.Privacy;
 using Shanzhi.Storage;
 using Shanzhi.Web.Api;
 using Shanzhi.Web.Auth;
@@ -23,6 +24,7 @@ builder.Services.AddShanzhiPlatform(
     builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions(),
     builder.Configuration);
 builder.Services.AddShanzhiCaseJobs();
+builder.Services.AddShanzhiRetentionJob();
 builder.Services.AddShanzhiAuth();
 builder.Services.AddAntiforgery();
 builder.Services.AddShanzhiApi();
@@ -46,6 +48,7 @@ app.MapGeographyEndpoints();
 app.MapKpiEndpoints();
 app.MapCalendarEndpoints();
 app.MapOpen311Endpoints();
+app.MapAuditEndpoints();
 app.MapOpenApi();
 app.MapShanzhiConsole();
 

@@ -40,6 +40,7 @@ public sealed partial class CaseService
         }
 
         logger.CaseActed(@case.CaseNo, request.Action, from, @case.State);
+        await AuditTransitionAsync(@case, $"{request.Action}: {from} -> {@case.State}", actor, cancellationToken);
         return @case;
     }
 

@@ -1,8 +1,10 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shanzhi.Geography;
 using Shanzhi.Identity;
+using Shanzhi.Privacy;
 using Shanzhi.Storage;
 
 namespace Shanzhi.Cases;
@@ -50,7 +52,9 @@ public sealed record RoutingProposal(Guid UnitId, string UnitName, string Rule);
 /// <summary>
 /// Application service of the case engine: every channel reports and acts through it, and it
 /// checks role and region scope before the entity checks the state machine. A case outside the
-/// user's region scope is reported as not found, so its existence is not revealed.
+/// user's region scope is reported as not found, so its existence is not revealed. Every stored
+/// report and action is appended to the audit log right after its commit (not inside it: the
+/// audit log writes through its own connection); the case's events stay the primary record.
 /// </summary>
 public sealed partial class CaseService(
     ShanzhiDbContext db,
@@ -58,6 +62,7 @@ public sealed partial class CaseService(
     GridLocator locator,
     WorkingCalendarCache calendars,
     CaseRouter router,
+    IAuditLog audit,
     IOptions<CaseOptions> options,
     ILogger<CaseService> logger)
 {
@@ -100,4 +105,11 @@ public sealed partial class CaseService(
             ? await router.ProposeAsync(@case.CategoryCode, @case.RegionPath, cancellationToken)
             : found.Error!;
     }
+
+    /// <summary>Records a stored transition in the audit log; subject is the case id, detail the action and states.</summary>
+    private Task AuditTransitionAsync(Case @case, string detail, Actor actor, CancellationToken cancellationToken) =>
+        audit.AppendAsync(
+            new AuditEntry(AuditAction.CaseTransition, actor.Id, actor.Name, "case", @case.Id.ToString("D", CultureInfo.InvariantCulture),
+                Detail: $"{@case.CaseNo} {detail}"),
+            cancellationToken);
 }

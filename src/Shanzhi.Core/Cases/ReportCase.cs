@@ -67,6 +67,7 @@ public sealed partial class CaseService
         @case.AcceptNewEvents();
 
         logger.CaseReported(@case.CaseNo, @case.Channel, @case.RegionCode);
+        await AuditTransitionAsync(@case, $"Report: -> {@case.State}", reporter?.AsActor() ?? Actor.Public, cancellationToken);
         return @case;
     }
 

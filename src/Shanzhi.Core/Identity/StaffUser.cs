@@ -32,8 +32,9 @@ public static class Roles
     public const string Verifier = "verifier";
     public const string GridWorker = "grid-worker";
     public const string Leader = "leader";
+    public const string AuditAdmin = "audit-admin";
 
-    public static readonly IReadOnlyList<string> All = [SystemAdmin, CommandOperator, UnitHandler, Verifier, GridWorker, Leader];
+    public static readonly IReadOnlyList<string> All = [SystemAdmin, CommandOperator, UnitHandler, Verifier, GridWorker, Leader, AuditAdmin];
 
     public static string ChineseName(string role) => role switch
     {
@@ -43,6 +44,7 @@ public static class Roles
         Verifier => "核查员",
         GridWorker => "网格员",
         Leader => "领导（只读）",
+        AuditAdmin => "审计管理员",
         _ => role,
     };
 }

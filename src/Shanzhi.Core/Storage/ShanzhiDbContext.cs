@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Shanzhi.Cases;
 using Shanzhi.Geography;
 using Shanzhi.Identity;
+using Shanzhi.Privacy;
 
 namespace Shanzhi.Storage;
 
@@ -35,6 +36,10 @@ public abstract class ShanzhiDbContext(DbContextOptions options)
     public DbSet<Attachment> Attachments => Set<Attachment>();
 
     public DbSet<CaseCounter> CaseCounters => Set<CaseCounter>();
+
+    public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,9 +1,12 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Shanzhi.Cases;
 using Shanzhi.Identity;
+using Shanzhi.Privacy;
 using Shanzhi.Storage;
+using Shanzhi.Web.Auth;
 
 namespace Shanzhi.Web.Api;
 
@@ -95,7 +98,8 @@ public static class ReferenceEndpoints
     }
 
     private static async Task<Results<Created<UserDto>, ProblemHttpResult>> CreateUserAsync(
-        CreateUserBody body, UserManager<StaffUser> users, ShanzhiDbContext db, CancellationToken cancellationToken)
+        CreateUserBody body, UserManager<StaffUser> users, ShanzhiDbContext db, IAuditLog audit, ClaimsPrincipal principal,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.UserName) || body.UserName.Length > 50)
         {
@@ -147,6 +151,9 @@ public static class ReferenceEndpoints
         }
 
         await users.AddToRolesAsync(user, roles);
+        var admin = principal.ToStaffPrincipal()!;
+        await audit.AppendAsync(new AuditEntry(AuditAction.PermissionChanged, admin.UserId, admin.DisplayName, "user", user.Id.ToString(),
+            Detail: $"created with roles {string.Join(",", roles)}, scope {scope.Code}"), CancellationToken.None);
         return TypedResults.Created($"/api/v1/users/{user.Id}",
             new UserDto(user.Id, user.UserName, user.DisplayName, roles.ToList(), user.UnitId, user.ScopeRegionCode, false));
     }

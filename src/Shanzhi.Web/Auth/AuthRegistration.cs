@@ -24,7 +24,7 @@ public static class AuthRegistration
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<ShanzhiDbContext>()
-            .AddSignInManager()
+            .AddSignInManager<AuditingSignInManager>()
             .AddClaimsPrincipalFactory<StaffClaimsFactory>()
             .AddDefaultTokenProviders();
 

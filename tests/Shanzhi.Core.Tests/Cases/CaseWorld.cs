@@ -89,7 +89,7 @@ internal sealed class CaseWorld : IAsyncDisposable
     public ShanzhiDbContext NewContext() => Store.NewContext();
 
     public CaseService Cases(ShanzhiDbContext db) => new(
-        db, Clock, Locator, Calendars, new CaseRouter(db), MsOptions.Create(Options), NullLogger<CaseService>.Instance);
+        db, Clock, Locator, Calendars, new CaseRouter(db), new TestAuditLog(Store, Clock), MsOptions.Create(Options), NullLogger<CaseService>.Instance);
 
     public AttachmentService Attachments(ShanzhiDbContext db) => new(
         db, Store.Options, Clock, MsOptions.Create(Options), NullLogger<AttachmentService>.Instance);

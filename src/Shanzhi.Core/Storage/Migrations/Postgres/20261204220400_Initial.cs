@@ -13,6 +13,40 @@ namespace Shanzhi.Storage.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "audit_chain_heads",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false),
+                    sequence = table.Column<long>(type: "bigint", nullable: false),
+                    hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_chain_heads", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "audit_records",
+                columns: table => new
+                {
+                    sequence = table.Column<long>(type: "bigint", nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    action = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    actor_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    actor_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    subject_type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    subject_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    purpose = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    detail = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    previous_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_records", x => x.sequence);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "calendar_days",
                 columns: table => new
                 {
@@ -381,6 +415,21 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 column: "case_id");
 
             migrationBuilder.CreateIndex(
+                name: "IX_audit_records_actor_id_at",
+                table: "audit_records",
+                columns: new[] { "actor_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_records_at",
+                table: "audit_records",
+                column: "at");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_records_subject_type_subject_id",
+                table: "audit_records",
+                columns: new[] { "subject_type", "subject_id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_case_events_case_id_sequence",
                 table: "case_events",
                 columns: new[] { "case_id", "sequence" },
@@ -491,6 +540,12 @@ namespace Shanzhi.Storage.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "attachments");
+
+            migrationBuilder.DropTable(
+                name: "audit_chain_heads");
+
+            migrationBuilder.DropTable(
+                name: "audit_records");
 
             migrationBuilder.DropTable(
                 name: "calendar_days");

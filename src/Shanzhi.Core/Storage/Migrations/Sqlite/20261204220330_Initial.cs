@@ -12,6 +12,40 @@ namespace Shanzhi.Storage.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "audit_chain_heads",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "INTEGER", nullable: false),
+                    sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_chain_heads", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "audit_records",
+                columns: table => new
+                {
+                    sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    at = table.Column<long>(type: "INTEGER", nullable: false),
+                    action = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    actor_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    actor_name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    subject_type = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    subject_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    purpose = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    detail = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    previous_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_records", x => x.sequence);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "calendar_days",
                 columns: table => new
                 {
@@ -380,6 +414,21 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 column: "case_id");
 
             migrationBuilder.CreateIndex(
+                name: "IX_audit_records_actor_id_at",
+                table: "audit_records",
+                columns: new[] { "actor_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_records_at",
+                table: "audit_records",
+                column: "at");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_records_subject_type_subject_id",
+                table: "audit_records",
+                columns: new[] { "subject_type", "subject_id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_case_events_case_id_sequence",
                 table: "case_events",
                 columns: new[] { "case_id", "sequence" },
@@ -490,6 +539,12 @@ namespace Shanzhi.Storage.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "attachments");
+
+            migrationBuilder.DropTable(
+                name: "audit_chain_heads");
+
+            migrationBuilder.DropTable(
+                name: "audit_records");
 
             migrationBuilder.DropTable(
                 name: "calendar_days");

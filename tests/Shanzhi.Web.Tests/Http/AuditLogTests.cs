@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Shanzhi.Tests.Infrastructure;
+
+namespace Shanzhi.Web.Tests.Http;
+
+/// <summary>The audit API: only audit administrators read it, and sign-ins, account changes and case actions show up.</summary>
+public sealed class AuditLogTests
+{
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Audit_log_is_for_audit_admins_and_records_logins_and_case_actions(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var admin = await platform.SignInAdminAsync();
+        var reported = await admin.ReportAsync(ApiClient.Haishu);
+        var caseId = reported.GetProperty("id").GetString()!;
+        await admin.ActOkAsync(caseId, "file", new { categoryCode = "E0101" });
+        await admin.CreateUserAsync("auditor", "Audit-Pass-2026", ["audit-admin"], "330200");
+        var failed = await platform.CreateClient().PostAsJsonAsync("/api/v1/auth/login",
+            new { userName = "admin", password = "wrong-password" }, TestContext.Current.CancellationToken);
+        var auditor = await platform.SignInAsync("auditor", "Audit-Pass-2026");
+
+        var forbidden = await admin.GetAsync("/api/v1/audit", TestContext.Current.CancellationToken);
+        var logins = await ItemsAsync(auditor, "/api/v1/audit?action=Login&actor=系统管理员");
+        var failures = await ItemsAsync(auditor, "/api/v1/audit?action=LoginFailed");
+        var caseRecords = await ItemsAsync(auditor, $"/api/v1/audit?subject={caseId}");
+        var grants = await ItemsAsync(auditor, "/api/v1/audit?action=PermissionChanged");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        await ProblemAssert.IsProblemAsync(forbidden, HttpStatusCode.Forbidden, "audit.forbidden");
+        Assert.NotEmpty(logins);
+        Assert.Equal("wrong password", Assert.Single(failures).GetProperty("detail").GetString());
+        Assert.Contains(caseRecords, r => r.GetProperty("detail").GetString()!.EndsWith("File: Reported -> Filed", StringComparison.Ordinal));
+        Assert.Equal("案件流转", caseRecords[0].GetProperty("actionName").GetString());
+        Assert.Contains("audit-admin", Assert.Single(grants).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Audit_page_opens_for_audit_admins_only()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var admin = await platform.SignInAdminAsync();
+        await admin.CreateUserAsync("auditor", "Audit-Pass-2026", ["audit-admin"], "330200");
+        var auditor = await platform.SignInAsync("auditor", "Audit-Pass-2026");
+
+        var forAdmin = await admin.GetAsync("/audit", TestContext.Current.CancellationToken);
+        var forAuditor = await auditor.GetAsync("/audit", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Redirect, forAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, forAuditor.StatusCode);
+        Assert.Contains("审计日志", await forAuditor.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    private static async Task<List<JsonElement>> ItemsAsync(HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url, TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"{url} returned {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return [.. (await response.ReadJsonAsync()).GetProperty("items").EnumerateArray()];
+    }
+}
