@@ -62,11 +62,29 @@ internal static class CliHost
         return options;
     }
 
+    /// <summary>
+    /// Whether the configured store already exists. Commands that only read (kpi, audit verify) refuse
+    /// to run on a missing SQLite file instead of creating an empty store from a mistyped --data.
+    /// </summary>
+    public static bool StoreExists(ParseResult parse)
+    {
+        var options = ReadStorageOptions(parse);
+        return options.Provider != StorageProvider.Sqlite || File.Exists(options.SqlitePath);
+    }
+
+    public static string MissingStoreMessage(ParseResult parse) =>
+        $"数据目录 {ReadStorageOptions(parse).FullDataDirectory} 中没有数据库。请检查 --data，或先运行 shanzhi migrate 创建数据库。";
+
     /// <summary>Builds the platform services over the configured store and brings the store up to date.</summary>
     public static async Task<ServiceProvider> StartAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var services = new ServiceCollection();
-        services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        services.AddLogging(logging => logging
+            .AddSimpleConsole(o => o.SingleLine = true)
+
+            // Logs go to standard error so that standard output carries only the command's result (e.g. JSON).
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton(TimeProvider.System);
         var configuration = ReadConfiguration();
         services.AddShanzhiPlatform(ReadStorageOptions(parse, configuration), configuration);

@@ -36,12 +36,14 @@ await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(app.Li
 
 app.UseShanzhiErrors();
 app.UseSecurityHeaders();
+app.UseInputHygiene();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapHealthEndpoints();
 app.MapAccountEndpoints();
+app.MapPasswordEndpoints();
 app.MapCaseEndpoints();
 app.MapReferenceEndpoints();
 app.MapGeographyEndpoints();

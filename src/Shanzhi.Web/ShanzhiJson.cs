@@ -11,6 +11,7 @@ public static class ShanzhiJson
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter());
+        options.Converters.Add(new Api.InputHygiene.StringWithoutControlCharacters());
         options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
     }
 

@@ -13,6 +13,12 @@ internal static class AuditCommand
         var verify = new Command("verify", "校验审计日志哈希链：逐条核对序号、前序哈希和记录哈希，发现被修改或删除的记录时返回 1。");
         verify.SetAction(async (parse, cancellationToken) =>
         {
+            if (!CliHost.StoreExists(parse))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(CliHost.MissingStoreMessage(parse));
+                return 2;
+            }
+
             await using var services = await CliHost.StartAsync(parse, cancellationToken);
             await using var scope = services.CreateAsyncScope();
             var result = await scope.ServiceProvider.GetRequiredService<AuditVerifier>().VerifyAsync(cancellationToken);

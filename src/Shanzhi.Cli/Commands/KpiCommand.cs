@@ -48,6 +48,18 @@ internal static class KpiCommand
                 return 1;
             }
 
+            if (fromDate > toDate)
+            {
+                await error.WriteLineAsync("--from 不能晚于 --to。");
+                return 1;
+            }
+
+            if (!CliHost.StoreExists(parse))
+            {
+                await error.WriteLineAsync(CliHost.MissingStoreMessage(parse));
+                return 1;
+            }
+
             var grouping = parse.GetValue(groupBy) is { } key ? Groupings[key] : (KpiGrouping.Total, "合计");
 
             await using var services = await CliHost.StartAsync(parse, cancellationToken);
@@ -95,13 +107,13 @@ internal static class KpiCommand
             return true;
         }
 
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) && parsed.Year >= 2000)
         {
             date = parsed;
             return true;
         }
 
-        message = $"{option} 的值“{text}”无效：应为 yyyy-MM-dd 格式的日期（北京时间），例如 2016-12-01。";
+        message = $"{option} 的值“{text}”无效：应为 2000 年以后、yyyy-MM-dd 格式的日期（北京时间），例如 2016-12-01。";
         return false;
     }
 }

@@ -111,9 +111,18 @@ public sealed partial class CaseService
 
             case CaseAction.RequestVerification:
             {
-                if (request.VerifierId is { } verifierId && !await IsSiteCheckerAsync(verifierId, cancellationToken))
+                if (request.VerifierId is { } verifierId)
                 {
-                    return CaseErrors.UnknownVerifier;
+                    if (!await IsSiteCheckerAsync(verifierId, cancellationToken))
+                    {
+                        return CaseErrors.UnknownVerifier;
+                    }
+
+                    var verifierScope = await db.Users.Where(u => u.Id == verifierId).Select(u => u.ScopePath).FirstAsync(cancellationToken);
+                    if (!@case.RegionPath.StartsWith(verifierScope, StringComparison.Ordinal))
+                    {
+                        return CaseErrors.VerifierOutsideRegion;
+                    }
                 }
 
                 var category = await CategoryOfAsync(@case, cancellationToken);
@@ -172,9 +181,23 @@ public sealed partial class CaseService
 
             unitId = proposal.Value!.UnitId;
         }
-        else if (!await db.Units.AnyAsync(u => u.Id == unitId && u.IsActive, cancellationToken))
+        else
         {
-            return CaseErrors.UnknownUnit;
+            var unitPath = await (from unit in db.Units
+                                  join region in db.Regions on unit.RegionCode equals region.Code
+                                  where unit.Id == unitId && unit.IsActive
+                                  select region.Path).FirstOrDefaultAsync(cancellationToken);
+            if (unitPath is null)
+            {
+                return CaseErrors.UnknownUnit;
+            }
+
+            // A unit answers only for its own territory; a case sent elsewhere would sit with a
+            // unit whose staff cannot see it.
+            if (!@case.RegionPath.StartsWith(unitPath, StringComparison.Ordinal))
+            {
+                return CaseErrors.UnitOutsideRegion;
+            }
         }
 
         var category = await CategoryOfAsync(@case, cancellationToken);

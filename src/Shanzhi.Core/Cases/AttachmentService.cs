@@ -41,6 +41,11 @@ public sealed class AttachmentService(
             return AttachmentErrors.InvalidStage;
         }
 
+        if (!MayAttach(@case, stage, user))
+        {
+            return AttachmentErrors.StageForbidden(stage);
+        }
+
         var maxBytes = options.Value.Attachments.MaxBytes;
         var bytes = await ReadAtMostAsync(content, maxBytes + 1, cancellationToken);
         if (bytes.Length > maxBytes)
@@ -198,6 +203,27 @@ public sealed class AttachmentService(
             throw;
         }
     }
+
+    /// <summary>
+    /// Whether the user may add photos of that stage: handling photos come from the dispatched
+    /// unit, verification photos from a site checker who did not handle the case, report photos
+    /// from anyone who may report. Keeping the stages apart keeps handling and verification apart.
+    /// </summary>
+    private static bool MayAttach(Case @case, AttachmentStage stage, StaffPrincipal user)
+    {
+        if (user.UserId is null)
+        {
+            return true;
+        }
+
+        return stage switch
+        {
+            AttachmentStage.Report => CasePermissions.Reporters.Any(user.IsInRole),
+            AttachmentStage.Handling => user.IsInRole(Roles.UnitHandler) && user.UnitId is { } unit && unit == @case.UnitId,
+            AttachmentStage.Verification => user.IsInAnyRole(Roles.Verifier, Roles.GridWorker) && user.UserId != @case.HandlerId,
+            _ => false,
+        };
+    }
 }
 
 /// <summary>An accepted image format, recognised by its signature bytes.</summary>
@@ -207,12 +233,28 @@ internal sealed record ImageFormat(string ContentType, string Extension)
     private static readonly ImageFormat Png = new("image/png", ".png");
     private static readonly ImageFormat Webp = new("image/webp", ".webp");
 
-    /// <summary>Detects the format from the signature: FF D8 FF (JPEG), 89 "PNG" 0D 0A 1A 0A (PNG), or a RIFF container of form type "WEBP".</summary>
-    public static ImageFormat? Detect(ReadOnlySpan<byte> bytes) =>
-        bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) ? Jpeg
-        : bytes.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? Png
-        : bytes.Length >= 12 && bytes[..4].SequenceEqual("RIFF"u8) && bytes[8..12].SequenceEqual("WEBP"u8) ? Webp
-        : null;
+    /// <summary>
+    /// Detects the format from the signature and checks that the file is whole: FF D8 FF … FF D9
+    /// (JPEG start and end-of-image markers), 89 "PNG" 0D 0A 1A 0A … "IEND" (PNG), or a RIFF
+    /// container of form type "WEBP" whose declared size matches the file.
+    /// </summary>
+    public static ImageFormat? Detect(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > 4 && bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) && bytes[3..].IndexOf((ReadOnlySpan<byte>)[0xFF, 0xD9]) >= 0)
+        {
+            return Jpeg;
+        }
+
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) && bytes.IndexOf("IEND"u8) > 8)
+        {
+            return Png;
+        }
+
+        return bytes.Length >= 12 && bytes[..4].SequenceEqual("RIFF"u8) && bytes[8..12].SequenceEqual("WEBP"u8)
+            && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..8]) + 8L == bytes.Length
+            ? Webp
+            : null;
+    }
 
     /// <summary>Whether a declared media type (parameters such as <c>; charset</c> ignored) names this format.</summary>
     public bool Matches(string? declared)

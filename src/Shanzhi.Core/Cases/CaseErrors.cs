@@ -88,6 +88,15 @@ public static class CaseErrors
     public static readonly Error SatisfactionRequired = Error.Invalid("case.satisfaction_required", "satisfaction",
         "评价必须填写满意度（1 到 5）。");
 
+    public static readonly Error UnitOutsideRegion = Error.Invalid("case.unit_outside_region", "unitId",
+        "所选责任单位的辖区不包含该案件所在网格，请选择负责该区域的单位。");
+
+    public static readonly Error VerifierOutsideRegion = Error.Invalid("case.verifier_outside_region", "verifierId",
+        "所选核查人员的管辖范围不包含该案件所在网格，请选择负责该区域的核查人员。");
+
+    public static readonly Error OutsideReporterScope = Error.Invalid("geo.outside_scope", "latitude",
+        "该位置不在您的管辖范围内，请在本辖区内选点，或由上级指挥中心录入。");
+
     public static readonly Error UnknownVerifier = Error.Invalid("case.unknown_verifier", "verifierId",
         "所选核查人员不存在，或没有“核查员”或“网格员”角色。");
 
@@ -139,6 +148,13 @@ public static class CalendarErrors
 public static class AttachmentErrors
 {
     public static readonly Error NotFound = Error.NotFound("attachment.not_found", "附件不存在，或不在您的管辖范围内。");
+
+    public static Error StageForbidden(AttachmentStage stage) => Error.Forbidden("attachment.stage_forbidden", stage switch
+    {
+        AttachmentStage.Handling => "处置照片只能由案件派遣到的处置单位人员上传。",
+        AttachmentStage.Verification => "核查照片只能由核查员或网格员上传，且不能是该案件的处置人。",
+        _ => "您的角色不能上传上报照片。",
+    });
 
     public static Error TooLarge(long maxBytes) => Error.Invalid("attachment.too_large", "file",
         Invariant($"图片超过大小上限 {maxBytes / 1024.0 / 1024.0:0.#} MB，请压缩后重新上传。"));

@@ -26,6 +26,11 @@ public sealed partial class CaseService
             return CaseErrors.OutsideCity;
         }
 
+        if (reporter is not null && !reporter.CanSee(location.RegionPath))
+        {
+            return CaseErrors.OutsideReporterScope;
+        }
+
         var categoryCode = Blank(request.CategoryCode);
         Category? category = null;
         if (categoryCode is not null)

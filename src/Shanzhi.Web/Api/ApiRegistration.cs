@@ -28,6 +28,7 @@ public static partial class ApiRegistration
             StatusCodeSelector = exception => exception switch
             {
                 BadHttpRequestException bad => bad.StatusCode,
+                InvalidDataException => StatusCodes.Status400BadRequest,
                 Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException => StatusCodes.Status409Conflict,
                 _ => StatusCodes.Status500InternalServerError,
             },

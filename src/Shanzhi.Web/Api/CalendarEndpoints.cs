@@ -12,6 +12,9 @@ public static class CalendarEndpoints
 {
     public sealed record CalendarDayDto(DateOnly Date, bool IsWorkingDay, string Note);
 
+    /// <summary>An entry of a <c>PUT</c> body; <c>isWorkingDay</c> is required so a missing value is not read as a holiday.</summary>
+    public sealed record CalendarDayBody(DateOnly Date, [property: System.Text.Json.Serialization.JsonRequired] bool IsWorkingDay, string? Note);
+
     public static void MapCalendarEndpoints(this WebApplication app)
     {
         var calendar = app.MapGroup("/api/v1/calendar").WithTags("工作日历").RequireAuthorization().DisableAntiforgery();
@@ -24,8 +27,13 @@ public static class CalendarEndpoints
         TypedResults.Ok((await calendar.ListYearAsync(year, cancellationToken)).Select(d => new CalendarDayDto(d.Date, d.IsWorkingDay, d.Note)).ToList());
 
     private static async Task<Results<Ok<List<CalendarDayDto>>, ProblemHttpResult>> LoadAsync(
-        int year, List<CalendarDayDto> days, HttpContext http, CalendarService calendar, CancellationToken cancellationToken)
+        int year, List<CalendarDayBody> days, HttpContext http, CalendarService calendar, CancellationToken cancellationToken)
     {
+        if (days.Any(d => d is null))
+        {
+            return Problems.Invalid("calendar.invalid_day", "days", "日历列表中有空项，每一项都需要 date、isWorkingDay 和 note。");
+        }
+
         var result = await calendar.LoadYearAsync(
             year,
             days.Select(d => new CalendarDay { Date = d.Date, IsWorkingDay = d.IsWorkingDay, Note = d.Note ?? "" }).ToList(),

@@ -9,6 +9,8 @@ namespace Shanzhi.Web.Api;
 /// <summary><c>GET /api/v1/kpi</c>: KPIs computed from case events within the user's region scope.</summary>
 public static class KpiEndpoints
 {
+    private static readonly DateOnly FirstDay = new(2000, 1, 1);
+
     public static void MapKpiEndpoints(this WebApplication app)
     {
         app.MapGet("/api/v1/kpi", GetAsync).WithTags("考核指标").WithName("GetKpi")
@@ -24,6 +26,16 @@ public static class KpiEndpoints
         {
             return Problems.Invalid("kpi.invalid_date", from is not null && !TryParseDay(from, out _) ? "from" : "to",
                 "日期格式应为 yyyy-MM-dd（北京时间），例如 2026-11-01。");
+        }
+
+        if (fromDay < FirstDay || toDay < FirstDay)
+        {
+            return Problems.Invalid("kpi.invalid_date", fromDay < FirstDay ? "from" : "to", "统计日期不能早于 2000-01-01。");
+        }
+
+        if (fromDay > toDay)
+        {
+            return Problems.Invalid("kpi.invalid_period", "from", "起始日期 from 不能晚于截止日期 to。");
         }
 
         var grouping = KpiGrouping.Total;

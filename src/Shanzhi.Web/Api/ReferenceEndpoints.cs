@@ -112,9 +112,14 @@ public static class ReferenceEndpoints
         }
 
         var roles = body.Roles ?? [];
-        if (roles.Count == 0 || roles.FirstOrDefault(r => !Roles.All.Contains(r)) is { } unknownRole && unknownRole is not null)
+        if (roles.Count == 0 || roles.Any(r => r is null || !Roles.All.Contains(r)))
         {
             return Problems.Invalid("user.invalid_roles", "roles", $"请至少选择一个有效角色：{string.Join("、", Roles.All)}。");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.ScopeRegionCode))
+        {
+            return Problems.Invalid("user.scope_required", "scopeRegionCode", "请填写管辖区划代码，例如区县 330203 或街道代码。");
         }
 
         var scope = await db.Regions.AsNoTracking().FirstOrDefaultAsync(r => r.Code == body.ScopeRegionCode, cancellationToken);
@@ -144,9 +149,13 @@ public static class ReferenceEndpoints
         var created = await users.CreateAsync(user, body.Password ?? "");
         if (!created.Succeeded)
         {
-            var duplicate = created.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.DuplicateUserName));
-            return duplicate
-                ? Problems.From(Error.Conflict("user.duplicate_name", "用户名已存在", $"用户名“{user.UserName}”已被使用。"))
+            if (created.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.DuplicateUserName)))
+            {
+                return Problems.From(Error.Conflict("user.duplicate_name", "用户名已存在", $"用户名“{user.UserName}”已被使用。"));
+            }
+
+            return created.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidUserName))
+                ? Problems.Invalid("user.invalid_name", "userName", "用户名只能包含英文字母、数字和 -._@+ 字符。")
                 : Problems.Invalid("user.weak_password", "password", "密码不符合要求：至少 10 位，且包含大写字母、小写字母和数字。");
         }
 

@@ -82,7 +82,7 @@ public static class KpiJson
     {
         if (instant is { } value)
         {
-            writer.WriteString(name, value.ToUniversalTime());
+            writer.WriteString(name, ShanghaiTime.ToLocal(value));
         }
         else
         {
