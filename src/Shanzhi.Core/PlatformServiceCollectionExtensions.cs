@@ -4,6 +4,7 @@ using Shanzhi.Cases;
 using Shanzhi.Cases.Import;
 using Shanzhi.Cases.Kpi;
 using Shanzhi.Geography;
+using Shanzhi.Privacy.Crypto;
 using Shanzhi.Storage;
 
 namespace Shanzhi;
@@ -20,6 +21,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddShanzhiCases(configuration);
         services.AddShanzhiKpi();
         services.AddShanzhiCaseImport();
+        services.AddShanzhiPrivacy(storage, configuration);
         return services;
     }
 }
