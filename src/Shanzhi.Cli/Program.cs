@@ -13,5 +13,6 @@ import.Subcommands.Add(ImportCasesCommand.Create());
 root.Subcommands.Add(import);
 root.Subcommands.Add(KpiCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());
+root.Subcommands.Add(KeysCommand.Create());
 
 return await root.Parse(args).InvokeAsync();
