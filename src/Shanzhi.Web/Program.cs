@@ -46,6 +46,7 @@ app.MapGeographyEndpoints();
 app.MapKpiEndpoints();
 app.MapCalendarEndpoints();
 app.MapOpen311Endpoints();
+app.MapPrivacyEndpoints();
 app.MapOpenApi();
 app.MapShanzhiConsole();
 
