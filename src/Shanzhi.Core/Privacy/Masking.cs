@@ -1,13 +1,13 @@
 namespace Shanzhi.Privacy;
 
 /// <summary>
-/// Masked display of personal data, the default wherever staff see a record; the clear value is
-/// shown only through a logged reveal.
+/// Masked display of personal data, the default wherever staff see a record. Showing the clear
+/// value is a separate, audited reveal.
 /// </summary>
 public static class Masking
 {
-    // Administrative levels an address keeps, widest first; after the last one found, one road
-    // name (…路/街/巷/弄/道) is kept too, and everything after it (number, building, room) is hidden.
+    // Administrative levels an address keeps, widest first. After the last level found, one road
+    // name (…路/街/巷/弄/道) is kept too. Everything after it (number, building, room) is hidden.
     private static readonly string[] AreaSuffixes = ["省", "自治区", "市", "自治州", "区", "县", "街道", "镇", "乡"];
     private static readonly char[] RoadSuffixes = ['路', '街', '巷', '弄', '道'];
     private const string Hidden = "****";

@@ -25,7 +25,7 @@ public sealed class BlindIndexTests
     }
 
     [Fact]
-    public void Id_number_index_ignores_the_case_of_x_and_spaces()
+    public void Id_number_index_ignores_case_and_spaces()
     {
         using var keys = new TestKeys();
         var index = new BlindIndex(keys.Store);

@@ -8,7 +8,7 @@ namespace Shanzhi.Tests.Privacy;
 public sealed class ClassificationTests
 {
     [Fact]
-    public void Every_property_of_every_entity_resolves_to_a_data_class()
+    public void Every_model_property_has_a_class()
     {
         using var db = SqliteModel();
 
@@ -45,7 +45,7 @@ public sealed class ClassificationTests
     }
 
     [Fact]
-    public void Personal_looking_property_covered_only_by_the_type_default_is_reported()
+    public void Personal_name_under_type_default_is_reported()
     {
         using var db = new UnclassifiedContext();
 
@@ -55,7 +55,7 @@ public sealed class ClassificationTests
     }
 
     [Fact]
-    public void Processing_record_lists_personal_fields_with_purpose_and_chinese_class()
+    public void Processing_record_lists_personal_fields()
     {
         using var db = SqliteModel();
 

@@ -76,7 +76,7 @@ public sealed class FieldCipherTests
     }
 
     [Fact]
-    public void Rotation_by_another_process_is_seen_by_a_running_store()
+    public void Running_store_sees_rotation_by_another_process()
     {
         using var keys = new TestKeys();
         _ = keys.Cipher.Encrypt("13812345678", Context);
@@ -88,7 +88,7 @@ public sealed class FieldCipherTests
     }
 
     [Fact]
-    public void Key_ring_is_created_on_first_use_with_one_active_key_per_purpose()
+    public void Key_ring_is_created_on_first_use()
     {
         using var keys = new TestKeys();
 
@@ -101,7 +101,7 @@ public sealed class FieldCipherTests
     }
 
     [Fact]
-    public void Key_ring_file_lists_id_algorithm_creation_time_and_active_flag()
+    public void Key_ring_file_lists_key_metadata()
     {
         using var keys = new TestKeys();
         _ = keys.Store.Current;

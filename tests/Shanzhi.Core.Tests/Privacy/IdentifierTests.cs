@@ -26,7 +26,7 @@ public sealed class IdentifierTests
         Assert.Equal('X', ChineseIdNumber.CheckCharacter("11010519491231002"));
 
     [Fact]
-    public void Invalid_id_number_error_names_the_field_in_chinese()
+    public void Invalid_id_number_error_names_field()
     {
         var error = ChineseIdNumber.Validate("330203199001011234", "idNumber");
 

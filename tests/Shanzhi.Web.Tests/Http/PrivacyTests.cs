@@ -6,7 +6,7 @@ namespace Shanzhi.Web.Tests.Http;
 public sealed class PrivacyTests
 {
     [Fact]
-    public async Task Processing_record_lists_staff_phone_number_for_signed_in_staff()
+    public async Task Processing_record_lists_staff_phone()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
         var client = await platform.SignInAdminAsync();

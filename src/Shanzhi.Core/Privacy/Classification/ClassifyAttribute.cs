@@ -13,7 +13,7 @@ public sealed class ClassifyAttribute(DataClass dataClass, string purpose) : Att
     /// <summary>Why the platform processes the value, in Chinese, as shown in the record of processing activities.</summary>
     public string Purpose { get; } = purpose;
 
-    /// <summary>Who receives the value besides the staff of the owning function, in Chinese; empty when nobody does.</summary>
+    /// <summary>Who receives the value besides the staff of the owning function, in Chinese; empty when there are none.</summary>
     public string Recipients { get; init; } = "";
 
     /// <summary>Days the value is kept after the record closes; 0 means kept for the record's lifetime (policy not yet set).</summary>

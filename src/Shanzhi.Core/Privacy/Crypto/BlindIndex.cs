@@ -12,10 +12,11 @@ public enum BlindIndexKind
 
 /// <summary>
 /// Keyed HMAC-SHA256 of a normalised value, stored beside the ciphertext for exact search.
-/// An unkeyed hash would not protect anything: 18-digit ID numbers are a region code, a birth date
-/// and a 3-digit sequence with a check digit (a few billion candidates per city), and mobile
-/// numbers are 11 digits; both are enumerated in hours. The key lives in the key ring, never in
-/// the database, so a stolen database cannot be matched against candidates.
+/// An unkeyed hash would not protect anything. An 18-digit ID number is a county code, a birth date,
+/// a 3-digit sequence and a computed check digit: about 36 million candidates per county for a
+/// century of birth dates. A mobile number has 11 digits. A laptop hashes either space in hours.
+/// The key lives in the key ring, never in the database, so a stolen database cannot be matched
+/// against candidates.
 /// </summary>
 public sealed class BlindIndex(IKeyStore keys)
 {

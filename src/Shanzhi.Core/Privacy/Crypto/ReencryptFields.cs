@@ -14,9 +14,10 @@ public sealed record ReencryptionReport(IReadOnlyList<(EncryptedField Field, int
 
 /// <summary>
 /// Re-encrypts every registered <see cref="EncryptedField"/> under the active encryption key, in
-/// batches of rows ordered by id. Each batch is one transaction that re-reads its rows and rewrites
-/// a value only if it is still under an old key and still the value it read (compare-and-set), so
-/// the platform can keep writing meanwhile and an interrupted run is resumed by running it again.
+/// batches of rows ordered by id. Each batch is one transaction that re-reads its rows. It rewrites
+/// a value only if the value is still under an old key and unchanged since it was read
+/// (compare-and-set), so the platform can keep writing meanwhile. Running it again resumes an
+/// interrupted run.
 /// </summary>
 public sealed class ReencryptFields(IEnumerable<EncryptedField> fields, FieldCipher cipher, IServiceScopeFactory scopes)
 {
