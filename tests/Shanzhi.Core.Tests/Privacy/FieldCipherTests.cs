@@ -136,4 +136,18 @@ public sealed class FieldCipherTests
 
         Assert.Throws<InvalidOperationException>(() => keys.Store.Current);
     }
+
+    [Fact]
+    public void Rotation_waits_for_another_rotation_and_then_gives_up()
+    {
+        using var keys = new TestKeys();
+        var before = keys.Store.Current.Keys.Count;
+
+        using (new FileStream(keys.Options.KeyRingPath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            Assert.Throws<IOException>(() => keys.Store.Rotate(KeyAlgorithm.Aes256Gcm));
+        }
+
+        Assert.Equal(before, keys.Store.Current.Keys.Count);
+    }
 }

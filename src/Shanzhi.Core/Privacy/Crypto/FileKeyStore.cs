@@ -49,9 +49,30 @@ public sealed class FileKeyStore(PrivacyOptions options, TimeProvider time) : IK
     {
         lock (_gate)
         {
+            // Two processes rotating at once would each write a ring without the other's new key,
+            // and data encrypted under the lost key could never be read: hold a lock file meanwhile.
+            using var rotationLock = AcquireRotationLock();
+            _loadedWriteTime = default;
             var ring = Current.WithNewKey(algorithm, time.GetUtcNow());
             Write(ring, createOnly: false);
             return Load().Active(KeyRecord.PurposeOf(algorithm));
+        }
+    }
+
+    /// <summary>Locks <c>keyring.json.lock</c> (kept, not deleted, so every process locks the same file), waiting up to about 5 s.</summary>
+    private FileStream AcquireRotationLock()
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                Thread.Sleep(100);
+            }
         }
     }
 
