@@ -68,6 +68,7 @@ public sealed class ClassificationTests
         Assert.Equal("登录校验（仅存口令散列）", password.Purpose);
         Assert.DoesNotContain(staff.Fields, f => f.Property == "LockoutEnabled");
         Assert.DoesNotContain(record.Activities, a => a.Entity == "Region");
+        Assert.Contains(record.Activities, a => a.Entity == "IdentityUserToken<Guid>" && a.Fields.Single().Property == "Value");
     }
 
     private static ShanzhiDbContext SqliteModel()

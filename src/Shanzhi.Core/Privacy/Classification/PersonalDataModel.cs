@@ -58,7 +58,7 @@ public static class PersonalDataModel
         foreach (var entity in model.GetEntityTypes().OrderBy(e => e.Name, StringComparer.Ordinal))
         {
             var (typeDefault, frameworkMembers) = TypeDefaults(entity.ClrType);
-            var activity = typeDefault?.Activity is { Length: > 0 } named ? named : entity.ClrType.Name;
+            var activity = typeDefault?.Activity is { Length: > 0 } named ? named : entity.DisplayName();
             var table = entity.GetTableName() ?? entity.Name;
             var members = entity.GetProperties().Select(p => (p.Name, p.PropertyInfo, Column: p.GetColumnName()))
                 .Concat(entity.GetComplexProperties().Select(c => (c.Name, c.PropertyInfo, Column: c.Name)));
@@ -68,7 +68,7 @@ public static class PersonalDataModel
                 var own = info?.GetCustomAttribute<ClassifyAttribute>()
                     ?? entity.ClrType.GetCustomAttributes<ClassifyMemberAttribute>().FirstOrDefault(m => m.Member == name)?.ToClassify()
                     ?? frameworkMembers.GetValueOrDefault(name);
-                var label = entity.ClrType.Name + "." + name;
+                var label = entity.DisplayName() + "." + name;
                 if (own is null && typeDefault is null)
                 {
                     problems.Add($"{label} has no data class: add [Classify] to the property or a default to the type.");
@@ -81,7 +81,7 @@ public static class PersonalDataModel
                     continue;
                 }
 
-                properties.Add(new ClassifiedProperty(entity.ClrType.Name, table, name, column, own ?? typeDefault!, activity));
+                properties.Add(new ClassifiedProperty(entity.DisplayName(), table, name, column, own ?? typeDefault!, activity));
             }
         }
 
