@@ -14,5 +14,6 @@ root.Subcommands.Add(import);
 root.Subcommands.Add(KpiCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
+root.Subcommands.Add(KeysCommand.Create());
 
 return await root.Parse(args).InvokeAsync();

@@ -5,6 +5,7 @@ using Shanzhi.Cases.Import;
 using Shanzhi.Cases.Kpi;
 using Shanzhi.Geography;
 using Shanzhi.Privacy;
+using Shanzhi.Privacy.Crypto;
 using Shanzhi.Storage;
 
 namespace Shanzhi;
@@ -22,6 +23,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddShanzhiKpi();
         services.AddShanzhiCaseImport();
         services.AddShanzhiAudit(configuration);
+        services.AddShanzhiPrivacy(storage, configuration);
         return services;
     }
 }

@@ -51,6 +51,7 @@ app.MapKpiEndpoints();
 app.MapCalendarEndpoints();
 app.MapOpen311Endpoints();
 app.MapAuditEndpoints();
+app.MapPrivacyEndpoints();
 app.MapOpenApi();
 app.MapShanzhiConsole();
 

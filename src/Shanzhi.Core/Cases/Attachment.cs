@@ -1,3 +1,5 @@
+using Shanzhi.Privacy.Classification;
+
 namespace Shanzhi.Cases;
 
 public enum AttachmentStage
@@ -8,6 +10,7 @@ public enum AttachmentStage
 }
 
 /// <summary>A photo attached to a case; the bytes live under the data folder, never in the database.</summary>
+[Classify(DataClass.Internal, "案件照片管理", Activity = "城市管理案件受理与处置")]
 public sealed class Attachment
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
@@ -21,6 +24,7 @@ public sealed class Attachment
     public long Size { get; init; }
 
     /// <summary>Path relative to the attachments folder.</summary>
+    [Classify(DataClass.Personal, "现场照片，可能拍到人员、车牌、门牌", Recipients = "处置单位")]
     public required string StoragePath { get; init; }
 
     public Guid? UploadedBy { get; init; }

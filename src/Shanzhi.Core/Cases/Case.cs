@@ -1,3 +1,5 @@
+using Shanzhi.Privacy.Classification;
+
 namespace Shanzhi.Cases;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace Shanzhi.Cases;
 /// later field is a projection of the case's events, changed only through the action methods,
 /// which enforce <see cref="CaseStateMachine"/> and append one <see cref="CaseEvent"/> each.
 /// </summary>
+[Classify(DataClass.Internal, "案件流转", Activity = "城市管理案件受理与处置")]
 public sealed class Case
 {
     private readonly List<CaseEvent> _newEvents = [];
@@ -23,14 +26,19 @@ public sealed class Case
 
     public CaseChannel Channel { get; private set; }
 
+    [Classify(DataClass.Personal, "描述问题，可能涉及当事人", Recipients = "处置单位")]
     public string Title { get; private set; } = "";
 
+    [Classify(DataClass.Personal, "描述问题，可能涉及当事人、车牌、门牌", Recipients = "处置单位")]
     public string Description { get; private set; } = "";
 
+    [Classify(DataClass.Personal, "定位问题地点以派遣网格，可能是当事人住址", Recipients = "处置单位")]
     public double Latitude { get; private set; }
 
+    [Classify(DataClass.Personal, "定位问题地点以派遣网格，可能是当事人住址", Recipients = "处置单位")]
     public double Longitude { get; private set; }
 
+    [Classify(DataClass.Personal, "定位问题地点，可能是当事人住址", Recipients = "处置单位")]
     public string? Address { get; private set; }
 
     /// <summary>Deepest region containing the report point, normally a grid.</summary>
@@ -41,6 +49,7 @@ public sealed class Case
     /// <summary>16-digit component id when the report names a public facility.</summary>
     public string? AssetCode { get; private set; }
 
+    [Classify(DataClass.Personal, "记录上报人以便回访")]
     public Guid? ReporterId { get; private set; }
 
     public DateTimeOffset ReportedAt { get; private set; }
@@ -85,6 +94,7 @@ public sealed class Case
 
     public CaseState? StateBeforeSuspension { get; private set; }
 
+    [Classify(DataClass.Personal, "上报人满意度评价，用于考核")]
     public int? Satisfaction { get; private set; }
 
     /// <summary>Number of events applied; also the optimistic concurrency token.</summary>

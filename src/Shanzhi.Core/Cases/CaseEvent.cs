@@ -1,3 +1,5 @@
+using Shanzhi.Privacy.Classification;
+
 namespace Shanzhi.Cases;
 
 /// <summary>What happened to a case. Stored as text so the log stays readable in SQL.</summary>
@@ -29,6 +31,7 @@ public enum CaseEventType
 /// One append-only entry of a case's history. The case row is a projection of these entries and
 /// every KPI is computed from them.
 /// </summary>
+[Classify(DataClass.Internal, "案件流转留痕", Activity = "城市管理案件受理与处置")]
 public sealed class CaseEvent
 {
     public long Id { get; init; }
@@ -49,17 +52,20 @@ public sealed class CaseEvent
     public Guid? ActorId { get; init; }
 
     /// <summary>Display name of the staff member or system part that acted, kept for the timeline.</summary>
+    [Classify(DataClass.Personal, "记录经办人，用于追溯与考核")]
     public string? ActorName { get; init; }
 
     /// <summary>Unit the event concerns: the unit dispatched to, the unit returning, and so on.</summary>
     public Guid? UnitId { get; init; }
 
+    [Classify(DataClass.Personal, "经办人填写的理由，可能涉及当事人")]
     public string? Reason { get; init; }
 
     /// <summary>Deadline set by this event (filing, dispatch, approved extension), if any.</summary>
     public DateTimeOffset? Deadline { get; init; }
 
     /// <summary>Extra values of the event: a satisfaction rating, a parent case id, an attachment id.</summary>
+    [Classify(DataClass.Personal, "满意度评价等附加值，可能涉及上报人")]
     public string? Value { get; init; }
 }
 

@@ -1,3 +1,5 @@
+using Shanzhi.Privacy.Classification;
+
 namespace Shanzhi.Cases;
 
 /// <summary>部件 (fixed public facility) or 事件 (event) in the GB/T 30428 catalogue, or a module's own type.</summary>
@@ -25,6 +27,7 @@ public readonly record struct TimeLimit(int Value, TimeLimitUnit Unit)
 }
 
 /// <summary>大类: the first level of the catalogue.</summary>
+[Classify(DataClass.Public, "事件分类目录", Activity = "事件分类")]
 public sealed class CategoryGroup
 {
     /// <summary>Kind letter plus two digits: C01 公用设施, E01 市容环境.</summary>
@@ -32,10 +35,12 @@ public sealed class CategoryGroup
 
     public CaseKind Kind { get; init; }
 
+    [Classify(DataClass.Public, "分类名称")]
     public required string Name { get; set; }
 }
 
 /// <summary>小类: the second level of the catalogue, with its criteria and time limits.</summary>
+[Classify(DataClass.Public, "事件分类目录", Activity = "事件分类")]
 public sealed class Category
 {
     /// <summary>Group code plus two digits: C0101 上水井盖, E0101 暴露垃圾.</summary>
@@ -43,6 +48,7 @@ public sealed class Category
 
     public required string GroupCode { get; init; }
 
+    [Classify(DataClass.Public, "分类名称")]
     public required string Name { get; set; }
 
     public required string FilingCriterion { get; set; }

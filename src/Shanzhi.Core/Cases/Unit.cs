@@ -1,3 +1,5 @@
+using Shanzhi.Privacy.Classification;
+
 namespace Shanzhi.Cases;
 
 public enum UnitKind
@@ -11,10 +13,12 @@ public enum UnitKind
 }
 
 /// <summary>An organisation that receives or supervises cases: a department, a street office, an operator.</summary>
+[Classify(DataClass.Public, "处置单位目录", Activity = "处置单位")]
 public sealed class Unit
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
 
+    [Classify(DataClass.Public, "处置单位名称（机构，不是个人）")]
     public required string Name { get; set; }
 
     public UnitKind Kind { get; init; }
@@ -29,6 +33,7 @@ public sealed class Unit
 /// Sends cases of a category (or of any category) inside a region (or anywhere) to a unit. The most
 /// specific rule wins: a category match beats a catch-all, a deeper region beats a shallower one.
 /// </summary>
+[Classify(DataClass.Internal, "派遣规则", Activity = "处置单位")]
 public sealed class RoutingRule
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();

@@ -1,3 +1,5 @@
+using Shanzhi.Privacy.Classification;
+
 namespace Shanzhi.Geography;
 
 /// <summary>Level of a node in the region tree, from the city down to a micro-grid.</summary>
@@ -19,6 +21,7 @@ public enum RegionLevel
 /// (<c>/330200/330203/330203001/</c>), so "is inside my scope" is a prefix test that works for any
 /// code scheme, whether GB/T 2260, a 15-digit unit-grid code or an imported layer.
 /// </summary>
+[Classify(DataClass.Public, "区划与网格", Activity = "区划与网格")]
 public sealed class Region
 {
     /// <summary>Code of the region that holds records outside every configured region.</summary>
@@ -30,6 +33,7 @@ public sealed class Region
 
     public RegionLevel Level { get; init; }
 
+    [Classify(DataClass.Public, "区划名称")]
     public required string Name { get; set; }
 
     public required string Path { get; init; }
@@ -37,8 +41,10 @@ public sealed class Region
     /// <summary>Boundary as WKB in WGS84 longitude/latitude; null for the external region.</summary>
     public byte[]? Boundary { get; set; }
 
+    [Classify(DataClass.Public, "区划中心点（地理位置，不是个人）")]
     public double? CenterLatitude { get; set; }
 
+    [Classify(DataClass.Public, "区划中心点（地理位置，不是个人）")]
     public double? CenterLongitude { get; set; }
 
     private bool _isGenerated;

@@ -1,8 +1,19 @@
 using Microsoft.AspNetCore.Identity;
+using Shanzhi.Privacy.Classification;
 
 namespace Shanzhi.Identity;
 
 /// <summary>A staff account: roles say what the user may do, the region scope says where.</summary>
+[Classify(DataClass.Internal, "员工账号管理", Activity = "员工账号与登录")]
+[ClassifyMember(nameof(UserName), DataClass.Personal, "登录名")]
+[ClassifyMember(nameof(NormalizedUserName), DataClass.Personal, "登录名（检索用）")]
+[ClassifyMember(nameof(Email), DataClass.Personal, "联系员工")]
+[ClassifyMember(nameof(NormalizedEmail), DataClass.Personal, "联系员工（检索用）")]
+[ClassifyMember(nameof(EmailConfirmed), DataClass.Internal, "邮箱是否已验证")]
+[ClassifyMember(nameof(PhoneNumber), DataClass.Personal, "联系员工、短信通知")]
+[ClassifyMember(nameof(PhoneNumberConfirmed), DataClass.Internal, "手机号是否已验证")]
+[ClassifyMember(nameof(PasswordHash), DataClass.Sensitive, "登录校验（仅存口令散列）")]
+[ClassifyMember(nameof(SecurityStamp), DataClass.Sensitive, "登录会话失效控制")]
 public sealed class StaffUser : IdentityUser<Guid>
 {
     public StaffUser()
@@ -11,6 +22,7 @@ public sealed class StaffUser : IdentityUser<Guid>
         SecurityStamp = Guid.NewGuid().ToString();
     }
 
+    [Classify(DataClass.Personal, "在案件记录与界面中显示经办人")]
     public required string DisplayName { get; set; }
 
     /// <summary>Unit the user works for; handlers act only on cases dispatched to it.</summary>

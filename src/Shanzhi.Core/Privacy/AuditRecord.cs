@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Shanzhi.Privacy.Classification;
 
 namespace Shanzhi.Privacy;
 
@@ -11,6 +12,7 @@ namespace Shanzhi.Privacy;
 /// only ever inserted: a changed field breaks its own <see cref="Hash"/>, a deleted record leaves a
 /// gap in <see cref="Sequence"/>, and <see cref="AuditVerifier"/> finds both.
 /// </summary>
+[Classify(DataClass.Internal, "安全审计：记录登录、权限变更、敏感信息查看与导出、案件流转", Activity = "安全审计", Recipients = "审计管理员", RetentionDays = 180)]
 public sealed class AuditRecord
 {
     public const int ActorNameMaxLength = 100;
@@ -36,6 +38,7 @@ public sealed class AuditRecord
 
     public Guid? ActorId { get; private init; }
 
+    [Classify(DataClass.Personal, "审计：操作人姓名", Recipients = "审计管理员", RetentionDays = 180)]
     public string ActorName { get; private init; } = "";
 
     public string? SubjectType { get; private init; }
@@ -44,6 +47,7 @@ public sealed class AuditRecord
 
     public string? Purpose { get; private init; }
 
+    [Classify(DataClass.Personal, "审计：操作详情（只写编号与脱敏值）", Recipients = "审计管理员", RetentionDays = 180)]
     public string? Detail { get; private init; }
 
     public string PreviousHash { get; private init; } = GenesisHash;
@@ -127,6 +131,7 @@ public sealed class AuditRecord
 /// first, so they take turns and the chain never forks; the verifier compares it with the last
 /// record, so deleting records from the end is noticed too.
 /// </summary>
+[Classify(DataClass.Internal, "审计链头：防止篡改", Activity = "安全审计")]
 public sealed class AuditChainHead
 {
     public const int SingletonId = 1;

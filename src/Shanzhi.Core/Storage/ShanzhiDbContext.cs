@@ -7,6 +7,7 @@ using Shanzhi.Cases;
 using Shanzhi.Geography;
 using Shanzhi.Identity;
 using Shanzhi.Privacy;
+using Shanzhi.Privacy.Classification;
 
 namespace Shanzhi.Storage;
 
@@ -222,6 +223,7 @@ public sealed class SqliteShanzhiDbContext(DbContextOptions<SqliteShanzhiDbConte
 public sealed class PostgresShanzhiDbContext(DbContextOptions<PostgresShanzhiDbContext> options) : ShanzhiDbContext(options);
 
 /// <summary>Last case number handed out on a day (Asia/Shanghai calendar date).</summary>
+[Classify(DataClass.Internal, "案件编号", Activity = "城市管理案件受理与处置")]
 public sealed class CaseCounter
 {
     public DateOnly Day { get; init; }

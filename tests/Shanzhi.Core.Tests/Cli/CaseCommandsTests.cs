@@ -2,9 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Shanzhi.Cases;
-using Shanzhi.Cli;
 using Shanzhi.Cli.Commands;
-using Shanzhi.Storage;
 using Shanzhi.Tests.Infrastructure;
 using Shanzhi.Tests.Cases.Import;
 
@@ -97,20 +95,6 @@ public sealed class CaseCommandsTests
         Assert.Contains("未找到区划代码“999999”", kpi.Error);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(TestStore store, params string[] args)
-    {
-        var root = new RootCommand { CliHost.DataOption, CliHost.ProviderOption, CliHost.ConnectionOption };
-        root.Subcommands.Add(new Command("import") { ImportCasesCommand.Create() });
-        root.Subcommands.Add(KpiCommand.Create());
-
-        string[] storeArgs = store.Kind == StoreKind.Sqlite
-            ? ["--data", store.Options.FullDataDirectory]
-            : ["--provider", nameof(StorageProvider.Postgres), "--connection", store.Options.ConnectionString!, "--data", store.Options.FullDataDirectory];
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await root.Parse([.. args, .. storeArgs]).InvokeAsync(
-            new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false },
-            TestContext.Current.CancellationToken);
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(TestStore store, params string[] args) =>
+        CliRun.RunAsync(store, [new Command("import") { ImportCasesCommand.Create() }, KpiCommand.Create()], args);
 }

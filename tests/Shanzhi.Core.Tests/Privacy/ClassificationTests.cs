@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using Shanzhi.Privacy.Classification;
+using Shanzhi.Storage;
+
+namespace Shanzhi.Tests.Privacy;
+
+/// <summary>Every stored property of the platform's model has a data class.</summary>
+public sealed class ClassificationTests
+{
+    [Fact]
+    public void Every_model_property_has_a_class()
+    {
+        using var db = SqliteModel();
+
+        var classification = PersonalDataModel.Classify(db.Model);
+
+        Assert.Empty(classification.Problems);
+    }
+
+    [Theory]
+    [InlineData("Case", "Address", DataClass.Personal)]
+    [InlineData("Case", "Latitude", DataClass.Personal)]
+    [InlineData("Case", "State", DataClass.Internal)]
+    [InlineData("StaffUser", "DisplayName", DataClass.Personal)]
+    [InlineData("StaffUser", "PhoneNumber", DataClass.Personal)]
+    [InlineData("StaffUser", "PasswordHash", DataClass.Sensitive)]
+    [InlineData("Region", "Name", DataClass.Public)]
+    public void Property_resolves_to_its_declared_class(string entity, string property, DataClass expected)
+    {
+        using var db = SqliteModel();
+
+        var found = PersonalDataModel.Classify(db.Model).Properties.Single(p => p.Entity == entity && p.Property == property);
+
+        Assert.Equal(expected, found.Classification.Class);
+    }
+
+    [Fact]
+    public void Unclassified_entity_is_reported_by_property()
+    {
+        using var db = new UnclassifiedContext();
+
+        var problems = PersonalDataModel.Classify(db.Model).Problems;
+
+        Assert.Contains("Complaint.Id has no data class: add [Classify] to the property or a default to the type.", problems);
+    }
+
+    [Fact]
+    public void Personal_name_under_type_default_is_reported()
+    {
+        using var db = new UnclassifiedContext();
+
+        var problems = PersonalDataModel.Classify(db.Model).Problems;
+
+        Assert.Contains("Visit.VisitorPhone looks like personal data but only the type default covers it: classify the property itself.", problems);
+    }
+
+    [Fact]
+    public void Processing_record_lists_personal_fields()
+    {
+        using var db = SqliteModel();
+
+        var record = ProcessingRecord.Build(db.Model);
+
+        var staff = record.Activities.Single(a => a.Entity == "StaffUser");
+        var password = staff.Fields.Single(f => f.Property == "PasswordHash");
+        Assert.Equal("员工账号与登录", staff.Activity);
+        Assert.Equal("敏感个人信息", password.ClassName);
+        Assert.Equal("登录校验（仅存口令散列）", password.Purpose);
+        Assert.DoesNotContain(staff.Fields, f => f.Property == "LockoutEnabled");
+        Assert.DoesNotContain(record.Activities, a => a.Entity == "Region");
+        Assert.Contains(record.Activities, a => a.Entity == "IdentityUserToken<Guid>" && a.Fields.Single().Property == "Value");
+    }
+
+    private static ShanzhiDbContext SqliteModel()
+    {
+        var builder = new DbContextOptionsBuilder<SqliteShanzhiDbContext>();
+        StorageServiceCollectionExtensions.ConfigureSqlite(builder, "model-only.db");
+        return new SqliteShanzhiDbContext(builder.Options);
+    }
+
+    private sealed class Complaint
+    {
+        public int Id { get; set; }
+
+        public string Text { get; set; } = "";
+    }
+
+    [Classify(DataClass.Internal, "来访登记")]
+    private sealed class Visit
+    {
+        public int Id { get; set; }
+
+        public string VisitorPhone { get; set; } = "";
+    }
+
+    private sealed class UnclassifiedContext : DbContext
+    {
+        protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.UseSqlite("Data Source=:memory:");
+
+        protected override void OnModelCreating(ModelBuilder modelBuilder)
+        {
+            modelBuilder.Entity<Complaint>();
+            modelBuilder.Entity<Visit>();
+        }
+    }
+}
