@@ -113,6 +113,12 @@ public static class ReferenceEndpoints
             return Problems.Invalid("user.invalid_roles", "roles", $"请至少选择一个有效角色：{string.Join("、", Roles.All)}。");
         }
 
+        if (Roles.ConflictingAdministratorRoles(roles) is { Count: > 0 } conflict)
+        {
+            return Problems.Invalid("user.admin_roles_conflict", "roles",
+                $"系统管理员、安全管理员、审计管理员须由不同账户担任，一个账户不能同时拥有：{string.Join("、", conflict.Select(Roles.ChineseName))}。");
+        }
+
         var scope = await db.Regions.AsNoTracking().FirstOrDefaultAsync(r => r.Code == body.ScopeRegionCode, cancellationToken);
         if (scope is null)
         {

@@ -68,6 +68,10 @@ public sealed class ConsoleAppFixture : IAsyncLifetime
             web.UseSetting("Storage:Provider", "Sqlite");
             web.UseSetting("Storage:DataDirectory", _dataDirectory);
             web.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+
+            // The console tests sign in as the bootstrap administrator with the password alone;
+            // the TOTP step has its own test with an enrolled account.
+            web.UseSetting("Security:RequireTwoFactorForAdmins", "false");
         });
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
