@@ -159,6 +159,17 @@ public sealed class ConsoleAppFixture : IAsyncLifetime
         Check(await users.AddToRoleAsync(user, role), userName);
     }
 
+    /// <summary>Switches on the authenticator second factor for an existing account; returns its key.</summary>
+    public async Task<string> EnrollAuthenticatorAsync(string userName)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        var user = await users.FindByNameAsync(userName) ?? throw new InvalidOperationException($"No test user {userName}.");
+        Check(await users.ResetAuthenticatorKeyAsync(user), userName);
+        Check(await users.SetTwoFactorEnabledAsync(user, true), userName);
+        return (await users.GetAuthenticatorKeyAsync(user))!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Browser is not null)
