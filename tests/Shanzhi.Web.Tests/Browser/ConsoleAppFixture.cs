@@ -6,11 +6,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Shanzhi.Cases;
 using Shanzhi.Geography;
 using Shanzhi.Identity;
 using Shanzhi.Storage;
+using Shanzhi.Tests.Infrastructure;
 
 namespace Shanzhi.Web.Tests.Browser;
 
@@ -72,6 +74,7 @@ public sealed class ConsoleAppFixture : IAsyncLifetime
             // The console tests sign in as the bootstrap administrator with the password alone;
             // the TOTP step has its own test with an enrolled account.
             web.UseSetting("Security:RequireTwoFactorForAdmins", "false");
+            web.ConfigureLogging(logging => logging.AddProvider(LogSink.Shared.Provider()));
         });
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
@@ -135,6 +138,7 @@ public sealed class ConsoleAppFixture : IAsyncLifetime
     /// <summary>Creates a staff account with city-wide scope and the given roles (created if missing).</summary>
     public async Task CreateStaffAsync(string userName, string displayName, string role, Guid? unitId = null)
     {
+        LogSink.RegisterName(displayName);
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Shanzhi.Tests.Infrastructure;
 
 namespace Shanzhi.Web.Tests.Http;
@@ -32,6 +33,7 @@ public sealed class PlatformFactory(TestStore store, Action<IWebHostBuilder>? co
         builder.UseSetting("Storage:ConnectionString", Store.Options.ConnectionString ?? "");
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Security:RequireTwoFactorForAdmins", "false");
+        builder.ConfigureLogging(logging => logging.AddProvider(LogSink.Shared.Provider()));
         configure?.Invoke(builder);
     }
 
