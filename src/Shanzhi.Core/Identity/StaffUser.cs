@@ -39,24 +39,41 @@ public sealed class StaffUser : IdentityUser<Guid>
 public static class Roles
 {
     public const string SystemAdmin = "system-admin";
+    public const string SecurityAdmin = "security-admin";
+    public const string AuditAdmin = "audit-admin";
     public const string CommandOperator = "command-operator";
     public const string UnitHandler = "unit-handler";
     public const string Verifier = "verifier";
     public const string GridWorker = "grid-worker";
     public const string Leader = "leader";
-    public const string AuditAdmin = "audit-admin";
 
-    public static readonly IReadOnlyList<string> All = [SystemAdmin, CommandOperator, UnitHandler, Verifier, GridWorker, Leader, AuditAdmin];
+    public static readonly IReadOnlyList<string> All = [SystemAdmin, SecurityAdmin, AuditAdmin, CommandOperator, UnitHandler, Verifier, GridWorker, Leader];
+
+    /// <summary>
+    /// The three administrator roles MLPS level 3 keeps apart (三员分立): one account holds at most
+    /// one of them, and each signs in with a second factor.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Administrators = [SystemAdmin, SecurityAdmin, AuditAdmin];
+
+    public static bool IsAdministrator(IEnumerable<string> roles) => roles.Any(Administrators.Contains);
+
+    /// <summary>The administrator roles in <paramref name="roles"/> when there are two or more of them, else empty.</summary>
+    public static IReadOnlyList<string> ConflictingAdministratorRoles(IEnumerable<string> roles)
+    {
+        var held = Administrators.Where(roles.Contains).ToList();
+        return held.Count > 1 ? held : [];
+    }
 
     public static string ChineseName(string role) => role switch
     {
         SystemAdmin => "系统管理员",
+        SecurityAdmin => "安全管理员",
+        AuditAdmin => "审计管理员",
         CommandOperator => "指挥中心受理员",
         UnitHandler => "处置单位人员",
         Verifier => "核查员",
         GridWorker => "网格员",
         Leader => "领导（只读）",
-        AuditAdmin => "审计管理员",
         _ => role,
     };
 }

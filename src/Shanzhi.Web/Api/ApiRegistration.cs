@@ -37,9 +37,13 @@ public static partial class ApiRegistration
         return app;
     }
 
-    /// <summary>Adds the headers every response carries: no sniffing, no framing, no referrer leaks.</summary>
+    /// <summary>
+    /// Headers every response carries: no sniffing, no framing, no referrer leaks, the content
+    /// security policy; HSTS over HTTPS; no caching of personal data.
+    /// </summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
+        var tileHost = SecurityHeaders.TileHost(app.Configuration);
         app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
@@ -47,6 +51,20 @@ public static partial class ApiRegistration
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(self)";
+            headers.ContentSecurityPolicy = SecurityHeaders.ContentSecurityPolicy(context, tileHost);
+
+            // Over plain HTTP the header is ignored by browsers and would only mislead (RFC 6797 §8.1).
+            if (context.Request.IsHttps)
+            {
+                headers.StrictTransportSecurity = "max-age=31536000";
+            }
+
+            if (SecurityHeaders.CarriesPersonalData(context.Request.Path))
+            {
+                headers.CacheControl = "no-store";
+                headers.Pragma = "no-cache";
+            }
+
             return next(context);
         });
         return app;

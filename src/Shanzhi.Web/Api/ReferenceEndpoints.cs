@@ -117,6 +117,12 @@ public static class ReferenceEndpoints
             return Problems.Invalid("user.invalid_roles", "roles", $"请至少选择一个有效角色：{string.Join("、", Roles.All)}。");
         }
 
+        if (Roles.ConflictingAdministratorRoles(roles) is { Count: > 0 } conflict)
+        {
+            return Problems.Invalid("user.admin_roles_conflict", "roles",
+                $"系统管理员、安全管理员、审计管理员须由不同账户担任，一个账户不能同时拥有：{string.Join("、", conflict.Select(Roles.ChineseName))}。");
+        }
+
         if (string.IsNullOrWhiteSpace(body.ScopeRegionCode))
         {
             return Problems.Invalid("user.scope_required", "scopeRegionCode", "请填写管辖区划代码，例如区县 330203 或街道代码。");

@@ -1,5 +1,9 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Shanzhi.Identity;
 using Shanzhi.Storage;
 
@@ -7,11 +11,15 @@ namespace Shanzhi.Web.Auth;
 
 public static class AuthRegistration
 {
-    /// <summary>Registers Identity with cookie sign-in, lockout and the first-administrator seeder.</summary>
+    /// <summary>
+    /// Registers Identity with cookie sign-in, lockout, TOTP for administrators, idle and absolute
+    /// session timeouts (section <c>Security</c>) and the first-administrator seeder.
+    /// </summary>
     public static IServiceCollection AddShanzhiAuth(this IServiceCollection services)
     {
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.AddAuthorization();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
         services
             .AddIdentityCore<StaffUser>(options =>
             {
@@ -28,28 +36,83 @@ public static class AuthRegistration
             .AddClaimsPrincipalFactory<StaffClaimsFactory>()
             .AddDefaultTokenProviders();
 
-        services.ConfigureApplicationCookie(options =>
+        // The periodic security-stamp check rebuilds the principal from the database; the session's
+        // sign-in time and second-factor mark must survive it.
+        services.Configure<SecurityStampValidatorOptions>(options => options.OnRefreshingPrincipal = context =>
         {
-            options.Cookie.Name = "shanzhi.auth";
-            options.Cookie.HttpOnly = true;
-            options.Cookie.SameSite = SameSiteMode.Strict;
-            options.LoginPath = "/login";
-            options.AccessDeniedPath = "/login";
-            options.ExpireTimeSpan = TimeSpan.FromHours(8);
-            options.SlidingExpiration = true;
-            options.Events = new CookieAuthenticationEvents
+            if (context.NewPrincipal?.Identity is ClaimsIdentity fresh && context.CurrentPrincipal is { } current)
             {
-                // API clients get a status code and a problem body, never a redirect to the login page.
-                OnRedirectToLogin = context => RejectApiOrRedirect(context, StatusCodes.Status401Unauthorized),
-                OnRedirectToAccessDenied = context => RejectApiOrRedirect(context, StatusCodes.Status403Forbidden),
-            };
+                foreach (var type in (string[])[StaffClaims.SignedInAt, StaffClaims.AuthenticationMethodReference])
+                {
+                    foreach (var stale in fresh.FindAll(type).ToList())
+                    {
+                        fresh.RemoveClaim(stale);
+                    }
+
+                    fresh.AddClaims(current.FindAll(type).Select(c => new Claim(c.Type, c.Value, c.ValueType)));
+                }
+            }
+
+            return Task.CompletedTask;
         });
 
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IOptions<SecurityOptions>>((options, security) =>
+            {
+                options.Cookie.Name = "shanzhi.auth";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.LoginPath = "/login";
+                options.AccessDeniedPath = "/login";
+                options.ExpireTimeSpan = security.Value.IdleTimeout;
+                options.SlidingExpiration = true;
+                options.Events = new CookieAuthenticationEvents
+                {
+                    OnValidatePrincipal = ValidateSessionAsync,
+
+                    // API clients get a status code and a problem body, never a redirect to the login page.
+                    OnRedirectToLogin = context => RejectApiOrRedirect(context, StatusCodes.Status401Unauthorized),
+                    OnRedirectToAccessDenied = context => RejectApiOrRedirect(context, StatusCodes.Status403Forbidden),
+                };
+            });
+
+        services.AddScoped<StaffSignIn>();
         services.AddScoped<IStoreSeeder, AdminBootstrapper>();
         return services;
     }
 
-    private static Task RejectApiOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    /// <summary>
+    /// Ends sessions past the absolute timeout, and administrator sessions without a second factor
+    /// when one is required; then runs Identity's security-stamp check (which replacing the
+    /// cookie events would otherwise drop).
+    /// </summary>
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var security = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
+        var now = (context.Options.TimeProvider ?? TimeProvider.System).GetUtcNow();
+        if (context.Principal is not { } principal || !IsSessionCurrent(principal, security, now))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(context.Scheme.Name);
+            return;
+        }
+
+        await SecurityStampValidator.ValidatePrincipalAsync(context);
+    }
+
+    internal static bool IsSessionCurrent(ClaimsPrincipal principal, SecurityOptions security, DateTimeOffset now)
+    {
+        if (!long.TryParse(principal.FindFirstValue(StaffClaims.SignedInAt), NumberStyles.Integer, CultureInfo.InvariantCulture, out var signedInAt)
+            || now - DateTimeOffset.FromUnixTimeSeconds(signedInAt) > security.AbsoluteTimeout)
+        {
+            return false;
+        }
+
+        var isAdministrator = Roles.Administrators.Any(principal.IsInRole);
+        return !(security.RequireTwoFactorForAdmins && isAdministrator && !principal.HasClaim(StaffClaims.AuthenticationMethodReference, "mfa"));
+    }
+
+    private static Task RejectApiOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         var path = context.Request.Path;
         if (path.StartsWithSegments("/api") || path.StartsWithSegments("/open311"))

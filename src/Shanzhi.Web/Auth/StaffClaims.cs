@@ -11,6 +11,12 @@ public static class StaffClaims
     public const string UnitId = "shanzhi:unit_id";
     public const string ScopePath = "shanzhi:scope_path";
 
+    /// <summary>When the password step of this session succeeded, Unix seconds; the absolute timeout counts from it.</summary>
+    public const string SignedInAt = "shanzhi:signed_in_at";
+
+    /// <summary>Identity's claim for how the user signed in; "mfa" after a second factor.</summary>
+    public const string AuthenticationMethodReference = "amr";
+
     /// <summary>Builds the service-level principal from the cookie, or null for an anonymous user.</summary>
     public static StaffPrincipal? ToStaffPrincipal(this ClaimsPrincipal user)
     {

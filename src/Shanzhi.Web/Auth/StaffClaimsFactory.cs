@@ -10,7 +10,8 @@ namespace Shanzhi.Web.Auth;
 public sealed class StaffClaimsFactory(
     UserManager<StaffUser> userManager,
     RoleManager<IdentityRole<Guid>> roleManager,
-    IOptions<IdentityOptions> options)
+    IOptions<IdentityOptions> options,
+    TimeProvider clock)
     : UserClaimsPrincipalFactory<StaffUser, IdentityRole<Guid>>(userManager, roleManager, options)
 {
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(StaffUser user)
@@ -18,6 +19,10 @@ public sealed class StaffClaimsFactory(
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(StaffClaims.DisplayName, user.DisplayName));
         identity.AddClaim(new Claim(StaffClaims.ScopePath, user.ScopePath));
+
+        // Replaced by the original sign-in time when the security stamp check rebuilds the principal.
+        identity.AddClaim(new Claim(StaffClaims.SignedInAt,
+            clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
         if (user.UnitId is { } unitId)
         {
             identity.AddClaim(new Claim(StaffClaims.UnitId, unitId.ToString("D", CultureInfo.InvariantCulture)));

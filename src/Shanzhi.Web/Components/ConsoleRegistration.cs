@@ -26,7 +26,9 @@ public static class ConsoleRegistration
     public static WebApplication MapShanzhiConsole(this WebApplication app)
     {
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The site-wide policy (UseSecurityHeaders) already says frame-ancestors 'none'; Blazor's own
+        // frame-ancestors 'self' header would be a second, looser policy on the same response.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

@@ -11,6 +11,8 @@ public static class ConsoleText
     public const string LoginFailed = "用户名或密码错误，请重新输入。";
     public const string LoginLocked = "登录失败次数过多，账号已被临时锁定，请稍后再试或联系系统管理员。";
     public const string LoginMissing = "请输入用户名和密码。";
+    public const string LoginExpired = "登录已超时，请重新输入用户名和密码。";
+    public const string TotpFailed = "动态口令错误或已过期，请输入身份验证器上当前显示的 6 位数字。";
 
     public const string OutsideCity = "所选位置不在宁波市的网格范围内，请在宁波市内重新选点。";
     public const string PickLocation = "请在地图上点击案件发生的位置。";

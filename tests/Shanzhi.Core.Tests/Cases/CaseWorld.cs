@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using MsOptions = Microsoft.Extensions.Options.Options;
 using Microsoft.Extensions.Time.Testing;
 using NetTopologySuite.Geometries;
@@ -34,6 +34,9 @@ internal sealed class CaseWorld : IAsyncDisposable
     public static readonly (double Latitude, double Longitude) InStreetB = (29.75, 121.25);
     public static readonly (double Latitude, double Longitude) InStreetC = (29.5, 121.75);
     public static readonly (double Latitude, double Longitude) OutsideCity = (31.0, 121.5);
+
+    // The case services log into the run-wide sink that is scanned for personal data at the end.
+    private static readonly ILoggerFactory Logs = LogSink.Shared.Factory();
 
     private CaseWorld(TestStore store, FakeTimeProvider clock)
     {
@@ -89,15 +92,15 @@ internal sealed class CaseWorld : IAsyncDisposable
     public ShanzhiDbContext NewContext() => Store.NewContext();
 
     public CaseService Cases(ShanzhiDbContext db) => new(
-        db, Clock, Locator, Calendars, new CaseRouter(db), new TestAuditLog(Store, Clock), MsOptions.Create(Options), NullLogger<CaseService>.Instance);
+        db, Clock, Locator, Calendars, new CaseRouter(db), new TestAuditLog(Store, Clock), MsOptions.Create(Options), Logs.CreateLogger<CaseService>());
 
     public AttachmentService Attachments(ShanzhiDbContext db) => new(
-        db, Store.Options, Clock, MsOptions.Create(Options), NullLogger<AttachmentService>.Instance);
+        db, Store.Options, Clock, MsOptions.Create(Options), Logs.CreateLogger<AttachmentService>());
 
     public CaseEscalation Escalation(ShanzhiDbContext db) => new(
-        db, Calendars, MsOptions.Create(Options), NullLogger<CaseEscalation>.Instance);
+        db, Calendars, MsOptions.Create(Options), Logs.CreateLogger<CaseEscalation>());
 
-    public CalendarService Calendar(ShanzhiDbContext db) => new(db, Calendars, NullLogger<CalendarService>.Instance);
+    public CalendarService Calendar(ShanzhiDbContext db) => new(db, Calendars, Logs.CreateLogger<CalendarService>());
 
     /// <summary>Reports an exposed-rubbish case (E0101, 4 working hours) at <paramref name="at"/> as the command operator.</summary>
     public async Task<Case> ReportAsync((double Latitude, double Longitude)? at = null, string? categoryCode = "E0101", string title = "路边暴露垃圾")

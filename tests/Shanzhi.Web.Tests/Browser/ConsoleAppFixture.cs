@@ -6,11 +6,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Shanzhi.Cases;
 using Shanzhi.Geography;
 using Shanzhi.Identity;
 using Shanzhi.Storage;
+using Shanzhi.Tests.Infrastructure;
 
 namespace Shanzhi.Web.Tests.Browser;
 
@@ -68,6 +70,11 @@ public sealed class ConsoleAppFixture : IAsyncLifetime
             web.UseSetting("Storage:Provider", "Sqlite");
             web.UseSetting("Storage:DataDirectory", _dataDirectory);
             web.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+
+            // The console tests sign in as the bootstrap administrator with the password alone;
+            // the TOTP step has its own test with an enrolled account.
+            web.UseSetting("Security:RequireTwoFactorForAdmins", "false");
+            web.ConfigureLogging(logging => logging.AddProvider(LogSink.Shared.Provider()));
         });
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
@@ -131,6 +138,7 @@ public sealed class ConsoleAppFixture : IAsyncLifetime
     /// <summary>Creates a staff account with city-wide scope and the given roles (created if missing).</summary>
     public async Task CreateStaffAsync(string userName, string displayName, string role, Guid? unitId = null)
     {
+        LogSink.RegisterName(displayName);
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
@@ -153,6 +161,17 @@ public sealed class ConsoleAppFixture : IAsyncLifetime
         };
         Check(await users.CreateAsync(user, StaffPassword), userName);
         Check(await users.AddToRoleAsync(user, role), userName);
+    }
+
+    /// <summary>Switches on the authenticator second factor for an existing account; returns its key.</summary>
+    public async Task<string> EnrollAuthenticatorAsync(string userName)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        var user = await users.FindByNameAsync(userName) ?? throw new InvalidOperationException($"No test user {userName}.");
+        Check(await users.ResetAuthenticatorKeyAsync(user), userName);
+        Check(await users.SetTwoFactorEnabledAsync(user, true), userName);
+        return (await users.GetAuthenticatorKeyAsync(user))!;
     }
 
     public async ValueTask DisposeAsync()

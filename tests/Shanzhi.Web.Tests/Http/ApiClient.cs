@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Shanzhi.Tests.Infrastructure;
 
 namespace Shanzhi.Web.Tests.Http;
 
@@ -45,10 +46,12 @@ public static class ApiClient
     /// <summary>Creates a staff account through the admin API.</summary>
     public static async Task CreateUserAsync(this HttpClient admin, string userName, string password, string[] roles, string scopeRegionCode, string? unitId = null)
     {
+        var displayName = "测试" + userName;
+        LogSink.RegisterName(displayName);
         var response = await admin.PostAsJsonAsync("/api/v1/users", new
         {
             userName,
-            displayName = "测试" + userName,
+            displayName,
             password,
             roles,
             scopeRegionCode,

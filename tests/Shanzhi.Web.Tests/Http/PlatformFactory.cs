@@ -1,23 +1,26 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Shanzhi.Tests.Infrastructure;
 
 namespace Shanzhi.Web.Tests.Http;
 
 /// <summary>
 /// The whole platform in memory over a fresh store (SQLite file or PostgreSQL database), seeded as
-/// on first start, with a known administrator password.
+/// on first start, with a known administrator password. Administrators sign in with the password
+/// alone here (<c>Security:RequireTwoFactorForAdmins</c> false) so tests about other things need no
+/// TOTP step; tests of the second factor switch it back on through <paramref name="configure"/>.
 /// </summary>
-public sealed class PlatformFactory(TestStore store) : WebApplicationFactory<Program>
+public sealed class PlatformFactory(TestStore store, Action<IWebHostBuilder>? configure = null) : WebApplicationFactory<Program>
 {
     public const string AdminPassword = "Admin-Test-2026";
 
     public TestStore Store { get; } = store;
 
-    public static async Task<PlatformFactory> StartAsync(StoreKind kind)
+    public static async Task<PlatformFactory> StartAsync(StoreKind kind, Action<IWebHostBuilder>? configure = null)
     {
-        var factory = new PlatformFactory(await TestStore.CreateAsync(kind));
+        var factory = new PlatformFactory(await TestStore.CreateAsync(kind), configure);
         _ = factory.Server;
         return factory;
     }
@@ -29,6 +32,9 @@ public sealed class PlatformFactory(TestStore store) : WebApplicationFactory<Pro
         builder.UseSetting("Storage:DataDirectory", Store.Options.DataDirectory);
         builder.UseSetting("Storage:ConnectionString", Store.Options.ConnectionString ?? "");
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        builder.UseSetting("Security:RequireTwoFactorForAdmins", "false");
+        builder.ConfigureLogging(logging => logging.AddProvider(LogSink.Shared.Provider()));
+        configure?.Invoke(builder);
     }
 
     /// <summary>A client signed in with the given credentials; fails the test if sign-in fails.</summary>

@@ -7,3 +7,11 @@ window.shanzhiConsole = {
         document.body.dataset.ready = "true";
     },
 };
+
+// The reconnect dialog's "refresh" links; an inline javascript: URL would break the script policy.
+document.addEventListener("click", event => {
+    if (event.target instanceof Element && event.target.closest("[data-sz-reload]")) {
+        event.preventDefault();
+        location.reload();
+    }
+});

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Shanzhi.Tests.Infrastructure;
+using Shanzhi.Web.Tests.Http;
+
+namespace Shanzhi.Web.Tests.Security;
+
+/// <summary>The platform as deployed: administrators need a TOTP second factor.</summary>
+public sealed class TwoFactorSignInTests
+{
+    private static Task<PlatformFactory> StartAsync() =>
+        PlatformFactory.StartAsync(StoreKind.Sqlite, web => web.UseSetting("Security:RequireTwoFactorForAdmins", "true"));
+
+    private static HttpClient NewClient(PlatformFactory platform) =>
+        platform.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+
+    private static Task<HttpResponseMessage> PasswordAsync(HttpClient client, string userName = "admin", string password = PlatformFactory.AdminPassword) =>
+        client.PostAsJsonAsync("/api/v1/auth/login", new { userName, password });
+
+    /// <summary>Signs the administrator in for the first time, enrolling an authenticator; returns the signed-in client and the key.</summary>
+    private static async Task<(HttpClient Client, string Key)> SignInFirstTimeAsync(PlatformFactory platform)
+    {
+        var client = NewClient(platform);
+        var login = await (await PasswordAsync(client)).ReadJsonAsync();
+        var key = login.GetProperty("sharedKey").GetString()!;
+        await (await client.PostAsJsonAsync("/api/v1/auth/enroll", new { code = Totp.Now(key) })).ReadJsonAsync();
+        return (client, key);
+    }
+
+    private static async Task<string> EnrollAdminAsync(PlatformFactory platform) => (await SignInFirstTimeAsync(platform)).Key;
+
+    [Fact]
+    public async Task Password_of_unenrolled_administrator_asks_for_enrolment_with_key_and_uri()
+    {
+        await using var platform = await StartAsync();
+        var client = NewClient(platform);
+
+        var body = await (await PasswordAsync(client)).ReadJsonAsync();
+
+        Assert.True(body.GetProperty("requiresEnrollment").GetBoolean());
+        Assert.Matches("^[A-Z2-7]{16,}$", body.GetProperty("sharedKey").GetString());
+        Assert.StartsWith("otpauth://totp/", body.GetProperty("authenticatorUri").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Administrator_between_password_and_enrolment_reaches_nothing()
+    {
+        await using var platform = await StartAsync();
+        var client = NewClient(platform);
+        await (await PasswordAsync(client)).ReadJsonAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/users")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Enrolment_with_wrong_code_is_rejected()
+    {
+        await using var platform = await StartAsync();
+        var client = NewClient(platform);
+        var key = (await (await PasswordAsync(client)).ReadJsonAsync()).GetProperty("sharedKey").GetString()!;
+
+        var response = await client.PostAsJsonAsync("/api/v1/auth/enroll", new { code = Totp.WrongNow(key) });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "auth.invalid_code");
+    }
+
+    [Fact]
+    public async Task Enrolment_with_code_from_the_key_signs_in()
+    {
+        await using var platform = await StartAsync();
+        var client = NewClient(platform);
+        var key = (await (await PasswordAsync(client)).ReadJsonAsync()).GetProperty("sharedKey").GetString()!;
+
+        await (await client.PostAsJsonAsync("/api/v1/auth/enroll", new { code = Totp.Now(key) })).ReadJsonAsync();
+
+        var me = await (await client.GetAsync("/api/v1/auth/me")).ReadJsonAsync();
+        Assert.Contains("system-admin", me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task Enrolled_administrator_is_asked_for_a_code_and_is_not_signed_in_yet()
+    {
+        await using var platform = await StartAsync();
+        await EnrollAdminAsync(platform);
+        var client = NewClient(platform);
+
+        var body = await (await PasswordAsync(client)).ReadJsonAsync();
+
+        Assert.True(body.GetProperty("requiresTwoFactor").GetBoolean());
+        Assert.False(body.TryGetProperty("sharedKey", out var key) && key.ValueKind == JsonValueKind.String, "The key is shown only at enrolment.");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/auth/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Enrolled_administrator_signs_in_with_the_current_code()
+    {
+        await using var platform = await StartAsync();
+        var key = await EnrollAdminAsync(platform);
+        var client = NewClient(platform);
+        await (await PasswordAsync(client)).ReadJsonAsync();
+
+        await (await client.PostAsJsonAsync("/api/v1/auth/login/totp", new { code = Totp.Now(key) })).ReadJsonAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/users")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Code_without_password_step_is_rejected()
+    {
+        await using var platform = await StartAsync();
+        var key = await EnrollAdminAsync(platform);
+
+        var response = await NewClient(platform).PostAsJsonAsync("/api/v1/auth/login/totp", new { code = Totp.Now(key) });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "auth.step_expired");
+    }
+
+    [Fact]
+    public async Task Five_wrong_codes_lock_the_account()
+    {
+        await using var platform = await StartAsync();
+        var key = await EnrollAdminAsync(platform);
+        var client = NewClient(platform);
+        await (await PasswordAsync(client)).ReadJsonAsync();
+
+        for (var attempt = 1; attempt < 5; attempt++)
+        {
+            await ProblemAssert.IsProblemAsync(
+                await client.PostAsJsonAsync("/api/v1/auth/login/totp", new { code = Totp.WrongNow(key) }), HttpStatusCode.Unauthorized, "auth.invalid_code");
+        }
+
+        var fifth = await client.PostAsJsonAsync("/api/v1/auth/login/totp", new { code = Totp.WrongNow(key) });
+
+        await ProblemAssert.IsProblemAsync(fifth, HttpStatusCode.Locked, "auth.locked_out");
+    }
+
+    [Fact]
+    public async Task Locked_account_refuses_even_the_right_code()
+    {
+        await using var platform = await StartAsync();
+        var key = await EnrollAdminAsync(platform);
+        var client = NewClient(platform);
+        await (await PasswordAsync(client)).ReadJsonAsync();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await client.PostAsJsonAsync("/api/v1/auth/login/totp", new { code = Totp.WrongNow(key) });
+        }
+
+        var response = await client.PostAsJsonAsync("/api/v1/auth/login/totp", new { code = Totp.Now(key) });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Locked, "auth.locked_out");
+    }
+
+    [Fact]
+    public async Task Staff_without_administrator_role_signs_in_with_password_alone()
+    {
+        await using var platform = await StartAsync();
+        var (admin, _) = await SignInFirstTimeAsync(platform);
+        await admin.CreateUserAsync("operator1", "Operator-Test-2026", ["command-operator"], "330200");
+
+        var client = NewClient(platform);
+        var body = await (await PasswordAsync(client, "operator1", "Operator-Test-2026")).ReadJsonAsync();
+
+        Assert.Equal("测试operator1", body.GetProperty("displayName").GetString());
+    }
+}
