@@ -25,14 +25,28 @@ public sealed class AuditingSignInManager(
 {
     private bool _refreshing;
 
+    /// <summary>Records a sign-in attempt with an unknown user name; known users are recorded by the password check.</summary>
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {
-        var result = await base.PasswordSignInAsync(userName, password, isPersistent, lockoutOnFailure);
-        if (!result.Succeeded && !result.RequiresTwoFactor)
+        if (await UserManager.FindByNameAsync(userName) is null)
         {
-            var user = await UserManager.FindByNameAsync(userName);
             var typed = userName.Length > AuditRecord.ActorNameMaxLength ? userName[..AuditRecord.ActorNameMaxLength] : userName;
-            await AppendAsync(new AuditEntry(AuditAction.LoginFailed, user?.Id, typed, "user", user?.Id.ToString(),
+            await AppendAsync(new AuditEntry(AuditAction.LoginFailed, null, typed, "user", null, Detail: FailureDetail(SignInResult.Failed, null)));
+        }
+
+        return await base.PasswordSignInAsync(userName, password, isPersistent, lockoutOnFailure);
+    }
+
+    /// <summary>
+    /// Records a failed password check. Every password path (one-step sign-in, the first step
+    /// before a second factor, the check before enrolment) goes through here.
+    /// </summary>
+    public override async Task<SignInResult> CheckPasswordSignInAsync(StaffUser user, string password, bool lockoutOnFailure)
+    {
+        var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
+        if (!result.Succeeded)
+        {
+            await AppendAsync(new AuditEntry(AuditAction.LoginFailed, user.Id, user.DisplayName, "user", user.Id.ToString(),
                 Detail: FailureDetail(result, user)));
         }
 
