@@ -81,9 +81,6 @@ public sealed class LogSink
 /// <summary>Finds personal data in text: ID numbers (GB 11643), mainland mobile numbers, registered names.</summary>
 public static partial class PersonalDataScanner
 {
-    private static readonly int[] IdWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    private const string IdCheckCharacters = "10X98765432";
-
     /// <summary>Returns one line per finding, with the value masked so the report does not repeat it.</summary>
     public static IReadOnlyList<string> Find(string text, IEnumerable<string> names)
     {
@@ -113,17 +110,13 @@ public static partial class PersonalDataScanner
         return findings;
     }
 
-    /// <summary>Returns whether the last character is the ISO 7064 MOD 11-2 check of the first 17 digits.</summary>
-    public static bool HasValidCheckDigit(string idNumber)
-    {
-        var sum = 0;
-        for (var i = 0; i < 17; i++)
-        {
-            sum += (idNumber[i] - '0') * IdWeights[i];
-        }
-
-        return char.ToUpperInvariant(idNumber[17]) == IdCheckCharacters[sum % 11];
-    }
+    /// <summary>
+    /// Returns whether the last character is the ISO 7064 MOD 11-2 check of the first 17 digits.
+    /// Unlike <see cref="Shanzhi.Privacy.ChineseIdNumber.IsValid"/> it ignores the birth date, so
+    /// the scan also catches numbers made up with an impossible date.
+    /// </summary>
+    public static bool HasValidCheckDigit(string idNumber) =>
+        char.ToUpperInvariant(idNumber[17]) == Shanzhi.Privacy.ChineseIdNumber.CheckCharacter(idNumber.AsSpan(0, 17));
 
     // Not next to letters or digits: hex ids and longer numbers (ticks, Unix milliseconds) in logs
     // contain such runs by chance.
