@@ -76,7 +76,7 @@ public static class PiHandlerEndpoints
             }.Select(CsvField)).Append("\r\n");
         }
 
-        // A UTF-8 byte order mark lets Excel, which most users open the file with, read the Chinese text.
+        // Excel reads a CSV without a byte order mark in the system code page and garbles the Chinese text.
         var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
         var fileName = "个人信息处理者名录-" + ShanghaiTime.Today(clock).ToString("yyyyMMdd", CultureInfo.InvariantCulture) + ".csv";
         return TypedResults.File(bytes, "text/csv; charset=utf-8", fileName);

@@ -69,7 +69,7 @@ public sealed partial class PiHandlerService(
 
     public const int MaxPageSize = 100;
 
-    /// <summary>Most rows one CSV export writes.</summary>
+    /// <summary>Maximum number of rows in one CSV export.</summary>
     public const int MaxExportRows = 10_000;
 
     public static readonly string OfficerNameContext = EncryptedField.For(PiHandler.Table, PiHandler.OfficerNameColumn).Context;
@@ -128,7 +128,7 @@ public sealed partial class PiHandlerService(
 
     /// <summary>
     /// The officer's clear contact. The reason becomes the audit entry's purpose; without one the
-    /// request is refused and the refusal is audited too.
+    /// request is rejected and the rejection is audited too.
     /// </summary>
     public async Task<Result<PiOfficerContact>> RevealContactAsync(Guid id, string? reason, StaffPrincipal user, CancellationToken cancellationToken)
     {

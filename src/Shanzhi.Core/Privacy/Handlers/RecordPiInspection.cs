@@ -78,9 +78,9 @@ public sealed partial class PiHandlerService
     }
 
     /// <summary>
-    /// Records a finding and reports a rectification case for it, located at the centre of the
-    /// handler's district (the case engine needs a location; the handler's address is not kept).
-    /// The case is reported first, so a refused report leaves no finding without its case.
+    /// Records a finding and reports a rectification case for it. The case engine needs a location
+    /// and the directory keeps no address, so the case is placed at the centre of the handler's
+    /// district. The case is reported first, so a rejected report leaves no finding without its case.
     /// </summary>
     public async Task<Result<PiFindingView>> RecordFindingAsync(Guid handlerId, Guid inspectionId, RecordFindingRequest request, StaffPrincipal user,
         CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ public static class UnifiedSocialCreditCode
 {
     public const int Length = 18;
 
-    /// <summary>The 31 code characters in value order; I, O, Z, S and V are left out as easily misread.</summary>
+    /// <summary>The 31 code characters in value order; I, O, Z, S and V are not used.</summary>
     private const string Alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
     private static readonly int[] Weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
@@ -37,7 +37,7 @@ public static class UnifiedSocialCreditCode
             sum += value * Weights[i];
         }
 
-        // GB 32100-2015 §5: C18 = 31 - MOD(Σ Ci × Wi, 31), where 31 is written as 0.
+        // GB 32100-2015: C18 = 31 - MOD(Σ Ci × Wi, 31), where 31 is written as 0.
         return Alphabet[(31 - (sum % 31)) % 31];
     }
 

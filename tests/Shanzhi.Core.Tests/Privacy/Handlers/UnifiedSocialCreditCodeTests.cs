@@ -4,7 +4,7 @@ namespace Shanzhi.Tests.Privacy.Handlers;
 
 public sealed class UnifiedSocialCreditCodeTests
 {
-    // 91350100M000100Y43 is the sample code of GB 32100-2015 guidance; the second was computed by hand
+    // 91350100M000100Y43 is a widely published sample code; the second was computed by hand
     // from the weights (sum 1396, 1396 mod 31 = 1, 31 - 1 = 30, the 31st character "Y").
     [Theory]
     [InlineData("91350100M000100Y43")]
