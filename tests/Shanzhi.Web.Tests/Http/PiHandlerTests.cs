@@ -81,6 +81,24 @@ public sealed class PiHandlerTests
     }
 
     [Fact]
+    public async Task Directory_page_opens_for_pi_supervisors_only()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var (supervisor, _) = await SignInRolesAsync(platform);
+        await CreateAsync(supervisor);
+        var admin = await platform.SignInAdminAsync();
+
+        var forAdmin = await admin.GetAsync("/pi-handlers", Ct);
+        var forSupervisor = await supervisor.GetAsync("/pi-handlers", Ct);
+
+        var page = await forSupervisor.Content.ReadAsStringAsync(Ct);
+        Assert.Equal(HttpStatusCode.Redirect, forAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, forSupervisor.StatusCode);
+        Assert.Contains("139****1234", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(OfficerPhone, page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invalid_credit_code_is_a_problem()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
