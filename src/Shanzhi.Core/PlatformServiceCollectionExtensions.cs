@@ -6,6 +6,7 @@ using Shanzhi.Cases.Kpi;
 using Shanzhi.Geography;
 using Shanzhi.Privacy;
 using Shanzhi.Privacy.Crypto;
+using Shanzhi.Privacy.Handlers;
 using Shanzhi.Storage;
 
 namespace Shanzhi;
@@ -24,6 +25,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddShanzhiCaseImport();
         services.AddShanzhiAudit(configuration);
         services.AddShanzhiPrivacy(storage, configuration);
+        services.AddShanzhiPiHandlers();
         return services;
     }
 }

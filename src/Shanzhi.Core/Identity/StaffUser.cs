@@ -46,8 +46,9 @@ public static class Roles
     public const string Verifier = "verifier";
     public const string GridWorker = "grid-worker";
     public const string Leader = "leader";
+    public const string PiSupervisor = "pi-supervisor";
 
-    public static readonly IReadOnlyList<string> All = [SystemAdmin, SecurityAdmin, AuditAdmin, CommandOperator, UnitHandler, Verifier, GridWorker, Leader];
+    public static readonly IReadOnlyList<string> All = [SystemAdmin, SecurityAdmin, AuditAdmin, CommandOperator, UnitHandler, Verifier, GridWorker, Leader, PiSupervisor];
 
     /// <summary>
     /// The three administrator roles MLPS level 3 keeps apart (三员分立): one account holds at most
@@ -74,6 +75,7 @@ public static class Roles
         Verifier => "核查员",
         GridWorker => "网格员",
         Leader => "领导（只读）",
+        PiSupervisor => "个人信息保护监管员",
         _ => role,
     };
 }

@@ -8,6 +8,7 @@ using Shanzhi.Geography;
 using Shanzhi.Identity;
 using Shanzhi.Privacy;
 using Shanzhi.Privacy.Classification;
+using Shanzhi.Privacy.Handlers;
 
 namespace Shanzhi.Storage;
 
@@ -41,6 +42,12 @@ public abstract class ShanzhiDbContext(DbContextOptions options)
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
 
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+
+    public DbSet<PiHandler> PiHandlers => Set<PiHandler>();
+
+    public DbSet<PiInspection> PiInspections => Set<PiInspection>();
+
+    public DbSet<PiFinding> PiFindings => Set<PiFinding>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -72,5 +72,6 @@ public static class SecurityHeaders
     public static bool CarriesPersonalData(PathString path) =>
         path.StartsWithSegments("/api/v1/auth")
         || path.StartsWithSegments("/api/v1/users")
-        || path.StartsWithSegments("/api/v1/cases");
+        || path.StartsWithSegments("/api/v1/cases")
+        || path.StartsWithSegments("/api/v1/pi-handlers");
 }

@@ -171,6 +171,29 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "pi_handlers",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    credit_code = table.Column<string>(type: "TEXT", maxLength: 18, nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    industry = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    scale = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    region_code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    key_supervision = table.Column<bool>(type: "INTEGER", nullable: false),
+                    officer_name_cipher = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    officer_phone_cipher = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    officer_phone_index = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    self_assessment = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_pi_handlers", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "regions",
                 columns: table => new
                 {
@@ -408,6 +431,52 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "pi_inspections",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    handler_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    inspector = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    result = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_pi_inspections", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_pi_inspections_pi_handlers_handler_id",
+                        column: x => x.handler_id,
+                        principalTable: "pi_handlers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "pi_findings",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    inspection_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    handler_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    severity = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    case_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    case_no = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_pi_findings", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_pi_findings_pi_inspections_inspection_id",
+                        column: x => x.inspection_id,
+                        principalTable: "pi_inspections",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_attachments_case_id",
                 table: "attachments",
@@ -513,6 +582,37 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_pi_findings_handler_id",
+                table: "pi_findings",
+                column: "handler_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_pi_findings_inspection_id",
+                table: "pi_findings",
+                column: "inspection_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_pi_handlers_credit_code",
+                table: "pi_handlers",
+                column: "credit_code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_pi_handlers_officer_phone_index",
+                table: "pi_handlers",
+                column: "officer_phone_index");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_pi_handlers_region_code_industry",
+                table: "pi_handlers",
+                columns: new[] { "region_code", "industry" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_pi_inspections_handler_id_date",
+                table: "pi_inspections",
+                columns: new[] { "handler_id", "date" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_regions_level",
                 table: "regions",
                 column: "level");
@@ -574,6 +674,9 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 name: "identity_user_tokens");
 
             migrationBuilder.DropTable(
+                name: "pi_findings");
+
+            migrationBuilder.DropTable(
                 name: "regions");
 
             migrationBuilder.DropTable(
@@ -593,6 +696,12 @@ namespace Shanzhi.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "identity_users");
+
+            migrationBuilder.DropTable(
+                name: "pi_inspections");
+
+            migrationBuilder.DropTable(
+                name: "pi_handlers");
         }
     }
 }
