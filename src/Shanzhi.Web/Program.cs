@@ -52,6 +52,7 @@ app.MapCalendarEndpoints();
 app.MapOpen311Endpoints();
 app.MapAuditEndpoints();
 app.MapPrivacyEndpoints();
+app.MapPrivacyRequestEndpoints();
 app.MapOpenApi();
 app.MapShanzhiConsole();
 
