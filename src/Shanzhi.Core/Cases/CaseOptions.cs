@@ -28,7 +28,7 @@ public sealed class CaseOptions
 /// </summary>
 public sealed class PrivacyLimitOptions
 {
-    /// <summary>Days to answer an access, correction or deletion request (GB/T 35273-2020 §8.7: 30 days).</summary>
+    /// <summary>Days to respond to an access, correction or deletion request (GB/T 35273-2020 §8.7 sets 30 days).</summary>
     public int RequestDays { get; set; } = 30;
 
     /// <summary>Days to handle a complaint or report about another handler.</summary>

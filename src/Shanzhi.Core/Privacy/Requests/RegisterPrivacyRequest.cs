@@ -15,8 +15,8 @@ public sealed record PrivacyRequestInput(string? Kind, string? DistrictCode, str
 /// <summary>
 /// Turns a personal-information request into a case of the matching module category. These
 /// requests concern no place, so the case is located at the centre of the district the person
-/// gives, which is enough for routing, region scope and statistics. Who the requester is stays
-/// out of the case: contact details live in the letter or call record the unit answers from.
+/// gives, which is enough for routing, region scope and statistics. The requester's identity
+/// stays out of the case, because contact details belong in the call or letter record.
 /// </summary>
 public sealed class RegisterPrivacyRequest(ShanzhiDbContext db, CaseService cases)
 {
