@@ -53,6 +53,7 @@ app.MapOpen311Endpoints();
 app.MapAuditEndpoints();
 app.MapPrivacyEndpoints();
 app.MapPiHandlerEndpoints();
+app.MapPrivacyRequestEndpoints();
 app.MapOpenApi();
 app.MapShanzhiConsole();
 

@@ -18,6 +18,21 @@ public sealed class CaseOptions
 
     /// <summary>Working hours the command centre has to dispatch a case again after a unit returned it.</summary>
     public int RedispatchLimitHours { get; set; } = 1;
+
+    public PrivacyLimitOptions PrivacyLimits { get; set; } = new();
+}
+
+/// <summary>
+/// <c>Cases:PrivacyLimits</c>: handling limits in calendar days given to the personal-information
+/// categories when they are first seeded; afterwards administrators change the category itself.
+/// </summary>
+public sealed class PrivacyLimitOptions
+{
+    /// <summary>Days to respond to an access, correction or deletion request (GB/T 35273-2020 §8.7 sets 30 days).</summary>
+    public int RequestDays { get; set; } = 30;
+
+    /// <summary>Days to handle a complaint or report about another handler.</summary>
+    public int ComplaintDays { get; set; } = 30;
 }
 
 /// <summary><c>Cases:Calendar</c>: the office hours of the SLA clock.</summary>

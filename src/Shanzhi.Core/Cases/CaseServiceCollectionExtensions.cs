@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Shanzhi.Geography;
+using Shanzhi.Privacy.Requests;
 using Shanzhi.Storage;
 
 namespace Shanzhi.Cases;
@@ -10,7 +11,7 @@ public static class CaseServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the case engine: services per scope, the calendar cache as a singleton, and the
-    /// calendar, unit and catalogue seeders. Options come from the <c>Cases</c> section when
+    /// calendar, unit, catalogue and personal-information case seeders. Options come from the <c>Cases</c> section when
     /// <paramref name="configuration"/> is given. The overdue job is added separately by
     /// <see cref="AddShanzhiCaseJobs"/>, so the CLI does not run it.
     /// </summary>
@@ -28,11 +29,13 @@ public static class CaseServiceCollectionExtensions
         services.TryAddScoped<CalendarService>();
         services.TryAddScoped<CaseRouter>();
         services.TryAddScoped<CaseService>();
+        services.TryAddScoped<RegisterPrivacyRequest>();
         services.TryAddScoped<AttachmentService>();
         services.TryAddScoped<CaseEscalation>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreSeeder, CalendarSeeder>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreSeeder, UnitSeeder>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreSeeder, CaseCatalogSeeder>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreSeeder, PrivacyCaseSeeder>());
         return services;
     }
 

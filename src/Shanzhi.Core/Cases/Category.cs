@@ -14,16 +14,26 @@ public enum TimeLimitUnit
 {
     WorkingHours = 1,
     WorkingDays = 2,
+
+    /// <summary>Days of the calendar, as statutory limits are counted; see <see cref="WorkingCalendar.Add(DateTimeOffset, TimeLimit)"/>.</summary>
+    CalendarDays = 3,
 }
 
-/// <summary>A time limit in working time, such as 4 working hours or 5 working days.</summary>
+/// <summary>A time limit such as 4 working hours, 5 working days or 30 (calendar) days.</summary>
 public readonly record struct TimeLimit(int Value, TimeLimitUnit Unit)
 {
     public static TimeLimit Hours(int value) => new(value, TimeLimitUnit.WorkingHours);
 
     public static TimeLimit Days(int value) => new(value, TimeLimitUnit.WorkingDays);
 
-    public string ToChinese() => Unit == TimeLimitUnit.WorkingHours ? $"{Value} 个工作时" : $"{Value} 个工作日";
+    public static TimeLimit CalendarDays(int value) => new(value, TimeLimitUnit.CalendarDays);
+
+    public string ToChinese() => Unit switch
+    {
+        TimeLimitUnit.WorkingHours => $"{Value} 个工作时",
+        TimeLimitUnit.WorkingDays => $"{Value} 个工作日",
+        _ => $"{Value} 日（自然日）",
+    };
 }
 
 /// <summary>大类: the first level of the catalogue.</summary>

@@ -35,15 +35,47 @@ public sealed class WorkingCalendar
             ? isWorkingDay
             : date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
 
-    /// <summary>Returns the instant (UTC) at which <paramref name="limit"/> of working time after <paramref name="start"/> has passed.</summary>
-    public DateTimeOffset Add(DateTimeOffset start, TimeLimit limit) => Add(start, ToWorkingTime(limit));
+    /// <summary>
+    /// Returns the instant (UTC) at which <paramref name="limit"/> after <paramref name="start"/>
+    /// has passed: working time for working hours and days, see <see cref="AddCalendarDays"/> for
+    /// calendar days.
+    /// </summary>
+    public DateTimeOffset Add(DateTimeOffset start, TimeLimit limit) =>
+        limit.Unit == TimeLimitUnit.CalendarDays ? AddCalendarDays(start, limit.Value) : Add(start, ToWorkingTime(limit));
 
+    /// <summary>Working time of a limit in working hours or days; calendar days have no fixed working time.</summary>
     public TimeSpan ToWorkingTime(TimeLimit limit) => limit.Unit switch
     {
         TimeLimitUnit.WorkingHours => TimeSpan.FromHours(limit.Value),
         TimeLimitUnit.WorkingDays => WorkingDayLength * limit.Value,
-        _ => throw new ArgumentOutOfRangeException(nameof(limit), limit.Unit, "Unknown time limit unit."),
+        _ => throw new ArgumentOutOfRangeException(nameof(limit), limit.Unit, "Only working-time limits convert to working time."),
     };
+
+    /// <summary>
+    /// Deadline of a limit of <paramref name="days"/> calendar days counted as the Civil Code
+    /// counts periods (民法典 第二百零一条、第二百零三条): the day of <paramref name="start"/> does
+    /// not count, a last day that is not a working day moves to the next working day, and the
+    /// period ends when business ends that day (the end of its last working period).
+    /// </summary>
+    public DateTimeOffset AddCalendarDays(DateTimeOffset start, int days)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(days);
+
+        var last = ToLocal(start).Date.AddDays(days);
+        var daysOff = 0;
+        while (!IsWorkingDay(last))
+        {
+            if (++daysOff > MaxConsecutiveDaysOff)
+            {
+                throw new InvalidOperationException(
+                    $"The working calendar has no working day for {MaxConsecutiveDaysOff} days after {last:yyyy-MM-dd}; check the calendar exceptions.");
+            }
+
+            last = last.AddDays(1);
+        }
+
+        return ToInstant(last, _periods[^1].End);
+    }
 
     /// <summary>
     /// Returns the instant (UTC) at which <paramref name="workingTime"/> of working time after

@@ -66,7 +66,7 @@ public static class Open311Endpoints
     private static async Task<Ok<List<Service>>> ListServicesAsync(ShanzhiDbContext db, CancellationToken cancellationToken)
     {
         var groups = await db.CategoryGroups.AsNoTracking().ToDictionaryAsync(g => g.Code, g => g.Name, cancellationToken);
-        var categories = await db.Categories.AsNoTracking().Where(c => c.IsActive).OrderBy(c => c.Code).ToListAsync(cancellationToken);
+        var categories = await OfferedCategories(db).OrderBy(c => c.Code).ToListAsync(cancellationToken);
         return TypedResults.Ok(categories
             .Select(c => new Service(c.Code, c.Name, c.FilingCriterion, false, "realtime", c.Name, groups.GetValueOrDefault(c.GroupCode, "")))
             .ToList());
@@ -75,7 +75,7 @@ public static class Open311Endpoints
     private static async Task<Results<Ok<ServiceDefinition>, ProblemHttpResult>> GetServiceAsync(
         string code, ShanzhiDbContext db, CancellationToken cancellationToken)
     {
-        var exists = await db.Categories.AsNoTracking().AnyAsync(c => c.Code == code && c.IsActive, cancellationToken);
+        var exists = await OfferedCategories(db).AnyAsync(c => c.Code == code, cancellationToken);
         return exists
             ? TypedResults.Ok(new ServiceDefinition(code, []))
             : Problems.From(Error.NotFound("open311.unknown_service", $"服务代码“{code}”不存在，请先调用 services.json 查看可用代码。"));
@@ -124,7 +124,7 @@ public static class Open311Endpoints
     }
 
     private static async Task<Results<Created<List<CreatedRequest>>, ProblemHttpResult>> CreateRequestAsync(
-        HttpContext http, CaseService service, CancellationToken cancellationToken)
+        HttpContext http, CaseService service, ShanzhiDbContext db, CancellationToken cancellationToken)
     {
         if (!http.Request.HasFormContentType)
         {
@@ -137,6 +137,12 @@ public static class Open311Endpoints
         if (string.IsNullOrWhiteSpace(code))
         {
             return Problems.Invalid("open311.missing_service_code", "service_code", "缺少 service_code，请先调用 services.json 查看可用代码。");
+        }
+
+        if (await IsModuleCategoryAsync(db, code, cancellationToken))
+        {
+            return Problems.Invalid("open311.module_service", "service_code",
+                $"类别“{code}”不通过 Open311 受理。个人信息权利请求和投诉举报请由工作人员通过 /api/v1/privacy/requests 登记。");
         }
 
         if (!TryParseCoordinate(form["lat"], out var latitude) || !TryParseCoordinate(form["long"], out var longitude))
@@ -158,6 +164,22 @@ public static class Open311Endpoints
         return TypedResults.Created($"/open311/v2/requests/{created.CaseNo}.json",
             new List<CreatedRequest> { new(created.CaseNo, "已受理，请凭编号查询办理进度。", null) });
     }
+
+    /// <summary>
+    /// Active categories of the GB/T 30428 catalogue. Module categories (such as personal-information
+    /// requests) concern no place and have their own intake, so Open311 neither lists nor accepts them.
+    /// </summary>
+    private static IQueryable<Category> OfferedCategories(ShanzhiDbContext db) =>
+        from category in db.Categories.AsNoTracking()
+        join categoryGroup in db.CategoryGroups on category.GroupCode equals categoryGroup.Code
+        where category.IsActive && categoryGroup.Kind != CaseKind.Module
+        select category;
+
+    private static Task<bool> IsModuleCategoryAsync(ShanzhiDbContext db, string code, CancellationToken cancellationToken) =>
+        (from category in db.Categories
+         join categoryGroup in db.CategoryGroups on category.GroupCode equals categoryGroup.Code
+         where category.Code == code && categoryGroup.Kind == CaseKind.Module
+         select category).AnyAsync(cancellationToken);
 
     private static bool TryParseCoordinate(string? text, out double value) =>
         double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value) && double.IsFinite(value);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Shanzhi.Cases;
 using Shanzhi.Privacy.Handlers;
+using Shanzhi.Privacy.Requests;
 using Shanzhi.Storage;
 using Shanzhi.Tests.Infrastructure;
 
@@ -62,8 +63,10 @@ public sealed class CaseCatalogTests
 
         await using var db = store.NewContext();
         var sanitation = await db.Units.SingleAsync(u => u.Name == CityUnits.Sanitation, ct);
-        Assert.Equal(CaseCatalogSeeder.Categories.Count, await db.Categories.CountAsync(c => c.GroupCode != PiCatalogSeeder.GroupCode, ct));
-        Assert.Equal(12, await db.CategoryGroups.CountAsync(g => g.Kind != CaseKind.Module, ct));
+        Assert.Equal(CaseCatalogSeeder.Categories.Count + PrivacyCaseCatalog.Categories.Count,
+            await db.Categories.CountAsync(c => c.GroupCode != PiCatalogSeeder.GroupCode, ct));
+        Assert.Equal(CaseCatalogSeeder.Groups.Count + PrivacyCaseCatalog.Groups.Count,
+            await db.CategoryGroups.CountAsync(g => g.Code != PiCatalogSeeder.GroupCode, ct));
         Assert.Equal(sanitation.Id, (await db.Categories.SingleAsync(c => c.Code == "E0101", ct)).DefaultUnitId);
         Assert.Null((await db.Categories.SingleAsync(c => c.Code == "E0601", ct)).DefaultUnitId);
         Assert.Equal(10, await db.Units.CountAsync(u => u.Kind == UnitKind.DistrictGovernment, ct));
@@ -119,7 +122,7 @@ public sealed class CaseCatalogTests
         Assert.NotNull(scope.ServiceProvider.GetRequiredService<CaseEscalation>());
         Assert.Same(provider.GetRequiredService<WorkingCalendarCache>(), scope.ServiceProvider.GetRequiredService<WorkingCalendarCache>());
         Assert.Contains(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s is OverdueEscalationJob);
-        Assert.Equal(5, provider.GetServices<IStoreSeeder>().Count());
+        Assert.Equal(6, provider.GetServices<IStoreSeeder>().Count());
         Assert.Equal(250, options.Duplicates.RadiusMeters);
         Assert.Equal(TimeSpan.FromDays(2), options.Duplicates.Window);
         Assert.Equal(1048576, options.Attachments.MaxBytes);

@@ -190,4 +190,54 @@ public sealed class WorkingCalendarTests
         Assert.Equal(daysOff, days.Count(d => !d.IsWorkingDay));
         Assert.Equal(daysWorked, days.Count(d => d.IsWorkingDay));
     }
+
+    [Fact]
+    public void Add_calendar_days_ends_at_close_of_business_on_last_day()
+    {
+        // Monday Mar 2 10:00 + 30 days: the day of the request does not count, so Wednesday Apr 1, 17:30.
+        Assert.Equal(Local(4, 1, 17, 30), Calendar.Add(Local(3, 2, 10), TimeLimit.CalendarDays(30)));
+    }
+
+    [Fact]
+    public void Add_calendar_days_counts_weekends_and_holidays_inside_the_period()
+    {
+        // Jan 10 + 30 days = Monday Feb 9; Spring Festival comes later and does not matter.
+        Assert.Equal(Local(2, 9, 17, 30), Calendar.Add(Local(1, 10, 9), TimeLimit.CalendarDays(30)));
+    }
+
+    [Fact]
+    public void Add_calendar_days_moves_last_day_off_the_holiday()
+    {
+        // Jan 20 + 30 days = Feb 19, inside the Feb 15–23 holiday: the period ends on Tuesday Feb 24.
+        Assert.Equal(Local(2, 24, 17, 30), Calendar.Add(Local(1, 20, 15), TimeLimit.CalendarDays(30)));
+    }
+
+    [Fact]
+    public void Add_calendar_days_ending_on_make_up_saturday_stays_there()
+    {
+        // Jan 29 + 30 days = Saturday Feb 28, a make-up working day.
+        Assert.Equal(Local(2, 28, 17, 30), Calendar.Add(Local(1, 29, 9), TimeLimit.CalendarDays(30)));
+    }
+
+    [Fact]
+    public void Add_calendar_days_ending_on_weekend_moves_to_monday()
+    {
+        // Feb 5 + 30 days = Saturday Mar 7.
+        Assert.Equal(Local(3, 9, 17, 30), Calendar.Add(Local(2, 5, 9), TimeLimit.CalendarDays(30)));
+    }
+
+    [Fact]
+    public void Calendar_days_have_no_working_time()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Calendar.ToWorkingTime(TimeLimit.CalendarDays(30)));
+    }
+
+    [Theory]
+    [InlineData(4, TimeLimitUnit.WorkingHours, "4 个工作时")]
+    [InlineData(5, TimeLimitUnit.WorkingDays, "5 个工作日")]
+    [InlineData(30, TimeLimitUnit.CalendarDays, "30 日（自然日）")]
+    public void Limit_reads_in_chinese(int value, TimeLimitUnit unit, string expected)
+    {
+        Assert.Equal(expected, new TimeLimit(value, unit).ToChinese());
+    }
 }

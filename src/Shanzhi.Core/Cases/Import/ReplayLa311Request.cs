@@ -76,9 +76,9 @@ internal static class ReplayLa311Request
     /// because the source city's working calendar is not loaded. On-time figures of imported cases
     /// are therefore stricter than a working-time clock would make them.
     /// </summary>
-    private static TimeSpan CalendarLimit(TimeLimit limit) => limit.Unit == TimeLimitUnit.WorkingDays
-        ? TimeSpan.FromDays(limit.Value)
-        : TimeSpan.FromHours(limit.Value);
+    private static TimeSpan CalendarLimit(TimeLimit limit) => limit.Unit == TimeLimitUnit.WorkingHours
+        ? TimeSpan.FromHours(limit.Value)
+        : TimeSpan.FromDays(limit.Value);
 
     private static Result<Case> Checked(Case @case, Error? error) =>
         error is null ? @case : error;
