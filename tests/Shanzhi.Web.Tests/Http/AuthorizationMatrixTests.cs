@@ -17,19 +17,21 @@ public sealed class AuthorizationMatrixTests
     [
         "GET cases", "POST cases", "GET own case", "GET other case", "POST file", "POST dispatch",
         "GET users", "POST users", "GET audit", "GET kpi", "PUT calendar", "GET processing-record",
+        "GET pi-handlers",
     ];
 
     /// <summary>Expected status per role, in the order of <see cref="Endpoints"/>.</summary>
     private static readonly Dictionary<string, int[]> Expected = new()
     {
-        ["system-admin"] = [200, 403, 200, 404, 403, 403, 200, 201, 403, 200, 200, 200],
-        ["security-admin"] = [200, 403, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200],
-        ["audit-admin"] = [200, 403, 200, 404, 403, 403, 403, 403, 200, 200, 403, 200],
-        ["command-operator"] = [200, 201, 200, 404, 200, 200, 403, 403, 403, 200, 403, 200],
-        ["unit-handler"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200],
-        ["verifier"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200],
-        ["grid-worker"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200],
-        ["leader"] = [200, 403, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200],
+        ["system-admin"] = [200, 403, 200, 404, 403, 403, 200, 201, 403, 200, 200, 200, 403],
+        ["security-admin"] = [200, 403, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403],
+        ["audit-admin"] = [200, 403, 200, 404, 403, 403, 403, 403, 200, 200, 403, 200, 403],
+        ["command-operator"] = [200, 201, 200, 404, 200, 200, 403, 403, 403, 200, 403, 200, 403],
+        ["unit-handler"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403],
+        ["verifier"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403],
+        ["grid-worker"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403],
+        ["leader"] = [200, 403, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403],
+        ["pi-supervisor"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 200],
     };
 
     public static TheoryData<string, StoreKind> RolesAndStores()
@@ -98,6 +100,7 @@ public sealed class AuthorizationMatrixTests
             await StatusAsync(user.GetAsync("/api/v1/kpi")),
             await StatusAsync(user.PutAsJsonAsync("/api/v1/calendar/2026", calendar)),
             await StatusAsync(user.GetAsync("/api/v1/privacy/processing-record")),
+            await StatusAsync(user.GetAsync("/api/v1/pi-handlers")),
         ];
 
         Assert.Equal(Describe(Expected[role]), Describe(actual));
