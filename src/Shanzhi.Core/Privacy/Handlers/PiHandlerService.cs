@@ -92,7 +92,16 @@ public sealed partial class PiHandlerService(
         }
 
         var handler = await db.PiHandlers.AsNoTracking().FirstOrDefaultAsync(h => h.Id == id, cancellationToken);
-        return handler is null ? PiHandlerErrors.NotFound : ToView(handler);
+        if (handler is null)
+        {
+            return PiHandlerErrors.NotFound;
+        }
+
+        // A detail view shows the officer contact masked; it is still a view of a record holding
+        // personal information, so auditors see who looked at which handler.
+        await audit.AppendAsync(new AuditEntry(AuditAction.RecordViewed, user.UserId, user.DisplayName, SubjectType, handler.Id.ToString(),
+            Detail: "detail view, officer contact masked"), cancellationToken);
+        return ToView(handler);
     }
 
     public async Task<Result<PagedResult<PiHandlerView>>> ListAsync(PiHandlerQuery query, StaffPrincipal user, CancellationToken cancellationToken)

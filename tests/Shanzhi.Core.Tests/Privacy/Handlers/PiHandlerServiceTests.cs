@@ -111,6 +111,24 @@ public sealed class PiHandlerServiceTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Detail_view_is_audited(StoreKind kind)
+    {
+        await using var world = await CaseWorld.CreateAsync(kind);
+        using var keys = new TestKeys();
+        await using var db = world.NewContext();
+        var service = Service(world, keys, db);
+        var created = await MustCreateAsync(service, Request());
+
+        var view = await service.GetAsync(created.Id, Supervisor, TestContext.Current.CancellationToken);
+
+        Assert.True(view.IsSuccess);
+        var entry = await db.AuditRecords.SingleAsync(r => r.Action == AuditAction.RecordViewed, TestContext.Current.CancellationToken);
+        Assert.Equal(created.Id.ToString(), entry.SubjectId);
+        Assert.Equal(Supervisor.UserId, entry.ActorId);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Reveal_with_reason_returns_clear_contact_and_audits_the_reason(StoreKind kind)
     {
         await using var world = await CaseWorld.CreateAsync(kind);
