@@ -47,6 +47,8 @@ public abstract class ShanzhiDbContext(DbContextOptions options)
 
     public DbSet<PiInspection> PiInspections => Set<PiInspection>();
 
+    public DbSet<PiHandlerComplaint> PiHandlerComplaints => Set<PiHandlerComplaint>();
+
     public DbSet<PiFinding> PiFindings => Set<PiFinding>();
 
     protected override void OnModelCreating(ModelBuilder builder)

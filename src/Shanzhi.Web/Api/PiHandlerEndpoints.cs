@@ -31,6 +31,7 @@ public static class PiHandlerEndpoints
         handlers.MapGet("/export.csv", ExportAsync).WithName("ExportPiHandlers").WithSummary("导出名录 CSV（负责人联系方式已脱敏，记入审计日志）");
         handlers.MapPost("/", CreateAsync).WithName("CreatePiHandler").WithSummary("登记个人信息处理者");
         handlers.MapGet("/{id:guid}", GetAsync).WithName("GetPiHandler").WithSummary("处理者详情（负责人联系方式已脱敏）");
+        handlers.MapGet("/{id:guid}/complaints", ListComplaintsAsync).WithName("ListPiHandlerComplaints").WithSummary("关联该处理者的个人信息投诉举报案件");
         handlers.MapPost("/{id:guid}", UpdateAsync).WithName("UpdatePiHandler").WithSummary("修改处理者信息");
         handlers.MapPost("/{id:guid}/reveal", RevealAsync).WithName("RevealPiOfficerContact")
             .WithSummary("查看负责人完整姓名与手机号：必须填写事由，记入审计日志");
@@ -106,6 +107,10 @@ public static class PiHandlerEndpoints
 
         return Reply(await service.UpdateAsync(id, request, User(http), cancellationToken));
     }
+
+    private static async Task<Results<Ok<IReadOnlyList<PiHandlerComplaintView>>, ProblemHttpResult>> ListComplaintsAsync(
+        Guid id, HttpContext http, PiHandlerService service, CancellationToken cancellationToken) =>
+        Reply(await service.ListComplaintsAsync(id, User(http), cancellationToken));
 
     private static async Task<Results<Ok<PiHandlerView>, ProblemHttpResult>> GetAsync(
         Guid id, HttpContext http, PiHandlerService service, CancellationToken cancellationToken) =>

@@ -107,7 +107,7 @@ public sealed class PrivacyCaseTests
         Case registered;
         await using (var db = world.NewContext())
         {
-            var result = await new RegisterPrivacyRequest(db, world.Cases(db))
+            var result = await new RegisterPrivacyRequest(db, world.Cases(db), world.Clock)
                 .RegisterAsync(new PrivacyRequestInput("access", CaseWorld.Haishu, "请求查阅本人此前上报案件中记录的信息"), world.Operator, ct);
             registered = result.Value ?? throw new InvalidOperationException($"Register failed: {result.Error}");
         }
@@ -139,7 +139,7 @@ public sealed class PrivacyCaseTests
         await using var db = world.NewContext();
         var description = code == "privacy.description_required" ? "  " : "反映某商户泄露会员信息";
 
-        var result = await new RegisterPrivacyRequest(db, world.Cases(db))
+        var result = await new RegisterPrivacyRequest(db, world.Cases(db), world.Clock)
             .RegisterAsync(new PrivacyRequestInput(kind, districtCode, description), world.Operator, TestContext.Current.CancellationToken);
 
         Assert.Equal(code, result.Error?.Code);

@@ -127,6 +127,29 @@ public sealed class PiHandlerTests
         Assert.Equal("P0301", @case.GetProperty("categoryCode").GetString());
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Complaint_is_listed_under_its_handler(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var (supervisor, _) = await SignInRolesAsync(platform);
+        var handlerId = await CreateAsync(supervisor);
+
+        var complaint = await (await supervisor.PostAsJsonAsync("/api/v1/privacy/requests",
+            new { kind = "complaint", districtCode = "330203", description = "该公司未经同意向第三方提供用户信息", piHandlerId = handlerId }, Ct)).ReadJsonAsync();
+        var access = await supervisor.PostAsJsonAsync("/api/v1/privacy/requests",
+            new { kind = "access", districtCode = "330203", description = "请求查阅本人信息", piHandlerId = handlerId }, Ct);
+        var unknown = await supervisor.PostAsJsonAsync("/api/v1/privacy/requests",
+            new { kind = "report", districtCode = "330203", description = "违法收集个人信息", piHandlerId = Guid.NewGuid() }, Ct);
+        var listed = await (await supervisor.GetAsync($"/api/v1/pi-handlers/{handlerId}/complaints", Ct)).ReadJsonAsync();
+
+        var item = Assert.Single(listed.EnumerateArray());
+        Assert.Equal(complaint.GetProperty("id").GetString(), item.GetProperty("caseId").GetString());
+        Assert.Equal("P0201", item.GetProperty("categoryCode").GetString());
+        await ProblemAssert.IsProblemAsync(access, HttpStatusCode.BadRequest, "privacy.handler_not_allowed");
+        await ProblemAssert.IsProblemAsync(unknown, HttpStatusCode.BadRequest, "privacy.unknown_handler");
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static object Body(string creditCode = "91330200MA2AB1234Y") => new

@@ -10,7 +10,8 @@ namespace Shanzhi.Privacy.Requests;
 /// <param name="Kind">Wire name of <see cref="PrivacyRequestKind"/>: access, correction, deletion, complaint or report.</param>
 /// <param name="DistrictCode">County-level region (GB/T 2260) the person names; the case sits at its centre.</param>
 /// <param name="Description">What the request is about, without the requester's identity.</param>
-public sealed record PrivacyRequestInput(string? Kind, string? DistrictCode, string? Description);
+/// <param name="PiHandlerId">For a complaint or report: the enterprise in the handler directory it is about.</param>
+public sealed record PrivacyRequestInput(string? Kind, string? DistrictCode, string? Description, Guid? PiHandlerId = null);
 
 /// <summary>
 /// Turns a personal-information request into a case of the matching module category. These
@@ -18,7 +19,7 @@ public sealed record PrivacyRequestInput(string? Kind, string? DistrictCode, str
 /// gives, which is enough for routing, region scope and statistics. The requester's identity
 /// stays out of the case, because contact details belong in the call or letter record.
 /// </summary>
-public sealed class RegisterPrivacyRequest(ShanzhiDbContext db, CaseService cases)
+public sealed class RegisterPrivacyRequest(ShanzhiDbContext db, CaseService cases, TimeProvider clock)
 {
     public static IReadOnlyDictionary<string, PrivacyRequestKind> KindNames { get; } = new Dictionary<string, PrivacyRequestKind>(StringComparer.OrdinalIgnoreCase)
     {
@@ -51,10 +52,31 @@ public sealed class RegisterPrivacyRequest(ShanzhiDbContext db, CaseService case
             return PrivacyRequestErrors.UnknownDistrict(districtCode);
         }
 
+        if (input.PiHandlerId is { } handlerId)
+        {
+            if (kind is not (PrivacyRequestKind.Complaint or PrivacyRequestKind.Report))
+            {
+                return PrivacyRequestErrors.HandlerOnlyForComplaints;
+            }
+
+            if (!await db.PiHandlers.AnyAsync(h => h.Id == handlerId, cancellationToken))
+            {
+                return PrivacyRequestErrors.UnknownHandler;
+            }
+        }
+
         var category = PrivacyCaseCatalog.For(kind);
         var group = PrivacyCaseCatalog.Groups.Single(g => g.Code == category.Code[..3]).Name;
         var request = new ReportCaseRequest($"{group}：{category.Name}", input.Description, latitude, longitude, category.Code);
-        return await cases.ReportAsync(request, staff, cancellationToken);
+        var result = await cases.ReportAsync(request, staff, cancellationToken);
+        if (result.Value is { } @case && input.PiHandlerId is { } linkedHandler)
+        {
+            // NOTE: the link is saved after the case commit; a failure here leaves the case without its link.
+            db.PiHandlerComplaints.Add(new Handlers.PiHandlerComplaint { CaseId = @case.Id, HandlerId = linkedHandler, LinkedAt = clock.GetUtcNow() });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return result;
     }
 }
 
@@ -62,6 +84,12 @@ public static class PrivacyRequestErrors
 {
     public static readonly Error DescriptionRequired = Error.Invalid("privacy.description_required", "description",
         "请填写请求事项，例如“请求查阅 2026 年 3 月上报案件中记录的本人信息”。请勿填写请求人的姓名、证件号码、电话或住址。");
+
+    public static readonly Error HandlerOnlyForComplaints = Error.Invalid("privacy.handler_not_allowed", "piHandlerId",
+        "只有个人信息投诉（complaint）和违法举报（report）可以关联被投诉的个人信息处理者。");
+
+    public static readonly Error UnknownHandler = Error.Invalid("privacy.unknown_handler", "piHandlerId",
+        "所选个人信息处理者不存在，请先在个人信息处理者名录中登记。");
 
     public static Error UnknownKind(string? kind) => Error.Invalid("privacy.unknown_kind", "kind",
         $"请求类型“{kind}”无效。可选：access（查阅复制）、correction（更正补充）、deletion（删除）、complaint（个人信息投诉）、report（个人信息违法举报）。");

@@ -1015,6 +1015,27 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                     b.ToTable("pi_handlers");
                 });
 
+            modelBuilder.Entity("Shanzhi.Privacy.Handlers.PiHandlerComplaint", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_id");
+
+                    b.Property<Guid>("HandlerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handler_id");
+
+                    b.Property<long>("LinkedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("linked_at");
+
+                    b.HasKey("CaseId");
+
+                    b.HasIndex("HandlerId");
+
+                    b.ToTable("pi_handler_complaints");
+                });
+
             modelBuilder.Entity("Shanzhi.Privacy.Handlers.PiInspection", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1151,6 +1172,21 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                     b.HasOne("Shanzhi.Privacy.Handlers.PiInspection", null)
                         .WithMany()
                         .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Shanzhi.Privacy.Handlers.PiHandlerComplaint", b =>
+                {
+                    b.HasOne("Shanzhi.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Shanzhi.Privacy.Handlers.PiHandler", null)
+                        .WithMany()
+                        .HasForeignKey("HandlerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -433,6 +433,31 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "pi_handler_complaints",
+                columns: table => new
+                {
+                    case_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    handler_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    linked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_pi_handler_complaints", x => x.case_id);
+                    table.ForeignKey(
+                        name: "FK_pi_handler_complaints_cases_case_id",
+                        column: x => x.case_id,
+                        principalTable: "cases",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_pi_handler_complaints_pi_handlers_handler_id",
+                        column: x => x.handler_id,
+                        principalTable: "pi_handlers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "pi_inspections",
                 columns: table => new
                 {
@@ -593,6 +618,11 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 column: "inspection_id");
 
             migrationBuilder.CreateIndex(
+                name: "IX_pi_handler_complaints_handler_id",
+                table: "pi_handler_complaints",
+                column: "handler_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_pi_handlers_credit_code",
                 table: "pi_handlers",
                 column: "credit_code",
@@ -678,6 +708,9 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 name: "pi_findings");
 
             migrationBuilder.DropTable(
+                name: "pi_handler_complaints");
+
+            migrationBuilder.DropTable(
                 name: "regions");
 
             migrationBuilder.DropTable(
@@ -685,9 +718,6 @@ namespace Shanzhi.Storage.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "units");
-
-            migrationBuilder.DropTable(
-                name: "cases");
 
             migrationBuilder.DropTable(
                 name: "category_groups");
@@ -700,6 +730,9 @@ namespace Shanzhi.Storage.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "pi_inspections");
+
+            migrationBuilder.DropTable(
+                name: "cases");
 
             migrationBuilder.DropTable(
                 name: "pi_handlers");

@@ -13,7 +13,7 @@ using Shanzhi.Storage;
 namespace Shanzhi.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresShanzhiDbContext))]
-    [Migration("20261204224455_Initial")]
+    [Migration("20261204231154_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1029,6 +1029,27 @@ namespace Shanzhi.Storage.Migrations.Postgres
                     b.ToTable("pi_handlers");
                 });
 
+            modelBuilder.Entity("Shanzhi.Privacy.Handlers.PiHandlerComplaint", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<Guid>("HandlerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("handler_id");
+
+                    b.Property<DateTimeOffset>("LinkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("linked_at");
+
+                    b.HasKey("CaseId");
+
+                    b.HasIndex("HandlerId");
+
+                    b.ToTable("pi_handler_complaints");
+                });
+
             modelBuilder.Entity("Shanzhi.Privacy.Handlers.PiInspection", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1165,6 +1186,21 @@ namespace Shanzhi.Storage.Migrations.Postgres
                     b.HasOne("Shanzhi.Privacy.Handlers.PiInspection", null)
                         .WithMany()
                         .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Shanzhi.Privacy.Handlers.PiHandlerComplaint", b =>
+                {
+                    b.HasOne("Shanzhi.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Shanzhi.Privacy.Handlers.PiHandler", null)
+                        .WithMany()
+                        .HasForeignKey("HandlerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
