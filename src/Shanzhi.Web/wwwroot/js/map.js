@@ -34,7 +34,7 @@ function escapeHtml(text) {
 async function createBaseMap(element, options) {
     await ensureLeaflet();
     dispose(element);
-    const map = L.map(element, { preferCanvas: true, zoomSnap: 0.25, attributionControl: Boolean(options?.tileUrl) })
+    const map = L.map(element, { preferCanvas: true, zoomSnap: 0.25, maxZoom: 18, attributionControl: Boolean(options?.tileUrl) })
         .setView(ningboCentre, 9);
     // Without a configured tile service (intranet) the boundaries draw on a plain background.
     if (options?.tileUrl) {
