@@ -192,8 +192,8 @@ public sealed partial class CaseService
                 return CaseErrors.UnknownUnit;
             }
 
-            // A unit answers only for its own territory; a case sent elsewhere would sit with a
-            // unit whose staff cannot see it.
+            // A unit is responsible only for its own territory. A case sent elsewhere would sit with
+            // a unit whose staff cannot see it.
             if (!@case.RegionPath.StartsWith(unitPath, StringComparison.Ordinal))
             {
                 return CaseErrors.UnitOutsideRegion;

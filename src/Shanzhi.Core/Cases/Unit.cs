@@ -23,7 +23,7 @@ public sealed class Unit
 
     public UnitKind Kind { get; init; }
 
-    /// <summary>Region the unit belongs to; for street and district governments, the territory they answer for.</summary>
+    /// <summary>Region the unit belongs to, which for street and district governments is the territory they are responsible for.</summary>
     public required string RegionCode { get; init; }
 
     public bool IsActive { get; set; } = true;

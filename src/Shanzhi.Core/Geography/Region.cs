@@ -24,7 +24,7 @@ public enum RegionLevel
 [Classify(DataClass.Public, "区划与网格", Activity = "区划与网格")]
 public sealed class Region
 {
-    /// <summary>Code of the region that holds records outside every configured region.</summary>
+    /// <summary>Code of the region that contains records located outside every configured region.</summary>
     public const string ExternalCode = "EXTERNAL";
 
     public required string Code { get; init; }

@@ -3,7 +3,7 @@ using Shanzhi.Privacy.Classification;
 
 namespace Shanzhi.Identity;
 
-/// <summary>A staff account: roles say what the user may do, the region scope says where.</summary>
+/// <summary>A staff account: its roles define what the user may do, and its region scope defines where.</summary>
 [Classify(DataClass.Internal, "员工账号管理", Activity = "员工账号与登录")]
 [ClassifyMember(nameof(UserName), DataClass.Personal, "登录名")]
 [ClassifyMember(nameof(NormalizedUserName), DataClass.Personal, "登录名（检索用）")]
@@ -28,7 +28,7 @@ public sealed class StaffUser : IdentityUser<Guid>
     /// <summary>Unit the user works for; handlers act only on cases dispatched to it.</summary>
     public Guid? UnitId { get; set; }
 
-    /// <summary>Region the user may see and act in (a city scope sees everything).</summary>
+    /// <summary>Region the user may see and act in (a city scope covers every region of the city).</summary>
     public required string ScopeRegionCode { get; set; }
 
     /// <summary>Path of <see cref="ScopeRegionCode"/>, copied so scope checks need no join.</summary>

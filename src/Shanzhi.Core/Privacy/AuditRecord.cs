@@ -127,9 +127,9 @@ public sealed class AuditRecord
 }
 
 /// <summary>
-/// The chain's head: one row holding the last sequence number and hash. Appenders lock this row
-/// first, so they take turns and the chain never forks; the verifier compares it with the last
-/// record, so deleting records from the end is noticed too.
+/// The chain's head: one row with the last sequence number and hash. Appenders lock this row
+/// first, so they take turns and the chain never forks. The verifier compares it with the last
+/// record, so deleting records from the end is detected too.
 /// </summary>
 [Classify(DataClass.Internal, "审计链头：防止篡改", Activity = "安全审计")]
 public sealed class AuditChainHead

@@ -117,17 +117,19 @@ public sealed class CaseFlowTests(ConsoleAppFixture app)
         await map.WaitForAsync();
 
         var districts = await map.GetAttributeAsync("data-districts");
-        Assert.True(int.TryParse(districts, System.Globalization.CultureInfo.InvariantCulture, out var count) && count >= 10,
-            $"Expected the 10 districts of Ningbo on the map, data-districts was '{districts}'.");
+        Assert.True(int.TryParse(districts, System.Globalization.CultureInfo.InvariantCulture, out var count),
+            $"data-districts is not a number: '{districts}'.");
+        Assert.True(count >= 10, $"Expected the 10 districts of Ningbo on the map, got {count}.");
         var cases = await map.GetAttributeAsync("data-cases");
-        Assert.True(int.TryParse(cases, System.Globalization.CultureInfo.InvariantCulture, out var caseCount) && caseCount >= 1,
-            $"Expected the reported case on the map, data-cases was '{cases}'.");
+        Assert.True(int.TryParse(cases, System.Globalization.CultureInfo.InvariantCulture, out var caseCount),
+            $"data-cases is not a number: '{cases}'.");
+        Assert.True(caseCount >= 1, $"Expected the reported case on the map, got {caseCount}.");
         await page.ScreenshotToOutputAsync("map.png");
 
-        // Grids are drawn from street-level zoom on: zoom in with the map's own control until they
-        // load. Leaflet ignores a zoom request while a zoom animation runs, and on a loaded machine
-        // the animation class appears late, so some clicks are lost: keep clicking until the grid
-        // layer starts loading or the control is disabled at the map's maximum zoom.
+        // Grids are drawn from street-level zoom on, so the test zooms in with the map's own control.
+        // Leaflet ignores a zoom request while a zoom animation runs, and on a loaded machine the
+        // animation class appears late, so some clicks are lost. The loop therefore keeps clicking
+        // until the grid layer starts loading or the control is disabled at the maximum zoom.
         var zoomIn = page.Locator("[data-testid='city-map'] .leaflet-control-zoom-in");
         for (var i = 0; i < 40 && await map.GetAttributeAsync("data-grids") is null; i++)
         {

@@ -97,8 +97,8 @@ public sealed partial class PiHandlerService(
             return PiHandlerErrors.NotFound;
         }
 
-        // A detail view shows the officer contact masked; it is still a view of a record holding
-        // personal information, so auditors see who looked at which handler.
+        // A detail view shows the officer contact masked. It is still a view of a record that contains
+        // personal information, so the audit log records who looked at which handler.
         await audit.AppendAsync(new AuditEntry(AuditAction.RecordViewed, user.UserId, user.DisplayName, SubjectType, handler.Id.ToString(),
             Detail: "detail view, officer contact masked"), cancellationToken);
         return ToView(handler);
