@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Shanzhi.Cases;
 using Shanzhi.Cases.Import;
 using Shanzhi.Cases.Kpi;
+using Shanzhi.Epidemic;
 using Shanzhi.Geography;
 using Shanzhi.Privacy;
 using Shanzhi.Privacy.Crypto;
@@ -26,6 +27,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddShanzhiAudit(configuration);
         services.AddShanzhiPrivacy(storage, configuration);
         services.AddShanzhiPiHandlers();
+        services.AddShanzhiEpidemic();
         return services;
     }
 }

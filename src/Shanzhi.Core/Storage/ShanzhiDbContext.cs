@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Shanzhi.Cases;
+using Shanzhi.Epidemic;
 using Shanzhi.Geography;
 using Shanzhi.Identity;
 using Shanzhi.Privacy;
@@ -50,6 +51,16 @@ public abstract class ShanzhiDbContext(DbContextOptions options)
     public DbSet<PiHandlerComplaint> PiHandlerComplaints => Set<PiHandlerComplaint>();
 
     public DbSet<PiFinding> PiFindings => Set<PiFinding>();
+
+    public DbSet<Person> Persons => Set<Person>();
+
+    public DbSet<Place> Places => Set<Place>();
+
+    public DbSet<Entrance> Entrances => Set<Entrance>();
+
+    public DbSet<Device> Devices => Set<Device>();
+
+    public DbSet<Passage> Passages => Set<Passage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

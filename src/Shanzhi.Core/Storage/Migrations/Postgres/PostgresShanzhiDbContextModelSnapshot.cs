@@ -639,6 +639,246 @@ namespace Shanzhi.Storage.Migrations.Postgres
                     b.ToTable("units");
                 });
 
+            modelBuilder.Entity("Shanzhi.Epidemic.Device", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<byte[]>("ApiKeyHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("api_key_hash");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("EntranceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entrance_id");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("label");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApiKeyHash")
+                        .IsUnique();
+
+                    b.HasIndex("EntranceId");
+
+                    b.ToTable("devices");
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Entrance", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("PlaceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("place_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlaceId");
+
+                    b.ToTable("entrances");
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Passage", b =>
+                {
+                    b.Property<long>("DeviceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("device_id");
+
+                    b.Property<long>("DeviceSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("device_sequence");
+
+                    b.Property<short>("Channel")
+                        .HasColumnType("smallint")
+                        .HasColumnName("channel");
+
+                    b.Property<short>("Decision")
+                        .HasColumnType("smallint")
+                        .HasColumnName("decision");
+
+                    b.Property<short>("Direction")
+                        .HasColumnType("smallint")
+                        .HasColumnName("direction");
+
+                    b.Property<long>("EntranceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entrance_id");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<long?>("PersonKey")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_key");
+
+                    b.Property<long>("PlaceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("place_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<short?>("StatusAtPassage")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status_at_passage");
+
+                    b.HasKey("DeviceId", "DeviceSequence");
+
+                    b.HasIndex("OccurredAt");
+
+                    b.HasIndex("PersonKey", "OccurredAt");
+
+                    b.HasIndex("PlaceId", "OccurredAt");
+
+                    b.ToTable("passages", (string)null);
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Person", b =>
+                {
+                    b.Property<long>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("key");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Key"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("HomeGridCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("home_grid_code");
+
+                    b.Property<byte[]>("IdNumberCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_number_cipher");
+
+                    b.Property<byte[]>("IdNumberIndex")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_number_index");
+
+                    b.Property<byte[]>("NameCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("name_cipher");
+
+                    b.Property<byte[]>("PhoneCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_cipher");
+
+                    b.Property<string>("Residency")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("residency");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("HomeGridCode");
+
+                    b.HasIndex("IdNumberIndex")
+                        .IsUnique();
+
+                    b.ToTable("persons", (string)null);
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Place", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("GridCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("grid_code");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<double>("Latitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latitude");
+
+                    b.Property<double>("Longitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("longitude");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("RegionPath")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("region_path");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RegionPath");
+
+                    b.ToTable("places");
+                });
+
             modelBuilder.Entity("Shanzhi.Geography.Region", b =>
                 {
                     b.Property<string>("Code")
@@ -1174,6 +1414,24 @@ namespace Shanzhi.Storage.Migrations.Postgres
                     b.HasOne("Shanzhi.Cases.CategoryGroup", null)
                         .WithMany()
                         .HasForeignKey("GroupCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Device", b =>
+                {
+                    b.HasOne("Shanzhi.Epidemic.Entrance", null)
+                        .WithMany()
+                        .HasForeignKey("EntranceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Entrance", b =>
+                {
+                    b.HasOne("Shanzhi.Epidemic.Place", null)
+                        .WithMany()
+                        .HasForeignKey("PlaceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

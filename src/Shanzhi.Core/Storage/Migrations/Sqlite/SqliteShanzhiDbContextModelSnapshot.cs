@@ -628,6 +628,238 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                     b.ToTable("units");
                 });
 
+            modelBuilder.Entity("Shanzhi.Epidemic.Device", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<byte[]>("ApiKeyHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("api_key_hash");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("EntranceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entrance_id");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("label");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApiKeyHash")
+                        .IsUnique();
+
+                    b.HasIndex("EntranceId");
+
+                    b.ToTable("devices");
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Entrance", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("PlaceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("place_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlaceId");
+
+                    b.ToTable("entrances");
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Passage", b =>
+                {
+                    b.Property<long>("DeviceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("device_id");
+
+                    b.Property<long>("DeviceSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("device_sequence");
+
+                    b.Property<short>("Channel")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("channel");
+
+                    b.Property<short>("Decision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("decision");
+
+                    b.Property<short>("Direction")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("direction");
+
+                    b.Property<long>("EntranceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entrance_id");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<long?>("PersonKey")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("person_key");
+
+                    b.Property<long>("PlaceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("place_id");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.Property<short?>("StatusAtPassage")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status_at_passage");
+
+                    b.HasKey("DeviceId", "DeviceSequence");
+
+                    b.HasIndex("OccurredAt");
+
+                    b.HasIndex("PersonKey", "OccurredAt");
+
+                    b.HasIndex("PlaceId", "OccurredAt");
+
+                    b.ToTable("passages", (string)null);
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Person", b =>
+                {
+                    b.Property<long>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("HomeGridCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("home_grid_code");
+
+                    b.Property<byte[]>("IdNumberCipher")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id_number_cipher");
+
+                    b.Property<byte[]>("IdNumberIndex")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("id_number_index");
+
+                    b.Property<byte[]>("NameCipher")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("name_cipher");
+
+                    b.Property<byte[]>("PhoneCipher")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("phone_cipher");
+
+                    b.Property<string>("Residency")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("residency");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("HomeGridCode");
+
+                    b.HasIndex("IdNumberIndex")
+                        .IsUnique();
+
+                    b.ToTable("persons", (string)null);
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Place", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("GridCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("grid_code");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<double>("Latitude")
+                        .HasColumnType("REAL")
+                        .HasColumnName("latitude");
+
+                    b.Property<double>("Longitude")
+                        .HasColumnType("REAL")
+                        .HasColumnName("longitude");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("RegionPath")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("region_path");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RegionPath");
+
+                    b.ToTable("places");
+                });
+
             modelBuilder.Entity("Shanzhi.Geography.Region", b =>
                 {
                     b.Property<string>("Code")
@@ -1163,6 +1395,24 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                     b.HasOne("Shanzhi.Cases.CategoryGroup", null)
                         .WithMany()
                         .HasForeignKey("GroupCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Device", b =>
+                {
+                    b.HasOne("Shanzhi.Epidemic.Entrance", null)
+                        .WithMany()
+                        .HasForeignKey("EntranceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Entrance", b =>
+                {
+                    b.HasOne("Shanzhi.Epidemic.Place", null)
+                        .WithMany()
+                        .HasForeignKey("PlaceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

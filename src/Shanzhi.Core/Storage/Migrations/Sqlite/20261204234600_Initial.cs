@@ -171,6 +171,48 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "passages",
+                columns: table => new
+                {
+                    device_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    device_sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    entrance_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    place_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    person_key = table.Column<long>(type: "INTEGER", nullable: true),
+                    occurred_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    direction = table.Column<short>(type: "INTEGER", nullable: false),
+                    decision = table.Column<short>(type: "INTEGER", nullable: false),
+                    channel = table.Column<short>(type: "INTEGER", nullable: false),
+                    status_at_passage = table.Column<short>(type: "INTEGER", nullable: true),
+                    received_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_passages", x => new { x.device_id, x.device_sequence });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "persons",
+                columns: table => new
+                {
+                    key = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    name_cipher = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    id_number_cipher = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    id_number_index = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    phone_cipher = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    residency = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    home_grid_code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_persons", x => x.key);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "pi_handlers",
                 columns: table => new
                 {
@@ -191,6 +233,25 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_pi_handlers", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "places",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    latitude = table.Column<double>(type: "REAL", nullable: false),
+                    longitude = table.Column<double>(type: "REAL", nullable: false),
+                    grid_code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    region_path = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_places", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -479,6 +540,26 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "entrances",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    place_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_entrances", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_entrances_places_place_id",
+                        column: x => x.place_id,
+                        principalTable: "places",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "pi_findings",
                 columns: table => new
                 {
@@ -498,6 +579,29 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                         name: "FK_pi_findings_pi_inspections_inspection_id",
                         column: x => x.inspection_id,
                         principalTable: "pi_inspections",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "devices",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    entrance_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    label = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    api_key_hash = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    active = table.Column<bool>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_devices", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_devices_entrances_entrance_id",
+                        column: x => x.entrance_id,
+                        principalTable: "entrances",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -570,6 +674,22 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 column: "group_code");
 
             migrationBuilder.CreateIndex(
+                name: "IX_devices_api_key_hash",
+                table: "devices",
+                column: "api_key_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_devices_entrance_id",
+                table: "devices",
+                column: "entrance_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_entrances_place_id",
+                table: "entrances",
+                column: "place_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_identity_role_claims_role_id",
                 table: "identity_role_claims",
                 column: "role_id");
@@ -607,6 +727,32 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_passages_occurred_at",
+                table: "passages",
+                column: "occurred_at");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_passages_person_key_occurred_at",
+                table: "passages",
+                columns: new[] { "person_key", "occurred_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_passages_place_id_occurred_at",
+                table: "passages",
+                columns: new[] { "place_id", "occurred_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_persons_home_grid_code",
+                table: "persons",
+                column: "home_grid_code");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_persons_id_number_index",
+                table: "persons",
+                column: "id_number_index",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_pi_findings_handler_id",
                 table: "pi_findings",
                 column: "handler_id");
@@ -641,6 +787,11 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 name: "IX_pi_inspections_handler_id_date",
                 table: "pi_inspections",
                 columns: new[] { "handler_id", "date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_places_region_path",
+                table: "places",
+                column: "region_path");
 
             migrationBuilder.CreateIndex(
                 name: "IX_regions_level",
@@ -689,6 +840,9 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 name: "categories");
 
             migrationBuilder.DropTable(
+                name: "devices");
+
+            migrationBuilder.DropTable(
                 name: "identity_role_claims");
 
             migrationBuilder.DropTable(
@@ -702,6 +856,12 @@ namespace Shanzhi.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "identity_user_tokens");
+
+            migrationBuilder.DropTable(
+                name: "passages");
+
+            migrationBuilder.DropTable(
+                name: "persons");
 
             migrationBuilder.DropTable(
                 name: "pi_findings");
@@ -722,6 +882,9 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 name: "category_groups");
 
             migrationBuilder.DropTable(
+                name: "entrances");
+
+            migrationBuilder.DropTable(
                 name: "identity_roles");
 
             migrationBuilder.DropTable(
@@ -732,6 +895,9 @@ namespace Shanzhi.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "cases");
+
+            migrationBuilder.DropTable(
+                name: "places");
 
             migrationBuilder.DropTable(
                 name: "pi_handlers");

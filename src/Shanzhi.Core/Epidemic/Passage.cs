@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Shanzhi.Privacy.Classification;
+
+namespace Shanzhi.Epidemic;
+
+/// <summary>
+/// One person passing one entrance at one time (通行记录). The device id and the device's own
+/// sequence number are the key, so a device that resends a batch stores nothing twice. The person
+/// is referred to only by <see cref="PersonKey"/>; an unidentified passage has none. Rows expire
+/// under the movement retention policy (28 days by default).
+/// </summary>
+[Classify(DataClass.Sensitive, "追踪密切接触者（行程记录）", Recipients = "流调人员", RetentionDays = 28,
+    Activity = "疫情防控场所与通行")]
+public sealed class Passage
+{
+    public const string Table = "passages";
+    public const string OccurredAtColumn = "occurred_at";
+
+    [Classify(DataClass.Internal, "去重")]
+    public long DeviceId { get; init; }
+
+    [Classify(DataClass.Internal, "去重")]
+    public long DeviceSequence { get; init; }
+
+    [Classify(DataClass.Internal, "定位场所")]
+    public long EntranceId { get; init; }
+
+    public long PlaceId { get; init; }
+
+    public long? PersonKey { get; init; }
+
+    public DateTimeOffset OccurredAt { get; init; }
+
+    public PassageDirection Direction { get; init; }
+
+    public GateDecision Decision { get; init; }
+
+    public HubChannel Channel { get; init; }
+
+    /// <summary>Health status the gate saw, kept so a later investigation knows what the gate knew.</summary>
+    public HealthStatus? StatusAtPassage { get; init; }
+
+    [Classify(DataClass.Internal, "记录入库时间")]
+    public DateTimeOffset ReceivedAt { get; init; }
+}
+
+internal sealed class PassageConfiguration : IEntityTypeConfiguration<Passage>
+{
+    public void Configure(EntityTypeBuilder<Passage> e)
+    {
+        e.ToTable(Passage.Table);
+        e.HasKey(p => new { p.DeviceId, p.DeviceSequence });
+        e.Property(p => p.Direction).HasConversion<short>();
+        e.Property(p => p.Decision).HasConversion<short>();
+        e.Property(p => p.Channel).HasConversion<short>();
+        e.Property(p => p.StatusAtPassage).HasConversion<short?>();
+
+        // No foreign keys: passages are bulk-loaded and, at scale, distributed by place.
+        e.HasIndex(p => new { p.PlaceId, p.OccurredAt });
+        e.HasIndex(p => new { p.PersonKey, p.OccurredAt });
+        e.HasIndex(p => p.OccurredAt);
+    }
+}

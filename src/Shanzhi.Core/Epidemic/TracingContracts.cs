@@ -1,0 +1,39 @@
+namespace Shanzhi.Epidemic;
+
+/// <summary>
+/// A versioned contact-tracing rule set (WHO, China 8th and 9th editions, custom). Windows are
+/// counted from the index person's onset date, or the sample date when asymptomatic.
+/// </summary>
+public sealed record RuleSet(
+    string Id,
+    string Version,
+    string Name,
+    int DaysBeforeOnset,
+    int DaysAfterOnset,
+    TimeSpan MinimumOverlap,
+    bool Cumulative,
+    bool SecondDegree);
+
+/// <summary>What to trace: one index person, the anchor date and the rule set.</summary>
+public sealed record TraceRequest(long IndexPersonKey, DateTimeOffset Anchor, RuleSet Rules, DateTimeOffset? IsolatedAt = null);
+
+/// <summary>
+/// One contact edge with its evidence: where both people were, when, for how long together, and
+/// under which rule-set version. Degree 1 is a close contact (密接), degree 2 a contact of a contact (次密接).
+/// </summary>
+public sealed record ContactEdge(
+    long From,
+    long To,
+    int Degree,
+    long PlaceId,
+    DateTimeOffset OverlapStart,
+    DateTimeOffset OverlapEnd,
+    TimeSpan Overlap,
+    string RuleSetVersion);
+
+public sealed record TraceResult(long IndexPersonKey, IReadOnlyList<ContactEdge> Edges);
+
+public interface IContactTracer
+{
+    TraceResult Trace(TraceRequest request);
+}
