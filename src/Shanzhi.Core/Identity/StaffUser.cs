@@ -48,7 +48,10 @@ public static class Roles
     public const string Leader = "leader";
     public const string PiSupervisor = "pi-supervisor";
 
-    public static readonly IReadOnlyList<string> All = [SystemAdmin, SecurityAdmin, AuditAdmin, CommandOperator, UnitHandler, Verifier, GridWorker, Leader, PiSupervisor];
+    /// <summary>Epidemic-control staff: registry, gate devices, health status and investigations (流调).</summary>
+    public const string EpidemicOfficer = "epidemic-officer";
+
+    public static readonly IReadOnlyList<string> All = [SystemAdmin, SecurityAdmin, AuditAdmin, CommandOperator, UnitHandler, Verifier, GridWorker, Leader, PiSupervisor, EpidemicOfficer];
 
     /// <summary>
     /// The three administrator roles MLPS level 3 keeps apart (三员分立): one account holds at most
@@ -76,6 +79,7 @@ public static class Roles
         GridWorker => "网格员",
         Leader => "领导（只读）",
         PiSupervisor => "个人信息保护监管员",
+        EpidemicOfficer => "疫情防控专员",
         _ => role,
     };
 }

@@ -32,6 +32,7 @@ public sealed class AuthorizationMatrixTests
         ["grid-worker"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403],
         ["leader"] = [200, 403, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403],
         ["pi-supervisor"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 200],
+        ["epidemic-officer"] = [200, 403, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403],
     };
 
     public static TheoryData<string, StoreKind> RolesAndStores()
