@@ -1,0 +1,216 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Shanzhi.Storage;
+
+namespace Shanzhi.Epidemic.Passages;
+
+/// <summary>
+/// The one writer of passages. Submitted batches wait in a bounded queue; a single task takes
+/// every batch waiting (up to <see cref="PassageIngestOptions.MaxRowsPerTransaction"/> rows), writes
+/// them in one transaction, and only after the commit tells the observers about the rows that
+/// were new and completes each submitter with its own receipt. A full queue refuses at once
+/// (429) instead of making the caller wait or dropping rows; a failed commit fails its submitters,
+/// who have no acknowledgement and resend, and the writer carries on.
+/// </summary>
+/// <remarks>
+/// Runs as a hosted service in the web host; a process without a host (the CLI) starts it with
+/// its first submission and stops it when the service provider is disposed.
+/// </remarks>
+public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDisposable
+{
+    private readonly Channel<Pending> _queue;
+    private readonly IPassageObserver[] _observers;
+    private readonly PassageIngestOptions _options;
+    private readonly StorageOptions _storage;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<PassageWriter> _logger;
+    private readonly Lock _startLock = new();
+    private Task? _loop;
+
+    public PassageWriter(StorageOptions storage, IEnumerable<IPassageObserver> observers, IOptions<PassageIngestOptions> options,
+        TimeProvider clock, ILogger<PassageWriter> logger)
+    {
+        _options = options.Value;
+        _storage = storage;
+        _observers = [.. observers];
+        _clock = clock;
+        _logger = logger;
+        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Math.Max(1, _options.QueueCapacity))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public async Task<Result<IngestReceipt>> SubmitAsync(IReadOnlyList<PassageRecord> passages, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (passages.Count == 0)
+        {
+            return new IngestReceipt(0, 0);
+        }
+
+        EnsureStarted();
+        var pending = new Pending(passages, new TaskCompletionSource<Result<IngestReceipt>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            if (_queue.Reader.Completion.IsCompleted || _loop is { IsCompleted: true })
+            {
+                return PassageErrors.Stopping;
+            }
+
+            _logger.QueueFull(_options.QueueCapacity, passages.Count);
+            return PassageErrors.QueueFull;
+        }
+
+        // A caller that gives up is not acknowledged, but the batch may still be committed; a resend is a duplicate.
+        return await pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        EnsureStarted();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops taking batches, writes those already queued, then returns.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is { } loop)
+        {
+            await loop.WaitAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is { } loop)
+        {
+            await loop;
+        }
+    }
+
+    private void EnsureStarted()
+    {
+        if (_loop is not null)
+        {
+            return;
+        }
+
+        lock (_startLock)
+        {
+            _loop ??= Task.Run(RunAsync);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        _logger.WriterStarted(_storage.Provider.ToString(), _options.QueueCapacity);
+        await using var store = IPassageStore.For(_storage);
+        var group = new List<Pending>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            group.Clear();
+            var rows = 0;
+            while (rows < _options.MaxRowsPerTransaction && _queue.Reader.TryRead(out var pending))
+            {
+                group.Add(pending);
+                rows += pending.Rows.Count;
+            }
+
+            await WriteAsync(store, group, rows);
+        }
+
+        _logger.WriterStopped();
+    }
+
+    private async Task WriteAsync(IPassageStore store, List<Pending> group, int rows)
+    {
+        // Keys repeated across or inside the waiting batches are duplicates of their first occurrence,
+        // so the store sees each key once and each submitter's receipt counts its own rows.
+        var seen = new HashSet<(long, long)>(rows);
+        var unique = new List<PassageRecord>(rows);
+        var owners = new List<int>(rows);
+        var accepted = new int[group.Count];
+        var duplicates = new int[group.Count];
+        for (var g = 0; g < group.Count; g++)
+        {
+            foreach (var row in group[g].Rows)
+            {
+                if (seen.Add((row.DeviceId, row.DeviceSequence)))
+                {
+                    unique.Add(row);
+                    owners.Add(g);
+                }
+                else
+                {
+                    duplicates[g]++;
+                }
+            }
+        }
+
+        bool[] inserted;
+        try
+        {
+            // Not cancellable: a transaction under way finishes, so that what is committed is also acknowledged.
+            inserted = await store.InsertAsync(unique, _clock.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            _logger.CommitFailed(group.Count, rows, exception);
+            foreach (var pending in group)
+            {
+                pending.Done.TrySetResult(PassageErrors.StoreUnavailable);
+            }
+
+            return;
+        }
+
+        var stored = new List<PassageRecord>(unique.Count);
+        for (var i = 0; i < inserted.Length; i++)
+        {
+            if (inserted[i])
+            {
+                accepted[owners[i]]++;
+                stored.Add(unique[i]);
+            }
+            else
+            {
+                duplicates[owners[i]]++;
+            }
+        }
+
+        // Observers first: a client that holds an acknowledgement finds its passages in the contact index too.
+        Notify(stored);
+        for (var g = 0; g < group.Count; g++)
+        {
+            group[g].Done.TrySetResult(new IngestReceipt(accepted[g], duplicates[g]));
+        }
+    }
+
+    private void Notify(List<PassageRecord> stored)
+    {
+        if (stored.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.OnCommitted(stored);
+            }
+            catch (Exception exception)
+            {
+                _logger.ObserverFailed(observer.GetType().Name, stored.Count, exception);
+            }
+        }
+    }
+
+    private sealed record Pending(IReadOnlyList<PassageRecord> Rows, TaskCompletionSource<Result<IngestReceipt>> Done);
+}

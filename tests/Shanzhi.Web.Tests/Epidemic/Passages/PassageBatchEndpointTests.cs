@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Shanzhi.Tests.Epidemic.Passages;
+using Shanzhi.Tests.Infrastructure;
+using Shanzhi.Web.Api;
+using Shanzhi.Web.Tests.Http;
+using static Shanzhi.Web.Tests.Epidemic.Passages.PassageDevices;
+
+namespace Shanzhi.Web.Tests.Epidemic.Passages;
+
+/// <summary><c>POST /api/v1/epidemic/passages/batch</c>: device key, whole-batch validation, idempotency, backpressure.</summary>
+public sealed class PassageBatchEndpointTests
+{
+    private const string Url = "/api/v1/epidemic/passages/batch";
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Resent_batch_is_acknowledged_as_duplicates_and_stored_once(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var (key, _) = await RegisterAsync(platform.Store);
+        var client = DeviceClient(platform, key);
+        await client.PostAsJsonAsync(Url, Batch(1, 10));
+
+        var resent = await client.PostAsJsonAsync(Url, Batch(6, 10));
+
+        Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
+        Assert.Equal(new ReceiptBody(5, 5), await resent.Content.ReadFromJsonAsync<ReceiptBody>());
+        Assert.Equal(15, await CountAsync(platform.Store));
+    }
+
+    [Fact]
+    public async Task One_invalid_item_refuses_the_batch_with_an_error_per_item()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var (key, _) = await RegisterAsync(platform.Store);
+        object[] batch = [.. Batch(1, 3), new { sequence = 4, direction = "Up", decision = "Pass" }];
+
+        var response = await DeviceClient(platform, key).PostAsJsonAsync(Url, batch);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "passage.invalid_batch");
+        Assert.Equal(["3:occurredAt", "3:direction"], problem.GetProperty("errors").EnumerateArray()
+            .Select(e => $"{e.GetProperty("index").GetInt32()}:{e.GetProperty("field").GetString()}"));
+        Assert.Equal(0, await CountAsync(platform.Store));
+    }
+
+    [Fact]
+    public async Task Unknown_device_key_is_refused()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+
+        var response = await DeviceClient(platform, "not-a-key").PostAsJsonAsync(Url, Batch(1, 1));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "passage.device_unknown");
+    }
+
+    [Fact]
+    public async Task Batch_over_the_size_limit_is_refused_with_413()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite, b => b.UseSetting("Epidemic:Ingest:MaxBatchSize", "5"));
+        var (key, _) = await RegisterAsync(platform.Store);
+
+        var response = await DeviceClient(platform, key).PostAsJsonAsync(Url, Batch(1, 6));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "passage.batch_too_large");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Full_queue_answers_429_with_Retry_After_and_nothing_accepted_is_lost(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind, b => b.UseSetting("Epidemic:Ingest:QueueCapacity", "1"));
+        var (key, _) = await RegisterAsync(platform.Store);
+        var client = DeviceClient(platform, key);
+        const int Batches = 6;
+        Task<HttpResponseMessage>[] posts;
+        await using (await StoreLock.TakeAsync(platform.Store))
+        {
+            // The writer holds one batch, blocked on the lock, and the queue one more: the rest are refused at once.
+            posts = [.. Enumerable.Range(0, Batches).Select(i => client.PostAsJsonAsync(Url, Batch(i * 10, 10)))];
+            await WhenAtLeastAsync(posts, Batches - 2);
+        }
+
+        var answered = await Task.WhenAll(posts);
+        var refused = answered.Index().Where(a => a.Item.StatusCode != HttpStatusCode.OK).ToList();
+        Assert.NotEmpty(refused);
+        await ProblemAssert.IsProblemAsync(refused[0].Item, HttpStatusCode.TooManyRequests, "passage.queue_full");
+        Assert.Equal(TimeSpan.FromSeconds(1), refused[0].Item.Headers.RetryAfter?.Delta);
+        Assert.All(refused, r => Assert.Equal(HttpStatusCode.TooManyRequests, r.Item.StatusCode));
+        foreach (var (index, _) in refused)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Url, Batch(index * 10, 10))).StatusCode);
+        }
+
+        Assert.Equal(Batches * 10, await CountAsync(platform.Store));
+    }
+
+    private static async Task WhenAtLeastAsync<T>(IReadOnlyList<Task<T>> tasks, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (tasks.Count(t => t.IsCompleted) < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    private static HttpClient DeviceClient(PlatformFactory platform, string key)
+    {
+        var client = platform.CreateClient();
+        client.DefaultRequestHeaders.Add(EpidemicPassageEndpoints.DeviceKeyHeader, key);
+        return client;
+    }
+
+    private static async Task<int> CountAsync(TestStore store)
+    {
+        await using var db = store.NewContext();
+        return await db.Passages.CountAsync();
+    }
+
+    private sealed record ReceiptBody(int Accepted, int Duplicates);
+}
