@@ -7,9 +7,10 @@ root.Options.Add(CliHost.DataOption);
 root.Options.Add(CliHost.ProviderOption);
 root.Options.Add(CliHost.ConnectionOption);
 
-var import = new Command("import", "导入数据（区划图层、历史案件）。");
+var import = new Command("import", "导入数据（区划图层、历史案件、通行记录）。");
 import.Subcommands.Add(ImportRegionsCommand.Create());
 import.Subcommands.Add(ImportCasesCommand.Create());
+import.Subcommands.Add(ImportPassagesCommand.Create());
 root.Subcommands.Add(import);
 root.Subcommands.Add(KpiCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());

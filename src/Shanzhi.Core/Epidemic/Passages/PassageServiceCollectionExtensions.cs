@@ -9,7 +9,7 @@ public static class PassageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="PassageWriter"/> as the <see cref="IPassageIngest"/> and as a hosted
-    /// service, its options from <c>Epidemic:Ingest</c> when the container has a configuration, and
+    /// service, the CSV importer, its options from <c>Epidemic:Ingest</c> when the container has a configuration, and
     /// passages as movement data under the retention job.
     /// </summary>
     public static IServiceCollection AddPassageIngest(this IServiceCollection services)
@@ -20,6 +20,7 @@ public static class PassageServiceCollectionExtensions
         services.AddSingleton<PassageWriter>();
         services.AddSingleton<IPassageIngest>(sp => sp.GetRequiredService<PassageWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<PassageWriter>());
+        services.AddScoped<PassageImporter>();
         services.AddRetentionTarget(DataClasses.Movement, Passage.Table, Passage.OccurredAtColumn);
         return services;
     }

@@ -1,0 +1,149 @@
+using System.Globalization;
+using CsvHelper;
+using Microsoft.EntityFrameworkCore;
+using Shanzhi.Storage;
+
+namespace Shanzhi.Epidemic.Passages;
+
+/// <summary>A CSV row the import rejected: its line number in the file, the column and why.</summary>
+public sealed record PassageImportError(int Line, string Column, string Message);
+
+public sealed record PassageImportReport(int Rows, int Accepted, int Duplicates, IReadOnlyList<PassageImportError> Errors);
+
+/// <summary>
+/// Imports passages from CSV (columns <c>device_id, sequence, occurred_at, direction, person_key,
+/// decision, channel, status</c>) through the same <see cref="IPassageIngest"/> as the HTTP API,
+/// so the rows are idempotent on (device, sequence) and durable when counted. Valid rows are
+/// imported and invalid rows are listed. A time without an offset is Beijing time.
+/// </summary>
+public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, TimeProvider clock)
+{
+    public const int ChunkSize = 10_000;
+
+    private static readonly string[] Columns = ["device_id", "sequence", "occurred_at", "direction", "person_key", "decision", "channel", "status"];
+
+    public async Task<PassageImportReport> ImportAsync(Stream csv, CancellationToken cancellationToken)
+    {
+        var devices = await (
+                from d in db.Devices.AsNoTracking()
+                join e in db.Entrances on d.EntranceId equals e.Id
+                join p in db.Places on e.PlaceId equals p.Id
+                select new DeviceContext(d.Id, e.Id, p.Id, p.Kind, p.GridCode, p.RegionPath))
+            .ToDictionaryAsync(d => d.DeviceId, cancellationToken);
+        var now = clock.GetUtcNow();
+        var errors = new List<PassageImportError>();
+        var chunk = new List<PassageRecord>(ChunkSize);
+        int rows = 0, accepted = 0, duplicates = 0;
+
+        await using var parser = CsvReader.Create(csv, new CsvReaderOptions { Separator = ',', FormatProvider = CultureInfo.InvariantCulture },
+            leaveOpen: true);
+        await parser.ReadHeaderAsync(cancellationToken);
+        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var column in Columns)
+        {
+            if (parser.TryGetFieldIndex(column, out var index))
+            {
+                columns[column] = index;
+            }
+            else if (column is not ("channel" or "status" or "person_key"))
+            {
+                errors.Add(new(1, column, $"缺少列 {column}。文件首行应为：{string.Join(',', Columns)}。"));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new PassageImportReport(0, 0, 0, errors);
+        }
+
+        string? Field(string column) => columns.TryGetValue(column, out var index) ? parser.GetString(index).Trim() : null;
+        while (await parser.ReadAsync(cancellationToken))
+        {
+            rows++;
+
+            // Spreadsheet numbering: the header is line 1, so data record n is line n + 1.
+            if (Read(Field, (int)parser.RowNumber + 1, devices, now, errors) is { } record)
+            {
+                chunk.Add(record);
+            }
+
+            if (chunk.Count == ChunkSize)
+            {
+                (accepted, duplicates) = Add((accepted, duplicates), await SubmitAsync(chunk, cancellationToken));
+                chunk.Clear();
+            }
+        }
+
+        (accepted, duplicates) = Add((accepted, duplicates), await SubmitAsync(chunk, cancellationToken));
+        return new PassageImportReport(rows, accepted, duplicates, errors);
+    }
+
+    private static PassageRecord? Read(Func<string, string?> field, int line, Dictionary<long, DeviceContext> devices, DateTimeOffset now,
+        List<PassageImportError> errors)
+    {
+        var deviceText = field("device_id");
+        if (!long.TryParse(deviceText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var deviceId) || !devices.TryGetValue(deviceId, out var device))
+        {
+            errors.Add(new(line, "device_id", $"设备编号“{deviceText}”不存在，请先登记设备。"));
+            return null;
+        }
+
+        var personText = field("person_key");
+        var input = new PassageInput(
+            long.TryParse(field("sequence"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var sequence) ? sequence : null,
+            ParseTime(field("occurred_at")),
+            field("direction"),
+
+            // An unparsable key becomes 0, which validation rejects; an empty one means unidentified.
+            string.IsNullOrEmpty(personText) ? null : long.TryParse(personText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var person) ? person : 0,
+            field("decision"),
+            field("channel"),
+            field("status"));
+        var (records, rowErrors) = PassageBatch.Validate(device, [input], now);
+        errors.AddRange(rowErrors.Select(e => new PassageImportError(line, Column(e.Field), e.Message)));
+        return records.Count == 1 ? records[0] : null;
+    }
+
+    private static DateTimeOffset? ParseTime(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
+        {
+            return null;
+        }
+
+        // Kind Unspecified: the text had no offset or Z, so it is Beijing time.
+        return parsed.Kind == DateTimeKind.Unspecified
+            ? new DateTimeOffset(parsed, ShanghaiTime.Zone.GetUtcOffset(parsed))
+            : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
+    }
+
+    private static string Column(string field) => field switch
+    {
+        "occurredAt" => "occurred_at",
+        "personKey" => "person_key",
+        _ => field,
+    };
+
+    /// <summary>Submits one chunk, waiting and resending while the writer's queue is full.</summary>
+    private async Task<IngestReceipt> SubmitAsync(List<PassageRecord> chunk, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await ingest.SubmitAsync([.. chunk], cancellationToken);
+            if (result.Error != PassageErrors.QueueFull)
+            {
+                return result.Value ?? throw new InvalidOperationException($"Passage import failed: {result.Error!.Code}");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), clock, cancellationToken);
+        }
+    }
+
+    private static (int, int) Add((int Accepted, int Duplicates) total, IngestReceipt receipt) =>
+        (total.Accepted + receipt.Accepted, total.Duplicates + receipt.Duplicates);
+}

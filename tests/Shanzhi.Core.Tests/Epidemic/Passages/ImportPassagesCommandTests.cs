@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Shanzhi.Cli.Commands;
+using Shanzhi.Epidemic;
+using Shanzhi.Tests.Cli;
+using Shanzhi.Tests.Infrastructure;
+
+namespace Shanzhi.Tests.Epidemic.Passages;
+
+/// <summary><c>shanzhi import passages FILE</c> over both stores.</summary>
+public sealed class ImportPassagesCommandTests
+{
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Import_stores_valid_rows_once_and_lists_bad_rows(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var device = await RegisterDeviceAsync(store);
+        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        await File.WriteAllLinesAsync(file,
+        [
+            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            $"{device},1,2026-06-01 08:00:00,In,42,Pass,,Green",
+            $"{device},2,2026-06-01T00:05:00Z,Out,,ManualCheck,VisitorArrival,",
+            $"{device},2,2026-06-01T00:05:00Z,Out,,ManualCheck,VisitorArrival,",
+            $"{device},3,2026-06-01 08:10:00,Sideways,42,Pass,,",
+            $"999,4,2026-06-01 08:10:00,In,42,Pass,,",
+        ], TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+        var again = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("读取 5 行：新入库 2 条，重复 1 条（此前已入库或文件内重复），出错 2 行。", output);
+        Assert.Contains("第 5 行（direction）", output);
+        Assert.Contains("第 6 行（device_id）", output);
+        Assert.Contains("新入库 0 条，重复 3 条", again.Output);
+        await using var db = store.NewContext();
+        var stored = await db.Passages.OrderBy(p => p.DeviceSequence).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal([new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 6, 1, 0, 5, 0, TimeSpan.Zero)],
+            stored.Select(p => p.OccurredAt));
+    }
+
+    private static async Task<long> RegisterDeviceAsync(TestStore store)
+    {
+        await using var db = store.NewContext();
+        var place = new Place { Name = "测试小区", Kind = PlaceKind.ResidentialCompound, GridCode = "g", RegionPath = "/g/" };
+        db.Places.Add(place);
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        var entrance = new Entrance { PlaceId = place.Id, Name = "南门" };
+        db.Entrances.Add(entrance);
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        var device = new Device { EntranceId = entrance.Id, Label = "南门闸机", ApiKeyHash = Device.HashApiKey("k") };
+        db.Devices.Add(device);
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        return device.Id;
+    }
+}
