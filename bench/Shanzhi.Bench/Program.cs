@@ -4,6 +4,7 @@ using Shanzhi.Bench;
 var benchmarks = new Dictionary<string, (string Summary, Func<string[], int> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["grid"] = ("Point → grid lookups over the generated Ningbo grids against NetTopologySuite baselines", GridLookupBenchmark.Run),
+    ["ingest"] = ("Durable passage ingest on SQLite and PostgreSQL against autocommit and EF Core row-at-a-time", IngestBenchmark.Run),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
