@@ -28,6 +28,7 @@ internal static class IngestBenchmark
         var maxRows = IntOption(args, "--max-rows", 50_000);
         var baselineRows = IntOption(args, "--baseline-rows", 3_000);
         var postgres = StringOption(args, "--postgres") ?? Environment.GetEnvironmentVariable("SHANZHI_TEST_POSTGRES");
+        var withoutIndexes = args.Contains("--without-secondary-indexes");
         var stores = (StringOption(args, "--stores") ?? "sqlite,postgres").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         Console.WriteLine($"ingest benchmark: {passages:N0} passages in batches of {batch:N0} from {clients} clients, up to {maxRows:N0} rows per transaction; baselines {baselineRows:N0} rows");
@@ -41,17 +42,25 @@ internal static class IngestBenchmark
                 continue;
             }
 
-            RunStoreAsync(name.ToLowerInvariant(), postgres, passages, batch, clients, maxRows, baselineRows).GetAwaiter().GetResult();
+            RunStoreAsync(name.ToLowerInvariant(), postgres, passages, batch, clients, maxRows, baselineRows, withoutIndexes).GetAwaiter().GetResult();
         }
 
         return 0;
     }
 
-    private static async Task RunStoreAsync(string name, string? postgres, int passages, int batch, int clients, int maxRows, int baselineRows)
+    private static async Task RunStoreAsync(string name, string? postgres, int passages, int batch, int clients, int maxRows, int baselineRows,
+        bool withoutIndexes)
     {
         await using var store = await BenchStore.CreateAsync(name, postgres);
         Console.WriteLine();
-        Console.WriteLine($"== {name} ==");
+        Console.WriteLine($"== {name}{(withoutIndexes ? ", secondary indexes dropped" : "")} ==");
+        if (withoutIndexes)
+        {
+            // What ingest would cost if the in-memory contact index replaced the SQL indexes on passages.
+            await using var schema = store.NewContext();
+            await schema.Database.ExecuteSqlRawAsync(
+                "DROP INDEX \"IX_passages_occurred_at\"; DROP INDEX \"IX_passages_person_key_occurred_at\"; DROP INDEX \"IX_passages_place_id_occurred_at\";");
+        }
 
         double? autocommit = null;
         if (store.Options.Provider == StorageProvider.Sqlite)
