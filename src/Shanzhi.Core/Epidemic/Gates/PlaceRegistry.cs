@@ -107,9 +107,9 @@ public sealed class PlaceRegistry(ShanzhiDbContext db, GridLocator locator, Devi
         return new EntranceView(entrance.Id, entrance.Name, []);
     }
 
-    public async Task<Result<IssuedDeviceKey>> AddDeviceAsync(long entranceId, string? label, StaffPrincipal user, CancellationToken cancellationToken)
+    public async Task<Result<IssuedDeviceKey>> AddDeviceAsync(long placeId, long entranceId, string? label, StaffPrincipal user, CancellationToken cancellationToken)
     {
-        var entrance = await db.Entrances.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entranceId, cancellationToken);
+        var entrance = await db.Entrances.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entranceId && e.PlaceId == placeId, cancellationToken);
         if (entrance is null || await VisiblePlaceAsync(entrance.PlaceId, user, cancellationToken) is null)
         {
             return MayManage(user) ? GateErrors.EntranceNotFound : GateErrors.Forbidden;
@@ -129,9 +129,9 @@ public sealed class PlaceRegistry(ShanzhiDbContext db, GridLocator locator, Devi
     }
 
     /// <summary>Replaces the device's key; the old key stops working at once, also in the resolver's cache.</summary>
-    public async Task<Result<IssuedDeviceKey>> RotateKeyAsync(long deviceId, StaffPrincipal user, CancellationToken cancellationToken)
+    public async Task<Result<IssuedDeviceKey>> RotateKeyAsync(long placeId, long deviceId, StaffPrincipal user, CancellationToken cancellationToken)
     {
-        if (await VisibleDeviceAsync(deviceId, user, cancellationToken) is not { } device)
+        if (await VisibleDeviceAsync(placeId, deviceId, user, cancellationToken) is not { } device)
         {
             return MayManage(user) ? GateErrors.DeviceNotFound : GateErrors.Forbidden;
         }
@@ -145,9 +145,9 @@ public sealed class PlaceRegistry(ShanzhiDbContext db, GridLocator locator, Devi
         return new IssuedDeviceKey(device.Id, key);
     }
 
-    public async Task<Result<DeviceView>> DisableAsync(long deviceId, StaffPrincipal user, CancellationToken cancellationToken)
+    public async Task<Result<DeviceView>> DisableAsync(long placeId, long deviceId, StaffPrincipal user, CancellationToken cancellationToken)
     {
-        if (await VisibleDeviceAsync(deviceId, user, cancellationToken) is not { } device)
+        if (await VisibleDeviceAsync(placeId, deviceId, user, cancellationToken) is not { } device)
         {
             return MayManage(user) ? GateErrors.DeviceNotFound : GateErrors.Forbidden;
         }
@@ -175,15 +175,14 @@ public sealed class PlaceRegistry(ShanzhiDbContext db, GridLocator locator, Devi
         return place is not null && user.CanSee(place.RegionPath) ? place : null;
     }
 
-    private async Task<Device?> VisibleDeviceAsync(long deviceId, StaffPrincipal user, CancellationToken cancellationToken)
+    private async Task<Device?> VisibleDeviceAsync(long placeId, long deviceId, StaffPrincipal user, CancellationToken cancellationToken)
     {
         var device = await db.Devices.FirstOrDefaultAsync(d => d.Id == deviceId, cancellationToken);
-        if (device is null)
+        if (device is null || !await db.Entrances.AnyAsync(e => e.Id == device.EntranceId && e.PlaceId == placeId, cancellationToken))
         {
             return null;
         }
 
-        var placeId = await db.Entrances.Where(e => e.Id == device.EntranceId).Select(e => e.PlaceId).FirstAsync(cancellationToken);
         return await VisiblePlaceAsync(placeId, user, cancellationToken) is null ? null : device;
     }
 

@@ -62,7 +62,7 @@ internal sealed class GateWorld : IAsyncDisposable
         var registry = Places(db);
         var place = (await registry.CreatePlaceAsync(new CreatePlaceRequest("测试" + EpidemicNames.Chinese(kind), kind, at.Latitude, at.Longitude), Officer, ct)).Value!;
         var entrance = (await registry.AddEntranceAsync(place.Id, "东门", Officer, ct)).Value!;
-        var issued = (await registry.AddDeviceAsync(entrance.Id, "一号闸机", Officer, ct)).Value!;
+        var issued = (await registry.AddDeviceAsync(place.Id, entrance.Id, "一号闸机", Officer, ct)).Value!;
         return ((await Devices.ResolveAsync(issued.ApiKey, ct))!, issued.ApiKey);
     }
 

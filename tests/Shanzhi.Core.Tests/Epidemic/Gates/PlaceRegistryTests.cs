@@ -34,8 +34,8 @@ public sealed class PlaceRegistryTests
         await using var db = world.Cases.NewContext();
         var registry = world.Places(db);
 
-        await registry.DisableAsync(first.DeviceId, world.Officer, ct);
-        var rotated = (await registry.RotateKeyAsync(second.DeviceId, world.Officer, ct)).Value!;
+        await registry.DisableAsync(first.PlaceId, first.DeviceId, world.Officer, ct);
+        var rotated = (await registry.RotateKeyAsync(second.PlaceId, second.DeviceId, world.Officer, ct)).Value!;
 
         Assert.Null(await world.Devices.ResolveAsync(firstKey, ct));
         Assert.Null(await world.Devices.ResolveAsync(secondKey, ct));
