@@ -4,6 +4,7 @@ using Shanzhi.Bench;
 var benchmarks = new Dictionary<string, (string Summary, Func<string[], int> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["grid"] = ("Point → grid lookups over the generated Ningbo grids against NetTopologySuite baselines", GridLookupBenchmark.Run),
+    ["gate"] = ("Gate checks over HTTP on loopback Kestrel at fixed request rates (p50/p99)", GateCheckBenchmark.Run),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))

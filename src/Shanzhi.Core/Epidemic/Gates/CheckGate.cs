@@ -4,12 +4,12 @@ using Shanzhi.Storage;
 
 namespace Shanzhi.Epidemic.Gates;
 
-/// <summary>The answer a device shows: decision, hub channel and the reason, with Chinese names.</summary>
+/// <summary>Gate-check response shown by the device: decision, hub channel and reason, with Chinese names.</summary>
 /// <param name="Replayed">True when this (device, sequence) was checked before and the first answer is repeated.</param>
 public sealed record GateAnswer(GateDecision Decision, string DecisionName, HubChannel Channel, string ChannelName, string ReasonCode, string Reason, bool Replayed);
 
 /// <summary>
-/// Answers one gate check and records its passage. The ID number is used only to find the person
+/// Decides one gate check and records its passage. The ID number is used only to find the person
 /// key through the blind index; the passage stores the key, never the number. A (device, sequence)
 /// seen before gets the first answer again, rebuilt from the stored passage, and opens no second
 /// follow-up case. A "no match" claims its follow-up row before the passage is stored, so only the
@@ -23,6 +23,20 @@ public sealed class CheckGate(
     ILogger<CheckGate> logger)
 {
     public async Task<Result<GateAnswer>> CheckAsync(DeviceContext device, GateCheckInput input, CancellationToken cancellationToken)
+    {
+        // Keep one connection open for the whole check, because each open runs the store's PRAGMA set-up again.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await DecideAndRecordAsync(device, input, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<Result<GateAnswer>> DecideAndRecordAsync(DeviceContext device, GateCheckInput input, CancellationToken cancellationToken)
     {
         long? personKey = null;
         HealthStatus? status = null;

@@ -1,6 +1,6 @@
 namespace Shanzhi.Epidemic.Gates;
 
-/// <summary>What the gate knows about who is passing.</summary>
+/// <summary>Identification result of a gate check: no match, an unregistered person or a registered one.</summary>
 public enum GateIdentity
 {
     /// <summary>The device could not identify the person (no card, face not matched).</summary>

@@ -15,9 +15,9 @@ public enum FollowUpOutcome
 }
 
 /// <summary>
-/// The follow-up of one "no match" gate check: the gate passage that caused it (device and
-/// sequence, which also makes a resent check open no second case), the case in the place's grid,
-/// and the outcome once the person is registered or cleared.
+/// Follow-up of one "no match" gate check, keyed by the passage's device and sequence so that a
+/// resent check opens no second case. It links the case in the place's grid and records the
+/// outcome once the person is registered or cleared.
 /// </summary>
 [Classify(DataClass.Internal, "不明身份人员核查", Activity = "疫情防控场所与通行")]
 public sealed class UnidentifiedFollowUp
