@@ -5,6 +5,7 @@ var benchmarks = new Dictionary<string, (string Summary, Func<string[], int> Run
 {
     ["grid"] = ("Point → grid lookups over the generated Ningbo grids against NetTopologySuite baselines", GridLookupBenchmark.Run),
     ["ingest"] = ("Durable passage ingest on SQLite and PostgreSQL against autocommit and EF Core row-at-a-time", IngestBenchmark.Run),
+    ["gate"] = ("Gate checks over HTTP on loopback Kestrel at fixed request rates (p50/p99)", GateCheckBenchmark.Run),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))

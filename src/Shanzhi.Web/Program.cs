@@ -55,6 +55,7 @@ app.MapPrivacyEndpoints();
 app.MapPiHandlerEndpoints();
 app.MapPrivacyRequestEndpoints();
 app.MapEpidemicPassageEndpoints();
+app.MapEpidemicGateEndpoints();
 app.MapOpenApi();
 app.MapShanzhiConsole();
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Shanzhi.Epidemic.Passages;
+using Shanzhi.Epidemic.Gates;
 
 namespace Shanzhi.Epidemic;
 
@@ -11,6 +12,7 @@ public static class EpidemicServiceCollectionExtensions
         services.AddSingleton<DeviceResolver>();
         services.AddSingleton<IDeviceResolver>(sp => sp.GetRequiredService<DeviceResolver>());
         services.AddPassageIngest();
+        services.AddShanzhiGates();
         return services;
     }
 }

@@ -62,6 +62,12 @@ public abstract class ShanzhiDbContext(DbContextOptions options)
 
     public DbSet<Passage> Passages => Set<Passage>();
 
+    public DbSet<Epidemic.Gates.Employer> Employers => Set<Epidemic.Gates.Employer>();
+
+    public DbSet<Epidemic.Gates.RosterEntry> RosterEntries => Set<Epidemic.Gates.RosterEntry>();
+
+    public DbSet<Epidemic.Gates.UnidentifiedFollowUp> UnidentifiedFollowUps => Set<Epidemic.Gates.UnidentifiedFollowUp>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -692,6 +692,129 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                     b.ToTable("entrances");
                 });
 
+            modelBuilder.Entity("Shanzhi.Epidemic.Gates.Employer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreditCode")
+                        .IsRequired()
+                        .HasMaxLength(18)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("credit_code");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreditCode")
+                        .IsUnique();
+
+                    b.ToTable("employers", (string)null);
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Gates.RosterEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("EmployerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("employer_id");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<long>("PersonKey")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("person_key");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("site_id");
+
+                    b.Property<DateOnly>("ValidFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateOnly>("ValidTo")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("valid_to");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmployerId");
+
+                    b.HasIndex("SiteId", "PersonKey");
+
+                    b.ToTable("roster_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Gates.UnidentifiedFollowUp", b =>
+                {
+                    b.Property<long>("DeviceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("device_id");
+
+                    b.Property<long>("DeviceSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("device_sequence");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_id");
+
+                    b.Property<long>("OpenedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("opened_at");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<long?>("PersonKey")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("person_key");
+
+                    b.Property<long>("PlaceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("place_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolved_at");
+
+                    b.HasKey("DeviceId", "DeviceSequence");
+
+                    b.HasIndex("CaseId")
+                        .IsUnique();
+
+                    b.ToTable("unidentified_followups", (string)null);
+                });
+
             modelBuilder.Entity("Shanzhi.Epidemic.Passage", b =>
                 {
                     b.Property<long>("DeviceId")
@@ -1413,6 +1536,21 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                     b.HasOne("Shanzhi.Epidemic.Place", null)
                         .WithMany()
                         .HasForeignKey("PlaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Gates.RosterEntry", b =>
+                {
+                    b.HasOne("Shanzhi.Epidemic.Gates.Employer", null)
+                        .WithMany()
+                        .HasForeignKey("EmployerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Shanzhi.Epidemic.Place", null)
+                        .WithMany()
+                        .HasForeignKey("SiteId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

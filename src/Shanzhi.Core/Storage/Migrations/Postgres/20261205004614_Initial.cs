@@ -129,6 +129,21 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "employers",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    credit_code = table.Column<string>(type: "character varying(18)", maxLength: 18, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_employers", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "identity_roles",
                 columns: table => new
                 {
@@ -288,6 +303,25 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_routing_rules", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "unidentified_followups",
+                columns: table => new
+                {
+                    device_id = table.Column<long>(type: "bigint", nullable: false),
+                    device_sequence = table.Column<long>(type: "bigint", nullable: false),
+                    place_id = table.Column<long>(type: "bigint", nullable: false),
+                    case_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    opened_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    outcome = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    person_key = table.Column<long>(type: "bigint", nullable: true),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    resolved_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_unidentified_followups", x => new { x.device_id, x.device_sequence });
                 });
 
             migrationBuilder.CreateTable(
@@ -561,6 +595,37 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "roster_entries",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    site_id = table.Column<long>(type: "bigint", nullable: false),
+                    employer_id = table.Column<long>(type: "bigint", nullable: false),
+                    person_key = table.Column<long>(type: "bigint", nullable: false),
+                    valid_from = table.Column<DateOnly>(type: "date", nullable: false),
+                    valid_to = table.Column<DateOnly>(type: "date", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ended_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_roster_entries", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_roster_entries_employers_employer_id",
+                        column: x => x.employer_id,
+                        principalTable: "employers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_roster_entries_places_site_id",
+                        column: x => x.site_id,
+                        principalTable: "places",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "pi_findings",
                 columns: table => new
                 {
@@ -684,6 +749,12 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 name: "IX_devices_entrance_id",
                 table: "devices",
                 column: "entrance_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_employers_credit_code",
+                table: "employers",
+                column: "credit_code",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_entrances_place_id",
@@ -810,6 +881,22 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 column: "path");
 
             migrationBuilder.CreateIndex(
+                name: "IX_roster_entries_employer_id",
+                table: "roster_entries",
+                column: "employer_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_roster_entries_site_id_person_key",
+                table: "roster_entries",
+                columns: new[] { "site_id", "person_key" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_unidentified_followups_case_id",
+                table: "unidentified_followups",
+                column: "case_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_units_name",
                 table: "units",
                 column: "name",
@@ -874,7 +961,13 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 name: "regions");
 
             migrationBuilder.DropTable(
+                name: "roster_entries");
+
+            migrationBuilder.DropTable(
                 name: "routing_rules");
+
+            migrationBuilder.DropTable(
+                name: "unidentified_followups");
 
             migrationBuilder.DropTable(
                 name: "units");
@@ -896,6 +989,9 @@ namespace Shanzhi.Storage.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "cases");
+
+            migrationBuilder.DropTable(
+                name: "employers");
 
             migrationBuilder.DropTable(
                 name: "places");

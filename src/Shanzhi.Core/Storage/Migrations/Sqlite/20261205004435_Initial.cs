@@ -128,6 +128,21 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "employers",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    credit_code = table.Column<string>(type: "TEXT", maxLength: 18, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_employers", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "identity_roles",
                 columns: table => new
                 {
@@ -287,6 +302,25 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_routing_rules", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "unidentified_followups",
+                columns: table => new
+                {
+                    device_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    device_sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    place_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    case_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    opened_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    outcome = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    person_key = table.Column<long>(type: "INTEGER", nullable: true),
+                    reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    resolved_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_unidentified_followups", x => new { x.device_id, x.device_sequence });
                 });
 
             migrationBuilder.CreateTable(
@@ -560,6 +594,37 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "roster_entries",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    site_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    employer_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    person_key = table.Column<long>(type: "INTEGER", nullable: false),
+                    valid_from = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    valid_to = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    ended_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_roster_entries", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_roster_entries_employers_employer_id",
+                        column: x => x.employer_id,
+                        principalTable: "employers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_roster_entries_places_site_id",
+                        column: x => x.site_id,
+                        principalTable: "places",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "pi_findings",
                 columns: table => new
                 {
@@ -683,6 +748,12 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 name: "IX_devices_entrance_id",
                 table: "devices",
                 column: "entrance_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_employers_credit_code",
+                table: "employers",
+                column: "credit_code",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_entrances_place_id",
@@ -809,6 +880,22 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 column: "path");
 
             migrationBuilder.CreateIndex(
+                name: "IX_roster_entries_employer_id",
+                table: "roster_entries",
+                column: "employer_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_roster_entries_site_id_person_key",
+                table: "roster_entries",
+                columns: new[] { "site_id", "person_key" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_unidentified_followups_case_id",
+                table: "unidentified_followups",
+                column: "case_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_units_name",
                 table: "units",
                 column: "name",
@@ -873,7 +960,13 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 name: "regions");
 
             migrationBuilder.DropTable(
+                name: "roster_entries");
+
+            migrationBuilder.DropTable(
                 name: "routing_rules");
+
+            migrationBuilder.DropTable(
+                name: "unidentified_followups");
 
             migrationBuilder.DropTable(
                 name: "units");
@@ -895,6 +988,9 @@ namespace Shanzhi.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "cases");
+
+            migrationBuilder.DropTable(
+                name: "employers");
 
             migrationBuilder.DropTable(
                 name: "places");

@@ -1,0 +1,124 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Shanzhi.Storage;
+
+namespace Shanzhi.Epidemic.Gates;
+
+/// <summary>Gate-check response shown by the device: decision, hub channel and reason, with Chinese names.</summary>
+/// <param name="Replayed">True when this (device, sequence) was checked before and the first answer is repeated.</param>
+public sealed record GateAnswer(GateDecision Decision, string DecisionName, HubChannel Channel, string ChannelName, string ReasonCode, string Reason, bool Replayed);
+
+/// <summary>
+/// Decides one gate check and records its passage. The ID number is used only to find the person
+/// key through the blind index; the passage stores the key, never the number. A (device, sequence)
+/// seen before gets the first answer again, rebuilt from the stored passage, and opens no second
+/// follow-up case. A "no match" claims its follow-up row before the passage is stored, so only the
+/// first of two resends opens the unidentified-person case.
+/// </summary>
+public sealed class CheckGate(
+    ShanzhiDbContext db,
+    IPersonDirectory persons,
+    IPassageIngest passages,
+    OpenUnidentifiedCase followUps,
+    ILogger<CheckGate> logger)
+{
+    public async Task<Result<GateAnswer>> CheckAsync(DeviceContext device, GateCheckInput input, CancellationToken cancellationToken)
+    {
+        // Keep one connection open for the whole check, because each open runs the store's PRAGMA set-up again.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await DecideAndRecordAsync(device, input, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<Result<GateAnswer>> DecideAndRecordAsync(DeviceContext device, GateCheckInput input, CancellationToken cancellationToken)
+    {
+        long? personKey = null;
+        HealthStatus? status = null;
+        var identity = GateIdentity.NoMatch;
+        if (input.Kind != IdentityKind.NoMatch)
+        {
+            personKey = input.Kind == IdentityKind.IdNumber ? await persons.FindByIdNumberAsync(input.IdNumber!, cancellationToken) : input.PersonKey;
+            status = personKey is { } key ? await persons.StatusAsync(key, cancellationToken) : null;
+            identity = status is null ? GateIdentity.Unregistered : GateIdentity.Registered;
+            if (identity == GateIdentity.Unregistered)
+            {
+                personKey = null;
+            }
+        }
+
+        bool? onRoster = null;
+        if (personKey is { } worker && status == HealthStatus.Green && GateRules.NeedsRoster(device.PlaceKind, input.Direction))
+        {
+            var day = DateOnly.FromDateTime(ShanghaiTime.ToLocal(input.OccurredAt).DateTime);
+            onRoster = await db.RosterEntries.AnyAsync(r => r.SiteId == device.PlaceId && r.PersonKey == worker && r.ValidFrom <= day && r.ValidTo >= day,
+                cancellationToken);
+        }
+
+        ResidencyClass? residency = null;
+        if (personKey is { } traveller && EpidemicNames.IsHub(device.PlaceKind) && input.Direction == PassageDirection.In)
+        {
+            residency = await db.Persons.Where(p => p.Key == traveller).Select(p => (ResidencyClass?)p.Residency).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        var verdict = GateRules.Decide(identity, status, onRoster);
+        var channel = ChannelRouting.Route(device.PlaceKind, input.Direction, residency);
+
+        if (identity == GateIdentity.NoMatch && !await followUps.ClaimAsync(device, input, cancellationToken))
+        {
+            return await ReplayAsync(device, input, verdict, channel, cancellationToken);
+        }
+
+        var record = new PassageRecord(device.DeviceId, input.Sequence, device.EntranceId, device.PlaceId, personKey, input.OccurredAt, input.Direction,
+            verdict.Decision, channel, status);
+        var receipt = await passages.SubmitAsync([record], cancellationToken);
+        if (receipt.Error is { } error)
+        {
+            if (identity == GateIdentity.NoMatch)
+            {
+                await followUps.ReleaseAsync(device, input, cancellationToken);
+            }
+
+            return error;
+        }
+
+        if (receipt.Value!.Duplicates > 0)
+        {
+            return await ReplayAsync(device, input, verdict, channel, cancellationToken);
+        }
+
+        if (identity == GateIdentity.NoMatch)
+        {
+            await followUps.OpenAsync(device, input, cancellationToken);
+        }
+
+        return Answer(verdict, channel, replayed: false);
+    }
+
+    private async Task<Result<GateAnswer>> ReplayAsync(DeviceContext device, GateCheckInput input, GateVerdict fresh, HubChannel freshChannel,
+        CancellationToken cancellationToken)
+    {
+        logger.CheckReplayed(device.DeviceId, input.Sequence);
+        var stored = await db.Passages.AsNoTracking()
+            .Where(p => p.DeviceId == device.DeviceId && p.DeviceSequence == input.Sequence)
+            .Select(p => new { p.PersonKey, p.StatusAtPassage, p.Decision, p.Channel })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (stored is null)
+        {
+            // Claimed by a concurrent copy of this check whose passage is not committed yet.
+            return Answer(fresh, freshChannel, replayed: true);
+        }
+
+        var followedUp = stored.PersonKey is null
+            && await db.UnidentifiedFollowUps.AnyAsync(f => f.DeviceId == device.DeviceId && f.DeviceSequence == input.Sequence, cancellationToken);
+        return Answer(GateRules.Replay(stored.PersonKey, stored.StatusAtPassage, stored.Decision, followedUp), stored.Channel, replayed: true);
+    }
+
+    private static GateAnswer Answer(GateVerdict verdict, HubChannel channel, bool replayed) =>
+        new(verdict.Decision, EpidemicNames.Chinese(verdict.Decision), channel, EpidemicNames.Chinese(channel), verdict.ReasonCode, verdict.Reason, replayed);
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Shanzhi.Storage;
+
+namespace Shanzhi.Epidemic.Gates;
+
+public static class GateServiceCollectionExtensions
+{
+    /// <summary>Places, devices, gate checks, unidentified-person follow-ups and site rosters. The passage store (<see cref="IPassageIngest"/>) is registered by the passage module.</summary>
+    public static IServiceCollection AddShanzhiGates(this IServiceCollection services)
+    {
+        services.TryAddScoped<IPersonDirectory, StorePersonDirectory>();
+        services.AddScoped<PlaceRegistry>();
+        services.AddScoped<CheckGate>();
+        services.AddScoped<OpenUnidentifiedCase>();
+        services.AddScoped<ResolveUnidentified>();
+        services.AddScoped<SiteRosters>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreSeeder, UnidentifiedCaseSeeder>());
+        return services;
+    }
+}

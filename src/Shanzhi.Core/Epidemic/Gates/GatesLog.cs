@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Shanzhi.Epidemic.Gates;
+
+/// <summary>Log messages of places, gate checks and rosters, event ids 6100–6199. Ids and counts only: never ID numbers or names.</summary>
+internal static partial class GatesLog
+{
+    [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "Place {PlaceId} ({Kind}) registered in grid {GridCode}")]
+    public static partial void PlaceRegistered(this ILogger logger, long placeId, PlaceKind kind, string gridCode);
+
+    [LoggerMessage(EventId = 6102, Level = LogLevel.Information, Message = "Device {DeviceId} issued a new API key; earlier keys no longer work")]
+    public static partial void DeviceKeyIssued(this ILogger logger, long deviceId);
+
+    [LoggerMessage(EventId = 6103, Level = LogLevel.Information, Message = "Device {DeviceId} disabled; its key no longer works")]
+    public static partial void DeviceDisabled(this ILogger logger, long deviceId);
+
+    [LoggerMessage(EventId = 6104, Level = LogLevel.Information,
+        Message = "Gate check {DeviceId}/{Sequence} found no match; unidentified-person case {CaseNo} opened")]
+    public static partial void FollowUpOpened(this ILogger logger, long deviceId, long sequence, string caseNo);
+
+    [LoggerMessage(EventId = 6105, Level = LogLevel.Error,
+        Message = "Gate check {DeviceId}/{Sequence} found no match but its case could not be opened ({Code}); the follow-up has no case")]
+    public static partial void FollowUpCaseFailed(this ILogger logger, long deviceId, long sequence, string code);
+
+    [LoggerMessage(EventId = 6106, Level = LogLevel.Information, Message = "Unidentified-person case {CaseId} closed as {Outcome}")]
+    public static partial void FollowUpResolved(this ILogger logger, Guid caseId, FollowUpOutcome outcome);
+
+    [LoggerMessage(EventId = 6107, Level = LogLevel.Warning,
+        Message = "Unidentified-person case {CaseId} resolved, but the case engine refused {Action} ({Code}); close the case by hand")]
+    public static partial void FollowUpCaseNotClosed(this ILogger logger, Guid caseId, Cases.CaseAction action, string code);
+
+    [LoggerMessage(EventId = 6108, Level = LogLevel.Debug, Message = "Gate check {DeviceId}/{Sequence} was resent; answered from the stored passage")]
+    public static partial void CheckReplayed(this ILogger logger, long deviceId, long sequence);
+}

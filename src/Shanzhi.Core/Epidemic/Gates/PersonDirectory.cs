@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Shanzhi.Privacy.Crypto;
+using Shanzhi.Storage;
+
+namespace Shanzhi.Epidemic.Gates;
+
+/// <summary>
+/// What the gate check needs from the population registry. The registry's own lookup (with its
+/// cache) can replace <see cref="StorePersonDirectory"/> behind this interface.
+/// </summary>
+public interface IPersonDirectory
+{
+    /// <summary>The person key registered under this ID number, found through the blind index; null when unknown.</summary>
+    Task<long?> FindByIdNumberAsync(string idNumber, CancellationToken cancellationToken);
+
+    /// <summary>The person's current health status; null when the person is unknown.</summary>
+    Task<HealthStatus?> StatusAsync(long personKey, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Reads <see cref="Person.IdNumberIndex"/> and <see cref="Person.Status"/> straight from the store.
+/// Scoped to one request: the status read with a person found by ID number is kept, so a gate
+/// check by ID number costs one query instead of two.
+/// </summary>
+public sealed class StorePersonDirectory(ShanzhiDbContext db, BlindIndex blindIndex) : IPersonDirectory
+{
+    private (long Key, HealthStatus Status)? _found;
+
+    public async Task<long?> FindByIdNumberAsync(string idNumber, CancellationToken cancellationToken)
+    {
+        var index = blindIndex.Compute(BlindIndexKind.IdNumber, idNumber);
+        var found = await db.Persons.AsNoTracking().Where(p => p.IdNumberIndex == index)
+            .Select(p => new { p.Key, p.Status }).FirstOrDefaultAsync(cancellationToken);
+        _found = found is null ? null : (found.Key, found.Status);
+        return found?.Key;
+    }
+
+    public async Task<HealthStatus?> StatusAsync(long personKey, CancellationToken cancellationToken) =>
+        _found is { } found && found.Key == personKey
+            ? found.Status
+            : await db.Persons.AsNoTracking().Where(p => p.Key == personKey).Select(p => (HealthStatus?)p.Status).FirstOrDefaultAsync(cancellationToken);
+}

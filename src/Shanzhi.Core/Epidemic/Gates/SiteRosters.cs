@@ -1,0 +1,143 @@
+using Microsoft.EntityFrameworkCore;
+using Shanzhi.Identity;
+using Shanzhi.Privacy.Handlers;
+using Shanzhi.Storage;
+
+namespace Shanzhi.Epidemic.Gates;
+
+public sealed record AddRosterEntryRequest(long? EmployerId, long? PersonKey, DateOnly? ValidFrom, DateOnly? ValidTo);
+
+public sealed record RosterEntryView(long Id, long SiteId, long EmployerId, string EmployerName, long PersonKey, DateOnly ValidFrom, DateOnly ValidTo, bool Ended);
+
+public sealed record EmployerView(long Id, string Name, string CreditCode);
+
+/// <summary>
+/// Real-name rosters of construction sites: employers, and workers (by person key) on a site's
+/// roster for a period of days. Epidemic officers manage the rosters of sites inside their scope.
+/// </summary>
+public sealed class SiteRosters(ShanzhiDbContext db, TimeProvider clock)
+{
+    public async Task<Result<EmployerView>> AddEmployerAsync(string? name, string? creditCode, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if (!PlaceRegistry.MayManage(user))
+        {
+            return GateErrors.Forbidden;
+        }
+
+        name = name?.Trim();
+        if (string.IsNullOrEmpty(name))
+        {
+            return GateErrors.NameRequired;
+        }
+
+        if (name.Length > Employer.NameMaxLength)
+        {
+            return GateErrors.NameTooLong;
+        }
+
+        if (!UnifiedSocialCreditCode.IsValid(creditCode))
+        {
+            return GateErrors.InvalidCreditCode;
+        }
+
+        var code = UnifiedSocialCreditCode.Normalize(creditCode!);
+        if (await db.Employers.AnyAsync(e => e.CreditCode == code, cancellationToken))
+        {
+            return GateErrors.DuplicateCreditCode;
+        }
+
+        var employer = new Employer { Name = name, CreditCode = code, CreatedAt = clock.GetUtcNow() };
+        db.Employers.Add(employer);
+        await db.SaveChangesAsync(cancellationToken);
+        return new EmployerView(employer.Id, employer.Name, employer.CreditCode);
+    }
+
+    public async Task<Result<RosterEntryView>> AddEntryAsync(long siteId, AddRosterEntryRequest request, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if (await SiteAsync(siteId, user, cancellationToken) is { Error: { } siteError })
+        {
+            return siteError;
+        }
+
+        var employer = request.EmployerId is { } employerId ? await db.Employers.AsNoTracking().FirstOrDefaultAsync(e => e.Id == employerId, cancellationToken) : null;
+        if (employer is null)
+        {
+            return GateErrors.EmployerNotFound;
+        }
+
+        if (request.PersonKey is not { } personKey || !await db.Persons.AnyAsync(p => p.Key == personKey, cancellationToken))
+        {
+            return GateErrors.WorkerUnknown;
+        }
+
+        if (request.ValidFrom is not { } from || request.ValidTo is not { } to || to < from)
+        {
+            return GateErrors.RosterDatesInvalid;
+        }
+
+        var entry = RosterEntry.Create(siteId, employer.Id, personKey, from, to, clock.GetUtcNow());
+        db.RosterEntries.Add(entry);
+        await db.SaveChangesAsync(cancellationToken);
+        return View(entry, employer.Name);
+    }
+
+    /// <summary>Ends an entry after <paramref name="lastDay"/> (the worker leaves the site); the day before its start voids it.</summary>
+    public async Task<Result<RosterEntryView>> EndEntryAsync(long siteId, long entryId, DateOnly lastDay, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if (await SiteAsync(siteId, user, cancellationToken) is { Error: { } siteError })
+        {
+            return siteError;
+        }
+
+        var entry = await db.RosterEntries.FirstOrDefaultAsync(r => r.Id == entryId && r.SiteId == siteId, cancellationToken);
+        if (entry is null)
+        {
+            return GateErrors.RosterEntryNotFound;
+        }
+
+        if (entry.End(lastDay, clock.GetUtcNow()) is { } error)
+        {
+            return error;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var employer = await db.Employers.Where(e => e.Id == entry.EmployerId).Select(e => e.Name).FirstAsync(cancellationToken);
+        return View(entry, employer);
+    }
+
+    public async Task<Result<IReadOnlyList<RosterEntryView>>> ListAsync(long siteId, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if (await SiteAsync(siteId, user, cancellationToken) is { Error: { } siteError })
+        {
+            return siteError;
+        }
+
+        var rows = await (
+                from r in db.RosterEntries.AsNoTracking()
+                join e in db.Employers on r.EmployerId equals e.Id
+                where r.SiteId == siteId
+                orderby r.Id
+                select new { Entry = r, e.Name })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => View(r.Entry, r.Name)).ToList();
+    }
+
+    private async Task<Result<Place>> SiteAsync(long siteId, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if (!PlaceRegistry.MayManage(user))
+        {
+            return GateErrors.Forbidden;
+        }
+
+        var place = await db.Places.AsNoTracking().FirstOrDefaultAsync(p => p.Id == siteId, cancellationToken);
+        if (place is null || !user.CanSee(place.RegionPath))
+        {
+            return GateErrors.PlaceNotFound;
+        }
+
+        return place.Kind == PlaceKind.ConstructionSite ? place : GateErrors.NotASite;
+    }
+
+    private static RosterEntryView View(RosterEntry r, string employer) =>
+        new(r.Id, r.SiteId, r.EmployerId, employer, r.PersonKey, r.ValidFrom, r.ValidTo, r.EndedAt is not null);
+}

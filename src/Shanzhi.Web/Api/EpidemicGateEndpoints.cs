@@ -1,0 +1,169 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Shanzhi.Epidemic;
+using Shanzhi.Epidemic.Gates;
+using Shanzhi.Identity;
+using Shanzhi.Web.Auth;
+
+namespace Shanzhi.Web.Api;
+
+/// <summary>
+/// Places, entrances and devices (<c>/api/v1/epidemic/places</c>), the device-facing gate check
+/// (<c>/api/v1/epidemic/gate/check</c>, authenticated by the <c>X-Device-Key</c> header instead of a
+/// staff login), unidentified-person follow-ups and construction-site rosters.
+/// </summary>
+public static class EpidemicGateEndpoints
+{
+    public const string DeviceKeyHeader = "X-Device-Key";
+
+    public sealed record PlaceBody(string? Name, PlaceKind? Kind, double? Latitude, double? Longitude);
+
+    public sealed record NameBody(string? Name);
+
+    public sealed record DeviceBody(string? Label);
+
+    public sealed record ResolveBody(FollowUpOutcome? Outcome, long? PersonKey, string? Reason);
+
+    public sealed record EmployerBody(string? Name, string? CreditCode);
+
+    public sealed record RosterBody(long? EmployerId, long? PersonKey, DateOnly? ValidFrom, DateOnly? ValidTo);
+
+    public sealed record EndRosterBody(DateOnly? LastDay);
+
+    public static void MapEpidemicGateEndpoints(this WebApplication app)
+    {
+        var places = app.MapGroup("/api/v1/epidemic/places").WithTags("疫情防控场所与设备").RequireAuthorization().DisableAntiforgery();
+        places.MapGet("/", ListPlacesAsync).WithName("ListEpidemicPlaces").WithSummary("管辖区域内的场所、出入口和核验设备");
+        places.MapPost("/", CreatePlaceAsync).WithName("CreateEpidemicPlace").WithSummary("登记场所（按坐标定位到网格）");
+        places.MapPost("/{placeId:long}/entrances", AddEntranceAsync).WithName("AddPlaceEntrance").WithSummary("登记出入口");
+        places.MapPost("/{placeId:long}/entrances/{entranceId:long}/devices", AddDeviceAsync).WithName("AddGateDevice")
+            .WithSummary("登记核验设备；返回的设备密钥只显示这一次，平台只保存其散列");
+        places.MapPost("/{placeId:long}/devices/{deviceId:long}/rotate-key", RotateKeyAsync).WithName("RotateGateDeviceKey")
+            .WithSummary("更换设备密钥，原密钥立即失效");
+        places.MapPost("/{placeId:long}/devices/{deviceId:long}/disable", DisableAsync).WithName("DisableGateDevice").WithSummary("停用设备，其密钥立即失效");
+
+        app.MapPost("/api/v1/epidemic/gate/check", CheckAsync).WithTags("疫情防控核验").WithName("GateCheck")
+            .WithSummary("设备上报识别结果（身份证号、人员编号或未识别），返回通行、人工核验或禁止通行及通道；不接收任何图像")
+            .AllowAnonymous().DisableAntiforgery();
+
+        app.MapPost("/api/v1/epidemic/unidentified/{caseId:guid}/resolve", ResolveAsync).WithTags("疫情防控核验").WithName("ResolveUnidentifiedPerson")
+            .WithSummary("不明身份人员核查办结：已登记（填写人员编号）或已排除（填写理由），并结案").RequireAuthorization().DisableAntiforgery();
+
+        var sites = app.MapGroup("/api/v1/epidemic/sites").WithTags("建筑工地实名制").RequireAuthorization().DisableAntiforgery();
+        sites.MapPost("/employers", AddEmployerAsync).WithName("AddSiteEmployer").WithSummary("登记用工单位（统一社会信用代码）");
+        sites.MapGet("/{siteId:long}/roster", ListRosterAsync).WithName("ListSiteRoster").WithSummary("工地实名花名册");
+        sites.MapPost("/{siteId:long}/roster", AddRosterEntryAsync).WithName("AddSiteRosterEntry").WithSummary("把已登记人员加入工地花名册，含有效期");
+        sites.MapPost("/{siteId:long}/roster/{entryId:long}/end", EndRosterEntryAsync).WithName("EndSiteRosterEntry").WithSummary("终止花名册条目（最后有效日）");
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<PlaceView>>, ProblemHttpResult>> ListPlacesAsync(
+        HttpContext http, PlaceRegistry registry, CancellationToken cancellationToken, PlaceKind? kind = null) =>
+        Reply(await registry.ListAsync(User(http), kind, cancellationToken));
+
+    private static async Task<Results<Created<PlaceView>, ProblemHttpResult>> CreatePlaceAsync(
+        PlaceBody body, HttpContext http, PlaceRegistry registry, CancellationToken cancellationToken)
+    {
+        if (body.Latitude is not { } latitude || body.Longitude is not { } longitude)
+        {
+            return Problems.Invalid("place.location_required", body.Latitude is null ? "latitude" : "longitude", "请填写场所的纬度 latitude 和经度 longitude（WGS84）。");
+        }
+
+        var result = await registry.CreatePlaceAsync(new CreatePlaceRequest(body.Name, body.Kind, latitude, longitude), User(http), cancellationToken);
+        return result.Error is { } error ? Problems.From(error) : TypedResults.Created($"/api/v1/epidemic/places/{result.Value!.Id}", result.Value);
+    }
+
+    private static async Task<Results<Ok<EntranceView>, ProblemHttpResult>> AddEntranceAsync(
+        long placeId, NameBody body, HttpContext http, PlaceRegistry registry, CancellationToken cancellationToken) =>
+        Reply(await registry.AddEntranceAsync(placeId, body.Name, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<IssuedDeviceKey>, ProblemHttpResult>> AddDeviceAsync(
+        long placeId, long entranceId, DeviceBody body, HttpContext http, PlaceRegistry registry, CancellationToken cancellationToken) =>
+        Reply(await registry.AddDeviceAsync(placeId, entranceId, body.Label, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<IssuedDeviceKey>, ProblemHttpResult>> RotateKeyAsync(
+        long placeId, long deviceId, HttpContext http, PlaceRegistry registry, CancellationToken cancellationToken) =>
+        Reply(await registry.RotateKeyAsync(placeId, deviceId, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<DeviceView>, ProblemHttpResult>> DisableAsync(
+        long placeId, long deviceId, HttpContext http, PlaceRegistry registry, CancellationToken cancellationToken) =>
+        Reply(await registry.DisableAsync(placeId, deviceId, User(http), cancellationToken));
+
+    /// <summary>
+    /// Authenticates the device, then reads at most <see cref="GateCheckParser.MaxBodyBytes"/> of body
+    /// itself so the image rule and the unknown-field rule see the raw JSON.
+    /// </summary>
+    private static async Task<Results<Ok<GateAnswer>, ProblemHttpResult>> CheckAsync(
+        HttpContext http, IDeviceResolver devices, CheckGate gate, CancellationToken cancellationToken)
+    {
+        var key = http.Request.Headers[DeviceKeyHeader].ToString();
+        if (key.Length == 0)
+        {
+            return Problems.From(GateErrors.DeviceKeyRequired);
+        }
+
+        if (await devices.ResolveAsync(key, cancellationToken) is not { } device)
+        {
+            return Problems.From(GateErrors.DeviceKeyInvalid);
+        }
+
+        if (http.Request.ContentLength > GateCheckParser.MaxBodyBytes || await ReadBodyAsync(http.Request, cancellationToken) is not { } body)
+        {
+            return Problems.From(GateErrors.BodyTooLarge);
+        }
+
+        var input = GateCheckParser.Parse(body.Span);
+        if (input.Error is { } invalid)
+        {
+            return Problems.From(invalid);
+        }
+
+        var answer = await gate.CheckAsync(device, input.Value!, cancellationToken);
+        if (answer.Error is { Status: StatusCodes.Status429TooManyRequests })
+        {
+            http.Response.Headers.RetryAfter = "1";
+        }
+
+        return Reply(answer);
+    }
+
+    private static async Task<Results<Ok<FollowUpView>, ProblemHttpResult>> ResolveAsync(
+        Guid caseId, ResolveBody body, HttpContext http, ResolveUnidentified resolver, CancellationToken cancellationToken) =>
+        Reply(await resolver.ResolveAsync(caseId, new ResolveUnidentifiedRequest(body.Outcome, body.PersonKey, body.Reason), User(http), cancellationToken));
+
+    private static async Task<Results<Ok<EmployerView>, ProblemHttpResult>> AddEmployerAsync(
+        EmployerBody body, HttpContext http, SiteRosters rosters, CancellationToken cancellationToken) =>
+        Reply(await rosters.AddEmployerAsync(body.Name, body.CreditCode, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<IReadOnlyList<RosterEntryView>>, ProblemHttpResult>> ListRosterAsync(
+        long siteId, HttpContext http, SiteRosters rosters, CancellationToken cancellationToken) =>
+        Reply(await rosters.ListAsync(siteId, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<RosterEntryView>, ProblemHttpResult>> AddRosterEntryAsync(
+        long siteId, RosterBody body, HttpContext http, SiteRosters rosters, CancellationToken cancellationToken) =>
+        Reply(await rosters.AddEntryAsync(siteId, new AddRosterEntryRequest(body.EmployerId, body.PersonKey, body.ValidFrom, body.ValidTo), User(http), cancellationToken));
+
+    private static async Task<Results<Ok<RosterEntryView>, ProblemHttpResult>> EndRosterEntryAsync(
+        long siteId, long entryId, EndRosterBody body, HttpContext http, SiteRosters rosters, CancellationToken cancellationToken) =>
+        body.LastDay is { } lastDay
+            ? Reply(await rosters.EndEntryAsync(siteId, entryId, lastDay, User(http), cancellationToken))
+            : Problems.Invalid("roster.last_day_required", "lastDay", "请填写最后有效日 lastDay（yyyy-MM-dd）。");
+
+    /// <summary>The body, or null when it is longer than the gate check allows.</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[GateCheckParser.MaxBodyBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        return length > GateCheckParser.MaxBodyBytes ? null : buffer.AsMemory(0, length);
+    }
+
+    private static Results<Ok<T>, ProblemHttpResult> Reply<T>(Result<T> result) =>
+        result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
+
+    private static StaffPrincipal User(HttpContext http) =>
+        http.User.ToStaffPrincipal() ?? throw new InvalidOperationException("An authorized endpoint ran without a staff principal.");
+}

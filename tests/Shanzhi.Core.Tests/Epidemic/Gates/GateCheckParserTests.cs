@@ -1,0 +1,74 @@
+using System.Text;
+using Shanzhi.Epidemic;
+using Shanzhi.Epidemic.Gates;
+
+namespace Shanzhi.Tests.Epidemic.Gates;
+
+public sealed class GateCheckParserTests
+{
+    [Fact]
+    public void Id_number_check_is_read()
+    {
+        var input = Parse($$$"""{"sequence":7,"occurredAt":"2026-03-02T09:00:00+08:00","direction":"In","identity":{"kind":"idNumber","idNumber":"{{{Id()}}}"}}""").Value!;
+
+        Assert.Equal(new GateCheckInput(7, new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero), PassageDirection.In, IdentityKind.IdNumber, Id()), input);
+    }
+
+    [Fact]
+    public void Person_key_and_no_match_are_read()
+    {
+        var byKey = Parse("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"out","identity":{"kind":"personKey","personKey":12}}""").Value!;
+        var none = Parse("""{"sequence":2,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""").Value!;
+
+        Assert.Equal((IdentityKind.PersonKey, 12L, PassageDirection.Out), (byKey.Kind, byKey.PersonKey!.Value, byKey.Direction));
+        Assert.Equal(IdentityKind.NoMatch, none.Kind);
+    }
+
+    [Theory]
+    [InlineData("\"face\":\"x\"")]
+    [InlineData("\"facePhoto\":null")]
+    [InlineData("\"IMAGE\":1")]
+    [InlineData("\"snapshotUrl\":\"a\"")]
+    [InlineData("\"extra\":{\"portrait\":true}")]
+    [InlineData("\"note\":\"data:image/png;base64,AAAA\"")]
+    [InlineData("\"note\":\"/9j/4AAQSkZJRg\"")]
+    [InlineData("\"note\":\"iVBORw0KGgoAAAANSUhEUg\"")]
+    public void Image_fields_and_image_content_are_rejected(string member)
+    {
+        var result = Parse($$"""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"},{{member}}}""");
+
+        Assert.Equal("gate.image_rejected", result.Error?.Code);
+    }
+
+    [Fact]
+    public void Long_string_inside_identity_is_rejected_as_an_image()
+    {
+        var result = Parse($$$"""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"idNumber","idNumber":"{{{new string('A', 65)}}}"}}""");
+
+        Assert.Equal("gate.image_rejected", result.Error?.Code);
+    }
+
+    [Theory]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"},"temperature":36.5}""", "gate.unknown_field", "temperature")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch","name":"x"}}""", "gate.unknown_field", "identity.name")]
+    [InlineData("""{"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""", "gate.sequence_required", "sequence")]
+    [InlineData("""{"sequence":-1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""", "gate.sequence_required", "sequence")]
+    [InlineData("""{"sequence":1,"occurredAt":"yesterday","direction":"In","identity":{"kind":"noMatch"}}""", "gate.occurred_at_required", "occurredAt")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"1","identity":{"kind":"noMatch"}}""", "gate.direction_required", "direction")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"iris"}}""", "gate.identity_required", "identity")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"idNumber","idNumber":"330203199001011235"}}""", "gate.invalid_id_number", "identity.idNumber")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"personKey"}}""", "gate.person_key_required", "identity.personKey")]
+    [InlineData("""[1,2]""", "gate.malformed_body", "body")]
+    [InlineData("""{"sequence":1,""", "gate.malformed_body", "body")]
+    public void Bad_input_names_the_field(string json, string code, string field)
+    {
+        var error = Parse(json).Error;
+
+        Assert.Equal((code, field), (error?.Code, error?.Field));
+    }
+
+    /// <summary>A valid ID number: the fixed first 17 digits with their computed check character.</summary>
+    internal static string Id(string first17 = "33020319900101123") => first17 + Shanzhi.Privacy.ChineseIdNumber.CheckCharacter(first17);
+
+    private static Result<GateCheckInput> Parse(string json) => GateCheckParser.Parse(Encoding.UTF8.GetBytes(json));
+}

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Logging;
+using Shanzhi.Epidemic;
+using Shanzhi.Epidemic.Gates;
+using Shanzhi.Identity;
+using Shanzhi.Privacy.Crypto;
+using Shanzhi.Storage;
+using Shanzhi.Tests.Cases;
+using Shanzhi.Tests.Infrastructure;
+using Shanzhi.Tests.Privacy;
+
+namespace Shanzhi.Tests.Epidemic.Gates;
+
+/// <summary>
+/// The case world plus the Y0101 category, a key ring for the blind index, a plain passage store,
+/// and an epidemic officer for the whole city. Places are registered through <see cref="PlaceRegistry"/>.
+/// </summary>
+internal sealed class GateWorld : IAsyncDisposable
+{
+    private static readonly ILoggerFactory Logs = LogSink.Shared.Factory();
+
+    private GateWorld(CaseWorld cases)
+    {
+        Cases = cases;
+        Ingest = new StorePassageIngest(cases.Store, cases.Clock);
+        Devices = new DeviceResolver(new ScopeFactory(cases.Store));
+    }
+
+    public CaseWorld Cases { get; }
+
+    public TestKeys Keys { get; } = new();
+
+    public StorePassageIngest Ingest { get; }
+
+    public DeviceResolver Devices { get; }
+
+    public StaffPrincipal Officer { get; } = new(Guid.NewGuid(), "防控专员", new HashSet<string> { Roles.EpidemicOfficer }, null, CaseWorld.PathOf(CaseWorld.City));
+
+    public static async Task<GateWorld> CreateAsync(StoreKind kind)
+    {
+        var world = new GateWorld(await CaseWorld.CreateAsync(kind));
+        await using var db = world.Cases.NewContext();
+        await new UnidentifiedCaseSeeder().SeedAsync(db, TestContext.Current.CancellationToken);
+        return world;
+    }
+
+    public BlindIndex BlindIndex => new(Keys.Store);
+
+    public PlaceRegistry Places(ShanzhiDbContext db) => new(db, Cases.Locator, Devices, Cases.Clock, Logs.CreateLogger<PlaceRegistry>());
+
+    public CheckGate Gate(ShanzhiDbContext db) => new(db, new StorePersonDirectory(db, BlindIndex), Ingest,
+        new OpenUnidentifiedCase(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<OpenUnidentifiedCase>()), Logs.CreateLogger<CheckGate>());
+
+    public ResolveUnidentified Resolver(ShanzhiDbContext db) => new(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<ResolveUnidentified>());
+
+    public SiteRosters Rosters(ShanzhiDbContext db) => new(db, Cases.Clock);
+
+    /// <summary>Registers a place with one entrance and one device and returns the device as the gate API sees it.</summary>
+    public async Task<(DeviceContext Device, string ApiKey)> DeviceAtAsync(PlaceKind kind, (double Latitude, double Longitude) at)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = Cases.NewContext();
+        var registry = Places(db);
+        var place = (await registry.CreatePlaceAsync(new CreatePlaceRequest("测试" + EpidemicNames.Chinese(kind), kind, at.Latitude, at.Longitude), Officer, ct)).Value!;
+        var entrance = (await registry.AddEntranceAsync(place.Id, "东门", Officer, ct)).Value!;
+        var issued = (await registry.AddDeviceAsync(place.Id, entrance.Id, "一号闸机", Officer, ct)).Value!;
+        return ((await Devices.ResolveAsync(issued.ApiKey, ct))!, issued.ApiKey);
+    }
+
+    /// <summary>Adds a registered person with an encrypted ID number and its blind index; returns the person key.</summary>
+    public async Task<long> PersonAsync(string idNumber, HealthStatus status, ResidencyClass residency = ResidencyClass.Permanent)
+    {
+        await using var db = Cases.NewContext();
+        var person = new Person
+        {
+            NameCipher = Keys.Cipher.Encrypt("测试人员", "persons.name"),
+            IdNumberCipher = Keys.Cipher.Encrypt(idNumber, "persons.id_number"),
+            IdNumberIndex = BlindIndex.Compute(BlindIndexKind.IdNumber, idNumber),
+            Residency = residency,
+            Status = status,
+            CreatedAt = Cases.Clock.GetUtcNow(),
+            UpdatedAt = Cases.Clock.GetUtcNow(),
+        };
+        db.Persons.Add(person);
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        return person.Key;
+    }
+
+    public async Task<Result<GateAnswer>> CheckAsync(DeviceContext device, GateCheckInput input)
+    {
+        await using var db = Cases.NewContext();
+        return await Gate(db).CheckAsync(device, input, TestContext.Current.CancellationToken);
+    }
+
+    public async Task<GateAnswer> MustCheckAsync(DeviceContext device, GateCheckInput input) =>
+        (await CheckAsync(device, input)).Value ?? throw new InvalidOperationException("Gate check failed");
+
+    public async ValueTask DisposeAsync()
+    {
+        Keys.Dispose();
+        await Cases.DisposeAsync();
+    }
+
+    /// <summary>Scopes that hand out a fresh context of the test store, for the device resolver.</summary>
+    private sealed class ScopeFactory(TestStore store) : Microsoft.Extensions.DependencyInjection.IServiceScopeFactory
+    {
+        public Microsoft.Extensions.DependencyInjection.IServiceScope CreateScope() => new Scope(store.NewContext());
+
+        private sealed class Scope(ShanzhiDbContext db) : Microsoft.Extensions.DependencyInjection.IServiceScope, IServiceProvider, IAsyncDisposable
+        {
+            public IServiceProvider ServiceProvider => this;
+
+            public object? GetService(Type serviceType) => serviceType == typeof(ShanzhiDbContext) ? db : null;
+
+            public void Dispose() => db.Dispose();
+
+            public ValueTask DisposeAsync() => db.DisposeAsync();
+        }
+    }
+}

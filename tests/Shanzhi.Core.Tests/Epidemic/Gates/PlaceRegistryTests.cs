@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Shanzhi.Epidemic;
+using Shanzhi.Epidemic.Gates;
+using Shanzhi.Tests.Cases;
+using Shanzhi.Tests.Infrastructure;
+
+namespace Shanzhi.Tests.Epidemic.Gates;
+
+/// <summary>Places located in grids, device keys stored as hashes, disabled and rotated keys refused at once.</summary>
+public sealed class PlaceRegistryTests
+{
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Device_key_is_stored_only_as_its_hash(StoreKind kind)
+    {
+        await using var world = await GateWorld.CreateAsync(kind);
+        var (device, key) = await world.DeviceAtAsync(PlaceKind.Hospital, CaseWorld.InStreetB);
+
+        await using var db = world.Cases.NewContext();
+        var stored = await db.Devices.SingleAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(43, key.Length);
+        Assert.Equal(Device.HashApiKey(key), stored.ApiKeyHash);
+        Assert.Equal(CaseWorld.StreetB + "001001", device.GridCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Disabled_and_rotated_keys_stop_working_at_once(StoreKind kind)
+    {
+        await using var world = await GateWorld.CreateAsync(kind);
+        var ct = TestContext.Current.CancellationToken;
+        var (first, firstKey) = await world.DeviceAtAsync(PlaceKind.Mall, CaseWorld.InStreetA);
+        var (second, secondKey) = await world.DeviceAtAsync(PlaceKind.Mall, CaseWorld.InStreetA);
+        await using var db = world.Cases.NewContext();
+        var registry = world.Places(db);
+
+        await registry.DisableAsync(first.PlaceId, first.DeviceId, world.Officer, ct);
+        var rotated = (await registry.RotateKeyAsync(second.PlaceId, second.DeviceId, world.Officer, ct)).Value!;
+
+        Assert.Null(await world.Devices.ResolveAsync(firstKey, ct));
+        Assert.Null(await world.Devices.ResolveAsync(secondKey, ct));
+        Assert.Equal(second.DeviceId, (await world.Devices.ResolveAsync(rotated.ApiKey, ct))?.DeviceId);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Place_outside_the_city_or_the_scope_is_refused(StoreKind kind)
+    {
+        await using var world = await GateWorld.CreateAsync(kind);
+        var ct = TestContext.Current.CancellationToken;
+        var streetAOfficer = world.Officer with { ScopePath = CaseWorld.PathOf(CaseWorld.City, CaseWorld.Haishu, CaseWorld.StreetA) };
+        await using var db = world.Cases.NewContext();
+        var registry = world.Places(db);
+
+        var outside = await registry.CreatePlaceAsync(new CreatePlaceRequest("城外商场", PlaceKind.Mall, CaseWorld.OutsideCity.Latitude, CaseWorld.OutsideCity.Longitude), world.Officer, ct);
+        var otherStreet = await registry.CreatePlaceAsync(new CreatePlaceRequest("西门商场", PlaceKind.Mall, CaseWorld.InStreetB.Latitude, CaseWorld.InStreetB.Longitude), streetAOfficer, ct);
+        var notOfficer = await registry.CreatePlaceAsync(new CreatePlaceRequest("南门商场", PlaceKind.Mall, CaseWorld.InStreetA.Latitude, CaseWorld.InStreetA.Longitude), world.Cases.Operator, ct);
+
+        Assert.Equal(
+            "place.outside_city place.outside_scope epidemic.forbidden",
+            string.Join(' ', outside.Error?.Code, otherStreet.Error?.Code, notOfficer.Error?.Code));
+        Assert.Equal(0, await db.Places.CountAsync(ct));
+    }
+
+    [Fact]
+    public async Task List_shows_only_places_in_scope()
+    {
+        await using var world = await GateWorld.CreateAsync(StoreKind.Sqlite);
+        await world.DeviceAtAsync(PlaceKind.Mall, CaseWorld.InStreetA);
+        await world.DeviceAtAsync(PlaceKind.Mall, CaseWorld.InStreetC);
+        var streetAOfficer = world.Officer with { ScopePath = CaseWorld.PathOf(CaseWorld.City, CaseWorld.Haishu, CaseWorld.StreetA) };
+        await using var db = world.Cases.NewContext();
+
+        var places = (await world.Places(db).ListAsync(streetAOfficer, null, TestContext.Current.CancellationToken)).Value!;
+
+        Assert.Equal(CaseWorld.StreetA + "001001", Assert.Single(places).GridCode);
+    }
+}

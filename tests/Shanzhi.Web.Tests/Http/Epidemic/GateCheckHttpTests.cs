@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Shanzhi.Epidemic;
+using Shanzhi.Tests.Infrastructure;
+
+namespace Shanzhi.Web.Tests.Http.Epidemic;
+
+/// <summary>The gate API over HTTP: device keys, decisions, image refusal, resends and the unidentified-person case loop.</summary>
+public sealed class GateCheckHttpTests
+{
+    // 330203199001011236: a valid ID number (check character computed), not a real person's.
+    private const string IdNumber = "330203199001011236";
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Registered_device_checks_an_id_number_and_keys_are_enforced(StoreKind kind)
+    {
+        await using var gate = await GatePlatform.StartAsync(kind);
+        var (placeId, device) = await gate.DeviceAsync(PlaceKind.Mall);
+        await gate.PersonAsync(IdNumber, HealthStatus.Yellow);
+        var anonymous = gate.Platform.CreateClient();
+        var wrongKey = gate.Platform.CreateClient();
+        wrongKey.DefaultRequestHeaders.Add("X-Device-Key", "not-a-key");
+
+        var answer = await (await device.PostAsJsonAsync("/api/v1/epidemic/gate/check", Check(1, new { kind = "idNumber", idNumber = IdNumber }))).ReadJsonAsync();
+        var noKey = await anonymous.PostAsJsonAsync("/api/v1/epidemic/gate/check", Check(2, new { kind = "noMatch" }));
+        var badKey = await wrongKey.PostAsJsonAsync("/api/v1/epidemic/gate/check", Check(3, new { kind = "noMatch" }));
+
+        Assert.Equal(("ManualCheck", "人工核验", "yellow"), (answer.GetProperty("decision").GetString(), answer.GetProperty("decisionName").GetString(), answer.GetProperty("reasonCode").GetString()));
+        await ProblemAssert.IsProblemAsync(noKey, HttpStatusCode.Unauthorized, "gate.device_key_required");
+        await ProblemAssert.IsProblemAsync(badKey, HttpStatusCode.Unauthorized, "gate.device_key_invalid");
+        Assert.Equal(1, await gate.QueryAsync(db => db.Passages.CountAsync(p => p.PlaceId == placeId)));
+    }
+
+    [Fact]
+    public async Task Disabled_device_is_refused()
+    {
+        await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
+        var (placeId, device) = await gate.DeviceAsync(PlaceKind.School);
+        await (await device.PostAsJsonAsync("/api/v1/epidemic/gate/check", Check(1, new { kind = "personKey", personKey = 1 }))).ReadJsonAsync();
+        var deviceId = await gate.QueryAsync(db => db.Devices.Select(d => d.Id).SingleAsync());
+
+        await (await gate.Officer.PostAsync($"/api/v1/epidemic/places/{placeId}/devices/{deviceId}/disable", null)).ReadJsonAsync();
+        var refused = await device.PostAsJsonAsync("/api/v1/epidemic/gate/check", Check(2, new { kind = "personKey", personKey = 1 }));
+
+        await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized, "gate.device_key_invalid");
+    }
+
+    [Theory]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"},"facePhoto":"AAAA"}""", HttpStatusCode.BadRequest, "gate.image_rejected")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch","capture":"data:image/jpeg;base64,/9j/"}}""", HttpStatusCode.BadRequest, "gate.image_rejected")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"},"temperature":36.6}""", HttpStatusCode.BadRequest, "gate.unknown_field")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"sideways","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.direction_required")]
+    [InlineData("not json", HttpStatusCode.BadRequest, "gate.malformed_body")]
+    public async Task Bad_bodies_get_problem_details_and_store_nothing(string body, HttpStatusCode status, string code)
+    {
+        await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
+        var (_, device) = await gate.DeviceAsync(PlaceKind.Mall);
+
+        var response = await device.PostAsync("/api/v1/epidemic/gate/check", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.IsProblemAsync(response, status, code);
+        Assert.Equal(0, await gate.QueryAsync(db => db.Passages.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Body_with_an_embedded_photo_is_refused_by_size()
+    {
+        await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
+        var (_, device) = await gate.DeviceAsync(PlaceKind.Mall);
+        var photo = Convert.ToBase64String(new byte[8192]);
+
+        var response = await device.PostAsJsonAsync("/api/v1/epidemic/gate/check", new { sequence = 1, identity = new { kind = "noMatch" }, p = photo });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "gate.body_too_large");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task No_match_opens_one_case_that_the_officer_clears(StoreKind kind)
+    {
+        await using var gate = await GatePlatform.StartAsync(kind);
+        var (_, device) = await gate.DeviceAsync(PlaceKind.ResidentialCompound);
+
+        var first = await (await device.PostAsJsonAsync("/api/v1/epidemic/gate/check", Check(7, new { kind = "noMatch" }))).ReadJsonAsync();
+        var resent = await (await device.PostAsJsonAsync("/api/v1/epidemic/gate/check", Check(7, new { kind = "noMatch" }))).ReadJsonAsync();
+        var caseId = await gate.QueryAsync(db => db.Cases.Where(c => c.CategoryCode == "Y0101").Select(c => c.Id).SingleAsync());
+        var missingReason = await gate.Officer.PostAsJsonAsync($"/api/v1/epidemic/unidentified/{caseId}/resolve", new { outcome = "cleared" });
+        var resolved = await (await gate.Officer.PostAsJsonAsync($"/api/v1/epidemic/unidentified/{caseId}/resolve",
+            new { outcome = "cleared", reason = "经核实为快递员，已登记来访" })).ReadJsonAsync();
+
+        Assert.Equal(("no_match", true), (first.GetProperty("reasonCode").GetString(), resent.GetProperty("replayed").GetBoolean()));
+        await ProblemAssert.IsProblemAsync(missingReason, HttpStatusCode.BadRequest, "unidentified.reason_required");
+        Assert.Equal("Closed", resolved.GetProperty("caseState").GetString());
+    }
+
+    [Fact]
+    public async Task Place_management_is_for_epidemic_officers_inside_the_city()
+    {
+        await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
+        var admin = await gate.Platform.SignInAdminAsync();
+
+        var outside = await gate.Officer.PostAsJsonAsync("/api/v1/epidemic/places", new { name = "上海某商场", kind = "Mall", latitude = 31.23, longitude = 121.47 });
+        var otherDistrict = await gate.Officer.PostAsJsonAsync("/api/v1/epidemic/places",
+            new { name = "慈溪某商场", kind = "Mall", latitude = ApiClient.Cixi.Latitude, longitude = ApiClient.Cixi.Longitude });
+        var byAdmin = await admin.PostAsJsonAsync("/api/v1/epidemic/places",
+            new { name = "海曙某商场", kind = "Mall", latitude = ApiClient.Haishu.Latitude, longitude = ApiClient.Haishu.Longitude });
+
+        await ProblemAssert.IsProblemAsync(outside, HttpStatusCode.BadRequest, "place.outside_city");
+        await ProblemAssert.IsProblemAsync(otherDistrict, HttpStatusCode.Forbidden, "place.outside_scope");
+        await ProblemAssert.IsProblemAsync(byAdmin, HttpStatusCode.Forbidden, "epidemic.forbidden");
+    }
+
+    [Fact]
+    public async Task Site_gate_consults_the_roster_managed_over_http()
+    {
+        await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
+        var (siteId, device) = await gate.DeviceAsync(PlaceKind.ConstructionSite);
+        var worker = await gate.PersonAsync(IdNumber, HealthStatus.Green);
+        var employer = await (await gate.Officer.PostAsJsonAsync("/api/v1/epidemic/sites/employers",
+            new { name = "宁波某建设有限公司", creditCode = "91330200MA2AB1234Y" })).ReadJsonAsync();
+        var entry = await (await gate.Officer.PostAsJsonAsync($"/api/v1/epidemic/sites/{siteId}/roster",
+            new { employerId = employer.GetProperty("id").GetInt64(), personKey = worker, validFrom = "2026-03-01", validTo = "2026-03-31" })).ReadJsonAsync();
+
+        var onRoster = await (await device.PostAsJsonAsync("/api/v1/epidemic/gate/check", Check(1, new { kind = "idNumber", idNumber = IdNumber }))).ReadJsonAsync();
+        await (await gate.Officer.PostAsJsonAsync($"/api/v1/epidemic/sites/{siteId}/roster/{entry.GetProperty("id").GetInt64()}/end",
+            new { lastDay = "2026-03-01" })).ReadJsonAsync();
+        var ended = await (await device.PostAsJsonAsync("/api/v1/epidemic/gate/check", Check(2, new { kind = "idNumber", idNumber = IdNumber }))).ReadJsonAsync();
+
+        Assert.Equal("Pass", onRoster.GetProperty("decision").GetString());
+        Assert.Equal("not_on_roster", ended.GetProperty("reasonCode").GetString());
+    }
+
+    /// <summary>A check at 09:00 on Monday 2 March 2026, Asia/Shanghai.</summary>
+    private static object Check(long sequence, object identity) =>
+        new { sequence, occurredAt = "2026-03-02T09:00:00+08:00", direction = "In", identity };
+}
