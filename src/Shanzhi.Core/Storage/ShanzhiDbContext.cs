@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Shanzhi.Cases;
 using Shanzhi.Epidemic;
+using Shanzhi.Epidemic.Investigations;
 using Shanzhi.Geography;
 using Shanzhi.Identity;
 using Shanzhi.Privacy;
@@ -61,6 +62,12 @@ public abstract class ShanzhiDbContext(DbContextOptions options)
     public DbSet<Device> Devices => Set<Device>();
 
     public DbSet<Passage> Passages => Set<Passage>();
+
+    public DbSet<Investigation> Investigations => Set<Investigation>();
+
+    public DbSet<TraceSnapshot> TraceSnapshots => Set<TraceSnapshot>();
+
+    public DbSet<FollowUp> FollowUps => Set<FollowUp>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -707,6 +707,223 @@ namespace Shanzhi.Storage.Migrations.Postgres
                     b.ToTable("entrances");
                 });
 
+            modelBuilder.Entity("Shanzhi.Epidemic.Investigations.FollowUp", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("CaseNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("case_no");
+
+                    b.Property<int>("CloseContacts")
+                        .HasColumnType("integer")
+                        .HasColumnName("close_contacts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("GridCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("grid_code");
+
+                    b.Property<Guid>("InvestigationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("investigation_id");
+
+                    b.Property<int>("SecondaryContacts")
+                        .HasColumnType("integer")
+                        .HasColumnName("secondary_contacts");
+
+                    b.Property<Guid>("TraceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trace_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvestigationId", "GridCode")
+                        .IsUnique();
+
+                    b.ToTable("investigation_follow_ups", (string)null);
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Investigations.Investigation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly>("AnchorDate")
+                        .HasColumnType("date")
+                        .HasColumnName("anchor_date");
+
+                    b.Property<string>("AnchorKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("anchor_kind");
+
+                    b.Property<string>("CloseReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("close_reason");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<long>("IndexPersonKey")
+                        .HasColumnType("bigint")
+                        .HasColumnName("index_person_key");
+
+                    b.Property<string>("LegalBasis")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("legal_basis");
+
+                    b.Property<string>("LegalBasisNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("legal_basis_note");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("number");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<Guid?>("OpenedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("opened_by_id");
+
+                    b.Property<string>("OpenedByName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("opened_by_name");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("purpose");
+
+                    b.Property<string>("RuleSetId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("rule_set_id");
+
+                    b.Property<string>("RuleSetVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("rule_set_version");
+
+                    b.Property<DateOnly>("ScopeFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("scope_from");
+
+                    b.Property<string>("ScopePath")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("scope_path");
+
+                    b.Property<string>("ScopeRegionCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("scope_region_code");
+
+                    b.Property<DateOnly>("ScopeTo")
+                        .HasColumnType("date")
+                        .HasColumnName("scope_to");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IndexPersonKey");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("ScopePath");
+
+                    b.ToTable("investigations", (string)null);
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Investigations.TraceSnapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("CloseContacts")
+                        .HasColumnType("integer")
+                        .HasColumnName("close_contacts");
+
+                    b.Property<string>("EdgesJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("edges_json");
+
+                    b.Property<Guid>("InvestigationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("investigation_id");
+
+                    b.Property<DateTimeOffset>("RanAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ran_at");
+
+                    b.Property<Guid?>("RanById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ran_by_id");
+
+                    b.Property<string>("RuleSetVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("rule_set_version");
+
+                    b.Property<int>("SecondaryContacts")
+                        .HasColumnType("integer")
+                        .HasColumnName("secondary_contacts");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvestigationId", "RanAt");
+
+                    b.ToTable("investigation_traces", (string)null);
+                });
+
             modelBuilder.Entity("Shanzhi.Epidemic.Passage", b =>
                 {
                     b.Property<long>("DeviceId")
@@ -1432,6 +1649,24 @@ namespace Shanzhi.Storage.Migrations.Postgres
                     b.HasOne("Shanzhi.Epidemic.Place", null)
                         .WithMany()
                         .HasForeignKey("PlaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Investigations.FollowUp", b =>
+                {
+                    b.HasOne("Shanzhi.Epidemic.Investigations.Investigation", null)
+                        .WithMany()
+                        .HasForeignKey("InvestigationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Investigations.TraceSnapshot", b =>
+                {
+                    b.HasOne("Shanzhi.Epidemic.Investigations.Investigation", null)
+                        .WithMany()
+                        .HasForeignKey("InvestigationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -692,6 +692,223 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                     b.ToTable("entrances");
                 });
 
+            modelBuilder.Entity("Shanzhi.Epidemic.Investigations.FollowUp", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("CaseNo")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_no");
+
+                    b.Property<int>("CloseContacts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("close_contacts");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("GridCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("grid_code");
+
+                    b.Property<Guid>("InvestigationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("investigation_id");
+
+                    b.Property<int>("SecondaryContacts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("secondary_contacts");
+
+                    b.Property<Guid>("TraceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trace_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvestigationId", "GridCode")
+                        .IsUnique();
+
+                    b.ToTable("investigation_follow_ups", (string)null);
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Investigations.Investigation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly>("AnchorDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("anchor_date");
+
+                    b.Property<string>("AnchorKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("anchor_kind");
+
+                    b.Property<string>("CloseReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("close_reason");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed_at");
+
+                    b.Property<long>("ConfirmedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<long>("IndexPersonKey")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("index_person_key");
+
+                    b.Property<string>("LegalBasis")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("legal_basis");
+
+                    b.Property<string>("LegalBasisNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("legal_basis_note");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("number");
+
+                    b.Property<long>("OpenedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("opened_at");
+
+                    b.Property<Guid?>("OpenedById")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("opened_by_id");
+
+                    b.Property<string>("OpenedByName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("opened_by_name");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purpose");
+
+                    b.Property<string>("RuleSetId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_set_id");
+
+                    b.Property<string>("RuleSetVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_set_version");
+
+                    b.Property<DateOnly>("ScopeFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope_from");
+
+                    b.Property<string>("ScopePath")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope_path");
+
+                    b.Property<string>("ScopeRegionCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope_region_code");
+
+                    b.Property<DateOnly>("ScopeTo")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope_to");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IndexPersonKey");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("ScopePath");
+
+                    b.ToTable("investigations", (string)null);
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Investigations.TraceSnapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("CloseContacts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("close_contacts");
+
+                    b.Property<string>("EdgesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("edges_json");
+
+                    b.Property<Guid>("InvestigationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("investigation_id");
+
+                    b.Property<long>("RanAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ran_at");
+
+                    b.Property<Guid?>("RanById")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ran_by_id");
+
+                    b.Property<string>("RuleSetVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_set_version");
+
+                    b.Property<int>("SecondaryContacts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("secondary_contacts");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvestigationId", "RanAt");
+
+                    b.ToTable("investigation_traces", (string)null);
+                });
+
             modelBuilder.Entity("Shanzhi.Epidemic.Passage", b =>
                 {
                     b.Property<long>("DeviceId")
@@ -1413,6 +1630,24 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                     b.HasOne("Shanzhi.Epidemic.Place", null)
                         .WithMany()
                         .HasForeignKey("PlaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Investigations.FollowUp", b =>
+                {
+                    b.HasOne("Shanzhi.Epidemic.Investigations.Investigation", null)
+                        .WithMany()
+                        .HasForeignKey("InvestigationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Shanzhi.Epidemic.Investigations.TraceSnapshot", b =>
+                {
+                    b.HasOne("Shanzhi.Epidemic.Investigations.Investigation", null)
+                        .WithMany()
+                        .HasForeignKey("InvestigationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

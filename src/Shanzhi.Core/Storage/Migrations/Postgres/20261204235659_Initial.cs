@@ -172,6 +172,37 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "investigations",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    number = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    index_person_key = table.Column<long>(type: "bigint", nullable: false),
+                    confirmed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    anchor_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    anchor_kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    rule_set_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    rule_set_version = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    legal_basis = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    legal_basis_note = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    scope_region_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    scope_path = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    scope_from = table.Column<DateOnly>(type: "date", nullable: false),
+                    scope_to = table.Column<DateOnly>(type: "date", nullable: false),
+                    purpose = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    opened_by_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    opened_by_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    opened_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    close_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_investigations", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "passages",
                 columns: table => new
                 {
@@ -494,6 +525,55 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "investigation_follow_ups",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    investigation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    trace_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    grid_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    case_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    case_no = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    close_contacts = table.Column<int>(type: "integer", nullable: false),
+                    secondary_contacts = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_investigation_follow_ups", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_investigation_follow_ups_investigations_investigation_id",
+                        column: x => x.investigation_id,
+                        principalTable: "investigations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "investigation_traces",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    investigation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ran_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ran_by_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    rule_set_version = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    close_contacts = table.Column<int>(type: "integer", nullable: false),
+                    secondary_contacts = table.Column<int>(type: "integer", nullable: false),
+                    edges_json = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_investigation_traces", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_investigation_traces_investigations_investigation_id",
+                        column: x => x.investigation_id,
+                        principalTable: "investigations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "pi_handler_complaints",
                 columns: table => new
                 {
@@ -728,6 +808,33 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_investigation_follow_ups_investigation_id_grid_code",
+                table: "investigation_follow_ups",
+                columns: new[] { "investigation_id", "grid_code" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_investigation_traces_investigation_id_ran_at",
+                table: "investigation_traces",
+                columns: new[] { "investigation_id", "ran_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_investigations_index_person_key",
+                table: "investigations",
+                column: "index_person_key");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_investigations_number",
+                table: "investigations",
+                column: "number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_investigations_scope_path",
+                table: "investigations",
+                column: "scope_path");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_passages_occurred_at",
                 table: "passages",
                 column: "occurred_at");
@@ -859,6 +966,12 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 name: "identity_user_tokens");
 
             migrationBuilder.DropTable(
+                name: "investigation_follow_ups");
+
+            migrationBuilder.DropTable(
+                name: "investigation_traces");
+
+            migrationBuilder.DropTable(
                 name: "passages");
 
             migrationBuilder.DropTable(
@@ -890,6 +1003,9 @@ namespace Shanzhi.Storage.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "identity_users");
+
+            migrationBuilder.DropTable(
+                name: "investigations");
 
             migrationBuilder.DropTable(
                 name: "pi_inspections");
