@@ -54,6 +54,7 @@ app.MapAuditEndpoints();
 app.MapPrivacyEndpoints();
 app.MapPiHandlerEndpoints();
 app.MapPrivacyRequestEndpoints();
+app.MapEpidemicInvestigationEndpoints();
 app.MapOpenApi();
 app.MapShanzhiConsole();
 
