@@ -60,6 +60,7 @@ public sealed partial class InvestigationService
             var opened = await OpenFollowUpAsync(investigation, snapshot, group, cancellationToken);
             if (opened.Error is { } failed)
             {
+                logger.FollowUpFailed(investigation.Number, group.GridCode, failed.Code);
                 return failed;
             }
 

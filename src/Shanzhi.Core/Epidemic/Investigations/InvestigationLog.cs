@@ -23,4 +23,8 @@ internal static partial class InvestigationLog
     [LoggerMessage(EventId = 6406, Level = LogLevel.Information,
         Message = "Investigation {Number}: {Created} follow-up cases opened, {Existing} grids already had one")]
     public static partial void FollowUpsCreated(this ILogger logger, string number, int created, int existing);
+
+    [LoggerMessage(EventId = 6407, Level = LogLevel.Warning,
+        Message = "Investigation {Number}: follow-up case for grid {GridCode} failed with {Code}; grids after it were not processed, repeat the request after fixing")]
+    public static partial void FollowUpFailed(this ILogger logger, string number, string gridCode, string code);
 }

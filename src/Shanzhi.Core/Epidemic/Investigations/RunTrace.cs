@@ -40,7 +40,7 @@ public sealed partial class InvestigationService
     /// <summary>
     /// Traces the index person's contacts with the investigation's anchor and rule set, keeps the
     /// edges inside the investigation's region and date window, stores them as a snapshot and
-    /// audits the query. Refusals (role, scope, closed, no tracer) are audited as well.
+    /// audits the query. Rejections (role, scope, closed, no tracer) are audited as well.
     /// </summary>
     public async Task<Result<TraceView>> TraceAsync(Guid id, StaffPrincipal user, CancellationToken cancellationToken)
     {
@@ -65,13 +65,13 @@ public sealed partial class InvestigationService
             investigation.ConfirmedAt));
 
         var places = await PlacesAsync(result.Edges.Select(e => e.PlaceId), cancellationToken);
-        var kept = InsideScope(investigation, result, places);
-        var snapshot = TraceSnapshot.Of(investigation.Id, kept, rules.Version, user.UserId, clock.GetUtcNow());
+        var inScope = InsideScope(investigation, result, places);
+        var snapshot = TraceSnapshot.Of(investigation.Id, inScope, rules.Version, user.UserId, clock.GetUtcNow());
         db.TraceSnapshots.Add(snapshot);
         await db.SaveChangesAsync(cancellationToken);
 
         await AuditAsync(investigation, TraceQuery, user, string.Create(CultureInfo.InvariantCulture,
-            $"outcome=ok; snapshot={snapshot.Id:N}; edges={kept.Edges.Count}; close={snapshot.CloseContacts}; secondary={snapshot.SecondaryContacts}; dropped_outside_scope={result.Edges.Count - kept.Edges.Count}"),
+            $"outcome=ok; snapshot={snapshot.Id:N}; edges={inScope.Edges.Count}; close={snapshot.CloseContacts}; secondary={snapshot.SecondaryContacts}; dropped_outside_scope={result.Edges.Count - inScope.Edges.Count}"),
             cancellationToken);
         logger.Traced(investigation.Number, snapshot.CloseContacts, snapshot.SecondaryContacts, snapshot.Id);
         return ToView(investigation, snapshot, places);
@@ -128,7 +128,7 @@ public sealed partial class InvestigationService
 
     /// <summary>
     /// The purpose binding: the role, the investigation, the user's region scope and an open state.
-    /// Every refusal of an existing investigation is audited with its reason.
+    /// Every rejection is audited with its reason.
     /// </summary>
     private async Task<Result<Investigation>> BindAsync(Guid id, string kind, StaffPrincipal user, CancellationToken cancellationToken)
     {
@@ -169,8 +169,8 @@ public sealed partial class InvestigationService
 
     private async Task<Dictionary<long, Place>> PlacesAsync(IEnumerable<long> ids, CancellationToken cancellationToken)
     {
-        var wanted = ids.Distinct().ToList();
-        return await db.Places.AsNoTracking().Where(p => wanted.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var placeIds = ids.Distinct().ToList();
+        return await db.Places.AsNoTracking().Where(p => placeIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
     }
 
     private async Task<TraceSnapshot?> LatestSnapshotAsync(Guid investigationId, CancellationToken cancellationToken) =>

@@ -21,7 +21,7 @@ public sealed class FollowUpTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Contact_without_home_grid_goes_to_the_grid_of_the_place(StoreKind kind)
+    public async Task Contact_without_home_goes_to_place_grid(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         var (_, followUps) = await TraceAndFollowUpAsync(world);
@@ -47,7 +47,7 @@ public sealed class FollowUpTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Follow_up_description_names_person_keys_and_counts(StoreKind kind)
+    public async Task Description_lists_person_keys_and_counts(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         var (_, followUps) = await TraceAndFollowUpAsync(world);
@@ -59,7 +59,7 @@ public sealed class FollowUpTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Follow_ups_need_a_trace_first(StoreKind kind)
+    public async Task Follow_ups_need_a_trace(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         var opened = await world.OpenAsync();

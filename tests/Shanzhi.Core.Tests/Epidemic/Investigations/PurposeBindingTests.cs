@@ -5,12 +5,12 @@ using Shanzhi.Tests.Infrastructure;
 
 namespace Shanzhi.Tests.Epidemic.Investigations;
 
-/// <summary>Tracing and trajectories only inside an open investigation within the officer's scope; every query and refusal audited.</summary>
+/// <summary>Tracing and trajectories only inside an open investigation within the officer's scope; every query and rejection audited.</summary>
 public sealed class PurposeBindingTests
 {
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Trace_without_an_investigation_is_refused(StoreKind kind)
+    public async Task Trace_without_investigation_is_rejected(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         await using var db = world.NewContext();
@@ -23,7 +23,7 @@ public sealed class PurposeBindingTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Trace_without_an_investigation_is_audited_as_refused(StoreKind kind)
+    public async Task Rejected_trace_without_investigation_is_audited(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         await using var db = world.NewContext();
@@ -37,7 +37,7 @@ public sealed class PurposeBindingTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Trace_of_a_closed_investigation_is_refused_and_audited(StoreKind kind)
+    public async Task Trace_of_closed_investigation_is_rejected(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         var opened = await world.OpenAsync();
@@ -54,7 +54,7 @@ public sealed class PurposeBindingTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Trace_by_an_officer_outside_the_scope_is_refused_and_audited(StoreKind kind)
+    public async Task Trace_outside_officer_scope_is_rejected(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         var opened = await world.OpenAsync(CaseWorld.Yinzhou);
@@ -70,7 +70,7 @@ public sealed class PurposeBindingTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Trajectory_of_a_closed_investigation_is_refused_and_audited(StoreKind kind)
+    public async Task Trajectory_of_closed_investigation_is_rejected(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         var opened = await world.OpenAsync();
@@ -86,7 +86,7 @@ public sealed class PurposeBindingTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Trace_runs_with_the_investigations_person_anchor_and_rule_set(StoreKind kind)
+    public async Task Trace_uses_investigation_person_anchor_rules(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         var opened = await world.OpenAsync();
@@ -116,7 +116,7 @@ public sealed class PurposeBindingTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Trace_keeps_only_edges_inside_the_investigation_region(StoreKind kind)
+    public async Task Trace_drops_edges_outside_region(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         var opened = await world.OpenAsync(CaseWorld.Haishu);
@@ -129,7 +129,7 @@ public sealed class PurposeBindingTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Trace_is_stored_as_a_snapshot_with_its_evidence(StoreKind kind)
+    public async Task Trace_snapshot_keeps_edge_evidence(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         var opened = await world.OpenAsync();
@@ -144,7 +144,7 @@ public sealed class PurposeBindingTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Trace_without_a_tracer_answers_unavailable(StoreKind kind)
+    public async Task Trace_without_tracer_is_unavailable(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         var opened = await world.OpenAsync();
@@ -157,7 +157,7 @@ public sealed class PurposeBindingTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Trajectory_lists_passages_inside_the_window_and_region_and_is_audited(StoreKind kind)
+    public async Task Trajectory_lists_scoped_passages_audited(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         var opened = await world.OpenAsync(CaseWorld.Haishu);
@@ -171,7 +171,7 @@ public sealed class PurposeBindingTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Opening_outside_the_officers_scope_is_rejected(StoreKind kind)
+    public async Task Open_outside_officer_scope_is_rejected(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         await using var db = world.NewContext();
@@ -183,7 +183,7 @@ public sealed class PurposeBindingTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Opening_with_other_legal_basis_needs_a_note(StoreKind kind)
+    public async Task Other_legal_basis_needs_a_note(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         await using var db = world.NewContext();
@@ -196,7 +196,7 @@ public sealed class PurposeBindingTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Staff_without_the_epidemic_role_cannot_open(StoreKind kind)
+    public async Task Open_without_epidemic_role_is_rejected(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         await using var db = world.NewContext();
@@ -208,7 +208,7 @@ public sealed class PurposeBindingTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Officers_list_only_investigations_in_their_scope(StoreKind kind)
+    public async Task List_shows_only_scoped_investigations(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);
         var haishu = await world.OpenAsync(CaseWorld.Haishu);
