@@ -12,7 +12,7 @@ namespace Shanzhi.Web.Tests.Epidemic;
 /// a mall, where contact A stayed 40 minutes and contact B 25 minutes. At 13:00 contact A spent an
 /// hour at a school, where S stayed 30 minutes. The index person and A live in the mall's grid,
 /// B in the school's grid, and S has no registered home, so S belongs to the school's grid.
-/// After the rows are committed every <see cref="IPassageObserver"/> is told, as the ingest does.
+/// After the rows are committed every <see cref="IPassageObserver"/> is notified, as the ingest does.
 /// </summary>
 public sealed record EpidemicScene(long IndexKey, long ContactA, long ContactB, long Secondary, string MallGrid, string SchoolGrid)
 {

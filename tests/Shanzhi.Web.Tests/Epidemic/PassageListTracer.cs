@@ -6,7 +6,7 @@ namespace Shanzhi.Web.Tests.Epidemic;
 /// <summary>
 /// A small contact tracer for web tests, fed like the real index: through
 /// <see cref="IPassageObserver"/> after passages are committed. A stay is an In passage followed by
-/// the same person's Out passage at the same place; two stays that overlap by at least the rule
+/// the same person's Out passage at the same place. Two stays that overlap by at least the rule
 /// set's minimum make an edge. Registered only when the platform has no tracer of its own.
 /// </summary>
 public sealed class PassageListTracer : IContactTracer, IPassageObserver

@@ -117,8 +117,8 @@ public sealed partial class InvestigationService
             return InvestigationErrors.GridWithoutLocation;
         }
 
-        // The case engine may already hold the case when an earlier request stopped between the
-        // report and the follow-up row; the external reference finds it instead of a second report.
+        // An earlier request may have stopped after reporting the case but before saving this row.
+        // The external reference finds that case, so no second one is reported.
         var externalRef = $"investigation:{investigation.Number}:{group.GridCode}";
         var @case = await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.ExternalRef == externalRef, cancellationToken);
         if (@case is null)

@@ -27,7 +27,7 @@ public sealed class FollowUpCatalogSeeder : IStoreSeeder
 
         // Management periods of the 9th edition: close contacts 7 days central isolation plus 3 days
         // home monitoring, contacts of contacts 7 days home isolation.
-        var wanted = new[]
+        var categories = new[]
         {
             new Category
             {
@@ -49,7 +49,7 @@ public sealed class FollowUpCatalogSeeder : IStoreSeeder
             },
         };
         var existing = (await db.Categories.Where(c => c.GroupCode == GroupCode).Select(c => c.Code).ToListAsync(cancellationToken)).ToHashSet();
-        db.Categories.AddRange(wanted.Where(c => !existing.Contains(c.Code)));
+        db.Categories.AddRange(categories.Where(c => !existing.Contains(c.Code)));
         await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -10,6 +10,9 @@ const categories = [
     { name: "次密接", itemStyle: { color: "#fadb14" } },
 ];
 
+// Node sizes by degree: the index person largest.
+const symbolSizes = [46, 32, 22];
+
 // Tooltips are HTML; place names are typed in by staff.
 const escape = text => String(text).replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 
@@ -44,7 +47,7 @@ export async function render(element, graph) {
     const nodes = [...degrees].map(([name, degree]) => ({
         name,
         category: degree,
-        symbolSize: degree === 0 ? 46 : degree === 1 ? 32 : 22,
+        symbolSize: symbolSizes[degree],
         label: { show: true },
     }));
     const links = graph.edges.map(edge => ({

@@ -13,7 +13,7 @@ namespace Shanzhi.Tests.Epidemic.Investigations;
 
 /// <summary>
 /// The case world plus the follow-up catalogue, three places (one per street grid), an index
-/// person and four contacts, and a tracer that answers fixed edges dated around the world's clock
+/// person and four contacts, and a tracer that returns fixed edges dated around the world's clock
 /// (Monday 2026-03-02 09:00 Beijing). Contacts C1 and S1 live in street A's grid, C2 in street B's,
 /// C3 has no home grid and met the index person at the place in street C (Yinzhou).
 /// </summary>
@@ -179,7 +179,7 @@ internal sealed class InvestigationWorld : IAsyncDisposable
     };
 }
 
-/// <summary>A contact tracer that answers the same edges to every request and remembers the requests.</summary>
+/// <summary>A contact tracer that returns the same edges for every request and remembers the requests.</summary>
 internal sealed class FixedTracer(IReadOnlyList<ContactEdge> edges) : IContactTracer
 {
     public List<TraceRequest> Requests { get; } = [];
