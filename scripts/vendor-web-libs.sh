@@ -26,11 +26,12 @@ mkdir -p "$lib/leaflet/images"
 cp "$work/leaflet/package/dist/leaflet.js" "$work/leaflet/package/dist/leaflet.css" "$work/leaflet/package/LICENSE" "$lib/leaflet/"
 cp "$work/leaflet/package/dist/images/"*.png "$lib/leaflet/images/"
 
-# The "common" build holds the bar, line and pie charts the console draws, at two thirds of the full size.
+# The "common" build holds the bar, line and pie charts most pages draw, at two thirds of the full
+# size; the full build adds the graph series of the investigation page and loads only there.
 unpack echarts "$echarts_version"
 rm -rf "$lib/echarts"
 mkdir -p "$lib/echarts"
-cp "$work/echarts/package/dist/echarts.common.min.js" "$work/echarts/package/LICENSE" "$work/echarts/package/NOTICE" "$lib/echarts/"
+cp "$work/echarts/package/dist/echarts.common.min.js" "$work/echarts/package/dist/echarts.min.js" "$work/echarts/package/LICENSE" "$work/echarts/package/NOTICE" "$lib/echarts/"
 cp "$work/echarts/package/licenses/"* "$lib/echarts/"
 
 printf 'leaflet %s\necharts %s\n' "$leaflet_version" "$echarts_version" > "$lib/VERSIONS"

@@ -56,6 +56,7 @@ app.MapPiHandlerEndpoints();
 app.MapPrivacyRequestEndpoints();
 app.MapEpidemicPassageEndpoints();
 app.MapEpidemicGateEndpoints();
+app.MapEpidemicInvestigationEndpoints();
 app.MapOpenApi();
 app.MapShanzhiConsole();
 

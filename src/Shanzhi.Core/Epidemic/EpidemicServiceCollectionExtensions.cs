@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Shanzhi.Epidemic.Passages;
 using Shanzhi.Epidemic.Gates;
+using Shanzhi.Epidemic.Investigations;
 
 namespace Shanzhi.Epidemic;
 
@@ -13,6 +14,7 @@ public static class EpidemicServiceCollectionExtensions
         services.AddSingleton<IDeviceResolver>(sp => sp.GetRequiredService<DeviceResolver>());
         services.AddPassageIngest();
         services.AddShanzhiGates();
+        services.AddShanzhiInvestigations();
         return services;
     }
 }

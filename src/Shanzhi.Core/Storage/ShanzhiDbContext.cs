@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Shanzhi.Cases;
 using Shanzhi.Epidemic;
+using Shanzhi.Epidemic.Investigations;
 using Shanzhi.Geography;
 using Shanzhi.Identity;
 using Shanzhi.Privacy;
@@ -67,6 +68,11 @@ public abstract class ShanzhiDbContext(DbContextOptions options)
     public DbSet<Epidemic.Gates.RosterEntry> RosterEntries => Set<Epidemic.Gates.RosterEntry>();
 
     public DbSet<Epidemic.Gates.UnidentifiedFollowUp> UnidentifiedFollowUps => Set<Epidemic.Gates.UnidentifiedFollowUp>();
+    public DbSet<Investigation> Investigations => Set<Investigation>();
+
+    public DbSet<TraceSnapshot> TraceSnapshots => Set<TraceSnapshot>();
+
+    public DbSet<FollowUp> FollowUps => Set<FollowUp>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

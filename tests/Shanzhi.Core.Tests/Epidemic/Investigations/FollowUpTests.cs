@@ -1,0 +1,90 @@
+using Microsoft.EntityFrameworkCore;
+using Shanzhi.Cases;
+using Shanzhi.Epidemic.Investigations;
+using Shanzhi.Tests.Infrastructure;
+
+namespace Shanzhi.Tests.Epidemic.Investigations;
+
+/// <summary>Follow-up cases from a trace snapshot: one per grid, by home grid or place grid, idempotent, person keys only.</summary>
+public sealed class FollowUpTests
+{
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Follow_ups_open_one_case_per_grid(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var (_, followUps) = await TraceAndFollowUpAsync(world);
+
+        Assert.Equal([(world.GridA, 1, 1), (world.GridB, 1, 0), (world.GridC, 1, 0)],
+            followUps.FollowUps.Select(f => (f.GridCode, f.CloseContacts, f.SecondaryContacts)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Contact_without_home_goes_to_place_grid(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var (_, followUps) = await TraceAndFollowUpAsync(world);
+
+        var @case = await CaseOfAsync(world, followUps, world.GridC);
+
+        Assert.Equal((world.GridC, FollowUpCatalogSeeder.CloseContactCategory), (@case.RegionCode, @case.CategoryCode));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Follow_ups_are_idempotent_per_grid(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var first = await TraceAndFollowUpAsync(world);
+        await using var db = world.NewContext();
+
+        var again = (await world.Service(db).CreateFollowUpsAsync(first.InvestigationId, world.Officer, TestContext.Current.CancellationToken)).Value!;
+
+        Assert.Equal((0, 3), (again.Created, again.Existing));
+        Assert.Equal(3, await db.Cases.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Description_lists_person_keys_and_counts(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var (_, followUps) = await TraceAndFollowUpAsync(world);
+
+        var @case = await CaseOfAsync(world, followUps, world.GridA);
+
+        Assert.Contains($"本网格密接 1 人：P{world.C1}；次密接 1 人：P{world.S1}。", @case.Description, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Follow_ups_need_a_trace(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var opened = await world.OpenAsync();
+        await using var db = world.NewContext();
+
+        var result = await world.Service(db).CreateFollowUpsAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken);
+
+        Assert.Equal("investigation.no_trace", result.Error?.Code);
+    }
+
+    private static async Task<Case> CaseOfAsync(InvestigationWorld world, FollowUpResult followUps, string grid)
+    {
+        var caseId = followUps.FollowUps.Single(f => f.GridCode == grid).CaseId;
+        await using var db = world.NewContext();
+        return await db.Cases.AsNoTracking().SingleAsync(c => c.Id == caseId, TestContext.Current.CancellationToken);
+    }
+
+    private static async Task<(Guid InvestigationId, FollowUpResult Result)> TraceAndFollowUpAsync(InvestigationWorld world)
+    {
+        var opened = await world.OpenAsync();
+        await using var db = world.NewContext();
+        var service = world.Service(db);
+        await service.TraceAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken);
+        var result = await service.CreateFollowUpsAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken);
+        Assert.True(result.IsSuccess, result.Error?.Detail);
+        return (opened.Id, result.Value!);
+    }
+}

@@ -1,0 +1,222 @@
+using Microsoft.EntityFrameworkCore;
+using Shanzhi.Epidemic.Investigations;
+using Shanzhi.Tests.Cases;
+using Shanzhi.Tests.Infrastructure;
+
+namespace Shanzhi.Tests.Epidemic.Investigations;
+
+/// <summary>Tracing and trajectories only inside an open investigation within the officer's scope; every query and rejection audited.</summary>
+public sealed class PurposeBindingTests
+{
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Trace_without_investigation_is_rejected(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+
+        var result = await world.Service(db).TraceAsync(Guid.NewGuid(), world.Officer, TestContext.Current.CancellationToken);
+
+        Assert.Equal("investigation.not_found", result.Error?.Code);
+        Assert.Empty(world.Tracer.Requests);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Rejected_trace_without_investigation_is_audited(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        var id = Guid.NewGuid();
+
+        await world.Service(db).TraceAsync(id, world.Officer, TestContext.Current.CancellationToken);
+
+        var entry = Assert.Single(await world.QueryAuditAsync());
+        Assert.Equal((id.ToString(), "kind=trace; outcome=refused; reason=no such investigation"), (entry.SubjectId, entry.Detail));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Trace_of_closed_investigation_is_rejected(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var opened = await world.OpenAsync();
+        await using var db = world.NewContext();
+        var service = world.Service(db);
+        await service.CloseAsync(opened.Id, "密接均已落实管控", world.Officer, TestContext.Current.CancellationToken);
+
+        var result = await service.TraceAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken);
+
+        Assert.Equal("investigation.closed", result.Error?.Code);
+        Assert.Empty(world.Tracer.Requests);
+        Assert.Equal("kind=trace; outcome=refused; reason=closed", Assert.Single(await world.QueryAuditAsync()).Detail);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Trace_outside_officer_scope_is_rejected(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var opened = await world.OpenAsync(CaseWorld.Yinzhou);
+        await using var db = world.NewContext();
+
+        var result = await world.Service(db).TraceAsync(opened.Id, world.HaishuOfficer, TestContext.Current.CancellationToken);
+
+        Assert.Equal("investigation.out_of_scope", result.Error?.Code);
+        Assert.Empty(world.Tracer.Requests);
+        var entry = Assert.Single(await world.QueryAuditAsync());
+        Assert.Equal((world.HaishuOfficer.UserId, "kind=trace; outcome=refused; reason=out of scope"), (entry.ActorId, entry.Detail));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Trajectory_of_closed_investigation_is_rejected(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var opened = await world.OpenAsync();
+        await using var db = world.NewContext();
+        var service = world.Service(db);
+        await service.CloseAsync(opened.Id, "调查完毕", world.Officer, TestContext.Current.CancellationToken);
+
+        var result = await service.TrajectoryAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken);
+
+        Assert.Equal("investigation.closed", result.Error?.Code);
+        Assert.Equal("kind=trajectory; outcome=refused; reason=closed", Assert.Single(await world.QueryAuditAsync()).Detail);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Trace_uses_investigation_person_anchor_rules(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var opened = await world.OpenAsync();
+        await using var db = world.NewContext();
+
+        await world.Service(db).TraceAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken);
+
+        var request = Assert.Single(world.Tracer.Requests);
+        Assert.Equal((world.IndexKey, ShanghaiTime.StartOfDay(InvestigationWorld.Anchor), "cn9", "2022", true),
+            (request.IndexPersonKey, request.Anchor, request.Rules.Id, request.Rules.Version, request.Rules.SecondDegree));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Trace_is_audited_with_counts_only(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var opened = await world.OpenAsync();
+        await using var db = world.NewContext();
+
+        var trace = (await world.Service(db).TraceAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken)).Value!;
+
+        var entry = Assert.Single(await world.QueryAuditAsync());
+        Assert.Equal($"kind=trace; outcome=ok; snapshot={trace.TraceId:N}; edges=4; close=3; secondary=1; dropped_outside_scope=0", entry.Detail);
+        Assert.Equal($"流调 {opened.Number}（pdcl-12）", entry.Purpose);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Trace_drops_edges_outside_region(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var opened = await world.OpenAsync(CaseWorld.Haishu);
+        await using var db = world.NewContext();
+
+        var trace = (await world.Service(db).TraceAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken)).Value!;
+
+        Assert.Equal([world.C1, world.C2, world.S1], trace.Edges.Select(e => e.To).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Trace_snapshot_keeps_edge_evidence(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var opened = await world.OpenAsync();
+        await using var db = world.NewContext();
+        await world.Service(db).TraceAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken);
+
+        var latest = (await world.Service(db).LatestTraceAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken)).Value!;
+
+        var edge = latest.Edges.Single(e => e.To == world.C1);
+        Assert.Equal(("南门菜场", 30, "2022"), (edge.PlaceName, edge.OverlapMinutes, edge.RuleSetVersion));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Trace_without_tracer_is_unavailable(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var opened = await world.OpenAsync();
+        await using var db = world.NewContext();
+
+        var result = await world.Service(db, withTracer: false).TraceAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken);
+
+        Assert.Equal(("trace.unavailable", 503), (result.Error?.Code, result.Error?.Status));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Trajectory_lists_scoped_passages_audited(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var opened = await world.OpenAsync(CaseWorld.Haishu);
+        await using var db = world.NewContext();
+
+        var stops = (await world.Service(db).TrajectoryAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken)).Value!;
+
+        Assert.Equal(["南门菜场 进入", "南门菜场 离开"], stops.Select(s => $"{s.PlaceName} {s.DirectionName}"));
+        Assert.Equal("kind=trajectory; outcome=ok; passages=2; places=1", Assert.Single(await world.QueryAuditAsync()).Detail);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Open_outside_officer_scope_is_rejected(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+
+        var result = await world.Service(db).OpenAsync(world.Request(CaseWorld.Yinzhou), world.HaishuOfficer, TestContext.Current.CancellationToken);
+
+        Assert.Equal("investigation.region_outside_scope", result.Error?.Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Other_legal_basis_needs_a_note(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+
+        var result = await world.Service(db).OpenAsync(world.Request() with { LegalBasis = LegalBases.Other }, world.Officer,
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal("investigation.note_required", result.Error?.Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Open_without_epidemic_role_is_rejected(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+
+        var result = await world.Service(db).OpenAsync(world.Request(), world.Cases.Operator, TestContext.Current.CancellationToken);
+
+        Assert.Equal("investigation.forbidden", result.Error?.Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task List_shows_only_scoped_investigations(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var haishu = await world.OpenAsync(CaseWorld.Haishu);
+        await world.OpenAsync(CaseWorld.Yinzhou);
+        await using var db = world.NewContext();
+
+        var listed = (await world.Service(db).ListAsync(world.HaishuOfficer, null, TestContext.Current.CancellationToken)).Value!;
+
+        Assert.Equal([haishu.Id], listed.Select(i => i.Id));
+    }
+}

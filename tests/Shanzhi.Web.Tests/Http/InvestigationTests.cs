@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Shanzhi.Epidemic;
+using Shanzhi.Tests.Infrastructure;
+using Shanzhi.Web.Tests.Epidemic;
+
+namespace Shanzhi.Web.Tests.Http;
+
+/// <summary>Investigations over HTTP: opening, the trace with and without a tracer, follow-ups per grid, the role rule.</summary>
+public sealed class InvestigationTests
+{
+    private const string Password = "Epi-Officer-2026";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Trace_and_follow_ups_run_inside_an_investigation(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind, web => web.ConfigureTestServices(PassageListTracer.AddIfMissing));
+        var scene = await EpidemicScene.SeedAsync(platform.Services);
+        var officer = await SignInOfficerAsync(platform);
+        var id = await OpenAsync(officer, scene.IndexKey);
+
+        var trace = await (await officer.PostAsync($"/api/v1/epidemic/investigations/{id}/trace", null, Ct)).ReadJsonAsync();
+        var first = await (await officer.PostAsync($"/api/v1/epidemic/investigations/{id}/follow-ups", null, Ct)).ReadJsonAsync();
+        var again = await (await officer.PostAsync($"/api/v1/epidemic/investigations/{id}/follow-ups", null, Ct)).ReadJsonAsync();
+
+        Assert.Equal((2, 1), (trace.GetProperty("closeContacts").GetInt32(), trace.GetProperty("secondaryContacts").GetInt32()));
+        Assert.Equal(2, first.GetProperty("created").GetInt32());
+        Assert.Equal((0, 2), (again.GetProperty("created").GetInt32(), again.GetProperty("existing").GetInt32()));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Trace_without_a_tracer_is_unavailable(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind, web => web.ConfigureTestServices(services => services.RemoveAll<IContactTracer>()));
+        var scene = await EpidemicScene.SeedAsync(platform.Services);
+        var officer = await SignInOfficerAsync(platform);
+        var id = await OpenAsync(officer, scene.IndexKey);
+
+        var response = await officer.PostAsync($"/api/v1/epidemic/investigations/{id}/trace", null, Ct);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "trace.unavailable");
+        Assert.Equal("密接追踪暂不可用", problem.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Other_roles_cannot_open_investigations()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var admin = await platform.SignInAdminAsync();
+        await admin.CreateUserAsync("operator-epi", Password, ["command-operator"], "330200");
+        var operatorClient = await platform.SignInAsync("operator-epi", Password);
+
+        var response = await operatorClient.GetAsync("/api/v1/epidemic/investigations", Ct);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "investigation.forbidden");
+    }
+
+    private static async Task<HttpClient> SignInOfficerAsync(PlatformFactory platform)
+    {
+        var admin = await platform.SignInAdminAsync();
+        await admin.CreateUserAsync("officer-epi", Password, ["epidemic-officer"], "330200");
+        return await platform.SignInAsync("officer-epi", Password);
+    }
+
+    private static async Task<string> OpenAsync(HttpClient officer, long indexKey)
+    {
+        var today = ShanghaiTime.Today(TimeProvider.System);
+        var response = await officer.PostAsJsonAsync("/api/v1/epidemic/investigations", new
+        {
+            indexPersonKey = indexKey,
+            confirmedAt = DateTimeOffset.UtcNow,
+            anchorDate = today,
+            anchorKind = "Onset",
+            ruleSetId = "cn9",
+            ruleSetVersion = "2022",
+            legalBasis = "pdcl-12",
+            scopeRegionCode = "330200",
+            scopeFrom = today.AddDays(-14),
+            scopeTo = today,
+            purpose = "追踪确诊病例的密切接触者并落实管控",
+        }, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.ReadJsonAsync()).GetProperty("id").GetString()!;
+    }
+}
