@@ -5,6 +5,7 @@ using Shanzhi.Storage;
 using Shanzhi.Web.Api;
 using Shanzhi.Web.Auth;
 using Shanzhi.Web.Components;
+using Shanzhi.Web.Components.Field;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -40,6 +41,7 @@ app.UseInputHygiene();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
+app.UseFieldLanding();
 
 app.MapHealthEndpoints();
 app.MapAccountEndpoints();
