@@ -73,5 +73,6 @@ public static class SecurityHeaders
         path.StartsWithSegments("/api/v1/auth")
         || path.StartsWithSegments("/api/v1/users")
         || path.StartsWithSegments("/api/v1/cases")
-        || path.StartsWithSegments("/api/v1/pi-handlers");
+        || path.StartsWithSegments("/api/v1/pi-handlers")
+        || path.StartsWithSegments("/m");
 }

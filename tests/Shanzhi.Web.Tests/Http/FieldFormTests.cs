@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Shanzhi.Tests.Infrastructure;
+
+namespace Shanzhi.Web.Tests.Http;
+
+/// <summary>The grid workers' static /m forms posted as a phone browser without scripts would post them.</summary>
+public sealed partial class FieldFormTests
+{
+    private const string WorkerPassword = "Worker-Pass-2026";
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Grid_worker_opening_the_console_home_lands_on_the_field_pages(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var worker = await SignInWorkerAsync(platform);
+
+        var response = await worker.GetAsync("/");
+
+        Assert.Equal("/m", response.Headers.Location?.OriginalString);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Report_with_an_oversized_photo_is_refused_in_Chinese_and_stores_nothing(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var worker = await SignInWorkerAsync(platform);
+        var form = await ReportFormAsync(worker, ApiClient.Haishu.Latitude.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+
+        // 5 MB is the default limit; a JPEG signature makes the size the only fault.
+        var photo = new byte[5 * 1024 * 1024 + 1];
+        photo[0] = 0xFF;
+        photo[1] = 0xD8;
+        photo[2] = 0xFF;
+        var image = new ByteArrayContent(photo);
+        image.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        form.Add(image, "photo", "big.jpg");
+        var response = await worker.PostAsync("/m/report", form);
+
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("data-code=\"attachment.too_large\"", page, StringComparison.Ordinal);
+        Assert.Contains("图片超过大小上限", page, StringComparison.Ordinal);
+        Assert.Equal(0, (await (await worker.GetAsync("/api/v1/cases")).ReadJsonAsync()).GetProperty("total").GetInt32());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Report_with_a_position_that_is_not_a_number_shows_the_fix(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var worker = await SignInWorkerAsync(platform);
+        var form = await ReportFormAsync(worker, "二十九度");
+
+        var response = await worker.PostAsync("/m/report", form);
+
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("data-code=\"field.position_invalid\"", page, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Report_without_a_photo_is_stored_as_a_grid_worker_report(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var worker = await SignInWorkerAsync(platform);
+        var form = await ReportFormAsync(worker, ApiClient.Haishu.Latitude.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+
+        var response = await worker.PostAsync("/m/report", form);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var cases = await (await worker.GetAsync("/api/v1/cases")).ReadJsonAsync();
+        Assert.Equal("GridWorker", cases.GetProperty("items")[0].GetProperty("channel").GetString());
+    }
+
+    private static async Task<HttpClient> SignInWorkerAsync(PlatformFactory platform)
+    {
+        var admin = await platform.SignInAdminAsync();
+        await admin.CreateUserAsync("worker1", WorkerPassword, ["grid-worker"], "330203");
+        return await platform.SignInAsync("worker1", WorkerPassword);
+    }
+
+    /// <summary>The report form's fields as the page rendered them (antiforgery token, handler name) with a title and a position.</summary>
+    private static async Task<MultipartFormDataContent> ReportFormAsync(HttpClient worker, string latitude)
+    {
+        var page = await worker.GetStringAsync("/m/report");
+        var token = AntiforgeryToken().Match(page).Groups[1].Value;
+        return new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent("report"), "_handler" },
+            { new StringContent("人行道上堆放建筑垃圾"), "Input.Title" },
+            { new StringContent(latitude), "Input.Latitude" },
+            { new StringContent(ApiClient.Haishu.Longitude.ToString("R", System.Globalization.CultureInfo.InvariantCulture)), "Input.Longitude" },
+        };
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+}
