@@ -4,6 +4,7 @@ using Shanzhi.Cases;
 using Shanzhi.Cases.Import;
 using Shanzhi.Cases.Kpi;
 using Shanzhi.Geography;
+using Shanzhi.Grids;
 using Shanzhi.Privacy;
 using Shanzhi.Privacy.Crypto;
 using Shanzhi.Privacy.Handlers;
@@ -26,6 +27,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddShanzhiAudit(configuration);
         services.AddShanzhiPrivacy(storage, configuration);
         services.AddShanzhiPiHandlers();
+        services.AddGrids(configuration);
         return services;
     }
 }

@@ -47,8 +47,9 @@ public static class Roles
     public const string GridWorker = "grid-worker";
     public const string Leader = "leader";
     public const string PiSupervisor = "pi-supervisor";
+    public const string MicroGridMember = "micro-grid-member";
 
-    public static readonly IReadOnlyList<string> All = [SystemAdmin, SecurityAdmin, AuditAdmin, CommandOperator, UnitHandler, Verifier, GridWorker, Leader, PiSupervisor];
+    public static readonly IReadOnlyList<string> All = [SystemAdmin, SecurityAdmin, AuditAdmin, CommandOperator, UnitHandler, Verifier, GridWorker, Leader, PiSupervisor, MicroGridMember];
 
     /// <summary>
     /// The three administrator roles MLPS level 3 keeps apart (三员分立): one account holds at most
@@ -76,6 +77,7 @@ public static class Roles
         GridWorker => "网格员",
         Leader => "领导（只读）",
         PiSupervisor => "个人信息保护监管员",
+        MicroGridMember => "微网格员",
         _ => role,
     };
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Shanzhi.Cases;
 using Shanzhi.Geography;
+using Shanzhi.Grids;
 using Shanzhi.Identity;
 using Shanzhi.Privacy;
 using Shanzhi.Privacy.Classification;
@@ -50,6 +51,30 @@ public abstract class ShanzhiDbContext(DbContextOptions options)
     public DbSet<PiHandlerComplaint> PiHandlerComplaints => Set<PiHandlerComplaint>();
 
     public DbSet<PiFinding> PiFindings => Set<PiFinding>();
+
+    public DbSet<GridAssignment> GridAssignments => Set<GridAssignment>();
+
+    public DbSet<MicroGrid> MicroGrids => Set<MicroGrid>();
+
+    public DbSet<MicroGridMember> MicroGridMembers => Set<MicroGridMember>();
+
+    public DbSet<DutyKind> DutyKinds => Set<DutyKind>();
+
+    public DbSet<DutyChange> DutyChanges => Set<DutyChange>();
+
+    public DbSet<GridDuty> GridDuties => Set<GridDuty>();
+
+    public DbSet<PatrolPlan> PatrolPlans => Set<PatrolPlan>();
+
+    public DbSet<PatrolTask> PatrolTasks => Set<PatrolTask>();
+
+    public DbSet<Visit> Visits => Set<Visit>();
+
+    public DbSet<PatrolAlert> PatrolAlerts => Set<PatrolAlert>();
+
+    public DbSet<KeyPerson> KeyPersons => Set<KeyPerson>();
+
+    public DbSet<IncentiveEntry> IncentiveEntries => Set<IncentiveEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -129,6 +129,119 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "grid_assignments",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    grid_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    grid_path = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    is_responsible = table.Column<bool>(type: "boolean", nullable: false),
+                    employment = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    valid_from = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    valid_to = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    assigned_by = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_grid_assignments", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "grid_duty_kinds",
+                columns: table => new
+                {
+                    code = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    name = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    summary = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    responsible_unit_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    minutes_per_task = table.Column<int>(type: "integer", nullable: false),
+                    subsidy_points = table.Column<int>(type: "integer", nullable: false),
+                    is_key_person_visit = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_grid_duty_kinds", x => x.code);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "grid_incentive_entries",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    reason = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    source_key = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    points = table.Column<int>(type: "integer", nullable: false),
+                    case_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    note = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    day = table.Column<DateOnly>(type: "date", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_grid_incentive_entries", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "grid_key_persons",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    grid_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    grid_path = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    category = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    name_cipher = table.Column<byte[]>(type: "bytea", nullable: false),
+                    phone_cipher = table.Column<byte[]>(type: "bytea", nullable: false),
+                    address_cipher = table.Column<byte[]>(type: "bytea", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    created_by = table.Column<Guid>(type: "uuid", nullable: true),
+                    removed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_grid_key_persons", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "grid_micro_grids",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    grid_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    grid_path = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    households = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_grid_micro_grids", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "grid_patrol_alerts",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    task_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    grid_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    grid_path = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    duty_code = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    assignee_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    day = table.Column<DateOnly>(type: "date", nullable: false),
+                    raised_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    acknowledged_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    acknowledged_by = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_grid_patrol_alerts", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "identity_roles",
                 columns: table => new
                 {
@@ -327,6 +440,108 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "grid_duties",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    duty_code = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    region_path = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    admitted_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    admission_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    withdrawn_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    withdrawal_id = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_grid_duties", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_grid_duties_grid_duty_kinds_duty_code",
+                        column: x => x.duty_code,
+                        principalTable: "grid_duty_kinds",
+                        principalColumn: "code",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "grid_duty_changes",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    duty_code = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    region_path = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    requested_by = table.Column<Guid>(type: "uuid", nullable: true),
+                    requested_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    decided_by = table.Column<Guid>(type: "uuid", nullable: true),
+                    decided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    decision_note = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    handed_over_tasks = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_grid_duty_changes", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_grid_duty_changes_grid_duty_kinds_duty_code",
+                        column: x => x.duty_code,
+                        principalTable: "grid_duty_kinds",
+                        principalColumn: "code",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "grid_patrol_plans",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    grid_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    grid_path = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    duty_code = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    title = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    frequency = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    interval_days = table.Column<int>(type: "integer", nullable: false),
+                    starts_on = table.Column<DateOnly>(type: "date", nullable: false),
+                    ends_on = table.Column<DateOnly>(type: "date", nullable: true),
+                    assignee_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    key_person_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    created_by = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_grid_patrol_plans", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_grid_patrol_plans_grid_duty_kinds_duty_code",
+                        column: x => x.duty_code,
+                        principalTable: "grid_duty_kinds",
+                        principalColumn: "code",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "grid_micro_grid_members",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    micro_grid_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    is_leader = table.Column<bool>(type: "boolean", nullable: false),
+                    valid_from = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    valid_to = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_grid_micro_grid_members", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_grid_micro_grid_members_grid_micro_grids_micro_grid_id",
+                        column: x => x.micro_grid_id,
+                        principalTable: "grid_micro_grids",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "identity_role_claims",
                 columns: table => new
                 {
@@ -480,6 +695,34 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "grid_patrol_tasks",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    plan_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    grid_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    grid_path = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    duty_code = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    day = table.Column<DateOnly>(type: "date", nullable: false),
+                    due_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    assignee_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    key_person_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    case_id = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_grid_patrol_tasks", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_grid_patrol_tasks_grid_patrol_plans_plan_id",
+                        column: x => x.plan_id,
+                        principalTable: "grid_patrol_plans",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "pi_findings",
                 columns: table => new
                 {
@@ -499,6 +742,32 @@ namespace Shanzhi.Storage.Migrations.Postgres
                         name: "FK_pi_findings_pi_inspections_inspection_id",
                         column: x => x.inspection_id,
                         principalTable: "pi_inspections",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "grid_visits",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    task_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    visited_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    latitude = table.Column<double>(type: "double precision", nullable: false),
+                    longitude = table.Column<double>(type: "double precision", nullable: false),
+                    meters_outside = table.Column<double>(type: "double precision", nullable: false),
+                    notes = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    photo_ref = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    recorded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_grid_visits", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_grid_visits_grid_patrol_tasks_task_id",
+                        column: x => x.task_id,
+                        principalTable: "grid_patrol_tasks",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -569,6 +838,130 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 name: "IX_categories_group_code",
                 table: "categories",
                 column: "group_code");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_assignments_grid_code_valid_to",
+                table: "grid_assignments",
+                columns: new[] { "grid_code", "valid_to" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_assignments_user_id_valid_to",
+                table: "grid_assignments",
+                columns: new[] { "user_id", "valid_to" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_grid_assignments_responsible",
+                table: "grid_assignments",
+                column: "grid_code",
+                unique: true,
+                filter: "\"valid_to\" IS NULL AND \"is_responsible\" = TRUE");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_duties_duty_code_withdrawn_at",
+                table: "grid_duties",
+                columns: new[] { "duty_code", "withdrawn_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_duty_changes_duty_code",
+                table: "grid_duty_changes",
+                column: "duty_code");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_duty_changes_status_requested_at",
+                table: "grid_duty_changes",
+                columns: new[] { "status", "requested_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_incentive_entries_reason_source_key",
+                table: "grid_incentive_entries",
+                columns: new[] { "reason", "source_key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_incentive_entries_user_id_day",
+                table: "grid_incentive_entries",
+                columns: new[] { "user_id", "day" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_key_persons_grid_path_category",
+                table: "grid_key_persons",
+                columns: new[] { "grid_path", "category" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_micro_grid_members_micro_grid_id_valid_to",
+                table: "grid_micro_grid_members",
+                columns: new[] { "micro_grid_id", "valid_to" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_micro_grid_members_user_id_valid_to",
+                table: "grid_micro_grid_members",
+                columns: new[] { "user_id", "valid_to" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_grid_micro_grid_members_leader",
+                table: "grid_micro_grid_members",
+                column: "micro_grid_id",
+                unique: true,
+                filter: "\"valid_to\" IS NULL AND \"is_leader\" = TRUE");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_micro_grids_grid_code_name",
+                table: "grid_micro_grids",
+                columns: new[] { "grid_code", "name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_patrol_alerts_grid_path_raised_at",
+                table: "grid_patrol_alerts",
+                columns: new[] { "grid_path", "raised_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_patrol_alerts_task_id_kind",
+                table: "grid_patrol_alerts",
+                columns: new[] { "task_id", "kind" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_patrol_plans_duty_code",
+                table: "grid_patrol_plans",
+                column: "duty_code");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_patrol_plans_grid_code_duty_code",
+                table: "grid_patrol_plans",
+                columns: new[] { "grid_code", "duty_code" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_patrol_tasks_assignee_id_day",
+                table: "grid_patrol_tasks",
+                columns: new[] { "assignee_id", "day" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_patrol_tasks_grid_path_day",
+                table: "grid_patrol_tasks",
+                columns: new[] { "grid_path", "day" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_patrol_tasks_plan_id_day",
+                table: "grid_patrol_tasks",
+                columns: new[] { "plan_id", "day" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_patrol_tasks_state_due_at",
+                table: "grid_patrol_tasks",
+                columns: new[] { "state", "due_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_visits_task_id",
+                table: "grid_visits",
+                column: "task_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_grid_visits_user_id_visited_at",
+                table: "grid_visits",
+                columns: new[] { "user_id", "visited_at" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_identity_role_claims_role_id",
@@ -690,6 +1083,30 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 name: "categories");
 
             migrationBuilder.DropTable(
+                name: "grid_assignments");
+
+            migrationBuilder.DropTable(
+                name: "grid_duties");
+
+            migrationBuilder.DropTable(
+                name: "grid_duty_changes");
+
+            migrationBuilder.DropTable(
+                name: "grid_incentive_entries");
+
+            migrationBuilder.DropTable(
+                name: "grid_key_persons");
+
+            migrationBuilder.DropTable(
+                name: "grid_micro_grid_members");
+
+            migrationBuilder.DropTable(
+                name: "grid_patrol_alerts");
+
+            migrationBuilder.DropTable(
+                name: "grid_visits");
+
+            migrationBuilder.DropTable(
                 name: "identity_role_claims");
 
             migrationBuilder.DropTable(
@@ -723,6 +1140,12 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 name: "category_groups");
 
             migrationBuilder.DropTable(
+                name: "grid_micro_grids");
+
+            migrationBuilder.DropTable(
+                name: "grid_patrol_tasks");
+
+            migrationBuilder.DropTable(
                 name: "identity_roles");
 
             migrationBuilder.DropTable(
@@ -735,7 +1158,13 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 name: "cases");
 
             migrationBuilder.DropTable(
+                name: "grid_patrol_plans");
+
+            migrationBuilder.DropTable(
                 name: "pi_handlers");
+
+            migrationBuilder.DropTable(
+                name: "grid_duty_kinds");
         }
     }
 }
