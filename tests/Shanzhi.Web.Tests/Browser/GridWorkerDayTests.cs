@@ -1,5 +1,10 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Shanzhi.Geography;
+using Shanzhi.Grids;
 using Shanzhi.Identity;
+using Shanzhi.Storage;
 
 namespace Shanzhi.Web.Tests.Browser;
 
@@ -22,17 +27,34 @@ public sealed class GridWorkerDayTests(ConsoleAppFixture app)
     private const string HazardTitle = "3 号楼消防通道被电动车堵塞";
 
     [Fact]
-    public async Task Grid_worker_reports_a_hazard_that_a_department_fixes_and_the_worker_verifies()
+    public async Task Grid_worker_visits_reports_a_hazard_verifies_the_fix_and_earns_points()
     {
         app.SkipIfUnavailable();
         var unitId = await app.CreateUnitAsync(UnitName);
         await app.CreateStaffAsync("field-handler", "处置员小周", Roles.UnitHandler, unitId);
         await app.CreateStaffAsync("field-worker", "网格员小陈", Roles.GridWorker);
+        var workerId = await PutToWorkAsync("field-worker");
 
         // Sign-in on the phone lands on the field pages, not on the console.
         var phone = await NewPhoneAsync();
-        await phone.LoginAsync("field-worker", ConsoleAppFixture.StaffPassword);
-        Assert.Equal("/m", new Uri(phone.Url).AbsolutePath);
+        await phone.GotoAsync("login");
+        await phone.TestId("login-user").FillAsync("field-worker");
+        await phone.TestId("login-password").FillAsync(ConsoleAppFixture.StaffPassword);
+        await phone.TestId("login-submit").ClickAsync();
+
+        // The first render of the field pages on a cold, shared CI machine can take longer than the default 15 s.
+        await phone.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/m", new() { Timeout = 60_000 });
+        await Assertions.Expect(phone.TestId("m-stat-tasks")).ToContainTextAsync("1");
+
+        // Today's task: the visit's position proof comes from the phone's geolocation, inside the grid.
+        await phone.TestId("m-nav-tasks").ClickAsync();
+        await phone.TestId("m-task-visit").ClickAsync();
+        await Assertions.Expect(phone.TestId("m-lat")).Not.ToBeEmptyAsync();
+        await phone.TestId("m-visit-notes").FillAsync("沿街巡查，发现一处消防通道堵塞。");
+        await phone.TestId("m-visit-submit").ClickAsync();
+        await Assertions.Expect(phone.TestId("m-done")).ToContainTextAsync("走访已登记");
+        await Assertions.Expect(phone.TestId("m-task")).ToHaveAttributeAsync("data-state", "Done");
+        await phone.ScreenshotToOutputAsync("field-tasks.png");
 
         // Report the hazard: the position comes from the phone's geolocation, the photo from its camera.
         await phone.TestId("m-nav-report").ClickAsync();
@@ -55,7 +77,7 @@ public sealed class GridWorkerDayTests(ConsoleAppFixture app)
         await handler.LoginAsync("field-handler", ConsoleAppFixture.StaffPassword);
         await ActAsync(handler, caseId, "start", new { });
         await ActAsync(handler, caseId, "resolve", new { reason = "已清理通道并张贴禁停告示。" });
-        await ActAsync(centre, caseId, "request-verification", new { verifierId = await UserIdAsync(phone) });
+        await ActAsync(centre, caseId, "request-verification", new { verifierId = workerId });
 
         // The worker sees the follow-up and verifies on site.
         await phone.GotoAsync("m");
@@ -66,6 +88,27 @@ public sealed class GridWorkerDayTests(ConsoleAppFixture app)
         await Assertions.Expect(phone.TestId("m-done")).ToContainTextAsync("核查结果已提交");
         await Assertions.Expect(phone.Locator("[data-testid='m-timeline-item'][data-event='VerificationPassed']")).ToHaveCountAsync(1);
         await phone.ScreenshotToOutputAsync("field-verified.png");
+        await ActAsync(centre, caseId, "close", new { });
+
+        // Filing credited the reporter. Closing does not: the reporter verified the fix, and the
+        // ledger withholds closing points from reporters who check their own reports.
+        await phone.TestId("m-nav-points").ClickAsync();
+        await Assertions.Expect(phone.TestId("m-points-balance")).ToHaveTextAsync("2");
+        await Assertions.Expect(phone.Locator("[data-testid='m-points-entry'][data-reason='ReportFiled']")).ToHaveCountAsync(1);
+        await phone.ScreenshotToOutputAsync("field-points.png");
+    }
+
+    /// <summary>Assigns the worker to the grid at the test position with a daily plan and today's task.</summary>
+    private async Task<Guid> PutToWorkAsync(string userName)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var user = await services.GetRequiredService<UserManager<StaffUser>>().FindByNameAsync(userName);
+        var grid = services.GetRequiredService<GridLocator>().Locate(Latitude, Longitude)
+            ?? throw new InvalidOperationException("The test position is outside every grid.");
+        await GridDemo.PrepareWorkerAsync(services.GetRequiredService<ShanzhiDbContext>(), services.GetRequiredService<TimeProvider>(),
+            user!.Id, grid.RegionCode, cancellationToken: TestContext.Current.CancellationToken);
+        return user.Id;
     }
 
     private async Task<IPage> NewPhoneAsync()
@@ -90,12 +133,5 @@ public sealed class GridWorkerDayTests(ConsoleAppFixture app)
     {
         var response = await page.Context.APIRequest.PostAsync($"api/v1/cases/{caseId}/actions/{action}", new() { DataObject = body });
         Assert.True(response.Ok, $"{action} failed: {response.Status} {await response.TextAsync()}");
-    }
-
-    private static async Task<Guid> UserIdAsync(IPage page)
-    {
-        var response = await page.Context.APIRequest.GetAsync("api/v1/auth/me");
-        var me = await response.JsonAsync();
-        return me!.Value.GetProperty("id").GetGuid();
     }
 }

@@ -23,6 +23,9 @@ public abstract class FieldPageBase : ComponentBase
     protected StaffPrincipal Me => HttpContext.User.ToStaffPrincipal()
         ?? throw new InvalidOperationException("Field page rendered without a staff principal.");
 
+    /// <summary>The worker's user id as the incentive ledger keys it.</summary>
+    protected string UserKey => Me.UserId?.ToString("D") ?? "";
+
     protected CancellationToken Aborted => HttpContext.RequestAborted;
 
     /// <summary>The failure of the last post, shown at the top of the form.</summary>
