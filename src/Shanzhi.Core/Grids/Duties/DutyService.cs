@@ -239,11 +239,12 @@ public sealed class DutyService(ShanzhiDbContext db, CaseService cases, TimeProv
         foreach (var task in tasks)
         {
             var grid = grids[task.GridCode];
+            var (latitude, longitude) = PointIn(grid);
             var report = new ReportCaseRequest(
                 $"网格事项退出移交：{duty.Name}（{grid.Name}）",
                 $"事项“{duty.Name}”已退出网格，{task.Day:yyyy-MM-dd} 未完成的巡查走访任务移交{duty.ResponsibleUnitName}办理。",
-                grid.CenterLatitude ?? 0,
-                grid.CenterLongitude ?? 0,
+                latitude,
+                longitude,
                 GridCatalogSeeder.HandedOverDutyCategory,
                 Channel: CaseChannel.GridWorker,
                 ExternalRef: "grid-task:" + task.Id.ToString("N"));
@@ -270,6 +271,23 @@ public sealed class DutyService(ShanzhiDbContext db, CaseService cases, TimeProv
         }
 
         return handedOver;
+    }
+
+    /// <summary>The grid's centre, or a point inside its boundary when no centre is stored.</summary>
+    private static (double Latitude, double Longitude) PointIn(Region grid)
+    {
+        if (grid is { CenterLatitude: { } latitude, CenterLongitude: { } longitude })
+        {
+            return (latitude, longitude);
+        }
+
+        if (grid.Boundary is null)
+        {
+            return (double.NaN, double.NaN);
+        }
+
+        var inside = new NetTopologySuite.IO.WKBReader().Read(grid.Boundary).InteriorPoint;
+        return (inside.Y, inside.X);
     }
 
     private static DutyChangeView ToView(DutyChange c, string dutyName) => new(c.Id, c.DutyCode, dutyName, c.Kind, KindName(c.Kind), c.RegionPath,
