@@ -33,7 +33,7 @@ public sealed class GridWorkerDayTests(ConsoleAppFixture app)
         var unitId = await app.CreateUnitAsync(UnitName);
         await app.CreateStaffAsync("field-handler", "处置员小周", Roles.UnitHandler, unitId);
         await app.CreateStaffAsync("field-worker", "网格员小陈", Roles.GridWorker);
-        var workerId = await PutToWorkAsync("field-worker");
+        await PutToWorkAsync("field-worker");
 
         // Sign-in on the phone lands on the field pages, not on the console.
         var phone = await NewPhoneAsync();
@@ -77,7 +77,7 @@ public sealed class GridWorkerDayTests(ConsoleAppFixture app)
         await handler.LoginAsync("field-handler", ConsoleAppFixture.StaffPassword);
         await ActAsync(handler, caseId, "start", new { });
         await ActAsync(handler, caseId, "resolve", new { reason = "已清理通道并张贴禁停告示。" });
-        await ActAsync(centre, caseId, "request-verification", new { verifierId = workerId });
+        await ActAsync(centre, caseId, "request-verification", new { verifierId = await UserIdAsync("field-worker") });
 
         // The worker sees the follow-up and verifies on site.
         await phone.GotoAsync("m");
@@ -98,17 +98,35 @@ public sealed class GridWorkerDayTests(ConsoleAppFixture app)
         await phone.ScreenshotToOutputAsync("field-points.png");
     }
 
-    /// <summary>Assigns the worker to the grid at the test position with a daily plan and today's task.</summary>
-    private async Task<Guid> PutToWorkAsync(string userName)
+    [Fact]
+    public async Task Leader_sees_the_workers_grid_in_the_workload_ranking_with_its_worker()
+    {
+        app.SkipIfUnavailable();
+        await app.CreateStaffAsync("workload-worker", "网格员小孙", Roles.GridWorker);
+        var gridCode = await PutToWorkAsync("workload-worker", Latitude + 0.01, Longitude + 0.01);
+        await app.CreateStaffAsync("workload-leader", "街道领导老王", Roles.Leader);
+
+        var leader = await app.NewPageAsync();
+        await leader.LoginAsync("workload-leader", ConsoleAppFixture.StaffPassword);
+        await leader.GotoReadyAsync("grid/workload", "grid-workload");
+        var row = leader.Locator($"[data-testid='workload-grid'][data-grid='{gridCode}']");
+        await row.Locator("[data-testid='workload-workers-open']").ClickAsync();
+
+        await Assertions.Expect(leader.TestId("workload-workers")).ToContainTextAsync("网格员小孙");
+        await leader.ScreenshotToOutputAsync("grid-workload.png");
+    }
+
+    /// <summary>Assigns the worker to the grid at the position with a daily plan and today's task; returns the grid code.</summary>
+    private async Task<string> PutToWorkAsync(string userName, double latitude = Latitude, double longitude = Longitude)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var user = await services.GetRequiredService<UserManager<StaffUser>>().FindByNameAsync(userName);
-        var grid = services.GetRequiredService<GridLocator>().Locate(Latitude, Longitude)
+        var grid = services.GetRequiredService<GridLocator>().Locate(latitude, longitude)
             ?? throw new InvalidOperationException("The test position is outside every grid.");
         await GridDemo.PrepareWorkerAsync(services.GetRequiredService<ShanzhiDbContext>(), services.GetRequiredService<TimeProvider>(),
             user!.Id, grid.RegionCode, cancellationToken: TestContext.Current.CancellationToken);
-        return user.Id;
+        return grid.RegionCode;
     }
 
     private async Task<IPage> NewPhoneAsync()
@@ -133,5 +151,11 @@ public sealed class GridWorkerDayTests(ConsoleAppFixture app)
     {
         var response = await page.Context.APIRequest.PostAsync($"api/v1/cases/{caseId}/actions/{action}", new() { DataObject = body });
         Assert.True(response.Ok, $"{action} failed: {response.Status} {await response.TextAsync()}");
+    }
+
+    private async Task<Guid> UserIdAsync(string userName)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByNameAsync(userName))!.Id;
     }
 }
