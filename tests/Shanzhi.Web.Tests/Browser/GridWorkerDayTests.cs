@@ -27,7 +27,7 @@ public sealed class GridWorkerDayTests(ConsoleAppFixture app)
     private const string HazardTitle = "3 号楼消防通道被电动车堵塞";
 
     [Fact]
-    public async Task Grid_worker_visits_reports_a_hazard_verifies_the_fix_and_earns_points()
+    public async Task Grid_worker_day_ends_with_points()
     {
         app.SkipIfUnavailable();
         var unitId = await app.CreateUnitAsync(UnitName);
@@ -99,7 +99,7 @@ public sealed class GridWorkerDayTests(ConsoleAppFixture app)
     }
 
     [Fact]
-    public async Task Leader_sees_the_workers_grid_in_the_workload_ranking_with_its_worker()
+    public async Task Leader_sees_worker_in_workload_ranking()
     {
         app.SkipIfUnavailable();
         await app.CreateStaffAsync("workload-worker", "网格员小孙", Roles.GridWorker);

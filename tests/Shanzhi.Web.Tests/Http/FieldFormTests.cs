@@ -12,7 +12,7 @@ public sealed partial class FieldFormTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Grid_worker_opening_the_console_home_lands_on_the_field_pages(StoreKind kind)
+    public async Task Grid_worker_home_redirects_to_field_pages(StoreKind kind)
     {
         await using var platform = await PlatformFactory.StartAsync(kind);
         var worker = await SignInWorkerAsync(platform);
@@ -24,7 +24,7 @@ public sealed partial class FieldFormTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Report_with_an_oversized_photo_is_refused_in_Chinese_and_stores_nothing(StoreKind kind)
+    public async Task Oversized_report_photo_is_rejected(StoreKind kind)
     {
         await using var platform = await PlatformFactory.StartAsync(kind);
         var worker = await SignInWorkerAsync(platform);
@@ -49,7 +49,7 @@ public sealed partial class FieldFormTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Report_with_a_position_that_is_not_a_number_shows_the_fix(StoreKind kind)
+    public async Task Non_numeric_report_position_is_rejected(StoreKind kind)
     {
         await using var platform = await PlatformFactory.StartAsync(kind);
         var worker = await SignInWorkerAsync(platform);
@@ -64,7 +64,7 @@ public sealed partial class FieldFormTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Report_without_a_photo_is_stored_as_a_grid_worker_report(StoreKind kind)
+    public async Task Report_without_photo_is_stored(StoreKind kind)
     {
         await using var platform = await PlatformFactory.StartAsync(kind);
         var worker = await SignInWorkerAsync(platform);

@@ -19,6 +19,9 @@ public abstract class FieldPageBase : ComponentBase
     [Inject]
     protected NavigationManager Navigation { get; set; } = default!;
 
+    [Inject]
+    private ILogger<FieldPageBase> Logger { get; set; } = default!;
+
     /// <summary>The signed-in worker; the pages' [Authorize] guarantees a staff cookie.</summary>
     protected StaffPrincipal Me => HttpContext.User.ToStaffPrincipal()
         ?? throw new InvalidOperationException("Field page rendered without a staff principal.");
@@ -28,8 +31,15 @@ public abstract class FieldPageBase : ComponentBase
 
     protected CancellationToken Aborted => HttpContext.RequestAborted;
 
-    /// <summary>The failure of the last post, shown at the top of the form.</summary>
+    /// <summary>The failure of the last post, or the reason the page has nothing to show, displayed at the top.</summary>
     protected Error? Problem { get; set; }
+
+    /// <summary>Shows why a post was rejected and logs the error code with the user id.</summary>
+    protected void Reject(Error error)
+    {
+        Problem = error;
+        Logger.PostRejected(GetType().Name, Me.UserId, error.Code);
+    }
 
     /// <summary>Redirects to a page of this site after a successful post.</summary>
     protected void GoTo(string path) => Navigation.NavigateTo(path);

@@ -17,9 +17,15 @@ public static class FieldText
     public static readonly Error VerificationResultRequired = Error.Invalid("field.verification_result_required", "result",
         "请选择核查结果：已解决或未解决。");
 
-    /// <summary>The report is stored but its photo is not: say both, so the worker neither reports again nor thinks the photo is there.</summary>
+    /// <summary>
+    /// The report is stored but its photo is not. The message says both, so the worker neither
+    /// reports again nor assumes the photo was saved.
+    /// </summary>
     public static Error PhotoNotSaved(string caseNo, Error cause) =>
         cause with { Title = $"问题已上报（编号 {caseNo}），但照片未保存", Detail = cause.Detail + " 可在“我的上报”中查看该案件。" };
+
+    /// <summary>The verification result is recorded but its photo is not.</summary>
+    public static Error VerificationPhotoNotSaved(Error cause) => cause with { Title = "核查结果已提交，但照片未保存" };
 
     public static string DateText(DateOnly day) => day.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
 

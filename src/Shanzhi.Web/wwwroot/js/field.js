@@ -1,6 +1,6 @@
 // Optional helpers of the phone pages; every form works without them.
 // 1. "Use my position" fills latitude/longitude from the browser's geolocation.
-// 2. A photo over the size limit is refused before a slow upload starts.
+// 2. A photo over the size limit is rejected before a slow upload starts.
 (() => {
   for (const button of document.querySelectorAll('[data-locate]')) {
     const form = button.closest('form');
