@@ -1,5 +1,6 @@
 using Shanzhi;
 using Shanzhi.Cases;
+using Shanzhi.Grids;
 using Shanzhi.Privacy;
 using Shanzhi.Storage;
 using Shanzhi.Web.Api;
@@ -26,6 +27,7 @@ builder.Services.AddShanzhiPlatform(
     builder.Configuration);
 builder.Services.AddShanzhiCaseJobs();
 builder.Services.AddShanzhiRetentionJob();
+builder.Services.AddGridJobs();
 builder.Services.AddShanzhiAuth();
 builder.Services.AddAntiforgery();
 builder.Services.AddShanzhiApi();
@@ -56,6 +58,7 @@ app.MapAuditEndpoints();
 app.MapPrivacyEndpoints();
 app.MapPiHandlerEndpoints();
 app.MapPrivacyRequestEndpoints();
+app.MapGridEndpoints();
 app.MapOpenApi();
 app.MapShanzhiConsole();
 

@@ -35,6 +35,7 @@ public sealed class IncentiveEntry
 
     public Guid UserId { get; init; }
 
+    [Classify(DataClass.Internal, "积分类别（立案、结案、补贴、兑换，不涉及个人）")]
     public IncentiveReason Reason { get; init; }
 
     /// <summary>What earned or spent the points: a case id, a task id or a redemption id.</summary>

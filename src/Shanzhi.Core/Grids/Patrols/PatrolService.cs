@@ -153,16 +153,19 @@ public sealed class PatrolService(
         return await ViewsAsync(tasks, cancellationToken);
     }
 
-    /// <summary>Tasks of the grids under <paramref name="regionPath"/> in a period, for community and street staff.</summary>
-    public async Task<IReadOnlyList<PatrolTaskView>> TasksInAsync(string regionPath, DateOnly from, DateOnly to, StaffPrincipal viewer,
+    /// <summary>Tasks of the grids under a region (default: the viewer's scope) in a period, for community and street staff.</summary>
+    public async Task<IReadOnlyList<PatrolTaskView>> TasksInAsync(string? regionCode, DateOnly from, DateOnly to, StaffPrincipal viewer,
         CancellationToken cancellationToken)
     {
-        if (!viewer.CanSee(regionPath))
+        var path = string.IsNullOrWhiteSpace(regionCode)
+            ? viewer.ScopePath
+            : await db.Regions.Where(r => r.Code == regionCode.Trim()).Select(r => r.Path).FirstOrDefaultAsync(cancellationToken);
+        if (path is null || !viewer.CanSee(path))
         {
             return [];
         }
 
-        var tasks = db.PatrolTasks.AsNoTracking().Where(t => t.GridPath.StartsWith(regionPath) && t.Day >= from && t.Day <= to);
+        var tasks = db.PatrolTasks.AsNoTracking().Where(t => t.GridPath.StartsWith(path) && t.Day >= from && t.Day <= to);
         return await ViewsAsync(tasks, cancellationToken);
     }
 
