@@ -5,6 +5,7 @@ using Shanzhi.Cases.Import;
 using Shanzhi.Cases.Kpi;
 using Shanzhi.Epidemic;
 using Shanzhi.Geography;
+using Shanzhi.Grids;
 using Shanzhi.Privacy;
 using Shanzhi.Privacy.Crypto;
 using Shanzhi.Privacy.Handlers;
@@ -28,6 +29,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddShanzhiPrivacy(storage, configuration);
         services.AddShanzhiPiHandlers();
         services.AddShanzhiEpidemic();
+        services.AddGrids(configuration);
         return services;
     }
 }

@@ -1,10 +1,12 @@
 using Shanzhi;
 using Shanzhi.Cases;
+using Shanzhi.Grids;
 using Shanzhi.Privacy;
 using Shanzhi.Storage;
 using Shanzhi.Web.Api;
 using Shanzhi.Web.Auth;
 using Shanzhi.Web.Components;
+using Shanzhi.Web.Components.Field;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -25,6 +27,7 @@ builder.Services.AddShanzhiPlatform(
     builder.Configuration);
 builder.Services.AddShanzhiCaseJobs();
 builder.Services.AddShanzhiRetentionJob();
+builder.Services.AddGridJobs();
 builder.Services.AddShanzhiAuth();
 builder.Services.AddAntiforgery();
 builder.Services.AddShanzhiApi();
@@ -40,6 +43,7 @@ app.UseInputHygiene();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
+app.UseFieldLanding();
 
 app.MapHealthEndpoints();
 app.MapAccountEndpoints();
@@ -57,6 +61,7 @@ app.MapPrivacyRequestEndpoints();
 app.MapEpidemicPassageEndpoints();
 app.MapEpidemicGateEndpoints();
 app.MapEpidemicInvestigationEndpoints();
+app.MapGridEndpoints();
 app.MapOpenApi();
 app.MapShanzhiConsole();
 

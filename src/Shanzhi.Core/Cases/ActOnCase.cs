@@ -41,7 +41,24 @@ public sealed partial class CaseService
 
         logger.CaseActed(@case.CaseNo, request.Action, from, @case.State);
         await AuditTransitionAsync(@case, $"{request.Action}: {from} -> {@case.State}", actor, cancellationToken);
+        await NotifyObserversAsync(@case, request.Action, user, cancellationToken);
         return @case;
+    }
+
+    private async Task NotifyObserversAsync(Case @case, CaseAction action, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        foreach (var observer in observers ?? [])
+        {
+            try
+            {
+                await observer.OnActedAsync(@case, action, user, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The action is committed and audited; a failing observer must not turn it into an error.
+                logger.ObserverFailed(e, @case.CaseNo, action, observer.GetType().Name);
+            }
+        }
     }
 
     private static Error? CheckReason(CaseActionRequest request)

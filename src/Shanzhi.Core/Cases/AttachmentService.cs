@@ -46,22 +46,13 @@ public sealed class AttachmentService(
             return AttachmentErrors.StageForbidden(stage);
         }
 
-        var maxBytes = options.Value.Attachments.MaxBytes;
-        var bytes = await ReadAtMostAsync(content, maxBytes + 1, cancellationToken);
-        if (bytes.Length > maxBytes)
+        var bytes = await ReadAtMostAsync(content, MaxBytes + 1, cancellationToken);
+        if (CheckPhoto(bytes, contentType) is { } invalid)
         {
-            return AttachmentErrors.TooLarge(maxBytes);
+            return invalid;
         }
 
-        if (bytes.Length == 0)
-        {
-            return AttachmentErrors.Empty;
-        }
-
-        if (ImageFormat.Detect(bytes) is not { } format || !format.Matches(contentType))
-        {
-            return AttachmentErrors.UnsupportedType;
-        }
+        var format = ImageFormat.Detect(bytes)!;
 
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
@@ -95,6 +86,28 @@ public sealed class AttachmentService(
 
         logger.AttachmentAdded(attachment.Id, attachment.Size, @case.CaseNo);
         return attachment;
+    }
+
+    /// <summary>Largest photo accepted, in bytes (<c>Cases:Attachments:MaxBytes</c>).</summary>
+    public long MaxBytes => options.Value.Attachments.MaxBytes;
+
+    /// <summary>
+    /// Checks a photo's size and format without storing anything, so a form can refuse a bad photo
+    /// before it records the report the photo belongs to.
+    /// </summary>
+    public Error? CheckPhoto(ReadOnlySpan<byte> bytes, string? contentType)
+    {
+        if (bytes.Length > MaxBytes)
+        {
+            return AttachmentErrors.TooLarge(MaxBytes);
+        }
+
+        if (bytes.Length == 0)
+        {
+            return AttachmentErrors.Empty;
+        }
+
+        return ImageFormat.Detect(bytes) is { } format && format.Matches(contentType) ? null : AttachmentErrors.UnsupportedType;
     }
 
     public async Task<Result<(Attachment Attachment, Stream Content)>> OpenAsync(Guid attachmentId, StaffPrincipal user,

@@ -15,7 +15,7 @@ public static class CasePermissions
     private static readonly string[] SiteCheck = [Roles.Verifier, Roles.GridWorker];
 
     /// <summary>Roles that may report a case from the console or the grid-worker page.</summary>
-    public static IReadOnlyList<string> Reporters { get; } = [Roles.CommandOperator, Roles.UnitHandler, Roles.Verifier, Roles.GridWorker, Roles.PiSupervisor];
+    public static IReadOnlyList<string> Reporters { get; } = [Roles.CommandOperator, Roles.UnitHandler, Roles.Verifier, Roles.GridWorker, Roles.PiSupervisor, Roles.MicroGridMember];
 
     public static IReadOnlyList<string> RolesFor(CaseAction action) => action switch
     {

@@ -64,7 +64,8 @@ public sealed partial class CaseService(
     CaseRouter router,
     IAuditLog audit,
     IOptions<CaseOptions> options,
-    ILogger<CaseService> logger)
+    ILogger<CaseService> logger,
+    IEnumerable<ICaseObserver>? observers = null)
 {
     public async Task<Result<Case>> GetAsync(Guid id, StaffPrincipal user, CancellationToken cancellationToken)
     {

@@ -15,6 +15,10 @@ internal static partial class CasesLog
         Message = "Case {CaseNo} changed while {Action} was being saved; the action was rejected and the user asked to reload")]
     public static partial void CaseChangedConcurrently(this ILogger logger, string caseNo, CaseAction action);
 
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error,
+        Message = "Observer {Observer} failed after {Action} on case {CaseNo}; the action stays committed and the observer's work is missing")]
+    public static partial void ObserverFailed(this ILogger logger, Exception exception, string caseNo, CaseAction action, string observer);
+
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Overdue escalation job started; it runs every {Interval}")]
     public static partial void EscalationJobStarted(this ILogger logger, TimeSpan interval);
 

@@ -109,7 +109,7 @@ public sealed partial class CaseService
     private const double MetersPerDegreeLatitude = EarthRadiusMeters * Math.PI / 180;
 
     /// <summary>Returns the haversine distance on a sphere of the mean Earth radius, within 0.5 % of the WGS84 ellipsoid.</summary>
-    private static double DistanceMeters(double latitude1, double longitude1, double latitude2, double longitude2)
+    internal static double DistanceMeters(double latitude1, double longitude1, double latitude2, double longitude2)
     {
         const double toRadians = Math.PI / 180;
         var dLat = (latitude2 - latitude1) * toRadians;

@@ -48,10 +48,14 @@ public static class Roles
     public const string Leader = "leader";
     public const string PiSupervisor = "pi-supervisor";
 
+    /// <summary>Volunteer of a micro-grid (微网格): reports from the field like a grid worker.</summary>
+    public const string MicroGridMember = "micro-grid-member";
+
     /// <summary>Epidemic-control staff: registry, gate devices, health status and investigations (流调).</summary>
     public const string EpidemicOfficer = "epidemic-officer";
 
-    public static readonly IReadOnlyList<string> All = [SystemAdmin, SecurityAdmin, AuditAdmin, CommandOperator, UnitHandler, Verifier, GridWorker, Leader, PiSupervisor, EpidemicOfficer];
+    public static readonly IReadOnlyList<string> All =
+        [SystemAdmin, SecurityAdmin, AuditAdmin, CommandOperator, UnitHandler, Verifier, GridWorker, Leader, PiSupervisor, MicroGridMember, EpidemicOfficer];
 
     /// <summary>
     /// The three administrator roles MLPS level 3 keeps apart (三员分立): one account holds at most
@@ -80,6 +84,7 @@ public static class Roles
         Leader => "领导（只读）",
         PiSupervisor => "个人信息保护监管员",
         EpidemicOfficer => "疫情防控专员",
+        MicroGridMember => "微网格员",
         _ => role,
     };
 }

@@ -7,6 +7,7 @@ using Shanzhi.Cases;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Investigations;
 using Shanzhi.Geography;
+using Shanzhi.Grids;
 using Shanzhi.Identity;
 using Shanzhi.Privacy;
 using Shanzhi.Privacy.Classification;
@@ -73,6 +74,29 @@ public abstract class ShanzhiDbContext(DbContextOptions options)
     public DbSet<TraceSnapshot> TraceSnapshots => Set<TraceSnapshot>();
 
     public DbSet<FollowUp> FollowUps => Set<FollowUp>();
+    public DbSet<GridAssignment> GridAssignments => Set<GridAssignment>();
+
+    public DbSet<MicroGrid> MicroGrids => Set<MicroGrid>();
+
+    public DbSet<MicroGridMember> MicroGridMembers => Set<MicroGridMember>();
+
+    public DbSet<DutyKind> DutyKinds => Set<DutyKind>();
+
+    public DbSet<DutyChange> DutyChanges => Set<DutyChange>();
+
+    public DbSet<GridDuty> GridDuties => Set<GridDuty>();
+
+    public DbSet<PatrolPlan> PatrolPlans => Set<PatrolPlan>();
+
+    public DbSet<PatrolTask> PatrolTasks => Set<PatrolTask>();
+
+    public DbSet<Visit> Visits => Set<Visit>();
+
+    public DbSet<PatrolAlert> PatrolAlerts => Set<PatrolAlert>();
+
+    public DbSet<KeyPerson> KeyPersons => Set<KeyPerson>();
+
+    public DbSet<IncentiveEntry> IncentiveEntries => Set<IncentiveEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

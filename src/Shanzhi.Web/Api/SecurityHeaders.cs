@@ -74,5 +74,6 @@ public static class SecurityHeaders
         || path.StartsWithSegments("/api/v1/users")
         || path.StartsWithSegments("/api/v1/cases")
         || path.StartsWithSegments("/api/v1/pi-handlers")
-        || path.StartsWithSegments("/api/v1/epidemic");
+        || path.StartsWithSegments("/api/v1/epidemic")
+        || path.StartsWithSegments("/m");
 }
