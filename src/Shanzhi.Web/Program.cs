@@ -54,6 +54,7 @@ app.MapAuditEndpoints();
 app.MapPrivacyEndpoints();
 app.MapPiHandlerEndpoints();
 app.MapPrivacyRequestEndpoints();
+app.MapEpidemicRegistryEndpoints();
 app.MapOpenApi();
 app.MapShanzhiConsole();
 

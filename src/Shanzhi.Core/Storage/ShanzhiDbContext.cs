@@ -62,6 +62,10 @@ public abstract class ShanzhiDbContext(DbContextOptions options)
 
     public DbSet<Passage> Passages => Set<Passage>();
 
+    public DbSet<Epidemic.Registry.HealthStatusChange> HealthStatusChanges => Set<Epidemic.Registry.HealthStatusChange>();
+
+    public DbSet<Epidemic.Registry.HealthOverrideRequest> HealthOverrideRequests => Set<Epidemic.Registry.HealthOverrideRequest>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -493,6 +493,66 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "health_override_requests",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    person_key = table.Column<long>(type: "INTEGER", nullable: false),
+                    to = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    requested_by_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    requested_by = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    requested_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    change_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    decided_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_health_override_requests", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_health_override_requests_persons_person_key",
+                        column: x => x.person_key,
+                        principalTable: "persons",
+                        principalColumn: "key",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "health_status_changes",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    person_key = table.Column<long>(type: "INTEGER", nullable: false),
+                    from = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    to = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    source = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    source_system = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    upstream_ref = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    rule_id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    evidence = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    evidence_ref = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    requested_by_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    requested_by = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    approved_by_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    approved_by = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    at = table.Column<long>(type: "INTEGER", nullable: false),
+                    recorded_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_health_status_changes", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_health_status_changes_persons_person_key",
+                        column: x => x.person_key,
+                        principalTable: "persons",
+                        principalColumn: "key",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "pi_handler_complaints",
                 columns: table => new
                 {
@@ -690,6 +750,22 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 column: "place_id");
 
             migrationBuilder.CreateIndex(
+                name: "IX_health_override_requests_person_key_state",
+                table: "health_override_requests",
+                columns: new[] { "person_key", "state" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_health_status_changes_person_key_id",
+                table: "health_status_changes",
+                columns: new[] { "person_key", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_health_status_changes_source_system_upstream_ref",
+                table: "health_status_changes",
+                columns: new[] { "source_system", "upstream_ref" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_identity_role_claims_role_id",
                 table: "identity_role_claims",
                 column: "role_id");
@@ -843,6 +919,12 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 name: "devices");
 
             migrationBuilder.DropTable(
+                name: "health_override_requests");
+
+            migrationBuilder.DropTable(
+                name: "health_status_changes");
+
+            migrationBuilder.DropTable(
                 name: "identity_role_claims");
 
             migrationBuilder.DropTable(
@@ -859,9 +941,6 @@ namespace Shanzhi.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "passages");
-
-            migrationBuilder.DropTable(
-                name: "persons");
 
             migrationBuilder.DropTable(
                 name: "pi_findings");
@@ -883,6 +962,9 @@ namespace Shanzhi.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "entrances");
+
+            migrationBuilder.DropTable(
+                name: "persons");
 
             migrationBuilder.DropTable(
                 name: "identity_roles");
