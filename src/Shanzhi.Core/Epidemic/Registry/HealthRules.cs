@@ -1,8 +1,8 @@
 namespace Shanzhi.Epidemic.Registry;
 
 /// <summary>
-/// A rule that sets a health status when it is hit. <see cref="PublicExplanation"/> is what the
-/// person is told; it names no one else, unlike a hit's evidence.
+/// A rule that sets a health status when it is hit. <see cref="PublicExplanation"/> is the text the
+/// person sees. It names no one else, unlike the evidence of a hit.
 /// </summary>
 public sealed record HealthRule(string Id, string Name, HealthStatus Status, string PublicExplanation);
 

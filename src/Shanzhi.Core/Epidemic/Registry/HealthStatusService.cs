@@ -30,7 +30,7 @@ public sealed record HealthChangeView(
 
 public sealed record OverrideRequestView(Guid Id, long PersonKey, HealthStatus To, string Reason, string RequestedBy, DateTimeOffset RequestedAt, OverrideState State);
 
-/// <summary>What the person is told about their current status: the colour, since when, and why.</summary>
+/// <summary>The explanation shown to the person: current status: the colour, since when, and why.</summary>
 public sealed record HealthExplanation(long PersonKey, HealthStatus Status, string StatusName, DateTimeOffset Since, string Text);
 
 /// <summary>
@@ -244,14 +244,14 @@ public sealed class HealthStatusService(
             .FirstOrDefaultAsync(cancellationToken);
         var colour = EpidemicNames.Chinese(person.Status);
         var since = last?.At ?? person.CreatedAt;
-        var why = last switch
+        var cause = last switch
         {
             null => "登记时的初始状态，此后未发生变更。",
             { Source: HealthChangeSource.Rule } rule => $"{HealthRules.Find(rule.RuleId)?.PublicExplanation ?? "规则判定。"}（判定规则：{HealthRules.Find(rule.RuleId)?.Name ?? rule.RuleId}）",
             { Source: HealthChangeSource.Manual } manual => $"人工调整：{manual.Reason}（经两名工作人员审核）。",
             { } upstream => $"上游系统：{upstream.SourceSystem} 推送的健康码状态（编号 {upstream.UpstreamRef}）。",
         };
-        var text = $"您当前为{colour}，自 {Format(since)} 起。原因：{why}如有异议，请联系所在社区或拨打 12345 政务服务便民热线。";
+        var text = $"您当前为{colour}，自 {Format(since)} 起。原因：{cause}如有异议，请联系所在社区或拨打 12345 政务服务便民热线。";
         return new HealthExplanation(personKey, person.Status, colour, since, text);
     }
 

@@ -197,7 +197,7 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
         return new Row(number, person, identity.IndexOf(person.IdNumber));
     }
 
-    /// <summary>Checks grids and store duplicates of a batch, writes the rows that pass, and returns how many were written.</summary>
+    /// <summary>Checks grids, scope and store duplicates of a batch, writes the rows that pass, and returns how many were written.</summary>
     private async Task<int> SaveBatchAsync(List<Row> batch, StaffPrincipal user, List<PersonImportError> errors, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
@@ -207,38 +207,62 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
 
         var grids = batch.Select(r => r.Person.HomeGridCode).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var gridPaths = await PersonRegistry.GridPathsAsync(db, grids, cancellationToken);
-        var existing = await ExistingKeysAsync(batch.Select(r => r.Index).ToList(), cancellationToken);
-
-        var now = clock.GetUtcNow();
-        var persons = new List<Person>(batch.Count);
+        var ready = new List<Row>(batch.Count);
         foreach (var row in batch)
         {
             string? gridPath = null;
             if (row.Person.HomeGridCode is { } grid && !gridPaths.TryGetValue(grid, out gridPath))
             {
                 errors.Add(new(row.Number, HomeGridColumn, RegistryErrors.UnknownGrid.Code, RegistryErrors.UnknownGrid.Detail));
-                continue;
             }
-
-            if (!PersonRules.InScope(user, gridPath))
+            else if (!PersonRules.InScope(user, gridPath))
             {
                 errors.Add(new(row.Number, HomeGridColumn, RegistryErrors.OutOfScope.Code, RegistryErrors.OutOfScope.Detail));
-                continue;
             }
+            else
+            {
+                ready.Add(row);
+            }
+        }
 
+        return await WriteAsync(ready, errors, mayRetry: true, cancellationToken);
+    }
+
+    private async Task<int> WriteAsync(List<Row> rows, List<PersonImportError> errors, bool mayRetry, CancellationToken cancellationToken)
+    {
+        var existing = await ExistingKeysAsync(rows.Select(r => r.Index).ToList(), cancellationToken);
+        var fresh = new List<Row>(rows.Count);
+        foreach (var row in rows)
+        {
             if (existing.TryGetValue(Convert.ToHexString(row.Index), out var key))
             {
                 errors.Add(new(row.Number, IdNumberColumn, "person.duplicate", $"该身份证号已登记，人员编号为 {key}，本行未导入。"));
-                continue;
             }
-
-            persons.Add(identity.Seal(row.Person, now));
+            else
+            {
+                fresh.Add(row);
+            }
         }
 
-        db.Persons.AddRange(persons);
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-        return persons.Count;
+        var now = clock.GetUtcNow();
+        db.Persons.AddRange(fresh.Select(r => identity.Seal(r.Person, now)));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (mayRetry && db.Database.CurrentTransaction is null)
+        {
+            // Someone registered one of these persons after the duplicate check. The batch's own
+            // transaction rolled back whole, so check again (reporting the newcomer) and write once more.
+            db.ChangeTracker.Clear();
+            return await WriteAsync(fresh, errors, mayRetry: false, cancellationToken);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+
+        return fresh.Count;
     }
 
     private async Task<Dictionary<string, long>> ExistingKeysAsync(List<byte[]> indexes, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ using Shanzhi.Storage;
 namespace Shanzhi.Epidemic.Registry;
 
 /// <summary>
-/// What a gate check asks the registry, at high rate: which person an ID number belongs to, and
+/// The two registry lookups a gate check makes at high rate: which person an ID number belongs to, and
 /// that person's health status. Both answers are cached in memory.
 /// Staleness: the person key of an ID number never changes, so found keys are kept; unknown numbers
 /// are not cached, so a person registered a moment ago is found at once. A cached status is dropped
@@ -23,6 +23,10 @@ public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity ide
 
     private readonly ConcurrentDictionary<string, long> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, (HealthStatus Status, DateTimeOffset Expires)> _statuses = new();
+
+    // Counts Forget calls. A status read from the store is cached only if no change was committed
+    // while it was being read, so a read racing a change cannot put the old status back.
+    private long _changes;
 
     /// <summary>The person key of a registered ID number; null when the number is invalid or unregistered.</summary>
     public async Task<long?> FindByIdNumberAsync(string idNumber, CancellationToken cancellationToken)
@@ -60,10 +64,12 @@ public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity ide
             return cached.Status;
         }
 
+        var changesBefore = Interlocked.Read(ref _changes);
+
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
         var status = await db.Persons.Where(p => p.Key == personKey).Select(p => (HealthStatus?)p.Status).FirstOrDefaultAsync(cancellationToken);
-        if (status is { } found)
+        if (status is { } found && Interlocked.Read(ref _changes) == changesBefore)
         {
             Bound(_statuses);
             _statuses[personKey] = (found, now + StatusLifetime);
@@ -75,6 +81,7 @@ public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity ide
     /// <summary>Drops the cached status of persons whose status just changed.</summary>
     public void Forget(IEnumerable<long> personKeys)
     {
+        Interlocked.Increment(ref _changes);
         foreach (var key in personKeys)
         {
             _statuses.TryRemove(key, out _);

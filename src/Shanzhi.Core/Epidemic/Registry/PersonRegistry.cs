@@ -111,7 +111,7 @@ public sealed partial class PersonRegistry(
             return error;
         }
 
-        // The view is masked, but it is still a look at a person's record: the audit log says who looked.
+        // The view is masked, but it is still a look at a person's record: the audit log records who looked.
         await audit.AppendAsync(new AuditEntry(AuditAction.RecordViewed, user.UserId, user.DisplayName, SubjectType,
             Subject(personKey), Detail: "detail view, identity masked"), cancellationToken);
         return ToView(found.Value!);
@@ -141,7 +141,7 @@ public sealed partial class PersonRegistry(
         {
             if (error != RegistryErrors.NotFound)
             {
-                await RefuseAsync(personKey, trimmed, error == RegistryErrors.Forbidden ? "role not allowed" : "out of scope", user, cancellationToken);
+                await AuditRefusalAsync(personKey, trimmed, error == RegistryErrors.Forbidden ? "role not allowed" : "out of scope", user, cancellationToken);
             }
 
             return error;
@@ -149,7 +149,7 @@ public sealed partial class PersonRegistry(
 
         if (trimmed.Length == 0 || trimmed.Length > PersonRules.ReasonMaxLength)
         {
-            await RefuseAsync(personKey, null, trimmed.Length == 0 ? "no reason given" : "reason too long", user, cancellationToken);
+            await AuditRefusalAsync(personKey, null, trimmed.Length == 0 ? "no reason given" : "reason too long", user, cancellationToken);
             return trimmed.Length == 0 ? RegistryErrors.ReasonRequired : RegistryErrors.ReasonTooLong;
         }
 
@@ -193,9 +193,9 @@ public sealed partial class PersonRegistry(
     private async Task<long?> ExistingKeyAsync(byte[] index, CancellationToken cancellationToken) =>
         await db.Persons.Where(p => p.IdNumberIndex == index).Select(p => (long?)p.Key).FirstOrDefaultAsync(cancellationToken);
 
-    private async Task RefuseAsync(long personKey, string? reason, string why, StaffPrincipal user, CancellationToken cancellationToken) =>
+    private async Task AuditRefusalAsync(long personKey, string? reason, string detail, StaffPrincipal user, CancellationToken cancellationToken) =>
         await audit.AppendAsync(new AuditEntry(AuditAction.RevealRefused, user.UserId, user.DisplayName, SubjectType, Subject(personKey),
-            string.IsNullOrEmpty(reason) ? null : reason, why), cancellationToken);
+            string.IsNullOrEmpty(reason) ? null : reason, detail), cancellationToken);
 
     private IQueryable<Person> Filter(PersonQuery query, StaffPrincipal user)
     {

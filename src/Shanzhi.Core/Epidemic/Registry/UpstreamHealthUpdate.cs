@@ -123,8 +123,8 @@ public sealed class UpstreamHealthUpdate(ShanzhiDbContext db, PersonIdentity ide
             }
         }
 
-        var wanted = indexes.Values.ToList();
-        var byIndex = (await db.Persons.AsNoTracking().Where(p => wanted.Contains(p.IdNumberIndex)).Select(p => new { p.Key, p.IdNumberIndex })
+        var lookupIndexes = indexes.Values.ToList();
+        var byIndex = (await db.Persons.AsNoTracking().Where(p => lookupIndexes.Contains(p.IdNumberIndex)).Select(p => new { p.Key, p.IdNumberIndex })
             .ToListAsync(cancellationToken)).ToDictionary(p => Convert.ToHexString(p.IdNumberIndex), p => p.Key, StringComparer.Ordinal);
         var keys = items.Where(i => i.PersonKey is not null).Select(i => i.PersonKey!.Value).Distinct().ToList();
         var knownKeys = (await db.Persons.AsNoTracking().Where(p => keys.Contains(p.Key)).Select(p => p.Key).ToListAsync(cancellationToken)).ToHashSet();
