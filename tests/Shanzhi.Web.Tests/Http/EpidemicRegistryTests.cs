@@ -144,6 +144,25 @@ public sealed class EpidemicRegistryTests
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "health.evidence_required");
     }
 
+    [Fact]
+    public async Task Registry_page_opens_for_epidemic_officers_only_and_is_masked()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var (officer, _, _) = await SignInAsync(platform);
+        await RegisterAsync(officer, 1, null);
+        var admin = await platform.SignInAdminAsync();
+
+        var forAdmin = await admin.GetAsync("/epidemic/persons", Ct);
+        var forOfficer = await officer.GetAsync("/epidemic/persons", Ct);
+
+        var page = await forOfficer.Content.ReadAsStringAsync(Ct);
+        Assert.Equal(HttpStatusCode.Redirect, forAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, forOfficer.StatusCode);
+        Assert.Contains("宓**", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(SyntheticIds.Id(1), page, StringComparison.Ordinal);
+        Assert.DoesNotContain(Name, page, StringComparison.Ordinal);
+    }
+
     private sealed record PersonBody(string Name, string IdNumber, string Phone, string Residency, string? HomeGridCode);
 
     private static PersonBody Body(int n, string? grid) => new(Name, SyntheticIds.Id(n), "13957400002", "Permanent", grid);
