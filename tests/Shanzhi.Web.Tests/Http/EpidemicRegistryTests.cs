@@ -21,7 +21,7 @@ public sealed class EpidemicRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Registration_is_masked_and_a_second_one_is_a_duplicate_problem(StoreKind kind)
+    public async Task Registration_is_masked_and_deduplicated(StoreKind kind)
     {
         await using var platform = await PlatformFactory.StartAsync(kind);
         var (officer, _, _) = await SignInAsync(platform);
@@ -41,7 +41,7 @@ public sealed class EpidemicRegistryTests
     }
 
     [Fact]
-    public async Task Invalid_id_number_and_other_roles_are_problems()
+    public async Task Invalid_input_and_roles_are_problems()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
         var (officer, _, _) = await SignInAsync(platform);
@@ -76,7 +76,7 @@ public sealed class EpidemicRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Csv_import_reports_bad_rows_and_atomic_loads_nothing(StoreKind kind)
+    public async Task Csv_import_reports_rows_and_honours_atomic(StoreKind kind)
     {
         await using var platform = await PlatformFactory.StartAsync(kind);
         var (officer, _, _) = await SignInAsync(platform);
@@ -99,7 +99,7 @@ public sealed class EpidemicRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Health_changes_by_upstream_rule_and_approved_override(StoreKind kind)
+    public async Task Health_changes_by_all_three_sources(StoreKind kind)
     {
         await using var platform = await PlatformFactory.StartAsync(kind);
         var (officer, second, _) = await SignInAsync(platform);
@@ -145,7 +145,7 @@ public sealed class EpidemicRegistryTests
     }
 
     [Fact]
-    public async Task Registry_page_opens_for_epidemic_officers_only_and_is_masked()
+    public async Task Registry_page_is_masked_and_restricted()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
         var (officer, _, _) = await SignInAsync(platform);

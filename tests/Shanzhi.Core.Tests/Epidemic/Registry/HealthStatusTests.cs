@@ -15,7 +15,7 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Upstream_batch_applies_changes_with_their_source(StoreKind kind)
+    public async Task Upstream_batch_records_its_source(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         var byId = await world.RegisterAsync(1);
@@ -35,7 +35,7 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Resent_upstream_reference_is_a_duplicate_and_changes_nothing(StoreKind kind)
+    public async Task Resent_upstream_reference_is_duplicate(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         await world.RegisterAsync(1);
@@ -76,7 +76,7 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Upstream_update_older_than_the_last_change_is_stale(StoreKind kind)
+    public async Task Older_upstream_update_is_stale(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         var key = await world.RegisterAsync(1);
@@ -91,7 +91,7 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Rule_hit_applies_its_status_with_the_evidence(StoreKind kind)
+    public async Task Rule_hit_applies_with_evidence(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         var key = await world.RegisterAsync(1);
@@ -107,7 +107,7 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Rule_hit_without_evidence_or_with_an_unknown_rule_is_rejected(StoreKind kind)
+    public async Task Rule_hit_needs_evidence_and_known_rule(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         var key = await world.RegisterAsync(1);
@@ -122,7 +122,7 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Manual_override_applies_only_after_a_second_officer_approves(StoreKind kind)
+    public async Task Override_applies_after_second_approval(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         var key = await world.RegisterAsync(1);
@@ -140,7 +140,7 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Requester_may_not_approve_their_own_override(StoreKind kind)
+    public async Task Requester_cannot_approve_own_override(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         var key = await world.RegisterAsync(1);
@@ -156,7 +156,7 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Override_needs_a_reason_and_is_approved_once(StoreKind kind)
+    public async Task Override_needs_reason_and_single_approval(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         var key = await world.RegisterAsync(1);
@@ -173,7 +173,7 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Explanation_quotes_the_rule_not_the_evidence(StoreKind kind)
+    public async Task Explanation_quotes_rule_not_evidence(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         var key = await world.RegisterAsync(1);
@@ -190,7 +190,7 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Explanation_of_a_manual_override_gives_the_reason(StoreKind kind)
+    public async Task Override_explanation_gives_reason(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         var key = await world.RegisterAsync(1);
@@ -205,7 +205,7 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Explanation_of_an_upstream_change_names_the_system(StoreKind kind)
+    public async Task Upstream_explanation_names_system(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         var key = await world.RegisterAsync(1);
@@ -219,7 +219,7 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Cached_status_is_dropped_when_a_rule_changes_it(StoreKind kind)
+    public async Task Rule_change_drops_cached_status(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         var key = await world.RegisterAsync(1);
@@ -233,7 +233,7 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Street_officer_may_not_submit_the_city_wide_upstream_feed(StoreKind kind)
+    public async Task Street_officer_cannot_submit_upstream_feed(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         await using var db = world.NewContext();
@@ -244,7 +244,7 @@ public sealed class HealthStatusTests
         Assert.Equal("person.out_of_scope", result.Error?.Code);
     }
 
-    /// <summary>Monday 2026-03-02 at <paramref name="hour"/>:00 Asia/Shanghai (the world clock stands at 09:00).</summary>
+    /// <summary>Monday 2026-03-02 at <paramref name="hour"/>:00 Asia/Shanghai (the world clock is at 09:00).</summary>
     private static DateTimeOffset At(int hour) => new(2026, 3, 2, hour, 0, 0, TimeSpan.FromHours(8));
 
     private static async Task<UpstreamBatchResult> UpstreamAsync(RegistryWorld world, ShanzhiDbContext db, params UpstreamHealthItem[] items)

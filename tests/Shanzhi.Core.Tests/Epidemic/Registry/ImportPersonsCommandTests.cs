@@ -12,7 +12,7 @@ public sealed class ImportPersonsCommandTests
 {
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Import_loads_valid_rows_and_lists_bad_ones_by_row_and_code(StoreKind kind)
+    public async Task Import_lists_bad_rows_by_code(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
         var file = Path.Combine(store.Options.FullDataDirectory, "persons.csv");

@@ -26,7 +26,7 @@ public sealed class ImportPersonsTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Mixed_file_loads_the_valid_rows_and_reports_each_bad_one(StoreKind kind)
+    public async Task Mixed_file_reports_each_bad_row(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         await world.RegisterAsync(1);
@@ -51,7 +51,7 @@ public sealed class ImportPersonsTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Atomic_import_with_a_bad_row_loads_nothing(StoreKind kind)
+    public async Task Atomic_import_with_bad_row_loads_nothing(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         await using var db = world.NewContext();
@@ -64,7 +64,7 @@ public sealed class ImportPersonsTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Atomic_import_of_a_clean_file_loads_every_row(StoreKind kind)
+    public async Task Atomic_import_of_clean_file_loads_all(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         await using var db = world.NewContext();

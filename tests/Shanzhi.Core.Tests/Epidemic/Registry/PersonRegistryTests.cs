@@ -70,7 +70,7 @@ public sealed class PersonRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Second_registration_of_an_id_number_is_a_duplicate_naming_the_existing_key(StoreKind kind)
+    public async Task Duplicate_id_number_names_existing_key(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         await using var db = world.NewContext();
@@ -86,21 +86,21 @@ public sealed class PersonRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task List_finds_a_person_by_id_number_through_the_blind_index(StoreKind kind)
+    public async Task List_finds_person_by_id_number(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         await using var db = world.NewContext();
-        var wanted = await MustRegisterAsync(world, db, Request());
+        var expected = await MustRegisterAsync(world, db, Request());
         await world.RegisterAsync(2);
 
         var found = (await world.Registry(db).ListAsync(new PersonQuery(IdNumber: SyntheticIds.Id(1).ToLowerInvariant()), world.CityOfficer, Ct)).Value!;
 
-        Assert.Equal([wanted.PersonKey], found.Items.Select(p => p.PersonKey));
+        Assert.Equal([expected.PersonKey], found.Items.Select(p => p.PersonKey));
     }
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Street_officer_lists_only_persons_of_grids_in_scope(StoreKind kind)
+    public async Task Street_officer_lists_own_grids_only(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         await using var db = world.NewContext();
@@ -117,7 +117,7 @@ public sealed class PersonRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Person_without_home_grid_is_out_of_scope_for_a_street_officer(StoreKind kind)
+    public async Task Gridless_person_needs_city_scope(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         await using var db = world.NewContext();
@@ -128,7 +128,7 @@ public sealed class PersonRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Reveal_with_reason_returns_clear_identity_and_audits_the_reason(StoreKind kind)
+    public async Task Reveal_with_reason_is_audited(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         await using var db = world.NewContext();
@@ -143,7 +143,7 @@ public sealed class PersonRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Reveal_without_reason_or_out_of_scope_is_refused_and_audited(StoreKind kind)
+    public async Task Rejected_reveals_are_audited(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         await using var db = world.NewContext();
@@ -177,7 +177,7 @@ public sealed class PersonRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Lookup_finds_the_key_of_an_id_number_and_not_of_an_unregistered_one(StoreKind kind)
+    public async Task Lookup_resolves_registered_numbers_only(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         var key = await world.RegisterAsync(1);
@@ -191,7 +191,7 @@ public sealed class PersonRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Lookup_finds_a_person_registered_after_a_miss(StoreKind kind)
+    public async Task Lookup_finds_person_registered_after_miss(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
         var before = await world.Lookup.FindByIdNumberAsync(SyntheticIds.Id(1), Ct);
