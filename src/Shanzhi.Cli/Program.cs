@@ -11,6 +11,7 @@ var import = new Command("import", "导入数据（区划图层、历史案件�
 import.Subcommands.Add(ImportRegionsCommand.Create());
 import.Subcommands.Add(ImportCasesCommand.Create());
 import.Subcommands.Add(ImportPassagesCommand.Create());
+import.Subcommands.Add(ImportPersonsCommand.Create());
 root.Subcommands.Add(import);
 root.Subcommands.Add(KpiCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());

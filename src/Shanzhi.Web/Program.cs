@@ -62,6 +62,7 @@ app.MapEpidemicPassageEndpoints();
 app.MapEpidemicGateEndpoints();
 app.MapEpidemicInvestigationEndpoints();
 app.MapGridEndpoints();
+app.MapEpidemicRegistryEndpoints();
 app.MapOpenApi();
 app.MapShanzhiConsole();
 

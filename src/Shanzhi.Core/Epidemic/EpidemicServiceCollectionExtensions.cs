@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Shanzhi.Epidemic.Passages;
 using Shanzhi.Epidemic.Gates;
 using Shanzhi.Epidemic.Investigations;
+using Shanzhi.Epidemic.Registry;
 
 namespace Shanzhi.Epidemic;
 
@@ -15,6 +16,7 @@ public static class EpidemicServiceCollectionExtensions
         services.AddPassageIngest();
         services.AddShanzhiGates();
         services.AddShanzhiInvestigations();
+        services.AddEpidemicRegistry();
         return services;
     }
 }

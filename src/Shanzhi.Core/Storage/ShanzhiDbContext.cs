@@ -97,6 +97,9 @@ public abstract class ShanzhiDbContext(DbContextOptions options)
     public DbSet<KeyPerson> KeyPersons => Set<KeyPerson>();
 
     public DbSet<IncentiveEntry> IncentiveEntries => Set<IncentiveEntry>();
+    public DbSet<Epidemic.Registry.HealthStatusChange> HealthStatusChanges => Set<Epidemic.Registry.HealthStatusChange>();
+
+    public DbSet<Epidemic.Registry.HealthOverrideRequest> HealthOverrideRequests => Set<Epidemic.Registry.HealthOverrideRequest>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,0 +1,279 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Shanzhi.Identity;
+using Shanzhi.Storage;
+
+namespace Shanzhi.Epidemic.Registry;
+
+/// <summary>A rule hit: which rule, and the evidence it rests on (staff-only text and an optional reference such as an investigation number).</summary>
+public sealed record HealthRuleHit(string? RuleId, string? Evidence, string? EvidenceRef = null);
+
+/// <summary>One row of a person's health-status history, for staff.</summary>
+public sealed record HealthChangeView(
+    long Id,
+    long PersonKey,
+    HealthStatus From,
+    HealthStatus To,
+    string ToName,
+    HealthChangeSource Source,
+    string? SourceSystem,
+    string? UpstreamRef,
+    string? RuleId,
+    string? RuleName,
+    string? Evidence,
+    string? EvidenceRef,
+    string? Reason,
+    string RequestedBy,
+    string? ApprovedBy,
+    DateTimeOffset At);
+
+public sealed record OverrideRequestView(Guid Id, long PersonKey, HealthStatus To, string Reason, string RequestedBy, DateTimeOffset RequestedAt, OverrideState State);
+
+/// <summary>The explanation shown to the person: current status: the colour, since when, and why.</summary>
+public sealed record HealthExplanation(long PersonKey, HealthStatus Status, string StatusName, DateTimeOffset Since, string Text);
+
+/// <summary>
+/// Health status with its history. A status changes only with a reason on record: an upstream
+/// update (see <see cref="UpstreamHealthUpdate"/>), a rule hit with evidence, or a manual override
+/// that a second officer approves. Every committed change drops the person's cached status in
+/// <see cref="PersonLookup"/>.
+/// </summary>
+public sealed class HealthStatusService(
+    ShanzhiDbContext db,
+    PersonRegistry registry,
+    PersonLookup lookup,
+    TimeProvider clock,
+    ILogger<HealthStatusService> logger)
+{
+    /// <summary>Applies the status a rule sets, with its evidence, at once.</summary>
+    public async Task<Result<HealthChangeView>> ApplyRuleAsync(long personKey, HealthRuleHit hit, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if (HealthRules.Find(hit.RuleId) is not { } rule)
+        {
+            return RegistryErrors.UnknownRule;
+        }
+
+        var evidence = hit.Evidence?.Trim() ?? "";
+        if (evidence.Length == 0)
+        {
+            return RegistryErrors.EvidenceRequired;
+        }
+
+        var evidenceRef = string.IsNullOrWhiteSpace(hit.EvidenceRef) ? null : hit.EvidenceRef.Trim();
+        if (evidence.Length > HealthStatusChange.TextMaxLength || evidenceRef?.Length > HealthStatusChange.ReferenceMaxLength)
+        {
+            return RegistryErrors.TextTooLong with { Field = "evidence" };
+        }
+
+        var found = await registry.FindInScopeAsync(personKey, user, cancellationToken);
+        if (found.Error is { } error)
+        {
+            return error;
+        }
+
+        var person = await db.Persons.SingleAsync(p => p.Key == personKey, cancellationToken);
+        var change = new HealthStatusChange
+        {
+            PersonKey = personKey,
+            From = person.Status,
+            To = rule.Status,
+            Source = HealthChangeSource.Rule,
+            RuleId = rule.Id,
+            Evidence = evidence,
+            EvidenceRef = evidenceRef,
+            RequestedById = user.UserId,
+            RequestedBy = user.DisplayName,
+            At = clock.GetUtcNow(),
+            RecordedAt = clock.GetUtcNow(),
+        };
+        return await CommitAsync(person, change, cancellationToken);
+    }
+
+    /// <summary>Files a manual override; it takes effect only when another officer approves it.</summary>
+    public async Task<Result<OverrideRequestView>> RequestOverrideAsync(long personKey, HealthStatus? to, string? reason, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if (to is not { } status || !Enum.IsDefined(status))
+        {
+            return RegistryErrors.StatusRequired;
+        }
+
+        var trimmed = reason?.Trim() ?? "";
+        if (trimmed.Length == 0)
+        {
+            return RegistryErrors.OverrideReasonRequired;
+        }
+
+        if (trimmed.Length > HealthStatusChange.TextMaxLength)
+        {
+            return RegistryErrors.TextTooLong;
+        }
+
+        var found = await registry.FindInScopeAsync(personKey, user, cancellationToken);
+        if (found.Error is { } error)
+        {
+            return error;
+        }
+
+        if (found.Value!.Status == status)
+        {
+            return RegistryErrors.StatusUnchanged;
+        }
+
+        var request = new HealthOverrideRequest
+        {
+            PersonKey = personKey,
+            To = status,
+            Reason = trimmed,
+            RequestedById = user.UserId,
+            RequestedBy = user.DisplayName,
+            RequestedAt = clock.GetUtcNow(),
+        };
+        db.HealthOverrideRequests.Add(request);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.OverrideRequested(request.Id, personKey);
+        return ToView(request);
+    }
+
+    /// <summary>Approves and applies an override. The requester may not approve their own request.</summary>
+    public async Task<Result<HealthChangeView>> ApproveOverrideAsync(Guid requestId, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if (!PersonRules.MayUse(user))
+        {
+            return RegistryErrors.Forbidden;
+        }
+
+        var request = await db.HealthOverrideRequests.FirstOrDefaultAsync(r => r.Id == requestId, cancellationToken);
+        if (request is null)
+        {
+            return RegistryErrors.OverrideNotFound;
+        }
+
+        if (request.State != OverrideState.Pending)
+        {
+            return RegistryErrors.OverrideDecided;
+        }
+
+        // Two people decide a manual change (双人审核). The platform itself (no user id) is not a second person.
+        if (user.UserId is null || user.UserId == request.RequestedById)
+        {
+            return RegistryErrors.SelfApproval;
+        }
+
+        var found = await registry.FindInScopeAsync(request.PersonKey, user, cancellationToken);
+        if (found.Error is { } error)
+        {
+            return error;
+        }
+
+        var person = await db.Persons.SingleAsync(p => p.Key == request.PersonKey, cancellationToken);
+        if (person.Status == request.To)
+        {
+            return RegistryErrors.StatusUnchanged;
+        }
+
+        var now = clock.GetUtcNow();
+        var change = new HealthStatusChange
+        {
+            PersonKey = person.Key,
+            From = person.Status,
+            To = request.To,
+            Source = HealthChangeSource.Manual,
+            Reason = request.Reason,
+            RequestedById = request.RequestedById,
+            RequestedBy = request.RequestedBy,
+            ApprovedById = user.UserId,
+            ApprovedBy = user.DisplayName,
+            At = now,
+            RecordedAt = now,
+        };
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await CommitAsync(person, change, cancellationToken);
+        request.MarkApproved(change.Id, now);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    public async Task<Result<IReadOnlyList<OverrideRequestView>>> PendingOverridesAsync(long personKey, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        var found = await registry.FindInScopeAsync(personKey, user, cancellationToken);
+        if (found.Error is { } error)
+        {
+            return error;
+        }
+
+        var pending = await db.HealthOverrideRequests.AsNoTracking()
+            .Where(r => r.PersonKey == personKey && r.State == OverrideState.Pending)
+            .OrderBy(r => r.RequestedAt)
+            .ToListAsync(cancellationToken);
+        return pending.Select(ToView).ToList();
+    }
+
+    public async Task<Result<IReadOnlyList<HealthChangeView>>> HistoryAsync(long personKey, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        var found = await registry.FindInScopeAsync(personKey, user, cancellationToken);
+        if (found.Error is { } error)
+        {
+            return error;
+        }
+
+        var changes = await db.HealthStatusChanges.AsNoTracking()
+            .Where(c => c.PersonKey == personKey)
+            .OrderBy(c => c.Id)
+            .ToListAsync(cancellationToken);
+        return changes.Select(ToView).ToList();
+    }
+
+    /// <summary>
+    /// The person-facing explanation of the current status. It quotes the rule's public text, never
+    /// the evidence, because evidence may name other people; a manual override quotes its reason.
+    /// </summary>
+    public async Task<Result<HealthExplanation>> ExplainAsync(long personKey, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        var found = await registry.FindInScopeAsync(personKey, user, cancellationToken);
+        if (found.Error is { } error)
+        {
+            return error;
+        }
+
+        var person = found.Value!;
+        var last = await db.HealthStatusChanges.AsNoTracking()
+            .Where(c => c.PersonKey == personKey)
+            .OrderByDescending(c => c.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        var colour = EpidemicNames.Chinese(person.Status);
+        var since = last?.At ?? person.CreatedAt;
+        var cause = last switch
+        {
+            null => "登记时的初始状态，此后未发生变更。",
+            { Source: HealthChangeSource.Rule } rule => $"{HealthRules.Find(rule.RuleId)?.PublicExplanation ?? "规则判定。"}（判定规则：{HealthRules.Find(rule.RuleId)?.Name ?? rule.RuleId}）",
+            { Source: HealthChangeSource.Manual } manual => $"人工调整：{manual.Reason}（经两名工作人员审核）。",
+            { } upstream => $"上游系统：{upstream.SourceSystem} 推送的健康码状态（编号 {upstream.UpstreamRef}）。",
+        };
+        var text = $"您当前为{colour}，自 {Format(since)} 起。原因：{cause}如有异议，请联系所在社区或拨打 12345 政务服务便民热线。";
+        return new HealthExplanation(personKey, person.Status, colour, since, text);
+    }
+
+    /// <summary>Shanghai wall-clock time as the person reads it: "2026年3月2日 09:00".</summary>
+    internal static string Format(DateTimeOffset instant) =>
+        ShanghaiTime.ToLocal(instant).ToString("yyyy年M月d日 HH:mm", CultureInfo.InvariantCulture);
+
+    private async Task<Result<HealthChangeView>> CommitAsync(Person person, HealthStatusChange change, CancellationToken cancellationToken)
+    {
+        person.Status = change.To;
+        person.UpdatedAt = change.RecordedAt;
+        db.HealthStatusChanges.Add(change);
+        await db.SaveChangesAsync(cancellationToken);
+        lookup.Forget([person.Key]);
+        logger.StatusChanged(person.Key, change.From, change.To, change.Source);
+        return ToView(change);
+    }
+
+    internal static HealthChangeView ToView(HealthStatusChange c) => new(
+        c.Id, c.PersonKey, c.From, c.To, EpidemicNames.Chinese(c.To), c.Source, c.SourceSystem, c.UpstreamRef, c.RuleId,
+        HealthRules.Find(c.RuleId)?.Name, c.Evidence, c.EvidenceRef, c.Reason, c.RequestedBy, c.ApprovedBy, c.At);
+
+    private static OverrideRequestView ToView(HealthOverrideRequest r) =>
+        new(r.Id, r.PersonKey, r.To, r.Reason, r.RequestedBy, r.RequestedAt, r.State);
+}

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Shanzhi.Privacy;
+using Shanzhi.Storage;
+
+namespace Shanzhi.Epidemic.Registry;
+
+/// <summary>
+/// The two registry lookups a gate check makes at high rate: which person an ID number belongs to, and
+/// that person's health status. Both answers are cached in memory.
+/// Staleness: the person key of an ID number never changes, so found keys are kept; unknown numbers
+/// are not cached, so a person registered a moment ago is found at once. A cached status is dropped
+/// when <see cref="HealthStatusService"/> commits a change in this process, and expires after
+/// <see cref="StatusLifetime"/> so a change committed by another process is seen within that time.
+/// </summary>
+public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity identity, TimeProvider clock)
+{
+    public static readonly TimeSpan StatusLifetime = TimeSpan.FromSeconds(30);
+
+    /// <summary>Entries per cache before it is emptied and refilled; keeps memory small (about 100 bytes an entry).</summary>
+    public const int MaxEntries = 200_000;
+
+    private readonly ConcurrentDictionary<string, long> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, (HealthStatus Status, DateTimeOffset Expires)> _statuses = new();
+
+    // Counts Forget calls. A status read from the store is cached only if no change was committed
+    // while it was being read, so a read racing a change cannot put the old status back.
+    private long _changes;
+
+    /// <summary>The person key of a registered ID number; null when the number is invalid or unregistered.</summary>
+    public async Task<long?> FindByIdNumberAsync(string idNumber, CancellationToken cancellationToken)
+    {
+        if (!ChineseIdNumber.IsValid(idNumber))
+        {
+            return null;
+        }
+
+        var index = identity.IndexOf(idNumber);
+        var hex = Convert.ToHexString(index);
+        if (_keys.TryGetValue(hex, out var known))
+        {
+            return known;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
+        var key = await db.Persons.Where(p => p.IdNumberIndex == index).Select(p => (long?)p.Key).FirstOrDefaultAsync(cancellationToken);
+        if (key is { } found)
+        {
+            Bound(_keys);
+            _keys[hex] = found;
+        }
+
+        return key;
+    }
+
+    /// <summary>The current health status of a person; null when the key is unknown.</summary>
+    public async Task<HealthStatus?> StatusAsync(long personKey, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (_statuses.TryGetValue(personKey, out var cached) && cached.Expires > now)
+        {
+            return cached.Status;
+        }
+
+        var changesBefore = Interlocked.Read(ref _changes);
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
+        var status = await db.Persons.Where(p => p.Key == personKey).Select(p => (HealthStatus?)p.Status).FirstOrDefaultAsync(cancellationToken);
+        if (status is { } found && Interlocked.Read(ref _changes) == changesBefore)
+        {
+            Bound(_statuses);
+            _statuses[personKey] = (found, now + StatusLifetime);
+        }
+
+        return status;
+    }
+
+    /// <summary>Drops the cached status of persons whose status just changed.</summary>
+    public void Forget(IEnumerable<long> personKeys)
+    {
+        Interlocked.Increment(ref _changes);
+        foreach (var key in personKeys)
+        {
+            _statuses.TryRemove(key, out _);
+        }
+    }
+
+    private static void Bound<TKey, TValue>(ConcurrentDictionary<TKey, TValue> cache)
+        where TKey : notnull
+    {
+        if (cache.Count >= MaxEntries)
+        {
+            cache.Clear();
+        }
+    }
+}

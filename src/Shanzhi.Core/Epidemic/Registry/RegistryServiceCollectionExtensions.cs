@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using Shanzhi.Privacy.Crypto;
+
+namespace Shanzhi.Epidemic.Registry;
+
+public static class RegistryServiceCollectionExtensions
+{
+    /// <summary>Registers the population registry, health status, the cached lookup and the encrypted identity columns for key rotation.</summary>
+    public static IServiceCollection AddEpidemicRegistry(this IServiceCollection services)
+    {
+        services.AddSingleton<PersonIdentity>();
+        services.AddSingleton<PersonLookup>();
+        services.AddScoped<PersonRegistry>();
+        services.AddScoped<ImportPersons>();
+        services.AddScoped<HealthStatusService>();
+        services.AddScoped<UpstreamHealthUpdate>();
+        services.AddEncryptedField(PersonIdentity.NameField);
+        services.AddEncryptedField(PersonIdentity.IdNumberField);
+        services.AddEncryptedField(PersonIdentity.PhoneField);
+        return services;
+    }
+}

@@ -1,0 +1,153 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using Shanzhi.Cases;
+using Shanzhi.Epidemic;
+using Shanzhi.Epidemic.Registry;
+using Shanzhi.Identity;
+using Shanzhi.Web.Auth;
+
+namespace Shanzhi.Web.Api;
+
+/// <summary>
+/// The population registry and health status: <c>/api/v1/epidemic/persons</c> and
+/// <c>/api/v1/epidemic/health</c>, for epidemic officers. Identity is masked in every response
+/// except the audited reveal, and no response may be cached.
+/// </summary>
+public static class EpidemicRegistryEndpoints
+{
+    public sealed record RegisterBody(string? Name, string? IdNumber, string? Phone, ResidencyClass? Residency, string? HomeGridCode);
+
+    public sealed record RevealBody(string? Reason);
+
+    public sealed record RuleHitBody(string? RuleId, string? Evidence, string? EvidenceRef);
+
+    public sealed record OverrideBody(HealthStatus? Status, string? Reason);
+
+    public static void MapEpidemicRegistryEndpoints(this WebApplication app)
+    {
+        var persons = app.MapGroup("/api/v1/epidemic/persons").WithTags("疫情防控人口登记").RequireAuthorization().DisableAntiforgery()
+            .AddEndpointFilter(NoStore);
+        persons.MapGet("/", ListAsync).WithName("ListEpidemicPersons")
+            .WithSummary("按身份证号（盲索引精确匹配）、人口类别、居住网格、健康码检索人员（分页，身份信息已脱敏）");
+        persons.MapPost("/", RegisterAsync).WithName("RegisterEpidemicPerson").WithSummary("登记人员（身份信息加密存储）");
+        persons.MapPost("/import", ImportAsync).WithName("ImportEpidemicPersons")
+            .WithSummary("批量导入人员 CSV（multipart 字段 file 或 text/csv 正文）；逐行返回错误；atomic=true 时任一行出错则全部不导入");
+        persons.MapGet("/{key:long}", GetAsync).WithName("GetEpidemicPerson").WithSummary("人员详情（身份信息已脱敏，记入审计日志）");
+        persons.MapPost("/{key:long}/reveal", RevealAsync).WithName("RevealEpidemicPerson")
+            .WithSummary("查看完整姓名、身份证号、手机号：必须填写事由，记入审计日志");
+        persons.MapGet("/{key:long}/health", HistoryAsync).WithName("GetHealthHistory").WithSummary("健康码变更记录");
+        persons.MapGet("/{key:long}/health/explanation", ExplainAsync).WithName("ExplainHealthStatus")
+            .WithSummary("面向本人的健康码说明：当前颜色、起始时间和原因");
+        persons.MapPost("/{key:long}/health/rule-hits", ApplyRuleAsync).WithName("ApplyHealthRule").WithSummary("按规则判定调整健康码（须附证据）");
+        persons.MapGet("/{key:long}/health/overrides", PendingOverridesAsync).WithName("ListHealthOverrides").WithSummary("待审核的人工调整申请");
+        persons.MapPost("/{key:long}/health/overrides", RequestOverrideAsync).WithName("RequestHealthOverride")
+            .WithSummary("申请人工调整健康码（须填写原因，由另一名专员审核后生效）");
+
+        var health = app.MapGroup("/api/v1/epidemic/health").WithTags("疫情防控人口登记").RequireAuthorization().DisableAntiforgery()
+            .AddEndpointFilter(NoStore);
+        health.MapPost("/upstream", UpstreamAsync).WithName("ApplyUpstreamHealth")
+            .WithSummary("批量接收上游健康码系统的状态更新（按上游编号去重，逐条返回结果）");
+        health.MapPost("/overrides/{id:guid}/approve", ApproveOverrideAsync).WithName("ApproveHealthOverride")
+            .WithSummary("审核通过人工调整申请（申请人本人不能审核）");
+    }
+
+    private static async ValueTask<object?> NoStore(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        context.HttpContext.Response.Headers.CacheControl = "no-store";
+        return await next(context);
+    }
+
+    private static async Task<Results<Ok<PagedResult<PersonView>>, ProblemHttpResult>> ListAsync(
+        HttpContext http, PersonRegistry registry, CancellationToken cancellationToken,
+        string? idNumber = null, ResidencyClass? residency = null, string? grid = null, HealthStatus? status = null, int page = 1, int pageSize = 20)
+    {
+        if (page < 1 || pageSize is < 1 or > PersonRegistry.MaxPageSize)
+        {
+            return Problems.Invalid("request.invalid_paging", "pageSize", $"页码必须从 1 开始，每页条数必须在 1 到 {PersonRegistry.MaxPageSize} 之间。");
+        }
+
+        return Reply(await registry.ListAsync(new PersonQuery(idNumber, residency, grid, status, page, pageSize), User(http), cancellationToken));
+    }
+
+    private static async Task<Results<Created<PersonView>, ProblemHttpResult>> RegisterAsync(
+        RegisterBody body, HttpContext http, PersonRegistry registry, CancellationToken cancellationToken)
+    {
+        var result = await registry.RegisterAsync(
+            new RegisterPersonRequest(body.Name, body.IdNumber, body.Phone, body.Residency, body.HomeGridCode), User(http), cancellationToken);
+        return result.Error is { } error
+            ? Problems.From(error)
+            : TypedResults.Created($"/api/v1/epidemic/persons/{result.Value!.PersonKey}", result.Value);
+    }
+
+    private static async Task<Results<Ok<PersonImportReport>, ProblemHttpResult>> ImportAsync(
+        HttpContext http, ImportPersons importer, CancellationToken cancellationToken, bool atomic = false)
+    {
+        Stream csv;
+        if (http.Request.HasFormContentType)
+        {
+            var form = await http.Request.ReadFormAsync(cancellationToken);
+            if (form.Files.GetFile("file") is not { } file)
+            {
+                return Problems.Invalid("import.missing_file", "file", "请在字段 file 中上传 CSV 文件。");
+            }
+
+            csv = file.OpenReadStream();
+        }
+        else if (MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) && type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            csv = http.Request.Body;
+        }
+        else
+        {
+            return Problems.From(new Error("request.unsupported_media_type", "内容类型不支持",
+                "导入人员请上传 CSV：使用 multipart/form-data（文件字段名 file）或 Content-Type: text/csv。", 415, "file"));
+        }
+
+        await using (csv)
+        {
+            return Reply(await importer.ImportAsync(csv, atomic, User(http), cancellationToken));
+        }
+    }
+
+    private static async Task<Results<Ok<PersonView>, ProblemHttpResult>> GetAsync(
+        long key, HttpContext http, PersonRegistry registry, CancellationToken cancellationToken) =>
+        Reply(await registry.GetAsync(key, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<PersonIdentityView>, ProblemHttpResult>> RevealAsync(
+        long key, RevealBody? body, HttpContext http, PersonRegistry registry, CancellationToken cancellationToken) =>
+        Reply(await registry.RevealAsync(key, body?.Reason, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<IReadOnlyList<HealthChangeView>>, ProblemHttpResult>> HistoryAsync(
+        long key, HttpContext http, HealthStatusService health, CancellationToken cancellationToken) =>
+        Reply(await health.HistoryAsync(key, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<HealthExplanation>, ProblemHttpResult>> ExplainAsync(
+        long key, HttpContext http, HealthStatusService health, CancellationToken cancellationToken) =>
+        Reply(await health.ExplainAsync(key, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<HealthChangeView>, ProblemHttpResult>> ApplyRuleAsync(
+        long key, RuleHitBody body, HttpContext http, HealthStatusService health, CancellationToken cancellationToken) =>
+        Reply(await health.ApplyRuleAsync(key, new HealthRuleHit(body.RuleId, body.Evidence, body.EvidenceRef), User(http), cancellationToken));
+
+    private static async Task<Results<Ok<IReadOnlyList<OverrideRequestView>>, ProblemHttpResult>> PendingOverridesAsync(
+        long key, HttpContext http, HealthStatusService health, CancellationToken cancellationToken) =>
+        Reply(await health.PendingOverridesAsync(key, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<OverrideRequestView>, ProblemHttpResult>> RequestOverrideAsync(
+        long key, OverrideBody body, HttpContext http, HealthStatusService health, CancellationToken cancellationToken) =>
+        Reply(await health.RequestOverrideAsync(key, body.Status, body.Reason, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<HealthChangeView>, ProblemHttpResult>> ApproveOverrideAsync(
+        Guid id, HttpContext http, HealthStatusService health, CancellationToken cancellationToken) =>
+        Reply(await health.ApproveOverrideAsync(id, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<UpstreamBatchResult>, ProblemHttpResult>> UpstreamAsync(
+        UpstreamHealthBatch body, HttpContext http, UpstreamHealthUpdate upstream, CancellationToken cancellationToken) =>
+        Reply(await upstream.ApplyAsync(body, User(http), cancellationToken));
+
+    private static Results<Ok<T>, ProblemHttpResult> Reply<T>(Result<T> result) =>
+        result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);
+
+    private static StaffPrincipal User(HttpContext http) =>
+        http.User.ToStaffPrincipal() ?? throw new InvalidOperationException("An authorized endpoint ran without a staff principal.");
+}

@@ -1,0 +1,255 @@
+using Microsoft.EntityFrameworkCore;
+using Shanzhi.Epidemic;
+using Shanzhi.Epidemic.Registry;
+using Shanzhi.Storage;
+using Shanzhi.Tests.Infrastructure;
+
+namespace Shanzhi.Tests.Epidemic.Registry;
+
+/// <summary>Health status with history: upstream batches, rule hits with evidence, manual overrides with a second approver, the explanation.</summary>
+public sealed class HealthStatusTests
+{
+    private const string Province = "浙江省健康码";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Upstream_batch_records_its_source(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var byId = await world.RegisterAsync(1);
+        var byKey = await world.RegisterAsync(2);
+        await using var db = world.NewContext();
+
+        var result = await UpstreamAsync(world, db,
+            new UpstreamHealthItem(SyntheticIds.Id(1), null, HealthStatus.Yellow, "ZJ-1", At(8)),
+            new UpstreamHealthItem(null, byKey, HealthStatus.Red, "ZJ-2", At(8)));
+
+        var changes = await db.HealthStatusChanges.AsNoTracking().OrderBy(c => c.Id).ToListAsync(Ct);
+        Assert.Equal([UpstreamOutcome.Applied, UpstreamOutcome.Applied], result.Items.Select(i => i.Outcome));
+        Assert.Equal([(byId, HealthStatus.Yellow, Province, "ZJ-1"), (byKey, HealthStatus.Red, Province, "ZJ-2")],
+            changes.Select(c => (c.PersonKey, c.To, c.SourceSystem!, c.UpstreamRef!)));
+        Assert.Equal(HealthStatus.Yellow, (await db.Persons.AsNoTracking().SingleAsync(p => p.Key == byId, Ct)).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Resent_upstream_reference_is_duplicate(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+        var item = new UpstreamHealthItem(SyntheticIds.Id(1), null, HealthStatus.Yellow, "ZJ-1", At(8));
+        await UpstreamAsync(world, db, item);
+
+        var again = await UpstreamAsync(world, db, item);
+
+        Assert.Equal(UpstreamOutcome.Duplicate, Assert.Single(again.Items).Outcome);
+        Assert.Equal(1, await db.HealthStatusChanges.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Upstream_rows_report_unchanged_stale_and_rejected(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+
+        var result = await UpstreamAsync(world, db,
+            new UpstreamHealthItem(null, key, HealthStatus.Green, "ZJ-1", At(7)),
+            new UpstreamHealthItem(null, key, HealthStatus.Red, "ZJ-3", At(9)),
+            new UpstreamHealthItem(null, key, HealthStatus.Yellow, "ZJ-2", At(8)),
+            new UpstreamHealthItem(SyntheticIds.Id(5), null, HealthStatus.Red, "ZJ-4", At(8)),
+            new UpstreamHealthItem(SyntheticIds.WithBadCheckDigit(1), null, HealthStatus.Red, "ZJ-5", At(8)),
+            new UpstreamHealthItem(null, key, HealthStatus.Red, "", At(8)));
+
+        Assert.Equal(
+            [
+                "Unchanged ", "Applied ", "Applied ", "Rejected health.unknown_person", "Rejected privacy.id_number_invalid",
+                "Rejected health.upstream_ref_required",
+            ],
+            result.Items.Select(i => $"{i.Outcome} {i.Code}"));
+        Assert.Equal(HealthStatus.Red, await world.Lookup.StatusAsync(key, Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Older_upstream_update_is_stale(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+        await UpstreamAsync(world, db, new UpstreamHealthItem(null, key, HealthStatus.Red, "ZJ-2", At(9)));
+
+        var late = await UpstreamAsync(world, db, new UpstreamHealthItem(null, key, HealthStatus.Green, "ZJ-1", At(8)));
+
+        Assert.Equal(UpstreamOutcome.Stale, Assert.Single(late.Items).Outcome);
+        Assert.Equal(HealthStatus.Red, await world.Lookup.StatusAsync(key, Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Rule_hit_applies_with_evidence(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+
+        var change = (await world.Health(db).ApplyRuleAsync(key,
+            new HealthRuleHit("close-contact", "与病例（人员编号 42）同时在商场停留 40 分钟", "INV-2026-001"), world.CityOfficer, Ct)).Value!;
+
+        var history = (await world.Health(db).HistoryAsync(key, world.CityOfficer, Ct)).Value!;
+        Assert.Equal((HealthStatus.Green, HealthStatus.Red, HealthChangeSource.Rule), (change.From, change.To, change.Source));
+        Assert.Equal(("close-contact", "INV-2026-001"), (Assert.Single(history).RuleId, history[0].EvidenceRef));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Rule_hit_needs_evidence_and_known_rule(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+
+        var noEvidence = await world.Health(db).ApplyRuleAsync(key, new HealthRuleHit("close-contact", " "), world.CityOfficer, Ct);
+        var unknown = await world.Health(db).ApplyRuleAsync(key, new HealthRuleHit("felt-unwell", "自述"), world.CityOfficer, Ct);
+
+        Assert.Equal(("health.evidence_required", "health.unknown_rule"), (noEvidence.Error?.Code, unknown.Error?.Code));
+        Assert.Equal(0, await db.HealthStatusChanges.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Override_applies_after_second_approval(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+        var health = world.Health(db);
+
+        var request = (await health.RequestOverrideAsync(key, HealthStatus.Yellow, "居家健康监测期间外出", world.CityOfficer, Ct)).Value!;
+        var before = await world.Lookup.StatusAsync(key, Ct);
+        var approved = (await health.ApproveOverrideAsync(request.Id, world.SecondCityOfficer, Ct)).Value!;
+
+        Assert.Equal(HealthStatus.Green, before);
+        Assert.Equal((HealthChangeSource.Manual, "防控专员甲", "防控专员乙"), (approved.Source, approved.RequestedBy, approved.ApprovedBy));
+        Assert.Equal(HealthStatus.Yellow, await world.Lookup.StatusAsync(key, Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Requester_cannot_approve_own_override(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+        var health = world.Health(db);
+        var request = (await health.RequestOverrideAsync(key, HealthStatus.Red, "现场核实为确诊病例同住人员", world.CityOfficer, Ct)).Value!;
+
+        var self = await health.ApproveOverrideAsync(request.Id, world.CityOfficer, Ct);
+
+        Assert.Equal(("health.self_approval", 409), (self.Error?.Code, self.Error?.Status));
+        Assert.Equal(0, await db.HealthStatusChanges.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Override_needs_reason_and_single_approval(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+        var health = world.Health(db);
+        var noReason = await health.RequestOverrideAsync(key, HealthStatus.Yellow, "", world.CityOfficer, Ct);
+        var request = (await health.RequestOverrideAsync(key, HealthStatus.Yellow, "外地协查函", world.CityOfficer, Ct)).Value!;
+        await health.ApproveOverrideAsync(request.Id, world.SecondCityOfficer, Ct);
+
+        var twice = await health.ApproveOverrideAsync(request.Id, world.StreetAOfficer, Ct);
+
+        Assert.Equal(("health.reason_required", "health.override_decided"), (noReason.Error?.Code, twice.Error?.Code));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Explanation_quotes_rule_not_evidence(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+        await world.Health(db).ApplyRuleAsync(key, new HealthRuleHit("close-contact", "与人员编号 42 同乘 G7501 次列车"), world.CityOfficer, Ct);
+
+        var text = (await world.Health(db).ExplainAsync(key, world.CityOfficer, Ct)).Value!.Text;
+
+        Assert.Equal(
+            "您当前为红码，自 2026年3月2日 09:00 起。原因：经流行病学调查，您被判定为确诊病例的密切接触者。（判定规则：密切接触者）"
+            + "如有异议，请联系所在社区或拨打 12345 政务服务便民热线。",
+            text);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Override_explanation_gives_reason(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+        var request = (await world.Health(db).RequestOverrideAsync(key, HealthStatus.Yellow, "外地协查函要求居家健康监测", world.CityOfficer, Ct)).Value!;
+        await world.Health(db).ApproveOverrideAsync(request.Id, world.SecondCityOfficer, Ct);
+
+        var text = (await world.Health(db).ExplainAsync(key, world.CityOfficer, Ct)).Value!.Text;
+
+        Assert.StartsWith("您当前为黄码，自 2026年3月2日 09:00 起。原因：人工调整：外地协查函要求居家健康监测（经两名工作人员审核）。", text);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Upstream_explanation_names_system(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+        await UpstreamAsync(world, db, new UpstreamHealthItem(null, key, HealthStatus.Yellow, "ZJ-77", At(8)));
+
+        var text = (await world.Health(db).ExplainAsync(key, world.CityOfficer, Ct)).Value!.Text;
+
+        Assert.StartsWith("您当前为黄码，自 2026年3月2日 08:00 起。原因：上游系统：浙江省健康码 推送的健康码状态（编号 ZJ-77）。", text);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Rule_change_drops_cached_status(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+        var cached = await world.Lookup.StatusAsync(key, Ct);
+
+        await world.Health(db).ApplyRuleAsync(key, new HealthRuleHit("secondary-contact", "次密接判定"), world.CityOfficer, Ct);
+
+        Assert.Equal((HealthStatus.Green, HealthStatus.Yellow), (cached!.Value, (await world.Lookup.StatusAsync(key, Ct))!.Value));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Street_officer_cannot_submit_upstream_feed(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+
+        var result = await world.Upstream(db).ApplyAsync(new UpstreamHealthBatch(Province, [new UpstreamHealthItem(null, 1, HealthStatus.Red, "ZJ-1", At(8))]),
+            world.StreetAOfficer, Ct);
+
+        Assert.Equal("person.out_of_scope", result.Error?.Code);
+    }
+
+    /// <summary>Monday 2026-03-02 at <paramref name="hour"/>:00 Asia/Shanghai (the world clock is at 09:00).</summary>
+    private static DateTimeOffset At(int hour) => new(2026, 3, 2, hour, 0, 0, TimeSpan.FromHours(8));
+
+    private static async Task<UpstreamBatchResult> UpstreamAsync(RegistryWorld world, ShanzhiDbContext db, params UpstreamHealthItem[] items)
+    {
+        var result = await world.Upstream(db).ApplyAsync(new UpstreamHealthBatch(Province, items), world.CityOfficer, Ct);
+        return result.Value ?? throw new InvalidOperationException(result.Error?.Detail);
+    }
+}

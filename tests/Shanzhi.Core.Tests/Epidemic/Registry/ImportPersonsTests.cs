@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Shanzhi.Epidemic.Registry;
+using Shanzhi.Storage;
+using Shanzhi.Tests.Infrastructure;
+
+namespace Shanzhi.Tests.Epidemic.Registry;
+
+/// <summary>CSV import of the registry: per-row report with stable codes, blind-index duplicates in the file and in the store, atomic mode.</summary>
+public sealed class ImportPersonsTests
+{
+    public const string MixedFixture = "Fixtures/Epidemic/persons-mixed.csv";
+
+    private static readonly string[] FixtureNames = ["测试甲", "测试乙", "测试丙", "测试丁", "测试戊", "测试己", "测试庚"];
+
+    static ImportPersonsTests()
+    {
+        foreach (var name in FixtureNames)
+        {
+            LogSink.RegisterName(name);
+        }
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Mixed_file_reports_each_bad_row(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+
+        var report = await ImportFixtureAsync(world, db, atomic: false);
+
+        Assert.Equal((8, 3, false), (report.Rows, report.Imported, report.RolledBack));
+        Assert.Equal(
+            [
+                "4 id_number privacy.id_number_invalid",
+                "5 id_number person.duplicate_in_file",
+                "6 name person.name_required",
+                "6 phone privacy.mobile_invalid",
+                "6 residency person.residency_invalid",
+                "7 home_grid person.unknown_grid",
+                "9 id_number person.duplicate",
+            ],
+            report.Errors.Select(e => $"{e.Row} {e.Field} {e.Code}"));
+        Assert.Equal(4, await db.Persons.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Atomic_import_with_bad_row_loads_nothing(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+
+        var report = await ImportFixtureAsync(world, db, atomic: true);
+
+        Assert.Equal((0, true), (report.Imported, report.RolledBack));
+        Assert.Equal(0, await db.Persons.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Atomic_import_of_clean_file_loads_all(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        var csv = "姓名,身份证号,手机号,人口类别,居住网格\r\n"
+                  + $"测试甲,{SyntheticIds.Id(20)},13900000020,常住人口,{RegistryWorld.GridA}\r\n"
+                  + $"测试乙,{SyntheticIds.Id(21)},,Visitor,{RegistryWorld.GridC}\r\n";
+
+        var report = await ImportAsync(world, db, csv, atomic: true);
+
+        Assert.Equal((2, 2, 0), (report.Rows, report.Imported, report.Errors.Count));
+        Assert.Equal(2, await db.Persons.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Duplicates_are_found_across_batches(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        var csv = new StringBuilder("name,id_number,residency,home_grid\r\n");
+        for (var n = 0; n < ImportPersons.BatchSize + 1; n++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"测试甲,{SyntheticIds.Id(n)},Permanent,{RegistryWorld.GridA}\r\n");
+        }
+
+        csv.Append(CultureInfo.InvariantCulture, $"测试乙,{SyntheticIds.Id(0)},Permanent,{RegistryWorld.GridA}\r\n");
+
+        var report = await ImportAsync(world, db, csv.ToString(), atomic: false);
+
+        var duplicate = Assert.Single(report.Errors);
+        Assert.Equal((ImportPersons.BatchSize + 3, "person.duplicate_in_file"), (duplicate.Row, duplicate.Code));
+        Assert.Equal("身份证号与第 2 行相同，本行未导入。", duplicate.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Report_names_no_one(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+
+        var report = await ImportFixtureAsync(world, db, atomic: false);
+
+        var text = string.Join("\n", report.Errors.Select(e => e.Message));
+        var fixture = await File.ReadAllLinesAsync(MixedFixture, Ct);
+        var identifiers = fixture.Skip(1).SelectMany(line => line.Split(',').Take(2)).Where(v => v.Length > 0);
+        Assert.DoesNotContain(identifiers, v => text.Contains(v, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Missing_required_column_is_reported_on_row_1()
+    {
+        await using var world = await RegistryWorld.CreateAsync(StoreKind.Sqlite);
+        await using var db = world.NewContext();
+
+        var report = await ImportAsync(world, db, "name,phone\r\n测试甲,13900000000\r\n", atomic: false);
+
+        Assert.Equal(["1 id_number import.missing_column", "1 residency import.missing_column"], report.Errors.Select(e => $"{e.Row} {e.Field} {e.Code}"));
+    }
+
+    [Fact]
+    public async Task Import_is_for_epidemic_officers_only()
+    {
+        await using var world = await RegistryWorld.CreateAsync(StoreKind.Sqlite);
+        await using var db = world.NewContext();
+        await using var csv = File.OpenRead(MixedFixture);
+
+        var result = await world.Importer(db).ImportAsync(csv, atomic: false, world.Cases.Admin, Ct);
+
+        Assert.Equal("person.forbidden", result.Error?.Code);
+    }
+
+    private static async Task<PersonImportReport> ImportFixtureAsync(RegistryWorld world, ShanzhiDbContext db, bool atomic)
+    {
+        await using var csv = File.OpenRead(MixedFixture);
+        var result = await world.Importer(db).ImportAsync(csv, atomic, world.CityOfficer, Ct);
+        return result.Value ?? throw new InvalidOperationException(result.Error?.Detail);
+    }
+
+    private static async Task<PersonImportReport> ImportAsync(RegistryWorld world, ShanzhiDbContext db, string text, bool atomic)
+    {
+        await using var csv = new MemoryStream(Encoding.UTF8.GetBytes(text));
+        var result = await world.Importer(db).ImportAsync(csv, atomic, world.CityOfficer, Ct);
+        return result.Value ?? throw new InvalidOperationException(result.Error?.Detail);
+    }
+}
