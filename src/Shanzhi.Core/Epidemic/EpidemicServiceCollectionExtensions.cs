@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-using Shanzhi.Epidemic.Passages;
 using Shanzhi.Epidemic.Gates;
 using Shanzhi.Epidemic.Investigations;
+using Shanzhi.Epidemic.Passages;
 using Shanzhi.Epidemic.Registry;
 
 namespace Shanzhi.Epidemic;
@@ -14,9 +14,12 @@ public static class EpidemicServiceCollectionExtensions
         services.AddSingleton<DeviceResolver>();
         services.AddSingleton<IDeviceResolver>(sp => sp.GetRequiredService<DeviceResolver>());
         services.AddPassageIngest();
+
+        // The registry first: its cached PersonLookup serves the gate check's IPersonDirectory.
+        services.AddEpidemicRegistry();
+        services.AddSingleton<IPersonDirectory>(sp => sp.GetRequiredService<PersonLookup>());
         services.AddShanzhiGates();
         services.AddShanzhiInvestigations();
-        services.AddEpidemicRegistry();
         return services;
     }
 }

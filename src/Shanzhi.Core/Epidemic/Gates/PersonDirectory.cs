@@ -5,8 +5,9 @@ using Shanzhi.Storage;
 namespace Shanzhi.Epidemic.Gates;
 
 /// <summary>
-/// What the gate check needs from the population registry. The registry's own lookup (with its
-/// cache) can replace <see cref="StorePersonDirectory"/> behind this interface.
+/// What the gate check needs from the population registry. The platform serves it with the
+/// registry's cached <see cref="Registry.PersonLookup"/>; <see cref="StorePersonDirectory"/> reads
+/// the store directly for hosts and tests without the registry's services.
 /// </summary>
 public interface IPersonDirectory
 {

@@ -14,7 +14,7 @@ namespace Shanzhi.Epidemic.Registry;
 /// when <see cref="HealthStatusService"/> commits a change in this process, and expires after
 /// <see cref="StatusLifetime"/> so a change committed by another process is seen within that time.
 /// </summary>
-public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity identity, TimeProvider clock)
+public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity identity, TimeProvider clock) : Gates.IPersonDirectory
 {
     public static readonly TimeSpan StatusLifetime = TimeSpan.FromSeconds(30);
 
