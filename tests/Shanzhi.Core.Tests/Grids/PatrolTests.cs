@@ -14,7 +14,7 @@ public sealed class PatrolTests
     private static readonly VisitProof FarOutside = new(29.25, 121.501, "沿街巡查");
 
     [Fact]
-    public void Weekly_plan_is_due_every_seventh_day_from_its_start()
+    public void Weekly_plan_is_due_every_seventh_day()
     {
         var plan = new PatrolPlan { GridCode = "g", GridPath = "/g/", DutyCode = "D01", Title = "t", Frequency = PatrolFrequency.Weekly, StartsOn = new DateOnly(2026, 3, 2) };
 
