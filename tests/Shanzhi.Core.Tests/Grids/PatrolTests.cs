@@ -208,4 +208,19 @@ public sealed class PatrolTests
 
         Assert.Equal("patrol.task_not_today", visit.Error?.Code);
     }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Demo_worker_has_todays_task(StoreKind kind)
+    {
+        await using var world = await GridWorld.CreateAsync(kind);
+        var ct = TestContext.Current.CancellationToken;
+        var worker = await world.Cases.UserAsync("演示网格员", null, CaseWorld.PathOf(CaseWorld.City, CaseWorld.Haishu, CaseWorld.StreetB), Roles.GridWorker);
+        await using var db = world.NewContext();
+        await GridDemo.PrepareWorkerAsync(db, world.Cases.Clock, worker.UserId!.Value, GridWorld.GridB, cancellationToken: ct);
+
+        var tasks = await world.Patrols(db).TasksForAsync(worker, world.Today, ct);
+
+        Assert.Equal([(GridWorld.GridB, PatrolTaskState.Open)], tasks.Select(t => (t.GridCode, t.State)));
+    }
 }
