@@ -100,5 +100,8 @@ public static class GridErrors
     public static Error InsufficientPoints(int balance) => Error.Conflict("points.insufficient", "积分不足",
         string.Create(CultureInfo.InvariantCulture, $"当前积分余额为 {balance}，不足以兑换。"));
 
+    public static readonly Error ConcurrentRedemption = Error.Conflict("points.concurrent_redemption", "积分正在变动",
+        "同一账户的另一笔兑换正在处理，本次兑换未执行。请刷新余额后重试。");
+
     public static readonly Error InvalidPeriod = Error.Invalid("workload.invalid_period", "from", "统计期间无效：开始日期不能晚于结束日期，且跨度不超过 366 天。");
 }

@@ -38,6 +38,9 @@ internal static partial class GridsLog
     [LoggerMessage(EventId = 6450, Level = LogLevel.Information, Message = "User {UserId} credited {Points} points ({Reason}, source {SourceKey})")]
     public static partial void PointsCredited(this ILogger logger, Guid userId, int points, IncentiveReason reason, string sourceKey);
 
+    [LoggerMessage(EventId = 6452, Level = LogLevel.Warning, Message = "Redemption for user {UserId} collided with another one and was rejected; the user may retry")]
+    public static partial void RedemptionConflict(this ILogger logger, Guid userId);
+
     [LoggerMessage(EventId = 6451, Level = LogLevel.Information, Message = "No {Reason} points for case {CaseNo}: {Rule}")]
     public static partial void PointsWithheld(this ILogger logger, IncentiveReason reason, string caseNo, string rule);
 }

@@ -12,9 +12,9 @@ using MsOptions = Microsoft.Extensions.Options.Options;
 namespace Shanzhi.Tests.Grids;
 
 /// <summary>
-/// The case world plus the grid module: the duty catalogue seeded and admitted city-wide, a grid
-/// worker (street A) assigned as the responsible worker of grid A, and grid services whose case
-/// engine credits points through the ledger, as in the platform.
+/// The case world plus the grid module. The duty catalogue is seeded and admitted city-wide, and the
+/// grid worker of street A is the responsible worker of grid A. As in the platform, the case engine
+/// of the grid services credits points through the ledger.
 /// </summary>
 internal sealed class GridWorld : IAsyncDisposable
 {

@@ -14,7 +14,7 @@ public sealed class PatrolTests
     private static readonly VisitProof FarOutside = new(29.25, 121.501, "沿街巡查");
 
     [Fact]
-    public void Weekly_plan_is_due_every_seventh_day_from_its_start()
+    public void Weekly_plan_is_due_every_seventh_day()
     {
         var plan = new PatrolPlan { GridCode = "g", GridPath = "/g/", DutyCode = "D01", Title = "t", Frequency = PatrolFrequency.Weekly, StartsOn = new DateOnly(2026, 3, 2) };
 
@@ -207,5 +207,20 @@ public sealed class PatrolTests
         var visit = await world.Patrols(db).RecordVisitAsync(task.Id, new VisitProof(29.25, 121.25), world.Worker, TestContext.Current.CancellationToken);
 
         Assert.Equal("patrol.task_not_today", visit.Error?.Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Demo_worker_has_todays_task(StoreKind kind)
+    {
+        await using var world = await GridWorld.CreateAsync(kind);
+        var ct = TestContext.Current.CancellationToken;
+        var worker = await world.Cases.UserAsync("演示网格员", null, CaseWorld.PathOf(CaseWorld.City, CaseWorld.Haishu, CaseWorld.StreetB), Roles.GridWorker);
+        await using var db = world.NewContext();
+        await GridDemo.PrepareWorkerAsync(db, world.Cases.Clock, worker.UserId!.Value, GridWorld.GridB, cancellationToken: ct);
+
+        var tasks = await world.Patrols(db).TasksForAsync(worker, world.Today, ct);
+
+        Assert.Equal([(GridWorld.GridB, PatrolTaskState.Open)], tasks.Select(t => (t.GridCode, t.State)));
     }
 }

@@ -6,9 +6,9 @@ using Shanzhi.Tests.Infrastructure;
 namespace Shanzhi.Tests.Grids;
 
 /// <summary>
-/// A fixture city over the week after today: grid A has a full-time worker, seven sanitation tasks
-/// (30 min; 3 done, 2 missed, 2 open) and two open cases; grid B has no worker, one open task and
-/// one cancelled; grid C has a part-time worker and fourteen flood-duty tasks (120 min) from two plans.
+/// A fixture city over the week after today. Grid A has a full-time worker, seven sanitation tasks
+/// (30 min: 3 done, 2 missed, 2 open) and two open cases. Grid B has no worker, one open task and
+/// one cancelled task. Grid C has a part-time worker and fourteen flood-duty tasks (120 min) from two plans.
 /// </summary>
 public sealed class WorkloadTests
 {

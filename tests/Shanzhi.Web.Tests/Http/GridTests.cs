@@ -62,7 +62,7 @@ public sealed class GridTests
     }
 
     [Fact]
-    public async Task Duty_withdrawal_needs_a_leader_other_than_the_requester()
+    public async Task Duty_withdrawal_needs_a_leader()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
         var team = await TeamAsync(platform);
@@ -78,7 +78,7 @@ public sealed class GridTests
     }
 
     [Fact]
-    public async Task Leader_ranks_grids_and_a_grid_worker_may_not()
+    public async Task Grid_worker_cannot_rank_grids()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
         var team = await TeamAsync(platform);
@@ -93,7 +93,7 @@ public sealed class GridTests
     }
 
     [Fact]
-    public async Task Key_person_list_is_masked_and_reveal_needs_a_purpose()
+    public async Task Key_person_reveal_needs_a_purpose()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
         var team = await TeamAsync(platform);

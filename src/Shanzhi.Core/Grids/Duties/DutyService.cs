@@ -198,8 +198,8 @@ public sealed class DutyService(ShanzhiDbContext db, CaseService cases, TimeProv
                           orderby c.RequestedAt descending
                           select new { c, d.Name }).Take(500).ToListAsync(cancellationToken);
 
-        // A change is visible to users whose scope covers its region, and to users inside that region (a
-        // grid worker sees that a city-wide duty was withdrawn).
+        // A change is visible to users whose scope covers its region and to users inside that region,
+        // so a grid worker can look up why a city-wide duty left their grid.
         return rows.Where(r => user.CanSee(r.c.RegionPath) || user.ScopePath.StartsWith(r.c.RegionPath, StringComparison.Ordinal))
             .Select(r => ToView(r.c, r.Name)).ToList();
     }
@@ -251,7 +251,7 @@ public sealed class DutyService(ShanzhiDbContext db, CaseService cases, TimeProv
             var reported = await cases.ReportAsync(report, StaffPrincipal.System, cancellationToken);
             if (reported.Value is not { } @case)
             {
-                // Without a located grid centre the task cannot become a case; it is still cancelled so nobody is alerted for it.
+                // A grid without a boundary or centre cannot locate a case. The task is cancelled anyway, so no missed-visit alert follows.
                 var untracked = await db.PatrolTasks.FirstAsync(t => t.Id == task.Id, cancellationToken);
                 untracked.Cancel(now);
                 await db.SaveChangesAsync(cancellationToken);

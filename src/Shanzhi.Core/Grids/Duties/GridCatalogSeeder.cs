@@ -9,10 +9,10 @@ namespace Shanzhi.Grids;
 /// baseline admission of every seeded duty for the whole city. Only missing rows are added, so
 /// what administrators changed stays changed, and a withdrawn duty is not admitted again.
 /// </summary>
-// NOTE: the list follows the common items of Zhejiang's grid-duty admission lists (网格事项准入清单).
-// Each city publishes its own; the units are the closest seeded city departments (disputes and
-// floating-population registration have no justice or police unit in the seed data yet), and the
-// minutes per task are working assumptions for administrators to adjust.
+// NOTE: the list follows the common items of Zhejiang's grid-duty admission lists (网格事项准入清单),
+// and each city publishes its own. The units are the closest seeded city departments, because the seed
+// data has no justice or police unit for disputes and floating-population registration. The minutes
+// per task are working assumptions for administrators to adjust.
 public sealed class GridCatalogSeeder(TimeProvider clock) : IStoreSeeder
 {
     public const string GroupCode = "G01";

@@ -12,9 +12,9 @@ public sealed record IncentiveEntryView(Guid Id, IncentiveReason Reason, string 
 
 /// <summary>
 /// The points ledger of grid workers and micro-grid volunteers. Report points are credited only
-/// when a report is filed or closed, never for sending it; they are withheld when the reporter
+/// when a report is filed or closed, never for sending it. They are withheld when the reporter
 /// filed, verified or closed the case themselves, when the report duplicates one of their own
-/// already credited reports, and beyond the daily cap. Each (reason, source) is credited once.
+/// credited reports, and beyond the daily cap. Each (reason, source) is credited once.
 /// </summary>
 public sealed class IncentiveLedger(
     ShanzhiDbContext db,
@@ -72,8 +72,8 @@ public sealed class IncentiveLedger(
             return GridErrors.RedemptionItemRequired;
         }
 
-        // The balance check and the debit share one transaction; on PostgreSQL it is serializable, so
-        // two concurrent redemptions cannot both spend the same points (the loser gets an error and retries).
+        // The balance check and the debit share one serializable transaction, so two concurrent
+        // redemptions cannot both spend the same points. PostgreSQL aborts the second one, which is reported as a conflict.
         await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
         var balance = await BalanceAsync(userId, cancellationToken);
         if (balance < points)
@@ -93,8 +93,18 @@ public sealed class IncentiveLedger(
             Day = GridClock.DayOf(now),
         };
         db.IncentiveEntries.Add(entry);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception e) when (IsSerializationFailure(e))
+        {
+            db.ChangeTracker.Clear();
+            logger.RedemptionConflict(userId);
+            return GridErrors.ConcurrentRedemption;
+        }
+
         return new IncentiveEntryView(entry.Id, entry.Reason, ReasonName(entry.Reason), entry.Points, null, entry.Note, entry.At);
     }
 
@@ -187,6 +197,19 @@ public sealed class IncentiveLedger(
         }, cancellationToken);
     }
 
+    private static bool IsSerializationFailure(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.SerializationFailure })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private async Task<int> BalanceAsync(Guid userId, CancellationToken cancellationToken) =>
         await db.IncentiveEntries.Where(e => e.UserId == userId).SumAsync(e => e.Points, cancellationToken);
 
@@ -204,7 +227,7 @@ public sealed class IncentiveLedger(
             return "reporter's roles earn no points";
         }
 
-        // Self-verification: whoever sent the report may not also be the one who accepted or confirmed it.
+        // Self-verification: the reporter may not also be the user who filed, verified or closed the case.
         var selfChecked = actor.UserId == reporter || await db.CaseEvents.AnyAsync(e => e.CaseId == @case.Id && e.ActorId == reporter
             && (e.Type == CaseEventType.Filed || e.Type == CaseEventType.VerificationPassed || e.Type == CaseEventType.Closed), cancellationToken);
         if (selfChecked)

@@ -12,8 +12,8 @@ public enum Employment
 
 /// <summary>
 /// A staff user working in a grid for a period. Exactly one current assignment per grid is the
-/// responsible one (责任网格员); assigning a new responsible worker ends the previous one, and a
-/// partial unique index on (grid, current, responsible) backs that rule in the store. Ended
+/// responsible one (责任网格员). Assigning a new responsible worker ends the previous one, and a
+/// partial unique index on (grid, current, responsible) enforces the rule in the store. Ended
 /// assignments stay as history.
 /// </summary>
 [Classify(DataClass.Internal, "网格员配备与调整", Activity = "网格员与微网格管理")]

@@ -9,8 +9,8 @@ namespace Shanzhi.Grids;
 
 /// <summary>
 /// Workload of one grid for a period. <see cref="OverloadScore"/> is estimated hours over the
-/// hours its assigned workers have in the period; null when nobody is assigned (the grid is then
-/// ranked first whenever it has work).
+/// hours its assigned workers have in the period. It is null when no worker is assigned, and such a
+/// grid with work ranks first.
 /// </summary>
 public sealed record GridWorkload(
     string GridCode,
