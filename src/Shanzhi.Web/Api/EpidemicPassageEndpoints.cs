@@ -9,7 +9,7 @@ namespace Shanzhi.Web.Api;
 
 /// <summary>
 /// Bulk passage upload by gate devices. A device authenticates with its API key and sends its own
-/// passages; the answer comes only after they are committed, and resending is safe because
+/// passages; the response comes only after they are committed, and resending is safe because
 /// (device, sequence) is stored once.
 /// </summary>
 public static class EpidemicPassageEndpoints

@@ -14,7 +14,7 @@ public sealed record PassageInput(
 public sealed record PassageInputError(int Index, string Field, string Message);
 
 /// <summary>
-/// Validates a whole batch up front, so that a batch is either accepted as a whole or refused
+/// Validates a whole batch up front, so that a batch is either accepted as a whole or rejected
 /// with every item's errors and nothing is half-stored. A sequence repeated inside the batch is
 /// not an error; the writer counts it as a duplicate.
 /// </summary>
@@ -80,7 +80,7 @@ public static class PassageBatch
             item.OccurredAt!.Value.ToUniversalTime(), direction!.Value, decision!.Value, channel ?? HubChannel.None, status);
     }
 
-    /// <summary>Enum names only, any case; numbers are refused because they hide mistakes.</summary>
+    /// <summary>Enum names only, any case; numbers are rejected because they hide mistakes.</summary>
     private static T? Parse<T>(string? text, int index, string field, bool required, string allowed, List<PassageInputError> errors)
         where T : struct, Enum
     {

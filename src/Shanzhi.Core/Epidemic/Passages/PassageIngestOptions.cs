@@ -5,7 +5,7 @@ public sealed class PassageIngestOptions
 {
     public const string Section = "Epidemic:Ingest";
 
-    /// <summary>Batches waiting for the writer; a submission beyond this is refused with 429 at once.</summary>
+    /// <summary>Batches waiting for the writer; a submission beyond this is rejected with 429 at once.</summary>
     public int QueueCapacity { get; set; } = 256;
 
     /// <summary>Rows the writer gathers from waiting batches into one transaction.</summary>
@@ -14,6 +14,6 @@ public sealed class PassageIngestOptions
     /// <summary>Passages one HTTP or CLI batch may hold.</summary>
     public int MaxBatchSize { get; set; } = 10_000;
 
-    /// <summary>What a refused client is told to wait before resending (the Retry-After header).</summary>
+    /// <summary>Seconds a rejected client waits before resending (the Retry-After header).</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 }

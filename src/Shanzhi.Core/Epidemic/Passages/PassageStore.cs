@@ -14,7 +14,7 @@ namespace Shanzhi.Epidemic.Passages;
 internal interface IPassageStore : IAsyncDisposable
 {
     /// <summary>
-    /// Inserts the rows, whose keys are distinct, in one committed transaction and says for each
+    /// Inserts the rows, whose keys are distinct, in one committed transaction and returns for each
     /// whether it was new (false: that device and sequence were already stored).
     /// </summary>
     Task<bool[]> InsertAsync(IReadOnlyList<PassageRecord> rows, DateTimeOffset receivedAt, CancellationToken cancellationToken);
@@ -35,7 +35,7 @@ internal static class PassageColumns
 
 /// <summary>
 /// SQLite: one prepared INSERT … ON CONFLICT DO NOTHING reused for every row of a transaction; the
-/// changed-row count tells new rows from duplicates. WAL with synchronous=FULL, so a commit that
+/// changed-row count separates new rows from duplicates. WAL with synchronous=FULL, so a commit that
 /// returned is on disk.
 /// </summary>
 internal sealed class SqlitePassageStore(string path) : IPassageStore
@@ -101,7 +101,7 @@ internal sealed class SqlitePassageStore(string path) : IPassageStore
             return _connection;
         }
 
-        // Not pooled: the writer holds this connection for its whole life.
+        // Not pooled: the writer keeps this connection open for its whole life.
         var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         await connection.OpenAsync(cancellationToken);
         await using var pragmas = connection.CreateCommand();

@@ -9,8 +9,8 @@ namespace Shanzhi.Epidemic.Passages;
 /// <summary>
 /// The one writer of passages. Submitted batches wait in a bounded queue; a single task takes
 /// every batch waiting (up to <see cref="PassageIngestOptions.MaxRowsPerTransaction"/> rows), writes
-/// them in one transaction, and only after the commit tells the observers about the rows that
-/// were new and completes each submitter with its own receipt. A full queue refuses at once
+/// them in one transaction, and only after the commit notifies the observers of the rows that
+/// were new and completes each submitter with its own receipt. A full queue rejects at once
 /// (429) instead of making the caller wait or dropping rows; a failed commit fails its submitters,
 /// who have no acknowledgement and resend, and the writer carries on.
 /// </summary>
@@ -184,7 +184,7 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
             }
         }
 
-        // Observers first: a client that holds an acknowledgement finds its passages in the contact index too.
+        // Observers first, so a client with an acknowledgement finds its passages in the contact index too.
         Notify(stored);
         for (var g = 0; g < group.Count; g++)
         {

@@ -5,17 +5,17 @@ namespace Shanzhi.Epidemic.Passages;
 /// <summary>Log messages of passage ingest, event ids 6200–6299. Ids and counts only.</summary>
 internal static partial class PassagesLog
 {
-    [LoggerMessage(EventId = 6201, Level = LogLevel.Information, Message = "Passage writer started on the {Provider} store; queue holds {Capacity} batches")]
+    [LoggerMessage(EventId = 6201, Level = LogLevel.Information, Message = "Passage writer started on the {Provider} store; queue capacity {Capacity} batches")]
     public static partial void WriterStarted(this ILogger logger, string provider, int capacity);
 
     [LoggerMessage(EventId = 6202, Level = LogLevel.Error,
-        Message = "Passage transaction of {Batches} batches ({Rows} rows) failed; the submitters are told and nothing of it is acknowledged")]
+        Message = "Passage transaction of {Batches} batches ({Rows} rows) failed, so none of it is acknowledged and the submitters get store_unavailable")]
     public static partial void CommitFailed(this ILogger logger, int batches, int rows, Exception exception);
 
     [LoggerMessage(EventId = 6203, Level = LogLevel.Error, Message = "Passage observer {Observer} failed on {Rows} committed rows; the rows stay stored")]
     public static partial void ObserverFailed(this ILogger logger, string observer, int rows, Exception exception);
 
-    [LoggerMessage(EventId = 6204, Level = LogLevel.Warning, Message = "Passage queue full ({Capacity} batches); a batch of {Rows} rows was refused with 429")]
+    [LoggerMessage(EventId = 6204, Level = LogLevel.Warning, Message = "Passage queue full ({Capacity} batches); a batch of {Rows} rows was rejected with 429")]
     public static partial void QueueFull(this ILogger logger, int capacity, int rows);
 
     [LoggerMessage(EventId = 6205, Level = LogLevel.Information, Message = "Passage writer stopped after draining its queue")]

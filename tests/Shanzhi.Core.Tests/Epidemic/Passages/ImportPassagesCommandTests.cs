@@ -11,7 +11,7 @@ public sealed class ImportPassagesCommandTests
 {
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Import_stores_valid_rows_once_and_lists_bad_rows(StoreKind kind)
+    public async Task Import_stores_once_and_lists_bad_rows(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
         var device = await RegisterDeviceAsync(store);

@@ -11,7 +11,7 @@ public sealed class PassageBatchTests
     private static PassageInput Valid(long sequence) => new(sequence, Now.AddMinutes(-1), "In", 42, "Pass");
 
     [Fact]
-    public void Valid_batch_takes_device_entrance_and_place_from_the_device()
+    public void Batch_takes_entrance_and_place_from_device()
     {
         var (records, _) = PassageBatch.Validate(Device, [Valid(1) with { Channel = "visitorArrival", Status = "yellow" }], Now);
 
@@ -20,7 +20,7 @@ public sealed class PassageBatchTests
     }
 
     [Fact]
-    public void One_bad_item_refuses_the_whole_batch()
+    public void Bad_item_rejects_whole_batch()
     {
         var (records, errors) = PassageBatch.Validate(Device, [Valid(1), Valid(2) with { Direction = "sideways" }], Now);
 
@@ -29,7 +29,7 @@ public sealed class PassageBatchTests
     }
 
     [Fact]
-    public void Every_error_of_every_item_is_listed()
+    public void Every_item_error_is_listed()
     {
         var (_, errors) = PassageBatch.Validate(Device,
             [new PassageInput(null, null, null, 0, "2"), null, Valid(3) with { OccurredAt = Now.AddMinutes(6) }], Now);
@@ -48,7 +48,7 @@ public sealed class PassageBatchTests
     }
 
     [Fact]
-    public void Passage_within_the_clock_tolerance_is_accepted()
+    public void Clock_tolerance_edge_is_accepted()
     {
         var (_, errors) = PassageBatch.Validate(Device, [Valid(1) with { OccurredAt = Now + PassageBatch.ClockTolerance }], Now);
 

@@ -14,7 +14,7 @@ public sealed class PassageRetentionTests
 {
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Retention_purges_passages_older_than_28_days_and_keeps_the_rest(StoreKind kind)
+    public async Task Retention_purges_passages_after_28_days(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
         var clock = new FakeTimeProvider(Now);

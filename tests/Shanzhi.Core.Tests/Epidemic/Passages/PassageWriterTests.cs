@@ -11,7 +11,7 @@ public sealed class PassageWriterTests
 {
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Submitted_passages_read_back_through_EF_unchanged(StoreKind kind)
+    public async Task Passages_read_back_through_EF(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
         var clock = new FakeTimeProvider(Now);
@@ -37,7 +37,7 @@ public sealed class PassageWriterTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Resent_batch_is_counted_as_duplicates_and_stored_once(StoreKind kind)
+    public async Task Resent_batch_counts_as_duplicates(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
         await using var writer = Writer(store, TimeProvider.System);
@@ -65,7 +65,7 @@ public sealed class PassageWriterTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Concurrent_overlapping_batches_store_each_passage_once(StoreKind kind)
+    public async Task Concurrent_overlapping_batches_store_once(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
         await using var writer = Writer(store, TimeProvider.System);
@@ -85,7 +85,7 @@ public sealed class PassageWriterTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Observers_hear_only_newly_stored_passages(StoreKind kind)
+    public async Task Observers_see_only_new_passages(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
         var observer = new RecordingObserver();
@@ -100,7 +100,7 @@ public sealed class PassageWriterTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Full_queue_refuses_at_once_and_accepted_batches_land_after_the_store_frees(StoreKind kind)
+    public async Task Full_queue_rejects_without_losing_accepted(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
         await using var writer = Writer(store, TimeProvider.System, queueCapacity: 1);
@@ -109,7 +109,7 @@ public sealed class PassageWriterTests
         Task<Result<IngestReceipt>>[] submits;
         await using (await StoreLock.TakeAsync(store))
         {
-            // The writer holds one batch, blocked on the lock, and the queue one more: the rest are refused at once.
+            // The writer holds one batch, blocked on the lock, and the queue one more: the rest are rejected at once.
             submits = [.. Enumerable.Range(0, Batches).Select(i => writer.SubmitAsync(Range(1, i * 10, 10), cancellationToken))];
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (submits.Count(t => t.IsCompleted) < Batches - 2 && DateTime.UtcNow < deadline)
@@ -129,7 +129,7 @@ public sealed class PassageWriterTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Failed_commit_fails_its_submitter_and_the_writer_carries_on(StoreKind kind)
+    public async Task Failed_commit_fails_submitter_writer_continues(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
         await using var writer = Writer(store, TimeProvider.System);

@@ -28,7 +28,7 @@ public sealed class KillDuringIngestTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Killed_server_keeps_every_acknowledged_passage_once(StoreKind kind)
+    public async Task Killed_server_keeps_acknowledged_passages_once(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
         var devices = new List<(string Key, long Id)>();
@@ -74,7 +74,7 @@ public sealed class KillDuringIngestTests
         Assert.Equal(sent.Count, stored.Count);
     }
 
-    /// <summary>Sends batch after batch until the server stops answering; records what it tried and what was acknowledged.</summary>
+    /// <summary>Sends batch after batch until the server stops responding; records what it sent and what was acknowledged.</summary>
     private static async Task StreamAsync(HttpClient http, (string Key, long Id) device, int client,
         ConcurrentDictionary<(int, int), byte> attempted, ConcurrentBag<(long, long)> acknowledged)
     {
@@ -104,7 +104,7 @@ public sealed class KillDuringIngestTests
         }
     }
 
-    /// <summary>Posts a batch, waiting out 429s as Retry-After says.</summary>
+    /// <summary>Posts a batch, waiting out 429s for the Retry-After delay.</summary>
     private static async Task<HttpResponseMessage?> PostUntilTakenAsync(HttpClient http, string key, int client, int batch)
     {
         for (var attempt = 0; attempt < 100; attempt++)
@@ -124,7 +124,7 @@ public sealed class KillDuringIngestTests
     }
 
     private static async Task<string> ReadAsync(HttpResponseMessage? response) =>
-        response is null ? "still refused with 429 after 100 attempts" : await response.Content.ReadAsStringAsync();
+        response is null ? "still rejected with 429 after 100 attempts" : await response.Content.ReadAsStringAsync();
 
     private static IEnumerable<long> Sequences(int batch) => Enumerable.Range(batch * (BatchSize - Overlap), BatchSize).Select(i => (long)i);
 

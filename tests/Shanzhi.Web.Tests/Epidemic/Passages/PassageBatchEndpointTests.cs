@@ -16,7 +16,7 @@ public sealed class PassageBatchEndpointTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Resent_batch_is_acknowledged_as_duplicates_and_stored_once(StoreKind kind)
+    public async Task Resent_batch_counts_as_duplicates(StoreKind kind)
     {
         await using var platform = await PlatformFactory.StartAsync(kind);
         var (key, _) = await RegisterAsync(platform.Store);
@@ -31,7 +31,7 @@ public sealed class PassageBatchEndpointTests
     }
 
     [Fact]
-    public async Task One_invalid_item_refuses_the_batch_with_an_error_per_item()
+    public async Task Invalid_item_rejects_batch_with_errors()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
         var (key, _) = await RegisterAsync(platform.Store);
@@ -46,7 +46,7 @@ public sealed class PassageBatchEndpointTests
     }
 
     [Fact]
-    public async Task Unknown_device_key_is_refused()
+    public async Task Unknown_device_key_is_rejected()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
 
@@ -56,7 +56,7 @@ public sealed class PassageBatchEndpointTests
     }
 
     [Fact]
-    public async Task Batch_over_the_size_limit_is_refused_with_413()
+    public async Task Oversized_batch_is_rejected_with_413()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite, b => b.UseSetting("Epidemic:Ingest:MaxBatchSize", "5"));
         var (key, _) = await RegisterAsync(platform.Store);
@@ -68,7 +68,7 @@ public sealed class PassageBatchEndpointTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Full_queue_answers_429_with_Retry_After_and_nothing_accepted_is_lost(StoreKind kind)
+    public async Task Full_queue_returns_429_with_Retry_After(StoreKind kind)
     {
         await using var platform = await PlatformFactory.StartAsync(kind, b => b.UseSetting("Epidemic:Ingest:QueueCapacity", "1"));
         var (key, _) = await RegisterAsync(platform.Store);
@@ -77,18 +77,18 @@ public sealed class PassageBatchEndpointTests
         Task<HttpResponseMessage>[] posts;
         await using (await StoreLock.TakeAsync(platform.Store))
         {
-            // The writer holds one batch, blocked on the lock, and the queue one more: the rest are refused at once.
+            // The writer holds one batch, blocked on the lock, and the queue one more: the rest are rejected at once.
             posts = [.. Enumerable.Range(0, Batches).Select(i => client.PostAsJsonAsync(Url, Batch(i * 10, 10)))];
             await WhenAtLeastAsync(posts, Batches - 2);
         }
 
-        var answered = await Task.WhenAll(posts);
-        var refused = answered.Index().Where(a => a.Item.StatusCode != HttpStatusCode.OK).ToList();
-        Assert.NotEmpty(refused);
-        await ProblemAssert.IsProblemAsync(refused[0].Item, HttpStatusCode.TooManyRequests, "passage.queue_full");
-        Assert.Equal(TimeSpan.FromSeconds(1), refused[0].Item.Headers.RetryAfter?.Delta);
-        Assert.All(refused, r => Assert.Equal(HttpStatusCode.TooManyRequests, r.Item.StatusCode));
-        foreach (var (index, _) in refused)
+        var responses = await Task.WhenAll(posts);
+        var rejected = responses.Index().Where(a => a.Item.StatusCode != HttpStatusCode.OK).ToList();
+        Assert.NotEmpty(rejected);
+        await ProblemAssert.IsProblemAsync(rejected[0].Item, HttpStatusCode.TooManyRequests, "passage.queue_full");
+        Assert.Equal(TimeSpan.FromSeconds(1), rejected[0].Item.Headers.RetryAfter?.Delta);
+        Assert.All(rejected, r => Assert.Equal(HttpStatusCode.TooManyRequests, r.Item.StatusCode));
+        foreach (var (index, _) in rejected)
         {
             Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Url, Batch(index * 10, 10))).StatusCode);
         }

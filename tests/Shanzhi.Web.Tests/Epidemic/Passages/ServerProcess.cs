@@ -92,7 +92,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             }
             catch (TaskCanceledException)
             {
-                // Starting, answering slowly.
+                // Still starting and responding slowly.
             }
 
             await Task.Delay(200);
