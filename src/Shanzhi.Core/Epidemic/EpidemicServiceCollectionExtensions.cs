@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Shanzhi.Epidemic.Tracing;
 
 namespace Shanzhi.Epidemic;
 
@@ -9,6 +10,7 @@ public static class EpidemicServiceCollectionExtensions
     {
         services.AddSingleton<DeviceResolver>();
         services.AddSingleton<IDeviceResolver>(sp => sp.GetRequiredService<DeviceResolver>());
+        services.AddShanzhiTracing();
         return services;
     }
 }
