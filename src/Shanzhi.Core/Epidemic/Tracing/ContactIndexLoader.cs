@@ -38,9 +38,9 @@ public sealed class ContactIndexLoader(IServiceScopeFactory scopes, ContactIndex
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
-        await foreach (var (placeId, kind) in db.Places.AsNoTracking().Select(p => ValueTuple.Create(p.Id, p.Kind)).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var place in db.Places.AsNoTracking().Select(p => new { p.Id, p.Kind }).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            index.SetPlaceKind(placeId, kind);
+            index.SetPlaceKind(place.Id, place.Kind);
         }
 
         var connection = db.Database.GetDbConnection();
@@ -56,7 +56,7 @@ public sealed class ContactIndexLoader(IServiceScopeFactory scopes, ContactIndex
                 """;
             command.CommandTimeout = 0;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await LoadAsync(reader, cancellationToken);
+            await LoadAsync(reader, db is SqliteShanzhiDbContext, cancellationToken);
         }
         finally
         {
@@ -67,17 +67,17 @@ public sealed class ContactIndexLoader(IServiceScopeFactory scopes, ContactIndex
         logger.RebuildFinished(index.PassageCount, index.StayCount, index.PersonCount, index.PlaceCount, clock.ElapsedMilliseconds);
     }
 
-    private async Task LoadAsync(DbDataReader reader, CancellationToken cancellationToken)
+    private async Task LoadAsync(DbDataReader reader, bool ticks, CancellationToken cancellationToken)
     {
         var batch = new IndexedPassage[BatchSize];
         var count = 0;
         while (await reader.ReadAsync(cancellationToken))
         {
-            // occurred_at holds UTC ticks on both stores (the context's DateTimeOffset convention).
+            // SQLite stores instants as UTC ticks, PostgreSQL as timestamptz.
             batch[count++] = new IndexedPassage(
                 reader.GetInt64(0),
                 reader.GetInt64(1),
-                new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero),
+                ticks ? new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero) : reader.GetFieldValue<DateTimeOffset>(2),
                 (PassageDirection)reader.GetInt16(3));
             if (count == BatchSize)
             {
