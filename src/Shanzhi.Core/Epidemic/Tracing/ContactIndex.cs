@@ -194,6 +194,19 @@ public sealed class ContactIndex(IOptions<TracingOptions> options) : IContactTra
 
     public void Dispose() => _lock.Dispose();
 
+    /// <summary>Every stay with its bounds in seconds since <see cref="IndexClock.Epoch"/>, for benchmarks that load the same stays into SQL.</summary>
+    internal List<(long Person, long Place, int Start, int End)> ExportStays() => Read(() =>
+    {
+        var stays = new List<(long, long, int, int)>(_stayCount);
+        for (var id = 0; id < _stayCount; id++)
+        {
+            var stay = StayAt(id);
+            stays.Add((_personKeys[stay.Person], _places[stay.Place].Id, stay.Start, stay.End));
+        }
+
+        return stays;
+    });
+
     internal ref Stay StayAt(int id) => ref _chunks[id >> ChunkShift][id & (ChunkSize - 1)];
 
     internal int LatestStayOf(int person) => _latest[person];
