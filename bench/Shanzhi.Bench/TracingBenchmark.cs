@@ -31,6 +31,7 @@ internal static class TracingBenchmark
         var seed = (int)Option(args, "--seed", 20261205);
         var sqlPassages = Option(args, "--sql-passages", 2_000_000);
         var sqlQueries = (int)Option(args, "--sql-queries", 200);
+        var secondQueries = (int)Option(args, "--second-queries", queries);
 
         Console.WriteLine($"trace benchmark: {persons:N0} persons, {passages:N0} passages over {days} days, {queries:N0} queries, seed {seed}");
         Console.WriteLine($"runtime {Environment.Version}, {Environment.ProcessorCount} logical processors, server GC {System.Runtime.GCSettings.IsServerGC}");
@@ -39,7 +40,7 @@ internal static class TracingBenchmark
         using (var index = Build(new SyntheticPassages(persons, passages, days, seed), out _))
         {
             Latency("first degree (WHO, cumulative 15 min)", index, people, FirstDegree);
-            Latency("first + second degree (China 9th)", index, people, SecondDegree);
+            Latency("first + second degree (China 9th)", index, people[..Math.Min(secondQueries, people.Length)], SecondDegree);
         }
 
         GC.Collect();
@@ -91,7 +92,7 @@ internal static class TracingBenchmark
 
     private static double[] Latency(string label, ContactIndex index, long[] people, RuleSet rules)
     {
-        foreach (var person in people.Take(50))
+        foreach (var person in people.Take(Math.Min(50, people.Length / 5)))
         {
             index.Trace(Request(person, rules));
         }

@@ -11,8 +11,8 @@ public readonly record struct IndexedPassage(long PersonKey, long PlaceId, DateT
 /// </summary>
 /// <remarks>
 /// <para>Stays, not points: an In followed by the same person's next Out at the same place is one
-/// stay; an In without an Out lasts the place kind's default dwell (cut short by the person's next
-/// passage); an Out without an In is a stay of the default dwell ending at the Out. Passages that
+/// stay. An In without an Out lasts the place kind's default dwell, cut short by the person's next
+/// passage. An Out without an In is a stay of the default dwell ending at the Out. Passages that
 /// arrive older than the person's newest one become stand-alone default-dwell stays and do not
 /// pair.</para>
 /// <para>Layout: stays live in fixed-size chunks of 20-byte structs (place index, person index,
@@ -20,11 +20,14 @@ public readonly record struct IndexedPassage(long PersonKey, long PlaceId, DateT
 /// array reaches the 2 GiB limit. Each place holds its stay ids sorted by start (appends are the
 /// rule; an out-of-order stay is inserted in place) and the longest stay seen there, which bounds the
 /// binary search. Each person has the head of a linked list through their stays. Person keys map to
-/// dense ints once. A stay costs 24 bytes; with In and Out recorded that is about 12 bytes per passage.</para>
+/// dense ints once. A stay costs 24 bytes, so with In and Out recorded a passage costs about 12 bytes plus the per-person maps.</para>
 /// <para>Concurrency: one writer (ingest, rebuild) and many readers (traces) share a
 /// <see cref="ReaderWriterLockSlim"/>. Writes are short batches and a trace takes milliseconds, so
-/// readers rarely wait; a copy-on-write snapshot would double the memory of the chunks it copies
+/// readers rarely wait. A copy-on-write snapshot would double the memory of the chunks it copies,
 /// and a lock-free append could not move a stay's end when its Out arrives.</para>
+/// <para>NOTE: the index does not drop stays when the retention job deletes their passages. They
+/// leave the index at the next rebuild (restart), so a long-running host can trace a little past
+/// the 28-day retention window.</para>
 /// </remarks>
 public sealed class ContactIndex(IOptions<TracingOptions> options) : IContactTracer, IPassageObserver, IDisposable
 {
