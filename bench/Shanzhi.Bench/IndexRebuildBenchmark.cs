@@ -25,16 +25,18 @@ internal static class IndexRebuildBenchmark
         var city = new SyntheticPassages((int)(passages / 10), passages, 14, 20261205);
         Console.WriteLine($"rebuild benchmark: {passages:N0} passages, runtime {Environment.Version}, {Environment.ProcessorCount} logical processors");
 
-        var folder = Path.Combine(Path.GetTempPath(), "shanzhi-rebuild-" + Guid.NewGuid().ToString("N"));
-        try
+        if (!args.Contains("--postgres-only"))
         {
-            var sqlite = new StorageOptions { Provider = StorageProvider.Sqlite, DataDirectory = folder };
-            Measure("SQLite", sqlite, city, LoadSqlite);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
+            var folder = Path.Combine(Path.GetTempPath(), "shanzhi-rebuild-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                Measure("SQLite", new StorageOptions { Provider = StorageProvider.Sqlite, DataDirectory = folder }, city, LoadSqlite);
+            }
+            finally
+            {
+                SqliteConnection.ClearAllPools();
+                Directory.Delete(folder, recursive: true);
+            }
         }
 
         var admin = Environment.GetEnvironmentVariable("SHANZHI_TEST_POSTGRES");
@@ -126,11 +128,11 @@ internal static class IndexRebuildBenchmark
                 copy.Write(1L, NpgsqlDbType.Bigint);
                 copy.Write(p.PlaceId, NpgsqlDbType.Bigint);
                 copy.Write(p.PersonKey, NpgsqlDbType.Bigint);
-                copy.Write(p.At, NpgsqlDbType.TimestampTz);
+                copy.Write(p.At.ToUniversalTime(), NpgsqlDbType.TimestampTz);
                 copy.Write((short)p.Direction, NpgsqlDbType.Smallint);
                 copy.Write((short)1, NpgsqlDbType.Smallint);
                 copy.Write((short)0, NpgsqlDbType.Smallint);
-                copy.Write(p.At, NpgsqlDbType.TimestampTz);
+                copy.Write(p.At.ToUniversalTime(), NpgsqlDbType.TimestampTz);
             }
         });
         copy.Complete();
