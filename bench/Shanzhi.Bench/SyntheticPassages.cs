@@ -12,7 +12,7 @@ namespace Shanzhi.Bench;
 /// Places scale with the population: per 10 M persons, 200 hubs (7 airports, 59 rail stations, the
 /// rest highway exits), 5,000 malls, 1,000 hospitals, 5,000 schools, 5,000 construction sites and
 /// one residential compound per 50 persons. Hubs and malls are drawn Zipf-ranked with exponent 0.7,
-/// so the busiest mall gets about 2 % of mall visits (some 20,000 a day at full scale). Every visit
+/// so the busiest mall gets about 2.5 % of mall visits (some 23,000 a day at full scale). Every visit
 /// is an In passage and, 90 % of the time, an Out passage (1.9 passages per visit), so the visit
 /// rate per person and day follows from the passage target. A visit goes home (35 %, evening, 8–14 h),
 /// to a mall (25 %, 0.5–3 h), to a hub (10 %, 0.5–2 h), a
