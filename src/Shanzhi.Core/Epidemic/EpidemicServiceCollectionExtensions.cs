@@ -3,6 +3,7 @@ using Shanzhi.Epidemic.Gates;
 using Shanzhi.Epidemic.Investigations;
 using Shanzhi.Epidemic.Passages;
 using Shanzhi.Epidemic.Registry;
+using Shanzhi.Epidemic.Tracing;
 
 namespace Shanzhi.Epidemic;
 
@@ -20,6 +21,7 @@ public static class EpidemicServiceCollectionExtensions
         services.AddSingleton<IPersonDirectory>(sp => sp.GetRequiredService<PersonLookup>());
         services.AddShanzhiGates();
         services.AddShanzhiInvestigations();
+        services.AddShanzhiTracing();
         return services;
     }
 }

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Shanzhi.Epidemic.Tracing;
+
+internal static partial class TracingLog
+{
+    [LoggerMessage(EventId = 6401, Level = LogLevel.Information, Message = "Rebuilding the contact index from the passages table")]
+    public static partial void RebuildStarted(this ILogger logger);
+
+    [LoggerMessage(EventId = 6402, Level = LogLevel.Information,
+        Message = "Contact index rebuilt: {Passages} passages, {Stays} stays, {Persons} persons, {Places} places in {ElapsedMs} ms; tracing is ready")]
+    public static partial void RebuildFinished(this ILogger logger, long passages, int stays, int persons, int places, long elapsedMs);
+
+    [LoggerMessage(EventId = 6403, Level = LogLevel.Error, Message = "Contact index rebuild failed; traces see only passages committed since start until the host restarts")]
+    public static partial void RebuildFailed(this ILogger logger, Exception exception);
+}

@@ -1,0 +1,67 @@
+namespace Shanzhi.Epidemic.Tracing;
+
+/// <summary>
+/// Settings of the contact index and the rule-set catalogue (section <c>Tracing</c>).
+/// </summary>
+/// <remarks>
+/// The default dwell times are estimates, not measurements: a gate sees a passage, not a stay, so
+/// an entry without a matching exit (or an exit without an entry) is assumed to last this long.
+/// They follow typical visits: a few hours in a mall or hospital, a school day, a night at home,
+/// an hour at a transport hub. Tune them per deployment from paired In/Out data.
+/// </remarks>
+public sealed class TracingOptions
+{
+    public const string Section = "Tracing";
+
+    public Dictionary<PlaceKind, TimeSpan> DefaultDwell { get; set; } = new()
+    {
+        [PlaceKind.School] = TimeSpan.FromHours(8),
+        [PlaceKind.Hospital] = TimeSpan.FromHours(2),
+        [PlaceKind.Mall] = TimeSpan.FromHours(2),
+        [PlaceKind.ResidentialCompound] = TimeSpan.FromHours(12),
+        [PlaceKind.ConstructionSite] = TimeSpan.FromHours(10),
+        [PlaceKind.Airport] = TimeSpan.FromHours(2),
+        [PlaceKind.RailStation] = TimeSpan.FromHours(1),
+        [PlaceKind.HighwayExit] = TimeSpan.FromMinutes(10),
+    };
+
+    /// <summary>Dwell for a place whose kind the index does not know yet (registered after the last rebuild).</summary>
+    public TimeSpan UnknownPlaceDwell { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// Longest In→Out pair accepted as one stay. An exit later than this after the entry is treated
+    /// as a separate exit, because a missed exit is likelier than a week at a gate.
+    /// </summary>
+    public TimeSpan MaximumStay { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>
+    /// Co-presence minimum for the China 8th and 9th editions, which say "close range" without a
+    /// duration. 15 minutes cumulative per place and day is the WHO figure, the only quantified one;
+    /// changing it changes the rule-set versions.
+    /// </summary>
+    public TimeSpan ChinaMinimumOverlap { get; set; } = RuleSets.DefaultChinaMinimumOverlap;
+
+    /// <summary>Deployment-defined rule sets, by id.</summary>
+    public Dictionary<string, CustomRuleSet> Custom { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public TimeSpan DwellFor(PlaceKind? kind) =>
+        kind is { } k && DefaultDwell.TryGetValue(k, out var dwell) ? dwell : UnknownPlaceDwell;
+}
+
+/// <summary>A rule set defined in configuration (<c>Tracing:Custom:&lt;id&gt;</c>).</summary>
+public sealed class CustomRuleSet
+{
+    public string Version { get; set; } = "1";
+
+    public string Name { get; set; } = "";
+
+    public int DaysBeforeOnset { get; set; } = 2;
+
+    public int DaysAfterOnset { get; set; } = 14;
+
+    public TimeSpan MinimumOverlap { get; set; } = TimeSpan.FromMinutes(15);
+
+    public bool Cumulative { get; set; } = true;
+
+    public bool SecondDegree { get; set; }
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Shanzhi.Epidemic.Tracing;
+
+public static class TracingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the contact index as the tracer and as a passage observer, the rule-set catalogue
+    /// (options from the <c>Tracing</c> section when the host has a configuration), and the rebuild at start.
+    /// </summary>
+    public static IServiceCollection AddShanzhiTracing(this IServiceCollection services)
+    {
+        services.AddOptions<TracingOptions>();
+        services.AddSingleton<IConfigureOptions<TracingOptions>>(sp => new ConfigureOptions<TracingOptions>(
+            o => sp.GetService<IConfiguration>()?.GetSection(TracingOptions.Section).Bind(o)));
+        services.TryAddSingleton<ContactIndex>();
+        services.TryAddSingleton<IContactTracer>(sp => sp.GetRequiredService<ContactIndex>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPassageObserver, ContactIndex>(sp => sp.GetRequiredService<ContactIndex>()));
+        services.TryAddSingleton<RuleSetCatalog>();
+        services.TryAddSingleton<ContactIndexLoader>();
+        services.AddHostedService(sp => sp.GetRequiredService<ContactIndexLoader>());
+        return services;
+    }
+}

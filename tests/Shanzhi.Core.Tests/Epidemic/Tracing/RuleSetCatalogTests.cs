@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+using Shanzhi.Epidemic.Tracing;
+
+namespace Shanzhi.Tests.Epidemic.Tracing;
+
+public sealed class RuleSetCatalogTests
+{
+    [Fact]
+    public void Catalog_offers_the_three_built_in_rule_sets_by_default()
+    {
+        var catalog = new RuleSetCatalog(Options.Create(new TracingOptions()));
+
+        Assert.Equal(["who", "china-8", "china-9"], catalog.All.Select(r => r.Id));
+    }
+
+    [Fact]
+    public void Changing_the_China_minimum_changes_the_China_versions()
+    {
+        var catalog = new RuleSetCatalog(Options.Create(new TracingOptions { ChinaMinimumOverlap = TimeSpan.FromMinutes(10) }));
+
+        Assert.Equal("cn9-2022.1+min10", catalog.Find("china-9")!.Version);
+    }
+
+    [Fact]
+    public void Changing_the_China_minimum_leaves_the_WHO_rule_set_alone()
+    {
+        var catalog = new RuleSetCatalog(Options.Create(new TracingOptions { ChinaMinimumOverlap = TimeSpan.FromMinutes(10) }));
+
+        Assert.Equal(RuleSets.Who, catalog.Find("who"));
+    }
+
+    [Fact]
+    public void Custom_rule_set_from_configuration_is_found_with_its_own_version()
+    {
+        var options = new TracingOptions();
+        options.Custom["school-outbreak"] = new CustomRuleSet { Version = "3", DaysBeforeOnset = 7, MinimumOverlap = TimeSpan.FromMinutes(30), SecondDegree = true };
+
+        var found = new RuleSetCatalog(Options.Create(options)).Find("SCHOOL-OUTBREAK");
+
+        Assert.Equal(("custom-school-outbreak-3", 7, TimeSpan.FromMinutes(30), true),
+            (found!.Version, found.DaysBeforeOnset, found.MinimumOverlap, found.SecondDegree));
+    }
+}
