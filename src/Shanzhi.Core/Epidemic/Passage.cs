@@ -56,8 +56,10 @@ internal sealed class PassageConfiguration : IEntityTypeConfiguration<Passage>
         e.Property(p => p.Channel).HasConversion<short>();
         e.Property(p => p.StatusAtPassage).HasConversion<short?>();
 
-        // No foreign keys: passages are bulk-loaded and, at scale, distributed by place.
-        e.HasIndex(p => new { p.PlaceId, p.OccurredAt });
+        // No foreign keys: passages are bulk-loaded and, at scale, distributed by place. Co-presence
+        // queries go to the in-memory contact index, so there is no (place, time) index: each
+        // secondary index costs the durable ingest a large share of its rate. What remains serves
+        // trajectory views (person, time) and retention and the index rebuild (time).
         e.HasIndex(p => new { p.PersonKey, p.OccurredAt });
         e.HasIndex(p => p.OccurredAt);
     }
