@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Shanzhi.Cases;
+using Shanzhi.Epidemic.Investigations;
 using Shanzhi.Privacy.Handlers;
 using Shanzhi.Privacy.Requests;
 using Shanzhi.Storage;
@@ -64,9 +65,9 @@ public sealed class CaseCatalogTests
         await using var db = store.NewContext();
         var sanitation = await db.Units.SingleAsync(u => u.Name == CityUnits.Sanitation, ct);
         Assert.Equal(CaseCatalogSeeder.Categories.Count + PrivacyCaseCatalog.Categories.Count,
-            await db.Categories.CountAsync(c => c.GroupCode != PiCatalogSeeder.GroupCode, ct));
+            await db.Categories.CountAsync(c => c.GroupCode != PiCatalogSeeder.GroupCode && c.GroupCode != FollowUpCatalogSeeder.GroupCode, ct));
         Assert.Equal(CaseCatalogSeeder.Groups.Count + PrivacyCaseCatalog.Groups.Count,
-            await db.CategoryGroups.CountAsync(g => g.Code != PiCatalogSeeder.GroupCode, ct));
+            await db.CategoryGroups.CountAsync(g => g.Code != PiCatalogSeeder.GroupCode && g.Code != FollowUpCatalogSeeder.GroupCode, ct));
         Assert.Equal(sanitation.Id, (await db.Categories.SingleAsync(c => c.Code == "E0101", ct)).DefaultUnitId);
         Assert.Null((await db.Categories.SingleAsync(c => c.Code == "E0601", ct)).DefaultUnitId);
         Assert.Equal(10, await db.Units.CountAsync(u => u.Kind == UnitKind.DistrictGovernment, ct));
@@ -122,7 +123,7 @@ public sealed class CaseCatalogTests
         Assert.NotNull(scope.ServiceProvider.GetRequiredService<CaseEscalation>());
         Assert.Same(provider.GetRequiredService<WorkingCalendarCache>(), scope.ServiceProvider.GetRequiredService<WorkingCalendarCache>());
         Assert.Contains(provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s is OverdueEscalationJob);
-        Assert.Equal(6, provider.GetServices<IStoreSeeder>().Count());
+        Assert.Equal(7, provider.GetServices<IStoreSeeder>().Count());
         Assert.Equal(250, options.Duplicates.RadiusMeters);
         Assert.Equal(TimeSpan.FromDays(2), options.Duplicates.Window);
         Assert.Equal(1048576, options.Attachments.MaxBytes);
