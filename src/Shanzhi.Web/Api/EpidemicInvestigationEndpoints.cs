@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shanzhi.Epidemic.Investigations;
+using Shanzhi.Epidemic.Tracing;
 using Shanzhi.Identity;
 using Shanzhi.Web.Auth;
 
@@ -39,9 +40,9 @@ public static class EpidemicInvestigationEndpoints
             .WithSummary("按网格生成密接/次密接管控随访案件（每个网格一件，可重复提交）");
     }
 
-    private static Ok<Choices> GetChoices() => TypedResults.Ok(new Choices(
+    private static Ok<Choices> GetChoices(RuleSetCatalog ruleSets) => TypedResults.Ok(new Choices(
         LegalBases.All,
-        [.. InvestigationRuleSets.All.Select(r => new RuleSetChoice(r.Id, r.Version, r.Name, r.SecondDegree))]));
+        [.. ruleSets.All.Select(r => new RuleSetChoice(r.Id, r.Version, r.Name, r.SecondDegree))]));
 
     private static async Task<Results<Ok<IReadOnlyList<InvestigationView>>, ProblemHttpResult>> ListAsync(
         HttpContext http, InvestigationService service, CancellationToken cancellationToken, InvestigationState? state = null) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Shanzhi.Cases;
+using Shanzhi.Epidemic.Tracing;
 using Shanzhi.Identity;
 using Shanzhi.Privacy;
 using Shanzhi.Storage;
@@ -59,6 +60,7 @@ public sealed partial class InvestigationService(
     CaseService cases,
     IAuditLog audit,
     IEnumerable<IContactTracer> tracers,
+    RuleSetCatalog ruleSets,
     TimeProvider clock,
     ILogger<InvestigationService> logger)
 {
@@ -197,9 +199,9 @@ public sealed partial class InvestigationService(
         return user.CanSee(investigation.ScopePath) ? investigation : InvestigationErrors.OutOfScope;
     }
 
-    private static Error? Validate(OpenInvestigationRequest request)
+    private Error? Validate(OpenInvestigationRequest request)
     {
-        if (InvestigationRuleSets.Find(request.RuleSetId, request.RuleSetVersion) is null)
+        if (ruleSets.Find(request.RuleSetId, request.RuleSetVersion) is null)
         {
             return InvestigationErrors.UnknownRuleSet;
         }
@@ -253,7 +255,7 @@ public sealed partial class InvestigationService(
     private async Task<string> RegionNameAsync(string code, CancellationToken cancellationToken) =>
         await db.Regions.AsNoTracking().Where(r => r.Code == code).Select(r => r.Name).FirstOrDefaultAsync(cancellationToken) ?? code;
 
-    private static InvestigationView ToView(Investigation i, string regionName) => new(
+    private InvestigationView ToView(Investigation i, string regionName) => new(
         i.Id,
         i.Number,
         i.IndexPersonKey,
@@ -263,7 +265,7 @@ public sealed partial class InvestigationService(
         InvestigationNames.Chinese(i.AnchorKind),
         i.RuleSetId,
         i.RuleSetVersion,
-        InvestigationRuleSets.Find(i.RuleSetId, i.RuleSetVersion)?.Name ?? $"{i.RuleSetId} {i.RuleSetVersion}",
+        ruleSets.Find(i.RuleSetId, i.RuleSetVersion)?.Name ?? $"{i.RuleSetId} {i.RuleSetVersion}",
         i.LegalBasis,
         LegalBases.Find(i.LegalBasis)?.Text ?? i.LegalBasis,
         i.LegalBasisNote,

@@ -59,7 +59,7 @@ public sealed partial class InvestigationService
             return InvestigationErrors.TraceUnavailable;
         }
 
-        var rules = InvestigationRuleSets.Find(investigation.RuleSetId, investigation.RuleSetVersion)
+        var rules = ruleSets.Find(investigation.RuleSetId, investigation.RuleSetVersion)
             ?? throw new InvalidOperationException($"Investigation {investigation.Id} names rule set {investigation.RuleSetId} {investigation.RuleSetVersion}, which is not in the catalogue.");
         var result = tracer.Trace(new TraceRequest(investigation.IndexPersonKey, ShanghaiTime.StartOfDay(investigation.AnchorDate), rules,
             investigation.ConfirmedAt));

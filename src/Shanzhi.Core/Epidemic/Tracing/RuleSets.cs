@@ -38,6 +38,9 @@ public sealed class RuleSetCatalog(IOptions<TracingOptions> options)
 
     public RuleSet? Find(string id) => All.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Finds the rule set an investigation recorded: the id and the exact version, or null when that version is no longer offered.</summary>
+    public RuleSet? Find(string id, string version) => Find(id) is { } rules && rules.Version == version ? rules : null;
+
     private RuleSet Configured(RuleSet rules)
     {
         var minimum = options.Value.ChinaMinimumOverlap;

@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Investigations;
+using Shanzhi.Epidemic.Tracing;
 using Shanzhi.Identity;
 using Shanzhi.Privacy;
 using Shanzhi.Storage;
@@ -70,7 +72,8 @@ internal sealed class InvestigationWorld : IAsyncDisposable
     public ShanzhiDbContext NewContext() => Cases.NewContext();
 
     public InvestigationService Service(ShanzhiDbContext db, bool withTracer = true) => new(
-        db, Cases.Cases(db), new TestAuditLog(Cases.Store, Cases.Clock), withTracer ? [Tracer] : [], Cases.Clock,
+        db, Cases.Cases(db), new TestAuditLog(Cases.Store, Cases.Clock), withTracer ? [Tracer] : [],
+        new RuleSetCatalog(Options.Create(new TracingOptions())), Cases.Clock,
         Logs.CreateLogger<InvestigationService>());
 
     public OpenInvestigationRequest Request(string scopeRegionCode = CaseWorld.City) => new(
@@ -78,8 +81,8 @@ internal sealed class InvestigationWorld : IAsyncDisposable
         new DateTimeOffset(2026, 3, 2, 8, 0, 0, CaseWorld.Shanghai),
         Anchor,
         AnchorKind.Onset,
-        "cn9",
-        "2022",
+        RuleSets.China9.Id,
+        RuleSets.China9.Version,
         "pdcl-12",
         null,
         scopeRegionCode,

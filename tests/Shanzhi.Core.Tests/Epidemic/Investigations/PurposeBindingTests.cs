@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Shanzhi.Epidemic.Investigations;
+using Shanzhi.Epidemic.Tracing;
 using Shanzhi.Tests.Cases;
 using Shanzhi.Tests.Infrastructure;
 
@@ -95,7 +96,7 @@ public sealed class PurposeBindingTests
         await world.Service(db).TraceAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken);
 
         var request = Assert.Single(world.Tracer.Requests);
-        Assert.Equal((world.IndexKey, ShanghaiTime.StartOfDay(InvestigationWorld.Anchor), "cn9", "2022", true),
+        Assert.Equal((world.IndexKey, ShanghaiTime.StartOfDay(InvestigationWorld.Anchor), RuleSets.China9.Id, RuleSets.China9.Version, true),
             (request.IndexPersonKey, request.Anchor, request.Rules.Id, request.Rules.Version, request.Rules.SecondDegree));
     }
 
