@@ -12,6 +12,8 @@ public static class ShanzhiJson
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter());
         options.Converters.Add(new Api.InputHygiene.StringWithoutControlCharacters());
+        options.Converters.Add(new Api.StrictDates.InstantWithOffset());
+        options.Converters.Add(new Api.StrictDates.SupportedDay());
         options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
     }
 

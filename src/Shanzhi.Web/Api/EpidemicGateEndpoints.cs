@@ -92,7 +92,7 @@ public static class EpidemicGateEndpoints
     /// itself so the image rule and the unknown-field rule see the raw JSON.
     /// </summary>
     private static async Task<Results<Ok<GateAnswer>, ProblemHttpResult>> CheckAsync(
-        HttpContext http, IDeviceResolver devices, CheckGate gate, CancellationToken cancellationToken)
+        HttpContext http, IDeviceResolver devices, CheckGate gate, TimeProvider clock, CancellationToken cancellationToken)
     {
         var key = http.Request.Headers[DeviceKeyHeader].ToString();
         if (key.Length == 0)
@@ -114,6 +114,11 @@ public static class EpidemicGateEndpoints
         if (input.Error is { } invalid)
         {
             return Problems.From(invalid);
+        }
+
+        if (input.Value!.OccurredAt > clock.GetUtcNow() + Shanzhi.Epidemic.Passages.PassageBatch.ClockTolerance)
+        {
+            return Problems.From(GateErrors.OccurredAtInFuture);
         }
 
         var answer = await gate.CheckAsync(device, input.Value!, cancellationToken);

@@ -76,6 +76,11 @@ public static partial class GridEndpoints
         HttpContext http, WorkloadService workload, TimeProvider clock, CancellationToken cancellationToken,
         string? scope = null, DateOnly? from = null, DateOnly? to = null)
     {
+        if (PlatformDates.Check(("from", from), ("to", to)) is { } outOfRange)
+        {
+            return Problems.From(outOfRange);
+        }
+
         var (first, last) = Period(clock, from, to);
         return Reply(await workload.RankGridsAsync(User(http), scope ?? "", first, last, cancellationToken));
     }
@@ -84,6 +89,11 @@ public static partial class GridEndpoints
         string code, HttpContext http, WorkloadService workload, TimeProvider clock, CancellationToken cancellationToken,
         DateOnly? from = null, DateOnly? to = null)
     {
+        if (PlatformDates.Check(("from", from), ("to", to)) is { } outOfRange)
+        {
+            return Problems.From(outOfRange);
+        }
+
         var (first, last) = Period(clock, from, to);
         return Reply(await workload.GridAsync(User(http), code, first, last, cancellationToken));
     }
@@ -92,6 +102,11 @@ public static partial class GridEndpoints
         Guid userId, HttpContext http, WorkloadService workload, TimeProvider clock, CancellationToken cancellationToken,
         DateOnly? from = null, DateOnly? to = null)
     {
+        if (PlatformDates.Check(("from", from), ("to", to)) is { } outOfRange)
+        {
+            return Problems.From(outOfRange);
+        }
+
         var (first, last) = Period(clock, from, to);
         return Reply(await workload.WorkerAsync(User(http), userId, first, last, cancellationToken));
     }

@@ -47,14 +47,21 @@ public static partial class GridEndpoints
         return Created(await patrols.CreatePlanAsync(request, User(http), cancellationToken), p => $"/api/v1/grid/tasks?region={p.GridCode}");
     }
 
-    private static async Task<Ok<IReadOnlyList<PatrolTaskView>>> MyTasksAsync(
+    private static async Task<Results<Ok<IReadOnlyList<PatrolTaskView>>, ProblemHttpResult>> MyTasksAsync(
         HttpContext http, PatrolService patrols, TimeProvider clock, CancellationToken cancellationToken, DateOnly? day = null) =>
-        TypedResults.Ok(await patrols.TasksForAsync(User(http), day ?? Today(clock), cancellationToken));
+        PlatformDates.Check(("day", day)) is { } outOfRange
+            ? Problems.From(outOfRange)
+            : TypedResults.Ok(await patrols.TasksForAsync(User(http), day ?? Today(clock), cancellationToken));
 
     private static async Task<Results<Ok<IReadOnlyList<PatrolTaskView>>, ProblemHttpResult>> TasksAsync(
         HttpContext http, PatrolService patrols, TimeProvider clock, CancellationToken cancellationToken,
         string? region = null, DateOnly? from = null, DateOnly? to = null)
     {
+        if (PlatformDates.Check(("from", from), ("to", to)) is { } outOfRange)
+        {
+            return Problems.From(outOfRange);
+        }
+
         var first = from ?? Today(clock);
         var last = to ?? first;
         if (last < first || last.DayNumber - first.DayNumber > 31)
@@ -71,6 +78,11 @@ public static partial class GridEndpoints
         if (!GridPeople.MayManage(User(http)))
         {
             return Problems.From(GridErrors.Forbidden);
+        }
+
+        if (PlatformDates.Check(("day", day)) is { } outOfRange)
+        {
+            return Problems.From(outOfRange);
         }
 
         return TypedResults.Ok(await generator.GenerateAsync(day ?? Today(clock), cancellationToken));

@@ -9,8 +9,6 @@ namespace Shanzhi.Web.Api;
 /// <summary><c>GET /api/v1/kpi</c>: KPIs computed from case events within the user's region scope.</summary>
 public static class KpiEndpoints
 {
-    private static readonly DateOnly FirstDay = new(2000, 1, 1);
-
     public static void MapKpiEndpoints(this WebApplication app)
     {
         app.MapGet("/api/v1/kpi", GetAsync).WithTags("考核指标").WithName("GetKpi")
@@ -28,9 +26,9 @@ public static class KpiEndpoints
                 "日期格式应为 yyyy-MM-dd（北京时间），例如 2026-11-01。");
         }
 
-        if (fromDay < FirstDay || toDay < FirstDay)
+        if (PlatformDates.Check(("from", fromDay), ("to", toDay)) is { } outOfRange)
         {
-            return Problems.Invalid("kpi.invalid_date", fromDay < FirstDay ? "from" : "to", "统计日期不能早于 2000-01-01。");
+            return Problems.From(outOfRange);
         }
 
         if (fromDay > toDay)

@@ -74,7 +74,10 @@ public static class GateCheckParser
             return GateErrors.SequenceRequired;
         }
 
-        if (!Find(root, "occurredAt", out var atElement) || atElement.ValueKind != JsonValueKind.String || !atElement.TryGetDateTimeOffset(out var occurredAt))
+        // A time without an offset would be read as UTC and put the passage eight hours off.
+        if (!Find(root, "occurredAt", out var atElement) || atElement.ValueKind != JsonValueKind.String
+            || !PlatformDates.HasOffset(atElement.GetString()!) || !atElement.TryGetDateTimeOffset(out var occurredAt)
+            || !PlatformDates.IsSupported(occurredAt))
         {
             return GateErrors.OccurredAtRequired;
         }

@@ -43,6 +43,9 @@ public static class GateErrors
 
     public static readonly Error OccurredAtRequired = Error.Invalid("gate.occurred_at_required", "occurredAt", "请填写核验时间 occurredAt（ISO 8601，带时区）。");
 
+    public static readonly Error OccurredAtInFuture = Error.Invalid("gate.occurred_at_in_future", "occurredAt",
+        "核验时间晚于服务器当前时间 5 分钟以上，请检查设备时钟。");
+
     public static readonly Error DirectionRequired = Error.Invalid("gate.direction_required", "direction", "请填写通行方向 direction：In（进）或 Out（出）。");
 
     public static readonly Error IdentityRequired = Error.Invalid("gate.identity_required", "identity",

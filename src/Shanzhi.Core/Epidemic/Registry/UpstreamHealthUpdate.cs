@@ -110,6 +110,7 @@ public sealed class UpstreamHealthUpdate(ShanzhiDbContext db, PersonIdentity ide
             Error? invalid = reference.Length is 0 or > HealthStatusChange.ReferenceMaxLength ? UpstreamErrors.RefRequired
                 : item.Status is not { } status || !Enum.IsDefined(status) ? RegistryErrors.StatusRequired
                 : item.At is null ? UpstreamErrors.TimeRequired
+                : item.At > clock.GetUtcNow() + UpstreamErrors.ClockTolerance ? UpstreamErrors.TimeInFuture
                 : (item.PersonKey is null) == string.IsNullOrWhiteSpace(item.IdNumber) ? UpstreamErrors.PersonRequired
                 : item.PersonKey is null ? ChineseIdNumber.Validate(item.IdNumber!, "idNumber")
                 : null;
@@ -230,6 +231,12 @@ public static class UpstreamErrors
         $"请填写上游系统的更新编号（不超过 {HealthStatusChange.ReferenceMaxLength} 个字符），用于识别重复推送。");
 
     public static readonly Error TimeRequired = Error.Invalid("health.time_required", "at", "请填写上游系统中状态生效的时间。");
+
+    /// <summary>A future time would make every real update before it count as stale.</summary>
+    public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
+
+    public static readonly Error TimeInFuture = Error.Invalid("health.time_in_future", "at",
+        "状态生效时间晚于服务器当前时间 5 分钟以上，请检查上游系统的时间。");
 
     public static readonly Error PersonRequired = Error.Invalid("health.person_required", "idNumber",
         "每条更新须且只能填写身份证号或人员编号其中之一。");

@@ -76,6 +76,23 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Future_upstream_update_is_rejected(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+
+        var future = await UpstreamAsync(world, db, new UpstreamHealthItem(null, key, HealthStatus.Yellow, "ZJ-F", new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.FromHours(8))));
+        var real = await UpstreamAsync(world, db, new UpstreamHealthItem(null, key, HealthStatus.Red, "ZJ-R", At(9)));
+
+        Assert.Equal("health.time_in_future", Assert.Single(future.Items).Code);
+        Assert.Equal(UpstreamOutcome.Rejected, future.Items[0].Outcome);
+        Assert.Equal(UpstreamOutcome.Applied, Assert.Single(real.Items).Outcome);
+        Assert.Equal(HealthStatus.Red, await world.Lookup.StatusAsync(key, Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Older_upstream_update_is_stale(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);

@@ -54,6 +54,9 @@ public sealed class GateCheckHttpTests
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"},"temperature":36.6}""", HttpStatusCode.BadRequest, "gate.unknown_field")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"sideways","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.direction_required")]
     [InlineData("not json", HttpStatusCode.BadRequest, "gate.malformed_body")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T09:00:00","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_required")]
+    [InlineData("""{"sequence":1,"occurredAt":"9999-12-31T00:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_required")]
+    [InlineData("""{"sequence":1,"occurredAt":"2099-01-01T00:00:00+08:00","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_in_future")]
     public async Task Bad_bodies_get_problem_details_and_store_nothing(string body, HttpStatusCode status, string code)
     {
         await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
