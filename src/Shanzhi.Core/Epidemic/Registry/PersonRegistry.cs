@@ -139,7 +139,9 @@ public sealed partial class PersonRegistry(
         var found = await FindInScopeAsync(personKey, user, cancellationToken);
         if (found.Error is { } error)
         {
-            if (error != RegistryErrors.NotFound)
+            // The caller sees "not found" for a person out of scope too; the audit log tells them apart.
+            var exists = error != RegistryErrors.NotFound || await db.Persons.AnyAsync(p => p.Key == personKey, cancellationToken);
+            if (exists)
             {
                 await AuditRefusalAsync(personKey, trimmed, error == RegistryErrors.Forbidden ? "role not allowed" : "out of scope", user, cancellationToken);
             }
@@ -181,7 +183,9 @@ public sealed partial class PersonRegistry(
             gridPath = await db.Regions.Where(r => r.Code == grid).Select(r => r.Path).FirstOrDefaultAsync(cancellationToken);
         }
 
-        return PersonRules.InScope(user, gridPath) ? person : RegistryErrors.OutOfScope;
+        // Person keys are sequential, so "out of scope" must look like "not found" or another
+        // district could count this registry.
+        return PersonRules.InScope(user, gridPath) ? person : RegistryErrors.NotFound;
     }
 
     /// <summary>Region paths of the codes that name a grid or micro-grid; other codes are left out.</summary>

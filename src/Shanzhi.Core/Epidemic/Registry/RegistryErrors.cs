@@ -8,7 +8,7 @@ public static class RegistryErrors
     public static readonly Error OutOfScope = Error.Forbidden("person.out_of_scope",
         "该人员的居住网格不在您的管辖范围内；未登记居住网格的人员仅市级疫情防控专员可以处理。");
 
-    public static readonly Error NotFound = Error.NotFound("person.not_found", "该人员不存在。");
+    public static readonly Error NotFound = Error.NotFound("person.not_found", "该人员不存在，或不在您的管辖范围内。");
 
     public static readonly Error NameRequired = Error.Invalid("person.name_required", "name", "请填写姓名。");
 

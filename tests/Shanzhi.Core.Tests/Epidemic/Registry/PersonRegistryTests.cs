@@ -154,10 +154,25 @@ public sealed class PersonRegistryTests
         var otherRole = await world.Registry(db).RevealAsync(inC, "核实身份", world.Cases.Admin, Ct);
 
         var refusals = await db.AuditRecords.CountAsync(r => r.Action == AuditAction.RevealRefused, Ct);
-        Assert.Equal(("person.reason_required", "person.out_of_scope", "person.forbidden"),
+        Assert.Equal(("person.reason_required", "person.not_found", "person.forbidden"),
             (noReason.Error?.Code, outOfScope.Error?.Code, otherRole.Error?.Code));
         Assert.Equal(3, refusals);
         Assert.False(await db.AuditRecords.AnyAsync(r => r.Action == AuditAction.Revealed, Ct), "a refused reveal was recorded as a reveal");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Out_of_scope_person_looks_missing(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        var inC = await world.RegisterAsync(1, RegistryWorld.GridC);
+
+        var outOfScope = await world.Registry(db).GetAsync(inC, world.StreetAOfficer, Ct);
+        var missing = await world.Registry(db).GetAsync(inC + 1000, world.StreetAOfficer, Ct);
+
+        Assert.Equal("person.not_found", outOfScope.Error?.Code);
+        Assert.Equal(missing.Error, outOfScope.Error);
     }
 
     [Theory]
