@@ -60,6 +60,14 @@ public static class GridErrors
     public static readonly Error PlanTitleRequired = Error.Invalid("patrol.title_required", "title",
         $"请填写计划名称（不超过 {PatrolPlan.TitleMaxLength} 个字）。");
 
+    public static Error PlanTitleTooLong(int length) => Error.Invalid("patrol.title_too_long", "title",
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"计划名称最多 {PatrolPlan.TitleMaxLength} 个字，当前 {length} 个字，请精简。"));
+
+    public static readonly Error InvalidPlanPeriod = Error.Invalid("patrol.invalid_plan_period", "endsOn", "计划结束日期不能早于开始日期。");
+
+    public static readonly Error AssigneeNotInGrid = Error.Invalid("patrol.assignee_not_in_grid", "assigneeId",
+        "指定的执行人不是该网格当前的网格员，请先把他分配到该网格。");
+
     public static readonly Error KeyPersonRequired = Error.Invalid("patrol.key_person_required", "keyPersonId", "重点人员走访计划必须选择走访对象。");
 
     public static readonly Error TaskNotFound = Error.NotFound("patrol.task_not_found", "任务不存在，或不是分派给您的任务。");

@@ -43,7 +43,7 @@ public static partial class GridEndpoints
         }
 
         var request = new CreatePatrolPlanRequest(body.GridCode ?? "", body.DutyCode ?? "", body.Title ?? "", frequency,
-            body.StartsOn ?? Today(clock), body.IntervalDays ?? 1, body.EndsOn, body.AssigneeId, body.KeyPersonId);
+            body.StartsOn ?? Today(clock), body.IntervalDays ?? (frequency == PatrolFrequency.EveryNDays ? 0 : 1), body.EndsOn, body.AssigneeId, body.KeyPersonId);
         return Created(await patrols.CreatePlanAsync(request, User(http), cancellationToken), p => $"/api/v1/grid/tasks?region={p.GridCode}");
     }
 

@@ -78,6 +78,27 @@ public sealed class PatrolTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Invalid_plans_are_rejected(StoreKind kind)
+    {
+        await using var world = await GridWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        var ct = TestContext.Current.CancellationToken;
+        var valid = new CreatePatrolPlanRequest(GridWorld.GridA, "D08", "每日巡查", PatrolFrequency.Daily, world.Today);
+
+        var backwards = await world.Patrols(db).CreatePlanAsync(valid with { EndsOn = world.Today.AddDays(-1) }, world.Operator, ct);
+        var longTitle = await world.Patrols(db).CreatePlanAsync(valid with { Title = new string('巡', 101) }, world.Operator, ct);
+        var noInterval = await world.Patrols(db).CreatePlanAsync(valid with { Frequency = PatrolFrequency.EveryNDays, IntervalDays = 0 }, world.Operator, ct);
+        var stranger = await world.Patrols(db).CreatePlanAsync(valid with { GridCode = GridWorld.GridB, AssigneeId = world.Worker.UserId }, world.Operator, ct);
+
+        Assert.Equal("patrol.invalid_plan_period", backwards.Error?.Code);
+        Assert.Equal("patrol.title_too_long", longTitle.Error?.Code);
+        Assert.Equal("patrol.invalid_frequency", noInterval.Error?.Code);
+        Assert.Equal("patrol.assignee_not_in_grid", stranger.Error?.Code);
+        Assert.Equal(0, await db.PatrolPlans.CountAsync(ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Plan_for_a_duty_not_in_effect_is_refused(StoreKind kind)
     {
         await using var world = await GridWorld.CreateAsync(kind);

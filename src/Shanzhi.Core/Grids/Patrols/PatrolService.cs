@@ -93,14 +93,29 @@ public sealed class PatrolService(
         }
 
         var title = request.Title?.Trim() ?? "";
-        if (title.Length is 0 or > PatrolPlan.TitleMaxLength)
+        if (title.Length == 0)
         {
             return GridErrors.PlanTitleRequired;
+        }
+
+        if (title.Length > PatrolPlan.TitleMaxLength)
+        {
+            return GridErrors.PlanTitleTooLong(title.Length);
+        }
+
+        if (request.EndsOn is { } endsOn && endsOn < request.StartsOn)
+        {
+            return GridErrors.InvalidPlanPeriod;
         }
 
         if (request.Frequency == PatrolFrequency.EveryNDays && request.IntervalDays is < 1 or > 366)
         {
             return GridErrors.InvalidFrequency;
+        }
+
+        if (request.AssigneeId is { } assignee && !(await GridRegions.CurrentGridsOfAsync(db, assignee, cancellationToken)).Contains(grid.Code))
+        {
+            return GridErrors.AssigneeNotInGrid;
         }
 
         if (duty.IsKeyPersonVisit && request.KeyPersonId is null)
