@@ -139,7 +139,7 @@ public sealed partial class PersonRegistry(
         var found = await FindInScopeAsync(personKey, user, cancellationToken);
         if (found.Error is { } error)
         {
-            // The caller sees "not found" for a person out of scope too; the audit log tells them apart.
+            // The caller gets "not found" for a person out of scope too; only the audit log records the difference.
             var exists = error != RegistryErrors.NotFound || await db.Persons.AnyAsync(p => p.Key == personKey, cancellationToken);
             if (exists)
             {
