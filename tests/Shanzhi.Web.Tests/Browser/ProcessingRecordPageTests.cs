@@ -13,6 +13,8 @@ public sealed class ProcessingRecordPageTests(ConsoleAppFixture app)
         var page = await app.NewPageAsync();
         await page.LoginAsync(ConsoleAppFixture.AdminUserName, ConsoleAppFixture.AdminPassword);
 
+        // The menu navigates through the interactive circuit: a click before it is up is lost.
+        await page.WaitForReadyAsync("home");
         await page.GetByRole(AriaRole.Link, new() { Name = "个人信息处理记录" }).ClickAsync();
         await page.WaitForReadyAsync("processing-record");
 
