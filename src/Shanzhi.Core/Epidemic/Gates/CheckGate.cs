@@ -5,13 +5,13 @@ using Shanzhi.Storage;
 namespace Shanzhi.Epidemic.Gates;
 
 /// <summary>Gate-check response shown by the device: decision, hub channel and reason, with Chinese names.</summary>
-/// <param name="Replayed">True when this (device, sequence) was checked before and the first answer is repeated.</param>
+/// <param name="Replayed">True when this (device, sequence) was checked before and the first result is repeated.</param>
 public sealed record GateAnswer(GateDecision Decision, string DecisionName, HubChannel Channel, string ChannelName, string ReasonCode, string Reason, bool Replayed);
 
 /// <summary>
 /// Decides one gate check and records its passage. The ID number is used only to find the person
 /// key through the blind index; the passage stores the key, never the number. A (device, sequence)
-/// seen before gets the first answer again, rebuilt from the stored passage, and opens no second
+/// seen before gets the first result again, rebuilt from the stored passage, and opens no second
 /// follow-up case. A "no match" claims its follow-up row before the passage is stored, so only the
 /// first of two resends opens the unidentified-person case.
 /// </summary>

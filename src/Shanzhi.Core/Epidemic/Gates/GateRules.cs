@@ -13,7 +13,7 @@ public enum GateIdentity
     Registered = 3,
 }
 
-/// <summary>The answer to a gate check: decision, a stable reason code and the Chinese text the gate shows.</summary>
+/// <summary>The result of a gate check: decision, a stable reason code and the Chinese text the gate shows.</summary>
 public sealed record GateVerdict(GateDecision Decision, string ReasonCode, string Reason);
 
 /// <summary>
@@ -63,7 +63,7 @@ public static class GateRules
         place == PlaceKind.ConstructionSite && direction == PassageDirection.In;
 
     /// <summary>
-    /// Rebuilds the verdict of a passage already stored, so a resent check gets the first answer even
+    /// Rebuilds the verdict of a passage already stored, so a resent check gets the first result even
     /// if the person's status changed since. <paramref name="followedUp"/> tells a "no match" from an
     /// unregistered ID number, since neither stores a person key.
     /// </summary>

@@ -131,7 +131,7 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
     private async Task WriteAsync(IPassageStore store, List<Pending> group, int rows)
     {
         // Keys repeated across or inside the waiting batches are duplicates of their first occurrence,
-        // so the store sees each key once and each submitter's receipt counts its own rows.
+        // so the store receives each key once and each submitter's receipt counts its own rows.
         var seen = new HashSet<(long, long)>(rows);
         var unique = new List<PassageRecord>(rows);
         var owners = new List<int>(rows);

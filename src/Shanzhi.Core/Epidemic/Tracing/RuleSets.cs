@@ -49,7 +49,7 @@ public sealed class RuleSetCatalog(IOptions<TracingOptions> options)
             return rules;
         }
 
-        // A different minimum is a different rule: the version says so.
+        // A different minimum is a different rule, so it gets a different version.
         var minutes = minimum.TotalMinutes.ToString("0.##", CultureInfo.InvariantCulture);
         return rules with { MinimumOverlap = minimum, Version = $"{rules.Version}+min{minutes}" };
     }

@@ -35,9 +35,9 @@ public sealed class TracingOptions
     public TimeSpan MaximumStay { get; set; } = TimeSpan.FromDays(3);
 
     /// <summary>
-    /// Co-presence minimum for the China 8th and 9th editions, which say "close range" without a
-    /// duration. 15 minutes cumulative per place and day is the WHO figure, the only quantified one;
-    /// changing it changes the rule-set versions.
+    /// Co-presence minimum for the China 8th and 9th editions, which require "close range" without a
+    /// duration. 15 minutes cumulative per place and day is the WHO figure, the only quantified one.
+    /// Changing it changes the rule-set versions.
     /// </summary>
     public TimeSpan ChinaMinimumOverlap { get; set; } = RuleSets.DefaultChinaMinimumOverlap;
 

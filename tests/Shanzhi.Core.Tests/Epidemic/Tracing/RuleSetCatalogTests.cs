@@ -6,7 +6,7 @@ namespace Shanzhi.Tests.Epidemic.Tracing;
 public sealed class RuleSetCatalogTests
 {
     [Fact]
-    public void Catalog_offers_the_three_built_in_rule_sets_by_default()
+    public void Catalog_offers_three_built_ins()
     {
         var catalog = new RuleSetCatalog(Options.Create(new TracingOptions()));
 
@@ -22,7 +22,7 @@ public sealed class RuleSetCatalogTests
     }
 
     [Fact]
-    public void Changing_the_China_minimum_leaves_the_WHO_rule_set_alone()
+    public void China_minimum_leaves_Who_alone()
     {
         var catalog = new RuleSetCatalog(Options.Create(new TracingOptions { ChinaMinimumOverlap = TimeSpan.FromMinutes(10) }));
 
@@ -30,7 +30,7 @@ public sealed class RuleSetCatalogTests
     }
 
     [Fact]
-    public void Custom_rule_set_from_configuration_is_found_with_its_own_version()
+    public void Custom_rule_set_has_own_version()
     {
         var options = new TracingOptions();
         options.Custom["school-outbreak"] = new CustomRuleSet { Version = "3", DaysBeforeOnset = 7, MinimumOverlap = TimeSpan.FromMinutes(30), SecondDegree = true };

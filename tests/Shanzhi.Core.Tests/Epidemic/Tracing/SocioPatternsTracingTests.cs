@@ -105,13 +105,13 @@ public sealed class SocioPatternsTracingTests
     }
 
     [Fact]
-    public void Raw_rows_give_651_pair_days_of_at_least_15_minutes()
+    public void Raw_rows_give_651_pair_days()
     {
         Assert.Equal(651, PairDaysFromRawRows().Count);
     }
 
     [Fact]
-    public void Index_with_15_minutes_cumulative_per_day_finds_exactly_the_raw_pair_days()
+    public void Index_matches_raw_pair_days()
     {
         var expected = PairDaysFromRawRows();
 

@@ -8,7 +8,7 @@ public sealed class TraceWindowTests
     private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
 
     [Fact]
-    public void Who_window_runs_from_two_days_before_to_the_end_of_the_tenth_day_after_onset()
+    public void Who_window_spans_onset_minus_2_to_plus_10()
     {
         var window = TraceWindow.For(new TraceRequest(1, new DateTimeOffset(2026, 3, 10, 10, 0, 0, Beijing), RuleSets.Who));
 
@@ -16,7 +16,7 @@ public sealed class TraceWindowTests
     }
 
     [Fact]
-    public void Onset_just_after_Beijing_midnight_counts_from_the_Beijing_date_not_the_UTC_date()
+    public void Onset_after_Beijing_midnight_uses_Beijing_date()
     {
         // 00:10 on 10 March in Beijing is still 9 March in UTC.
         var anchor = new DateTimeOffset(2026, 3, 9, 16, 10, 0, TimeSpan.Zero);
@@ -27,7 +27,7 @@ public sealed class TraceWindowTests
     }
 
     [Fact]
-    public void Onset_just_before_Beijing_midnight_stays_on_that_Beijing_date()
+    public void Onset_before_Beijing_midnight_keeps_date()
     {
         var window = TraceWindow.For(new TraceRequest(1, new DateTimeOffset(2026, 3, 10, 23, 59, 59, Beijing), RuleSets.China9));
 
@@ -45,7 +45,7 @@ public sealed class TraceWindowTests
     }
 
     [Fact]
-    public void Isolation_after_the_window_end_leaves_the_window_alone()
+    public void Late_isolation_keeps_window()
     {
         var window = TraceWindow.For(new TraceRequest(1, new DateTimeOffset(2026, 3, 10, 10, 0, 0, Beijing), RuleSets.Who,
             new DateTimeOffset(2026, 4, 1, 0, 0, 0, Beijing)));

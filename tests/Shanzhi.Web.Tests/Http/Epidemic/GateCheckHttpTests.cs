@@ -69,7 +69,7 @@ public sealed class GateCheckHttpTests
     }
 
     [Fact]
-    public async Task Body_with_an_embedded_photo_is_refused_by_size()
+    public async Task Embedded_photo_is_rejected_by_size()
     {
         await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
         var (_, device) = await gate.DeviceAsync(PlaceKind.Mall);
@@ -100,7 +100,7 @@ public sealed class GateCheckHttpTests
     }
 
     [Fact]
-    public async Task Place_management_is_for_epidemic_officers_inside_the_city()
+    public async Task Place_management_needs_epidemic_officer()
     {
         await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
         var admin = await gate.Platform.SignInAdminAsync();
