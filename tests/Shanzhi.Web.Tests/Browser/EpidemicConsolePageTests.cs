@@ -1,0 +1,127 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Shanzhi.Epidemic;
+using Shanzhi.Epidemic.Registry;
+using Shanzhi.Identity;
+using Shanzhi.Storage;
+using Shanzhi.Tests.Epidemic.Registry;
+using Shanzhi.Web.Tests.Epidemic;
+
+namespace Shanzhi.Web.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class EpidemicConsolePageTests(ConsoleAppFixture app)
+{
+    [Fact]
+    public async Task New_device_key_is_shown_once()
+    {
+        app.SkipIfUnavailable();
+        await app.CreateStaffAsync("epi-places", "场所测试专员", Roles.EpidemicOfficer);
+        var page = await app.NewPageAsync();
+        await page.LoginAsync("epi-places", ConsoleAppFixture.StaffPassword, "/epidemic/places");
+        await page.WaitForReadyAsync("epidemic-places");
+
+        var name = "甬城测试火车站" + Random.Shared.Next(100_000, 999_999).ToString(CultureInfo.InvariantCulture);
+        await page.TestId("epl-name").FillAsync(name);
+        await PickVisibleOptionAsync(page, "epl-new-kind", "火车站");
+        await page.TestId("epl-lat").FillAsync(EpidemicScene.Mall.Latitude.ToString(CultureInfo.InvariantCulture));
+        await page.TestId("epl-lng").FillAsync(EpidemicScene.Mall.Longitude.ToString(CultureInfo.InvariantCulture));
+        await page.TestId("epl-create").ClickAsync();
+        var detail = page.TestId("epl-detail");
+        await detail.WaitForAsync();
+        var placeId = await detail.GetAttributeAsync("data-place");
+        Assert.Equal(["外出返甬通道", "外出返甬通道", "来甬访客通道", "来甬访客通道", "来甬访客通道"], await page.TestId("epl-route").AllInnerTextsAsync());
+
+        await page.TestId("epl-entrance-name").FillAsync("东门");
+        await page.TestId("epl-add-entrance").ClickAsync();
+        await page.TestId("epl-entrance").WaitForAsync();
+        await page.TestId("epl-device-label").FillAsync("东门人脸核验终端 1");
+        await page.TestId("epl-add-device").ClickAsync();
+        var key = (await page.TestId("epl-key").InnerTextAsync()).Trim();
+        Assert.True(await IsActiveKeyAsync(key), "The key shown must be the device's key.");
+        await page.ScreenshotToOutputAsync("epidemic-device-key.png");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "我已保存", Exact = true }).ClickAsync();
+        await page.TestId("epl-key").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        await page.TestId("epl-device").WaitForAsync();
+        Assert.DoesNotContain(key, await page.ContentAsync(), StringComparison.Ordinal);
+
+        await page.GotoReadyAsync("/epidemic/places", "epidemic-places");
+        await page.Locator($"[data-testid='epl-manage'][data-place='{placeId}']").ClickAsync();
+        await page.TestId("epl-detail").WaitForAsync();
+        Assert.DoesNotContain(key, await page.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Override_needs_a_second_officer_to_take_effect()
+    {
+        app.SkipIfUnavailable();
+        await app.CreateStaffAsync("epi-requester", "健康码申请专员", Roles.EpidemicOfficer);
+        await app.CreateStaffAsync("epi-approver", "健康码审核专员", Roles.EpidemicOfficer);
+        var personKey = await RegisterPersonAsync();
+        var url = $"/epidemic/persons/{personKey}";
+
+        var requester = await app.NewPageAsync();
+        await requester.LoginAsync("epi-requester", ConsoleAppFixture.StaffPassword, url);
+        await requester.WaitForReadyAsync("epidemic-person");
+        await requester.TestId("eph-status").WaitForAsync();
+        await PickVisibleOptionAsync(requester, "eph-to", "黄码");
+        await requester.TestId("eph-reason").Locator("textarea").FillAsync("到访外地中风险地区，社区核实后申请调整");
+        await requester.TestId("eph-request").ClickAsync();
+        await requester.TestId("eph-pending").WaitForAsync();
+
+        await ConfirmApprovalAsync(requester);
+        await Assertions.Expect(requester.TestId("eph-approve-error")).ToContainTextAsync("不能审核本人的申请");
+        Assert.Equal("Green", await requester.TestId("eph-status").GetAttributeAsync("data-status"));
+
+        var approver = await app.NewPageAsync();
+        await approver.LoginAsync("epi-approver", ConsoleAppFixture.StaffPassword, url);
+        await approver.WaitForReadyAsync("epidemic-person");
+        await approver.TestId("eph-pending").WaitForAsync();
+        await ConfirmApprovalAsync(approver);
+        await approver.Locator("[data-testid='eph-status'][data-status='Yellow']").WaitForAsync();
+        await approver.TestId("eph-no-pending").WaitForAsync();
+        await Assertions.Expect(approver.TestId("eph-explanation")).ToContainTextAsync("人工调整：到访外地中风险地区");
+        await Assertions.Expect(approver.Locator("[data-testid='eph-change'][data-to='Yellow']")).ToHaveCountAsync(1);
+        await approver.ScreenshotToOutputAsync("epidemic-health-override.png");
+    }
+
+    /// <summary>
+    /// Picks an option in the open dropdown only. The places page has two selects with the same
+    /// place kinds, and AntDesign keeps a closed dropdown in the page.
+    /// </summary>
+    private static async Task PickVisibleOptionAsync(IPage page, string testId, string text)
+    {
+        var select = page.TestId(testId);
+        await select.Locator(".ant-select-selector").ClickAsync();
+        var option = page.Locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option").Filter(new() { HasText = text }).First;
+        await option.DispatchEventAsync("click");
+        await Assertions.Expect(select.Locator(".ant-select-selection-item")).ToContainTextAsync(text);
+    }
+
+    private static async Task ConfirmApprovalAsync(IPage page)
+    {
+        await page.TestId("eph-approve").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "通过", Exact = true }).ClickAsync();
+    }
+
+    private async Task<bool> IsActiveKeyAsync(string key)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
+        var hash = Device.HashApiKey(key);
+        return await db.Devices.AnyAsync(d => d.ApiKeyHash == hash && d.Active, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A person registered through the registry (real encryption), living in the mall's grid, green.</summary>
+    private async Task<long> RegisterPersonAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var grid = scope.ServiceProvider.GetRequiredService<Shanzhi.Geography.GridLocator>().Locate(EpidemicScene.Mall.Latitude, EpidemicScene.Mall.Longitude)!;
+        var request = new RegisterPersonRequest("测试健康码", SyntheticIds.Id(977), "13900000977", ResidencyClass.Permanent, grid.RegionCode);
+        var result = await scope.ServiceProvider.GetRequiredService<PersonRegistry>().RegisterAsync(request, StaffPrincipal.System, TestContext.Current.CancellationToken);
+        return result.Value?.PersonKey ?? throw new InvalidOperationException($"Could not register the test person: {result.Error}");
+    }
+}
