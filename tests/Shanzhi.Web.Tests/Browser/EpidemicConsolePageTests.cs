@@ -3,8 +3,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Shanzhi.Epidemic;
+using Shanzhi.Epidemic.Gates;
 using Shanzhi.Epidemic.Registry;
 using Shanzhi.Identity;
+using Shanzhi.Privacy.Handlers;
 using Shanzhi.Storage;
 using Shanzhi.Tests.Epidemic.Registry;
 using Shanzhi.Web.Tests.Epidemic;
@@ -55,7 +57,7 @@ public sealed class EpidemicConsolePageTests(ConsoleAppFixture app)
     }
 
     [Fact]
-    public async Task Override_needs_a_second_officer_to_take_effect()
+    public async Task Override_needs_second_officer_approval()
     {
         app.SkipIfUnavailable();
         await app.CreateStaffAsync("epi-requester", "健康码申请专员", Roles.EpidemicOfficer);
@@ -77,7 +79,9 @@ public sealed class EpidemicConsolePageTests(ConsoleAppFixture app)
         Assert.Equal("Green", await requester.TestId("eph-status").GetAttributeAsync("data-status"));
 
         var approver = await app.NewPageAsync();
-        await approver.LoginAsync("epi-approver", ConsoleAppFixture.StaffPassword, url);
+        await approver.LoginAsync("epi-approver", ConsoleAppFixture.StaffPassword, "/epidemic/health-overrides");
+        await approver.WaitForReadyAsync("epidemic-health-overrides");
+        await approver.Locator($"[data-testid='eho-person'][data-person='{personKey}']").ClickAsync();
         await approver.WaitForReadyAsync("epidemic-person");
         await approver.TestId("eph-pending").WaitForAsync();
         await ConfirmApprovalAsync(approver);
@@ -86,6 +90,39 @@ public sealed class EpidemicConsolePageTests(ConsoleAppFixture app)
         await Assertions.Expect(approver.TestId("eph-explanation")).ToContainTextAsync("人工调整：到访外地中风险地区");
         await Assertions.Expect(approver.Locator("[data-testid='eph-change'][data-to='Yellow']")).ToHaveCountAsync(1);
         await approver.ScreenshotToOutputAsync("epidemic-health-override.png");
+    }
+
+    [Fact]
+    public async Task Roster_shows_masked_worker_and_ends_entry()
+    {
+        app.SkipIfUnavailable();
+        await app.CreateStaffAsync("epi-sites", "花名册测试专员", Roles.EpidemicOfficer);
+        var workerKey = await RegisterPersonAsync(978, "测试工人");
+        var suffix = Random.Shared.Next(100_000, 999_999).ToString(CultureInfo.InvariantCulture);
+        var siteName = "甬城测试工地" + suffix;
+        await CreateSiteAsync(siteName);
+        var page = await app.NewPageAsync();
+        await page.LoginAsync("epi-sites", ConsoleAppFixture.StaffPassword, "/epidemic/sites");
+        await page.WaitForReadyAsync("epidemic-sites");
+
+        var employer = "甬城测试劳务公司" + suffix;
+        await page.TestId("eps-employer-name").FillAsync(employer);
+        await page.TestId("eps-credit-code").FillAsync(CreditCode(suffix));
+        await page.TestId("eps-add-employer").ClickAsync();
+        await page.GetByText(employer).WaitForAsync();
+
+        await PickVisibleOptionAsync(page, "eps-site", siteName);
+        await PickVisibleOptionAsync(page, "eps-entry-employer", employer);
+        await page.TestId("eps-entry-person").FillAsync(workerKey.ToString(CultureInfo.InvariantCulture));
+        await page.TestId("eps-add-entry").ClickAsync();
+        await Assertions.Expect(page.TestId("eps-entry-state")).ToHaveTextAsync("有效");
+        var content = await page.ContentAsync();
+        Assert.DoesNotContain("测试工人", content, StringComparison.Ordinal);
+        Assert.DoesNotContain(SyntheticIds.Id(978), content, StringComparison.Ordinal);
+        await page.ScreenshotToOutputAsync("epidemic-site-roster.png");
+
+        await page.TestId("eps-end").ClickAsync();
+        await Assertions.Expect(page.TestId("eps-entry-state")).ToHaveTextAsync("有效（已提前终止）");
     }
 
     /// <summary>
@@ -115,12 +152,28 @@ public sealed class EpidemicConsolePageTests(ConsoleAppFixture app)
         return await db.Devices.AnyAsync(d => d.ApiKeyHash == hash && d.Active, TestContext.Current.CancellationToken);
     }
 
-    /// <summary>A person registered through the registry (real encryption), living in the mall's grid, green.</summary>
-    private async Task<long> RegisterPersonAsync()
+    /// <summary>A construction site at the mall's point, registered as the platform.</summary>
+    private async Task CreateSiteAsync(string name)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var request = new CreatePlaceRequest(name, PlaceKind.ConstructionSite, EpidemicScene.Mall.Latitude, EpidemicScene.Mall.Longitude);
+        var result = await scope.ServiceProvider.GetRequiredService<PlaceRegistry>().CreatePlaceAsync(request, StaffPrincipal.System, TestContext.Current.CancellationToken);
+        Assert.Null(result.Error);
+    }
+
+    /// <summary>A valid unified social credit code for a Ningbo company (type 91, region 330200), unique by <paramref name="suffix"/>.</summary>
+    private static string CreditCode(string suffix)
+    {
+        var first17 = "913302000" + suffix + "00";
+        return first17 + UnifiedSocialCreditCode.CheckCharacter(first17);
+    }
+
+    /// <summary>Person <paramref name="n"/> of the synthetic IDs, registered through the registry (real encryption), living in the mall's grid, green.</summary>
+    private async Task<long> RegisterPersonAsync(int n = 977, string name = "测试健康码")
     {
         await using var scope = app.Services.CreateAsyncScope();
         var grid = scope.ServiceProvider.GetRequiredService<Shanzhi.Geography.GridLocator>().Locate(EpidemicScene.Mall.Latitude, EpidemicScene.Mall.Longitude)!;
-        var request = new RegisterPersonRequest("测试健康码", SyntheticIds.Id(977), "13900000977", ResidencyClass.Permanent, grid.RegionCode);
+        var request = new RegisterPersonRequest(name, SyntheticIds.Id(n), "13900000977", ResidencyClass.Permanent, grid.RegionCode);
         var result = await scope.ServiceProvider.GetRequiredService<PersonRegistry>().RegisterAsync(request, StaffPrincipal.System, TestContext.Current.CancellationToken);
         return result.Value?.PersonKey ?? throw new InvalidOperationException($"Could not register the test person: {result.Error}");
     }
