@@ -17,7 +17,7 @@ namespace Shanzhi.Web.Tests.Browser;
 public sealed class EpidemicConsolePageTests(ConsoleAppFixture app)
 {
     [Fact]
-    public async Task New_device_key_is_shown_once()
+    public async Task Device_key_is_shown_once_per_issue()
     {
         app.SkipIfUnavailable();
         await app.CreateStaffAsync("epi-places", "场所测试专员", Roles.EpidemicOfficer);
@@ -54,6 +54,19 @@ public sealed class EpidemicConsolePageTests(ConsoleAppFixture app)
         await page.Locator($"[data-testid='epl-manage'][data-place='{placeId}']").ClickAsync();
         await page.TestId("epl-detail").WaitForAsync();
         Assert.DoesNotContain(key, await page.ContentAsync(), StringComparison.Ordinal);
+
+        await page.TestId("epl-rotate").ClickAsync();
+        await ConfirmAsync(page, "更换");
+        var rotated = (await page.TestId("epl-key").InnerTextAsync()).Trim();
+        Assert.NotEqual(key, rotated);
+        Assert.False(await IsActiveKeyAsync(key), "The replaced key must stop working.");
+        Assert.True(await IsActiveKeyAsync(rotated), "The new key must be the device's key.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "我已保存", Exact = true }).ClickAsync();
+
+        await page.TestId("epl-disable").ClickAsync();
+        await ConfirmAsync(page, "停用");
+        await page.Locator("[data-testid='epl-device'][data-active='false']").WaitForAsync();
+        Assert.False(await IsActiveKeyAsync(rotated), "A disabled device's key must stop working.");
     }
 
     [Fact]
@@ -141,8 +154,12 @@ public sealed class EpidemicConsolePageTests(ConsoleAppFixture app)
     private static async Task ConfirmApprovalAsync(IPage page)
     {
         await page.TestId("eph-approve").ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "通过", Exact = true }).ClickAsync();
+        await ConfirmAsync(page, "通过");
     }
+
+    /// <summary>Clicks the OK button of the open confirmation popover, which may share its text with the button that opened it.</summary>
+    private static Task ConfirmAsync(IPage page, string okText) =>
+        page.Locator(".ant-popover:not(.ant-popover-hidden)").GetByRole(AriaRole.Button, new() { Name = okText, Exact = true }).ClickAsync();
 
     private async Task<bool> IsActiveKeyAsync(string key)
     {
