@@ -1,0 +1,79 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Shanzhi.Epidemic.Tracing;
+
+namespace Shanzhi.Bench;
+
+/// <summary>Throw-away stores and indexes for the tracing benchmarks: each run creates its own and removes it afterwards.</summary>
+internal static class ScratchStores
+{
+    /// <summary>Runs <paramref name="run"/> with a fresh folder for SQLite files and deletes the folder afterwards.</summary>
+    public static void InSqliteFolder(string prefix, Action<string> run)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            run(folder);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Runs <paramref name="run"/> with the connection string of a new database on the server <paramref name="admin"/> names, then drops it.</summary>
+    public static T InPostgresDatabase<T>(string admin, string prefix, Func<string, T> run)
+    {
+        var database = prefix + Guid.NewGuid().ToString("N")[..12];
+        Execute(admin, $"CREATE DATABASE {database}");
+        try
+        {
+            return run(new NpgsqlConnectionStringBuilder(admin) { Database = database, CommandTimeout = 0 }.ConnectionString);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            Execute(admin, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
+    }
+
+    /// <summary>
+    /// A fresh index holding the city's passages, as the rebuild fills it; <paramref name="adding"/>
+    /// is the time spent in <see cref="ContactIndex.Add"/> alone, generation left out.
+    /// </summary>
+    public static ContactIndex Index(SyntheticPassages city, out TimeSpan adding)
+    {
+        var index = new ContactIndex(Options.Create(new TracingOptions()));
+        index.BeginRebuild();
+        foreach (var (id, kind) in city.Places())
+        {
+            index.SetPlaceKind(id, kind);
+        }
+
+        var clock = new System.Diagnostics.Stopwatch();
+        city.Generate(batch =>
+        {
+            clock.Start();
+            index.Add(batch);
+            clock.Stop();
+        });
+        index.EndRebuild();
+        adding = clock.Elapsed;
+        return index;
+    }
+
+    /// <summary>The system's load average over 1, 5 and 15 minutes, printed beside every result because the machine is shared.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "unknown";
+
+    private static void Execute(string connectionString, string sql)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+}
