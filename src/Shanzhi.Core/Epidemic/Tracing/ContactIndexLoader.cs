@@ -35,12 +35,9 @@ public sealed class ContactIndexLoader(IServiceScopeFactory scopes, ContactIndex
     /// <summary>Batches the reader may run ahead of the index: enough to ride out a slow Add, few enough to bound memory (about 2.5 MiB each).</summary>
     private const int BatchesAhead = 4;
 
-    private static readonly string Query = $"""
-        SELECT person_key, place_id, {Passage.OccurredAtColumn}, direction
-        FROM {Passage.Table}
-        WHERE person_key IS NOT NULL
-        ORDER BY {Passage.OccurredAtColumn}
-        """;
+    private const string Unordered = $"SELECT person_key, place_id, {Passage.OccurredAtColumn}, direction FROM {Passage.Table} WHERE person_key IS NOT NULL";
+
+    private const string InTimeOrder = $"{Unordered} ORDER BY {Passage.OccurredAtColumn}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -85,10 +82,12 @@ public sealed class ContactIndexLoader(IServiceScopeFactory scopes, ContactIndex
 
     /// <summary>
     /// Streams the identified passages in time order to <paramref name="consume"/>, read on a second
-    /// thread; the benchmark passes a consumer that does nothing to time the read alone.
+    /// thread; the benchmark passes a consumer that does nothing to time the read alone, and
+    /// <paramref name="timeOrder"/> false to time the read in table order.
     /// </summary>
-    internal static async Task ReadAsync(DbConnection connection, Action<ReadOnlySpan<IndexedPassage>> consume, CancellationToken cancellationToken)
+    internal static async Task ReadAsync(DbConnection connection, Action<ReadOnlySpan<IndexedPassage>> consume, CancellationToken cancellationToken, bool timeOrder = true)
     {
+        var query = timeOrder ? InTimeOrder : Unordered;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pipe = new BatchPipe(stop.Token);
         var reading = Task.Factory.StartNew(() =>
@@ -98,10 +97,10 @@ public sealed class ContactIndexLoader(IServiceScopeFactory scopes, ContactIndex
                 switch (connection)
                 {
                     case SqliteConnection sqlite:
-                        ReadSqlite(sqlite, pipe);
+                        ReadSqlite(sqlite, query, pipe);
                         break;
                     case NpgsqlConnection postgres:
-                        ReadPostgres(postgres, pipe);
+                        ReadPostgres(postgres, query, pipe);
                         break;
                     default:
                         throw new NotSupportedException($"No passage reader for {connection.GetType().Name}.");
@@ -131,10 +130,10 @@ public sealed class ContactIndexLoader(IServiceScopeFactory scopes, ContactIndex
         }
     }
 
-    private static void ReadSqlite(SqliteConnection connection, BatchPipe pipe)
+    private static void ReadSqlite(SqliteConnection connection, string query, BatchPipe pipe)
     {
         var db = connection.Handle!;
-        Check(db, raw.sqlite3_prepare_v2(db, Query, out var statement));
+        Check(db, raw.sqlite3_prepare_v2(db, query, out var statement));
         using (statement)
         {
             var batch = pipe.Rent();
@@ -172,9 +171,9 @@ public sealed class ContactIndexLoader(IServiceScopeFactory scopes, ContactIndex
         }
     }
 
-    private static void ReadPostgres(NpgsqlConnection connection, BatchPipe pipe)
+    private static void ReadPostgres(NpgsqlConnection connection, string query, BatchPipe pipe)
     {
-        using var export = connection.BeginBinaryExport($"COPY ({Query}) TO STDOUT (FORMAT BINARY)");
+        using var export = connection.BeginBinaryExport($"COPY ({query}) TO STDOUT (FORMAT BINARY)");
         export.Timeout = Timeout.InfiniteTimeSpan;
         var batch = pipe.Rent();
         var count = 0;
