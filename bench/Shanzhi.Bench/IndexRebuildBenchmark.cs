@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,17 +30,17 @@ internal static class IndexRebuildBenchmark
 
     public static int Run(string[] args)
     {
-        var at = Array.IndexOf(args, "--passages");
-        var passages = at >= 0 ? long.Parse(args[at + 1], CultureInfo.InvariantCulture) : 5_000_000;
+        var passages = BenchSupport.Option(args, "--passages", 5_000_000);
+        var rounds = (int)BenchSupport.Option(args, "--rounds", 1);
         var baseline = !args.Contains("--no-baseline");
         var city = new SyntheticPassages((int)(passages / 10), passages, 14, 20261205);
-        Console.WriteLine($"rebuild benchmark: {passages:N0} passages, runtime {Environment.Version}, {Environment.ProcessorCount} logical processors, load average {ScratchStores.LoadAverage()}");
+        Console.WriteLine($"rebuild benchmark: {passages:N0} passages, runtime {Environment.Version}, {Environment.ProcessorCount} logical processors, load average {BenchSupport.LoadAverage()}");
 
         InMemory(city);
         if (!args.Contains("--postgres-only"))
         {
-            ScratchStores.InSqliteFolder("shanzhi-rebuild-", folder =>
-                Measure("SQLite", new StorageOptions { Provider = StorageProvider.Sqlite, DataDirectory = folder }, city, WriteSqlite, baseline));
+            BenchSupport.InSqliteFolder("shanzhi-rebuild-", folder =>
+                Measure("SQLite", new StorageOptions { Provider = StorageProvider.Sqlite, DataDirectory = folder }, city, WriteSqlite, baseline, rounds));
         }
 
         var admin = Environment.GetEnvironmentVariable("SHANZHI_TEST_POSTGRES");
@@ -51,15 +50,15 @@ internal static class IndexRebuildBenchmark
             return 0;
         }
 
-        ScratchStores.InPostgresDatabase(admin, "shanzhi_rebuild_", connection =>
+        BenchSupport.InPostgresDatabase(admin, "shanzhi_rebuild_", connection =>
         {
-            Measure("PostgreSQL", new StorageOptions { Provider = StorageProvider.Postgres, DataDirectory = Path.GetTempPath(), ConnectionString = connection }, city, WritePostgres, baseline);
+            Measure("PostgreSQL", new StorageOptions { Provider = StorageProvider.Postgres, DataDirectory = Path.GetTempPath(), ConnectionString = connection }, city, WritePostgres, baseline, rounds);
             return 0;
         });
         return 0;
     }
 
-    private static void Measure(string label, StorageOptions storage, SyntheticPassages city, Action<StorageOptions, SyntheticPassages> write, bool baseline)
+    private static void Measure(string label, StorageOptions storage, SyntheticPassages city, Action<StorageOptions, SyntheticPassages> write, bool baseline, int rounds)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -78,25 +77,30 @@ internal static class IndexRebuildBenchmark
         write(storage, city);
         Console.WriteLine($"{label}: passages written and indexed in {writing.Elapsed.TotalSeconds:F1} s");
 
-        if (baseline)
-        {
-            using var scope = provider.CreateScope();
-            var clock = Stopwatch.StartNew();
-            var (count, stays) = RebuildWithDataReader(scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>(), city);
-            Report($"{label}, baseline (one thread, data reader)", count, stays, clock.Elapsed);
-        }
-
         ReadAlone(label, provider, timeOrder: true);
         ReadAlone(label, provider, timeOrder: false);
 
-        GC.Collect();
-        var rebuild = Stopwatch.StartNew();
-        provider.GetRequiredService<ContactIndexLoader>().RebuildAsync(CancellationToken.None).GetAwaiter().GetResult();
-        rebuild.Stop();
-        var index = provider.GetRequiredService<ContactIndex>();
-        Report($"{label}, ContactIndexLoader", index.PassageCount, index.StayCount, rebuild.Elapsed);
-        Console.WriteLine($"  load average {ScratchStores.LoadAverage()}");
+        // Rounds alternate baseline and loader, so a change in the machine's load hits both.
+        for (var round = 1; round <= rounds; round++)
+        {
+            if (baseline)
+            {
+                using var scope = provider.CreateScope();
+                var clock = Stopwatch.StartNew();
+                var (count, stays) = RebuildWithDataReader(scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>(), city);
+                Report($"{label}, round {round}, baseline (one thread, data reader)", count, stays, clock.Elapsed);
+            }
+
+            GC.Collect();
+            var rebuild = Stopwatch.StartNew();
+            provider.GetRequiredService<ContactIndexLoader>().RebuildAsync(CancellationToken.None).GetAwaiter().GetResult();
+            rebuild.Stop();
+            var index = provider.GetRequiredService<ContactIndex>();
+            Report($"{label}, round {round}, ContactIndexLoader", index.PassageCount, index.StayCount, rebuild.Elapsed);
+            Console.WriteLine($"  load average {BenchSupport.LoadAverage()}");
+        }
     }
+
 
     /// <summary>Times the loader's reader with a consumer that only counts, in time order (what the rebuild needs) and in table order (what it would cost without the sort).</summary>
     private static void ReadAlone(string label, ServiceProvider provider, bool timeOrder)
@@ -118,7 +122,7 @@ internal static class IndexRebuildBenchmark
     /// <summary>The ceiling a loader can reach: <see cref="ContactIndex.Add"/> of the same passages from memory, generation not timed.</summary>
     private static void InMemory(SyntheticPassages city)
     {
-        using var index = ScratchStores.Index(city, out var adding);
+        using var index = BenchSupport.Index(city, out var adding);
         Report("in memory (ContactIndex.Add alone)", index.PassageCount, index.StayCount, adding);
     }
 

@@ -35,14 +35,14 @@ internal static class TracingSqlBenchmark
 
     public static int Run(string[] args)
     {
-        var passages = Option(args, "--passages", 10_000_000);
-        var persons = (int)Option(args, "--persons", passages / 10);
-        var days = (int)Option(args, "--days", 14);
-        var queries = (int)Option(args, "--queries", 200);
-        var secondQueries = (int)Option(args, "--second-queries", 20);
-        var seed = (int)Option(args, "--seed", 20261205);
+        var passages = BenchSupport.Option(args, "--passages", 10_000_000);
+        var persons = (int)BenchSupport.Option(args, "--persons", passages / 10);
+        var days = (int)BenchSupport.Option(args, "--days", 14);
+        var queries = (int)BenchSupport.Option(args, "--queries", 200);
+        var secondQueries = (int)BenchSupport.Option(args, "--second-queries", 20);
+        var seed = (int)BenchSupport.Option(args, "--seed", 20261205);
         Console.WriteLine($"trace-sql benchmark: {persons:N0} persons, {passages:N0} passages over {days} days, {queries} first-degree and {secondQueries} second-degree queries, seed {seed}");
-        Console.WriteLine($"runtime {Environment.Version}, {Environment.ProcessorCount} logical processors, load average {ScratchStores.LoadAverage()}");
+        Console.WriteLine($"runtime {Environment.Version}, {Environment.ProcessorCount} logical processors, load average {BenchSupport.LoadAverage()}");
 
         var random = new Random(seed + 1);
         var people = Enumerable.Range(0, queries).Select(_ => SyntheticPassages.Key(random.Next(persons))).ToArray();
@@ -61,7 +61,7 @@ internal static class TracingSqlBenchmark
 
         if (!args.Contains("--postgres-only"))
         {
-            ScratchStores.InSqliteFolder("shanzhi-trace-sql-", folder =>
+            BenchSupport.InSqliteFolder("shanzhi-trace-sql-", folder =>
                 results.Add(Compared(Sqlite(Path.Combine(folder, "stays.db"), stays, longest, people, secondPeople), results[0])));
         }
 
@@ -72,7 +72,7 @@ internal static class TracingSqlBenchmark
         }
         else
         {
-            results.Add(Compared(ScratchStores.InPostgresDatabase(admin, "shanzhi_trace_sql_", connection => Postgres(connection, stays, longest, people, secondPeople)), results[0]));
+            results.Add(Compared(BenchSupport.InPostgresDatabase(admin, "shanzhi_trace_sql_", connection => Postgres(connection, stays, longest, people, secondPeople)), results[0]));
         }
 
         Console.WriteLine();
@@ -86,14 +86,14 @@ internal static class TracingSqlBenchmark
                 $"{r.First.P50 / index.First.P50:N1}×; {r.First.P99 / index.First.P99:N1}× | {r.Second.P50 / index.Second.P50:N1}×; {r.Second.P99 / index.Second.P99:N1}× |"));
         }
 
-        Console.WriteLine($"load average {ScratchStores.LoadAverage()}");
+        Console.WriteLine($"load average {BenchSupport.LoadAverage()}");
         return results.Skip(1).Any(r => r.First.Mismatches + r.Second.Mismatches > 0) ? 1 : 0;
     }
 
     private static ContactIndex Build(SyntheticPassages city)
     {
         var clock = Stopwatch.StartNew();
-        var index = ScratchStores.Index(city, out _);
+        var index = BenchSupport.Index(city, out _);
         Console.WriteLine($"index: {index.PassageCount:N0} passages, {index.StayCount:N0} stays, {index.PersonCount:N0} persons, built with generation in {clock.Elapsed.TotalSeconds:F1} s");
         return index;
     }
@@ -297,11 +297,6 @@ internal static class TracingSqlBenchmark
         command.ExecuteNonQuery();
     }
 
-    private static long Option(string[] args, string name, long fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? long.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 
     private sealed record Measured(double P50, double P99, int[] Rows, int Mismatches);
 

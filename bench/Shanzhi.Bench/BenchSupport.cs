@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -5,8 +6,11 @@ using Shanzhi.Epidemic.Tracing;
 
 namespace Shanzhi.Bench;
 
-/// <summary>Throw-away stores and indexes for the tracing benchmarks: each run creates its own and removes it afterwards.</summary>
-internal static class ScratchStores
+/// <summary>
+/// Helpers of the tracing benchmarks: throw-away stores (each run creates its own and removes it
+/// afterwards), a freshly built index, the load average and command-line options.
+/// </summary>
+internal static class BenchSupport
 {
     /// <summary>Runs <paramref name="run"/> with a fresh folder for SQLite files and deletes the folder afterwards.</summary>
     public static void InSqliteFolder(string prefix, Action<string> run)
@@ -68,6 +72,13 @@ internal static class ScratchStores
     /// <summary>The system's load average over 1, 5 and 15 minutes, printed beside every result because the machine is shared.</summary>
     public static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "unknown";
+
+    /// <summary>Reads the integer after <paramref name="name"/> on the command line, or returns <paramref name="fallback"/>.</summary>
+    public static long Option(string[] args, string name, long fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? long.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    }
 
     private static void Execute(string connectionString, string sql)
     {
