@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Tracing;
@@ -9,7 +11,7 @@ namespace Shanzhi.Tests.Epidemic.Tracing;
 
 /// <summary>
 /// The loader's read path on real stores: time order whatever the write order, batches beyond the
-/// first, and passages committed through the writer while the rebuild runs.
+/// first, passages committed through the writer while the rebuild runs, and a failed read.
 /// </summary>
 public sealed class ContactIndexLoaderTests
 {
@@ -115,6 +117,21 @@ public sealed class ContactIndexLoaderTests
         await rebuild;
 
         Assert.Equal(Stored + (2 * Batches), index.PassageCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Rebuild_raises_a_failed_read(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        await using (var db = store.NewContext())
+        {
+            await db.Database.ExecuteSqlRawAsync($"DROP TABLE {Passage.Table}", TestContext.Current.CancellationToken);
+        }
+
+        await using var services = ContactIndexStoreTests.Services(store);
+
+        await Assert.ThrowsAnyAsync<DbException>(() => services.GetRequiredService<ContactIndexLoader>().RebuildAsync(TestContext.Current.CancellationToken));
     }
 
     /// <summary>Many people entering one mall through the day, a second apart, each leaving a minute after entering.</summary>
