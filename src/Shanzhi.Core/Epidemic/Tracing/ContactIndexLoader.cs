@@ -21,8 +21,8 @@ namespace Shanzhi.Epidemic.Tracing;
 /// are held back and replayed by the index itself (<see cref="ContactIndex.BeginRebuild"/>).
 /// </summary>
 /// <remarks>
-/// Reads go below the ADO.NET reader, which costs more per row than the index does: SQLite steps
-/// a prepared statement through SQLitePCLRaw and reads the columns as integers, PostgreSQL streams
+/// Reads go below the ADO.NET data reader to save its per-row cost. SQLite steps a prepared
+/// statement through SQLitePCLRaw and reads the columns as integers, and PostgreSQL streams
 /// <c>COPY (SELECT …) TO STDOUT (FORMAT BINARY)</c>. Only the four columns the index keeps are
 /// read. The database sorts the rows by <c>occurred_at</c> because the index pairs an In with the
 /// person's next Out only when they arrive in time order. Passages are written roughly in time
@@ -81,9 +81,9 @@ public sealed class ContactIndexLoader(IServiceScopeFactory scopes, ContactIndex
     }
 
     /// <summary>
-    /// Streams the identified passages in time order to <paramref name="consume"/>, read on a second
-    /// thread; the benchmark passes a consumer that does nothing to time the read alone, and
-    /// <paramref name="timeOrder"/> false to time the read in table order.
+    /// Streams the identified passages to <paramref name="consume"/>, read on a second thread, in
+    /// time order unless <paramref name="timeOrder"/> is false. The benchmark times the read alone
+    /// with a consumer that only counts, in both orders.
     /// </summary>
     internal static async Task ReadAsync(DbConnection connection, Action<ReadOnlySpan<IndexedPassage>> consume, CancellationToken cancellationToken, bool timeOrder = true)
     {
