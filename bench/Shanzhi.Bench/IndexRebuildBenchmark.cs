@@ -1,8 +1,9 @@
+using System.Data.Common;
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Shanzhi.Epidemic;
@@ -14,55 +15,50 @@ namespace Shanzhi.Bench;
 /// <summary>
 /// The contact index rebuild at start: synthetic passages written to a migrated store's
 /// <c>passages</c> table (SQLite, then PostgreSQL when SHANZHI_TEST_POSTGRES names a server), then
-/// <see cref="ContactIndexLoader.RebuildAsync"/> timed end to end.
+/// <see cref="ContactIndexLoader.RebuildAsync"/> timed end to end beside the baseline it replaced
+/// (one thread, an ADO.NET data reader over the same query) in the same process.
 /// </summary>
+/// <remarks>
+/// Writing is set-up, not the measure: the secondary indexes of <c>passages</c> are dropped, the
+/// rows go in with durability off (SQLite: prepared INSERT in transactions of a million rows;
+/// PostgreSQL: binary COPY), and the indexes are recreated from their own definitions, so the
+/// rebuild reads the table the migration made.
+/// </remarks>
 internal static class IndexRebuildBenchmark
 {
+    private const int RowsPerTransaction = 1_000_000;
+
     public static int Run(string[] args)
     {
-        var at = Array.IndexOf(args, "--passages");
-        var passages = at >= 0 ? long.Parse(args[at + 1], CultureInfo.InvariantCulture) : 5_000_000;
+        var passages = BenchSupport.Option(args, "--passages", 5_000_000);
+        var rounds = (int)BenchSupport.Option(args, "--rounds", 1);
+        var baseline = !args.Contains("--no-baseline");
         var city = new SyntheticPassages((int)(passages / 10), passages, 14, 20261205);
-        Console.WriteLine($"rebuild benchmark: {passages:N0} passages, runtime {Environment.Version}, {Environment.ProcessorCount} logical processors");
+        Console.WriteLine($"rebuild benchmark: {passages:N0} passages, runtime {Environment.Version}, {Environment.ProcessorCount} logical processors, load average {BenchSupport.LoadAverage()}");
 
+        InMemory(city);
         if (!args.Contains("--postgres-only"))
         {
-            var folder = Path.Combine(Path.GetTempPath(), "shanzhi-rebuild-" + Guid.NewGuid().ToString("N"));
-            try
-            {
-                Measure("SQLite", new StorageOptions { Provider = StorageProvider.Sqlite, DataDirectory = folder }, city, LoadSqlite);
-            }
-            finally
-            {
-                SqliteConnection.ClearAllPools();
-                Directory.Delete(folder, recursive: true);
-            }
+            BenchSupport.InSqliteFolder("shanzhi-rebuild-", folder =>
+                Measure("SQLite", new StorageOptions { Provider = StorageProvider.Sqlite, DataDirectory = folder }, city, WriteSqlite, baseline, rounds));
         }
 
         var admin = Environment.GetEnvironmentVariable("SHANZHI_TEST_POSTGRES");
-        if (string.IsNullOrWhiteSpace(admin))
+        if (args.Contains("--sqlite-only") || string.IsNullOrWhiteSpace(admin))
         {
-            Console.WriteLine("PostgreSQL skipped: SHANZHI_TEST_POSTGRES is not set");
+            Console.WriteLine("PostgreSQL skipped: --sqlite-only, or SHANZHI_TEST_POSTGRES is not set");
             return 0;
         }
 
-        var database = "shanzhi_rebuild_" + Guid.NewGuid().ToString("N")[..12];
-        Execute(admin, $"CREATE DATABASE {database}");
-        try
+        BenchSupport.InPostgresDatabase(admin, "shanzhi_rebuild_", connection =>
         {
-            var connection = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
-            Measure("PostgreSQL", new StorageOptions { Provider = StorageProvider.Postgres, DataDirectory = Path.GetTempPath(), ConnectionString = connection }, city, LoadPostgres);
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            Execute(admin, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-        }
-
+            Measure("PostgreSQL", new StorageOptions { Provider = StorageProvider.Postgres, DataDirectory = Path.GetTempPath(), ConnectionString = connection }, city, WritePostgres, baseline, rounds);
+            return 0;
+        });
         return 0;
     }
 
-    private static void Measure(string label, StorageOptions storage, SyntheticPassages city, Action<StorageOptions, SyntheticPassages> load)
+    private static void Measure(string label, StorageOptions storage, SyntheticPassages city, Action<StorageOptions, SyntheticPassages> write, bool baseline, int rounds)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -71,31 +67,122 @@ internal static class IndexRebuildBenchmark
         using var provider = services.BuildServiceProvider();
         using (var scope = provider.CreateScope())
         {
-            scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>().Database.Migrate();
+            var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
+            db.Database.Migrate();
+            db.Places.AddRange(city.Places().Select(p => new Place { Id = p.PlaceId, Name = "场所", Kind = p.Kind, GridCode = "330203001001001", RegionPath = "/330200/330203/" }));
+            db.SaveChanges();
         }
 
-        var loading = Stopwatch.StartNew();
-        load(storage, city);
-        Console.WriteLine($"{label}: passages written in {loading.Elapsed.TotalSeconds:F1} s");
+        var writing = Stopwatch.StartNew();
+        write(storage, city);
+        Console.WriteLine($"{label}: passages written and indexed in {writing.Elapsed.TotalSeconds:F1} s");
 
-        var rebuild = Stopwatch.StartNew();
-        provider.GetRequiredService<ContactIndexLoader>().RebuildAsync(CancellationToken.None).GetAwaiter().GetResult();
-        rebuild.Stop();
-        var index = provider.GetRequiredService<ContactIndex>();
-        Console.WriteLine($"{label}: rebuild of {index.PassageCount:N0} passages ({index.StayCount:N0} stays) in {rebuild.Elapsed.TotalSeconds:F1} s, {index.PassageCount / rebuild.Elapsed.TotalSeconds:N0} passages/s");
+        ReadAlone(label, provider, timeOrder: true);
+        ReadAlone(label, provider, timeOrder: false);
+
+        // Rounds alternate baseline and loader, so a change in the machine's load hits both.
+        for (var round = 1; round <= rounds; round++)
+        {
+            if (baseline)
+            {
+                using var scope = provider.CreateScope();
+                var clock = Stopwatch.StartNew();
+                var (count, stays) = RebuildWithDataReader(scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>(), city);
+                Report($"{label}, round {round}, baseline (one thread, data reader)", count, stays, clock.Elapsed);
+            }
+
+            GC.Collect();
+            var rebuild = Stopwatch.StartNew();
+            provider.GetRequiredService<ContactIndexLoader>().RebuildAsync(CancellationToken.None).GetAwaiter().GetResult();
+            rebuild.Stop();
+            var index = provider.GetRequiredService<ContactIndex>();
+            Report($"{label}, round {round}, ContactIndexLoader", index.PassageCount, index.StayCount, rebuild.Elapsed);
+            Console.WriteLine($"  load average {BenchSupport.LoadAverage()}");
+        }
     }
 
-    private static void LoadSqlite(StorageOptions storage, SyntheticPassages city)
+
+    /// <summary>Times the loader's reader with a consumer that only counts, in time order (what the rebuild needs) and in table order (what it would cost without the sort).</summary>
+    private static void ReadAlone(string label, ServiceProvider provider, bool timeOrder)
     {
-        using var connection = new SqliteConnection($"Data Source={storage.SqlitePath}");
+        using var scope = provider.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
+        db.Database.OpenConnection();
+        long read = 0;
+        var clock = Stopwatch.StartNew();
+        ContactIndexLoader.ReadAsync(db.Database.GetDbConnection(), batch => read += batch.Length, CancellationToken.None, timeOrder).GetAwaiter().GetResult();
+        Console.WriteLine($"{label}, read alone ({(timeOrder ? "ORDER BY occurred_at" : "table order")}, no index): {read:N0} passages in {clock.Elapsed.TotalSeconds:F1} s, {read / clock.Elapsed.TotalSeconds:N0} passages/s");
+        db.Database.CloseConnection();
+    }
+
+    private static void Report(string label, long passages, int stays, TimeSpan elapsed) =>
+        Console.WriteLine($"{label}: rebuild of {passages:N0} passages ({stays:N0} stays) in {elapsed.TotalSeconds:F1} s, " +
+            $"{passages / elapsed.TotalSeconds:N0} passages/s, 100 M at this rate {100_000_000 / (passages / elapsed.TotalSeconds):N0} s");
+
+    /// <summary>The ceiling a loader can reach: <see cref="ContactIndex.Add"/> of the same passages from memory, generation not timed.</summary>
+    private static void InMemory(SyntheticPassages city)
+    {
+        using var index = BenchSupport.Index(city, out var adding);
+        Report("in memory (ContactIndex.Add alone)", index.PassageCount, index.StayCount, adding);
+    }
+
+    /// <summary>The loader before the read-ahead: one thread, <see cref="DbDataReader"/>, the same query.</summary>
+    private static (long Passages, int Stays) RebuildWithDataReader(ShanzhiDbContext db, SyntheticPassages city)
+    {
+        using var index = new ContactIndex(Options.Create(new TracingOptions()));
+        index.BeginRebuild();
+        foreach (var (id, kind) in city.Places())
+        {
+            index.SetPlaceKind(id, kind);
+        }
+
+        var ticks = db is SqliteShanzhiDbContext;
+        var connection = db.Database.GetDbConnection();
+        db.Database.OpenConnection();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT person_key, place_id, {Passage.OccurredAtColumn}, direction FROM {Passage.Table} WHERE person_key IS NOT NULL ORDER BY {Passage.OccurredAtColumn}";
+            command.CommandTimeout = 0;
+            using var reader = command.ExecuteReader();
+            var batch = new IndexedPassage[65_536];
+            var count = 0;
+            while (reader.Read())
+            {
+                batch[count++] = new IndexedPassage(
+                    reader.GetInt64(0),
+                    reader.GetInt64(1),
+                    ticks ? new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero) : reader.GetFieldValue<DateTimeOffset>(2),
+                    (PassageDirection)reader.GetInt16(3));
+                if (count == batch.Length)
+                {
+                    index.Add(batch);
+                    count = 0;
+                }
+            }
+
+            index.Add(batch.AsSpan(0, count));
+        }
+
+        db.Database.CloseConnection();
+        index.EndRebuild();
+        return (index.PassageCount, index.StayCount);
+    }
+
+    private static void WriteSqlite(StorageOptions storage, SyntheticPassages city)
+    {
+        using var connection = new SqliteConnection($"Data Source={storage.SqlitePath};Pooling=False");
         connection.Open();
-        using var transaction = connection.BeginTransaction();
+        Execute(connection, "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144");
+        var indexes = DropIndexes(connection, $"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = '{Passage.Table}' AND sql IS NOT NULL");
+
+        var transaction = connection.BeginTransaction();
         using var insert = connection.CreateCommand();
         insert.CommandText = $"""
             INSERT INTO {Passage.Table} (device_id, device_sequence, entrance_id, place_id, person_key, {Passage.OccurredAtColumn}, direction, decision, channel, received_at)
             VALUES (1, $sequence, 1, $place, $person, $at, $direction, 1, 0, $at)
             """;
         var parameters = new[] { "$sequence", "$place", "$person", "$at", "$direction" }.Select(n => insert.Parameters.Add(n, SqliteType.Integer)).ToArray();
+        insert.Prepare();
         long sequence = 0;
         city.Generate(batch =>
         {
@@ -104,45 +191,93 @@ internal static class IndexRebuildBenchmark
                 (parameters[0].Value, parameters[1].Value, parameters[2].Value, parameters[3].Value, parameters[4].Value) =
                     (++sequence, p.PlaceId, p.PersonKey, p.At.UtcTicks, (short)p.Direction);
                 insert.ExecuteNonQuery();
+                if (sequence % RowsPerTransaction == 0)
+                {
+                    transaction.Commit();
+                    transaction.Dispose();
+                    transaction = connection.BeginTransaction();
+                    insert.Transaction = transaction;
+                }
             }
         });
         transaction.Commit();
+        transaction.Dispose();
+
+        foreach (var definition in indexes)
+        {
+            Execute(connection, definition);
+        }
+
+        Execute(connection, "ANALYZE");
     }
 
-    private static void LoadPostgres(StorageOptions storage, SyntheticPassages city)
+    private static void WritePostgres(StorageOptions storage, SyntheticPassages city)
     {
         using var connection = new NpgsqlConnection(storage.ConnectionString);
         connection.Open();
-        using var copy = connection.BeginBinaryImport($"""
+        var indexes = DropIndexes(connection, $"SELECT indexname, indexdef FROM pg_indexes WHERE tablename = '{Passage.Table}' AND indexname NOT LIKE 'PK%'");
+
+        using (var copy = connection.BeginBinaryImport($"""
             COPY {Passage.Table} (device_id, device_sequence, entrance_id, place_id, person_key, {Passage.OccurredAtColumn}, direction, decision, channel, received_at)
             FROM STDIN (FORMAT BINARY)
-            """);
-        long sequence = 0;
-        city.Generate(batch =>
+            """))
         {
-            foreach (var p in batch)
+            long sequence = 0;
+            city.Generate(batch =>
             {
-                copy.StartRow();
-                copy.Write(1L, NpgsqlDbType.Bigint);
-                copy.Write(++sequence, NpgsqlDbType.Bigint);
-                copy.Write(1L, NpgsqlDbType.Bigint);
-                copy.Write(p.PlaceId, NpgsqlDbType.Bigint);
-                copy.Write(p.PersonKey, NpgsqlDbType.Bigint);
-                copy.Write(p.At.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-                copy.Write((short)p.Direction, NpgsqlDbType.Smallint);
-                copy.Write((short)1, NpgsqlDbType.Smallint);
-                copy.Write((short)0, NpgsqlDbType.Smallint);
-                copy.Write(p.At.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-            }
-        });
-        copy.Complete();
+                foreach (var p in batch)
+                {
+                    copy.StartRow();
+                    copy.Write(1L, NpgsqlDbType.Bigint);
+                    copy.Write(++sequence, NpgsqlDbType.Bigint);
+                    copy.Write(1L, NpgsqlDbType.Bigint);
+                    copy.Write(p.PlaceId, NpgsqlDbType.Bigint);
+                    copy.Write(p.PersonKey, NpgsqlDbType.Bigint);
+                    copy.Write(p.At.UtcDateTime, NpgsqlDbType.TimestampTz);
+                    copy.Write((short)p.Direction, NpgsqlDbType.Smallint);
+                    copy.Write((short)1, NpgsqlDbType.Smallint);
+                    copy.Write((short)0, NpgsqlDbType.Smallint);
+                    copy.Write(p.At.UtcDateTime, NpgsqlDbType.TimestampTz);
+                }
+            });
+            copy.Complete();
+        }
+
+        foreach (var definition in indexes)
+        {
+            Execute(connection, definition);
+        }
+
+        Execute(connection, $"ANALYZE {Passage.Table}");
     }
 
-    private static void Execute(string connectionString, string sql)
+    /// <summary>Drops the indexes the query lists (name, definition) and returns their definitions for recreating them after the load.</summary>
+    private static List<string> DropIndexes(DbConnection connection, string sql)
     {
-        using var connection = new NpgsqlConnection(connectionString);
-        connection.Open();
-        using var command = new NpgsqlCommand(sql, connection);
+        var indexes = new List<(string Name, string Definition)>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = sql;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                indexes.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        foreach (var (name, _) in indexes)
+        {
+            Execute(connection, $"DROP INDEX \"{name}\"");
+        }
+
+        return [.. indexes.Select(i => i.Definition)];
+    }
+
+    private static void Execute(DbConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = 0;
         command.ExecuteNonQuery();
     }
 }

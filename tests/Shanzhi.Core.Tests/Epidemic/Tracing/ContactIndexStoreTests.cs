@@ -16,7 +16,7 @@ public sealed class ContactIndexStoreTests
 
     private static DateTimeOffset At(int hour, int minute = 0) => new DateTimeOffset(2026, 3, 10, hour, minute, 0, Beijing).ToUniversalTime();
 
-    private static ServiceProvider Services(TestStore store)
+    internal static ServiceProvider Services(TestStore store)
     {
         var services = new ServiceCollection();
         services.AddLogging();
