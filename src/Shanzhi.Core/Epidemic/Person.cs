@@ -40,8 +40,13 @@ public sealed class Person
     [Classify(DataClass.Personal, "把随访任务派给居住地网格")]
     public string? HomeGridCode { get; set; }
 
+    /// <summary>
+    /// The current health-code colour; null until the person has one. A person registered by a
+    /// community worker has no health code yet: the first status comes from an upstream update, a
+    /// rule hit or an approved override, each with its history row.
+    /// </summary>
     [Classify(DataClass.Sensitive, "健康码状态决定通行")]
-    public HealthStatus Status { get; set; } = HealthStatus.Green;
+    public HealthStatus? Status { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }
 

@@ -28,9 +28,10 @@ public static class AuditServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Registers a table whose rows expire under <paramref name="dataClass"/>'s retention policy.</summary>
-    public static IServiceCollection AddRetentionTarget(this IServiceCollection services, string dataClass, string table, string timestampColumn) =>
-        services.AddSingleton<IRetentionTarget>(new TableRetentionTarget(dataClass, table, timestampColumn));
+    /// <summary>Registers a table whose rows expire under <paramref name="dataClass"/>'s retention policy (see <see cref="TableRetentionTarget"/>).</summary>
+    public static IServiceCollection AddRetentionTarget(this IServiceCollection services, string dataClass, string table, string timestampColumn,
+        string? keepNewestPer = null) =>
+        services.AddSingleton<IRetentionTarget>(new TableRetentionTarget(dataClass, table, timestampColumn, keepNewestPer));
 
     /// <summary>Adds the retention job. The web host calls this, the CLI does not.</summary>
     public static IServiceCollection AddShanzhiRetentionJob(this IServiceCollection services)

@@ -20,7 +20,26 @@ public sealed class RetentionOptions
     /// <summary>Passages and trajectories: 28 days unless a policy says otherwise.</summary>
     public const int MovementDays = 28;
 
-    public Dictionary<string, int> Policies { get; set; } = new(StringComparer.OrdinalIgnoreCase) { [DataClasses.Movement] = MovementDays };
+    /// <summary>
+    /// Health-status history: 180 days after a change was recorded, so a person can still contest
+    /// a colour: 60 days for administrative reconsideration (行政复议法 art. 20) and 6 months for a
+    /// lawsuit (行政诉讼法 art. 46) from learning of the decision. Each
+    /// person's latest change is kept while it explains the current status.
+    /// </summary>
+    public const int HealthStatusHistoryDays = 180;
+
+    /// <summary>
+    /// Unidentified-person follow-ups: 28 days after resolution, like the passage they refer to.
+    /// An open follow-up is never purged, and the case itself stays in the case engine.
+    /// </summary>
+    public const int UnidentifiedFollowUpDays = 28;
+
+    public Dictionary<string, int> Policies { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [DataClasses.Movement] = MovementDays,
+        [DataClasses.HealthStatusHistory] = HealthStatusHistoryDays,
+        [DataClasses.UnidentifiedFollowUp] = UnidentifiedFollowUpDays,
+    };
 
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
@@ -32,6 +51,10 @@ public sealed class RetentionOptions
 public static class DataClasses
 {
     public const string Movement = "Movement";
+
+    public const string HealthStatusHistory = "HealthStatusHistory";
+
+    public const string UnidentifiedFollowUp = "UnidentifiedFollowUp";
 }
 
 /// <summary>Rows of one data class that expire: a table and the column that dates each row.</summary>
@@ -47,9 +70,11 @@ public interface IRetentionTarget
 
 /// <summary>
 /// A table whose rows expire by a timestamp column, stored as the platform stores instants: UTC
-/// ticks on SQLite, <c>timestamptz</c> on PostgreSQL. Table and column names come from code only.
+/// ticks on SQLite, <c>timestamptz</c> on PostgreSQL. A row whose timestamp is null never expires.
+/// With <paramref name="keepNewestPer"/>, the newest row of each value of that column is kept
+/// whatever its age. Table and column names come from code only.
 /// </summary>
-public sealed class TableRetentionTarget(string dataClass, string table, string timestampColumn) : IRetentionTarget
+public sealed class TableRetentionTarget(string dataClass, string table, string timestampColumn, string? keepNewestPer = null) : IRetentionTarget
 {
     public string DataClass => dataClass;
 
@@ -70,8 +95,11 @@ public sealed class TableRetentionTarget(string dataClass, string table, string 
         try
         {
             await using var command = connection.CreateCommand();
+            var keep = keepNewestPer is null
+                ? ""
+                : $" AND EXISTS (SELECT 1 FROM {name} AS newer WHERE newer.{sql.DelimitIdentifier(keepNewestPer)} = old.{sql.DelimitIdentifier(keepNewestPer)} AND newer.{column} > old.{column})";
             command.CommandText =
-                $"DELETE FROM {name} WHERE {rowId} IN (SELECT {rowId} FROM {name} WHERE {column} < @cutoff LIMIT @batch) RETURNING {column}";
+                $"DELETE FROM {name} WHERE {rowId} IN (SELECT old.{rowId} FROM {name} AS old WHERE old.{column} < @cutoff{keep} LIMIT @batch) RETURNING {column}";
             Add(command, "@cutoff", sqlite ? cutoff.UtcTicks : cutoff.ToUniversalTime());
             Add(command, "@batch", batchSize);
             var dates = new List<DateTimeOffset>();

@@ -71,13 +71,14 @@ public static class EpidemicGateEndpoints
         return result.Error is { } error ? Problems.From(error) : TypedResults.Created($"/api/v1/epidemic/places/{result.Value!.Id}", result.Value);
     }
 
-    private static async Task<Results<Ok<EntranceView>, ProblemHttpResult>> AddEntranceAsync(
+    private static async Task<Results<Created<EntranceView>, ProblemHttpResult>> AddEntranceAsync(
         long placeId, NameBody body, HttpContext http, PlaceRegistry registry, CancellationToken cancellationToken) =>
-        Reply(await registry.AddEntranceAsync(placeId, body.Name, User(http), cancellationToken));
+        Created(await registry.AddEntranceAsync(placeId, body.Name, User(http), cancellationToken), e => $"/api/v1/epidemic/places/{placeId}/entrances/{e.Id}");
 
-    private static async Task<Results<Ok<IssuedDeviceKey>, ProblemHttpResult>> AddDeviceAsync(
+    private static async Task<Results<Created<IssuedDeviceKey>, ProblemHttpResult>> AddDeviceAsync(
         long placeId, long entranceId, DeviceBody body, HttpContext http, PlaceRegistry registry, CancellationToken cancellationToken) =>
-        Reply(await registry.AddDeviceAsync(placeId, entranceId, body.Label, User(http), cancellationToken));
+        Created(await registry.AddDeviceAsync(placeId, entranceId, body.Label, User(http), cancellationToken),
+            d => $"/api/v1/epidemic/places/{placeId}/devices/{d.DeviceId}");
 
     private static async Task<Results<Ok<IssuedDeviceKey>, ProblemHttpResult>> RotateKeyAsync(
         long placeId, long deviceId, HttpContext http, PlaceRegistry registry, CancellationToken cancellationToken) =>
@@ -134,17 +135,18 @@ public static class EpidemicGateEndpoints
         Guid caseId, ResolveBody body, HttpContext http, ResolveUnidentified resolver, CancellationToken cancellationToken) =>
         Reply(await resolver.ResolveAsync(caseId, new ResolveUnidentifiedRequest(body.Outcome, body.PersonKey, body.Reason), User(http), cancellationToken));
 
-    private static async Task<Results<Ok<EmployerView>, ProblemHttpResult>> AddEmployerAsync(
+    private static async Task<Results<Created<EmployerView>, ProblemHttpResult>> AddEmployerAsync(
         EmployerBody body, HttpContext http, SiteRosters rosters, CancellationToken cancellationToken) =>
-        Reply(await rosters.AddEmployerAsync(body.Name, body.CreditCode, User(http), cancellationToken));
+        Created(await rosters.AddEmployerAsync(body.Name, body.CreditCode, User(http), cancellationToken), e => $"/api/v1/epidemic/sites/employers/{e.Id}");
 
     private static async Task<Results<Ok<IReadOnlyList<RosterEntryView>>, ProblemHttpResult>> ListRosterAsync(
         long siteId, HttpContext http, SiteRosters rosters, CancellationToken cancellationToken) =>
         Reply(await rosters.ListAsync(siteId, User(http), cancellationToken));
 
-    private static async Task<Results<Ok<RosterEntryView>, ProblemHttpResult>> AddRosterEntryAsync(
+    private static async Task<Results<Created<RosterEntryView>, ProblemHttpResult>> AddRosterEntryAsync(
         long siteId, RosterBody body, HttpContext http, SiteRosters rosters, CancellationToken cancellationToken) =>
-        Reply(await rosters.AddEntryAsync(siteId, new AddRosterEntryRequest(body.EmployerId, body.PersonKey, body.ValidFrom, body.ValidTo), User(http), cancellationToken));
+        Created(await rosters.AddEntryAsync(siteId, new AddRosterEntryRequest(body.EmployerId, body.PersonKey, body.ValidFrom, body.ValidTo), User(http), cancellationToken),
+            r => $"/api/v1/epidemic/sites/{siteId}/roster/{r.Id}");
 
     private static async Task<Results<Ok<RosterEntryView>, ProblemHttpResult>> EndRosterEntryAsync(
         long siteId, long entryId, EndRosterBody body, HttpContext http, SiteRosters rosters, CancellationToken cancellationToken) =>
@@ -165,6 +167,10 @@ public static class EpidemicGateEndpoints
 
         return length > GateCheckParser.MaxBodyBytes ? null : buffer.AsMemory(0, length);
     }
+
+    /// <summary>201 with the new resource's path in <c>Location</c>, or the problem.</summary>
+    private static Results<Created<T>, ProblemHttpResult> Created<T>(Result<T> result, Func<T, string> location) =>
+        result.Error is { } error ? Problems.From(error) : TypedResults.Created(location(result.Value!), result.Value!);
 
     private static Results<Ok<T>, ProblemHttpResult> Reply<T>(Result<T> result) =>
         result.Error is { } error ? Problems.From(error) : TypedResults.Ok(result.Value!);

@@ -1,16 +1,20 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Passages;
+using Shanzhi.Storage;
 
 namespace Shanzhi.Web.Api;
 
 /// <summary>
 /// Bulk passage upload by gate devices. A device authenticates with its API key and sends its own
 /// passages; the response comes only after they are committed, and resending is safe because
-/// (device, sequence) is stored once.
+/// (device, sequence) is stored once. A malformed item rejects the whole batch; an item naming an
+/// unregistered person key is rejected alone (listed in <c>rejected</c>) and the rest is stored.
 /// </summary>
 public static class EpidemicPassageEndpoints
 {
@@ -31,9 +35,12 @@ public static class EpidemicPassageEndpoints
             .AllowAnonymous();
     }
 
-    private static async Task<Results<Ok<IngestReceipt>, ProblemHttpResult>> SubmitBatchAsync(
-        [FromBody] List<PassageInput?> items, HttpContext http, IDeviceResolver devices, IPassageIngest ingest,
-        IOptions<PassageIngestOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>The result of a batch: passages stored, passages already stored, and the items rejected one by one.</summary>
+    public sealed record PassageBatchReceipt(int Accepted, int Duplicates, IReadOnlyList<PassageInputError> Rejected);
+
+    private static async Task<Results<Ok<PassageBatchReceipt>, ProblemHttpResult>> SubmitBatchAsync(
+        [FromBody] JsonElement body, HttpContext http, IDeviceResolver devices, IPassageIngest ingest, ShanzhiDbContext db,
+        IOptions<PassageIngestOptions> options, IOptions<HttpJsonOptions> json, TimeProvider clock, CancellationToken cancellationToken)
     {
         var key = http.Request.Headers[DeviceKeyHeader].ToString();
         var device = string.IsNullOrWhiteSpace(key) ? null : await devices.ResolveAsync(key, cancellationToken);
@@ -43,20 +50,36 @@ public static class EpidemicPassageEndpoints
                 $"请在 {DeviceKeyHeader} 请求头中提供有效且已启用的设备密钥。", StatusCodes.Status401Unauthorized));
         }
 
-        if (items.Count > options.Value.MaxBatchSize)
+        if (body.ValueKind == JsonValueKind.Array && body.GetArrayLength() > options.Value.MaxBatchSize)
         {
             return Problems.From(PassageErrors.TooLarge(options.Value.MaxBatchSize));
         }
 
-        var (records, errors) = PassageBatch.Validate(device, items, clock.GetUtcNow());
-        if (errors.Count > 0)
+        var read = PassageBatch.Read(body, json.Value.SerializerOptions);
+        if (read.Error is { } readError)
         {
-            var problem = Problems.From(PassageErrors.InvalidBatch(errors.Select(e => e.Index).Distinct().Count()));
-            problem.ProblemDetails.Extensions["errors"] = errors.Take(MaxListedErrors).ToList();
+            return Problems.From(readError);
+        }
+
+        var (items, readErrors) = read.Value;
+        var (records, errors) = PassageBatch.Validate(device, items, clock.GetUtcNow());
+        if (readErrors.Count > 0 || errors.Count > 0)
+        {
+            List<PassageInputError> all = [.. readErrors.Concat(errors).OrderBy(e => e.Index)];
+            var problem = Problems.From(PassageErrors.InvalidBatch(all.Select(e => e.Index).Distinct().Count()));
+            problem.ProblemDetails.Extensions["errors"] = all.Take(MaxListedErrors).ToList();
             return problem;
         }
 
-        var result = await ingest.SubmitAsync(records, cancellationToken);
+        // Validation succeeded, so records[i] is items[i].
+        var (known, unknown) = await PassageBatch.SplitUnknownPersonsAsync(db, records, cancellationToken);
+        List<PassageInputError> rejected = [.. unknown.Select(i => PassageBatch.UnknownPerson(i, records[i].PersonKey!.Value))];
+        if (known.Count == 0)
+        {
+            return TypedResults.Ok(new PassageBatchReceipt(0, 0, rejected));
+        }
+
+        var result = await ingest.SubmitAsync(known, cancellationToken);
         if (result.Error is { } error)
         {
             if (error.Status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable)
@@ -67,6 +90,6 @@ public static class EpidemicPassageEndpoints
             return Problems.From(error);
         }
 
-        return TypedResults.Ok(result.Value);
+        return TypedResults.Ok(new PassageBatchReceipt(result.Value!.Accepted, result.Value.Duplicates, rejected));
     }
 }

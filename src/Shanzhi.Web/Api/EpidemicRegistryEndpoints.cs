@@ -23,12 +23,17 @@ public static class EpidemicRegistryEndpoints
 
     public sealed record OverrideBody(HealthStatus? Status, string? Reason);
 
+    /// <summary>Search filters in the body, because an ID number in a URL can end up in a proxy's access log.</summary>
+    public sealed record SearchBody(string? IdNumber, ResidencyClass? Residency, string? Grid, HealthStatus? Status, int Page = 1, int PageSize = 20);
+
     public static void MapEpidemicRegistryEndpoints(this WebApplication app)
     {
         var persons = app.MapGroup("/api/v1/epidemic/persons").WithTags("疫情防控人口登记").RequireAuthorization().DisableAntiforgery()
             .AddEndpointFilter(NoStore);
         persons.MapGet("/", ListAsync).WithName("ListEpidemicPersons")
-            .WithSummary("按身份证号（盲索引精确匹配）、人口类别、居住网格、健康码检索人员（分页，身份信息已脱敏）");
+            .WithSummary("按人口类别、居住网格、健康码列出人员（分页，身份信息已脱敏）；按身份证号查找请用 POST search");
+        persons.MapPost("/search", SearchAsync).WithName("SearchEpidemicPersons")
+            .WithSummary("按身份证号（盲索引精确匹配）及其他条件检索人员；条件放在请求正文中，身份证号不进入网址");
         persons.MapPost("/", RegisterAsync).WithName("RegisterEpidemicPerson").WithSummary("登记人员（身份信息加密存储）");
         persons.MapPost("/import", ImportAsync).WithName("ImportEpidemicPersons")
             .WithSummary("批量导入人员 CSV（multipart 字段 file 或 text/csv 正文）；逐行返回错误；atomic=true 时任一行出错则全部不导入");
@@ -47,6 +52,7 @@ public static class EpidemicRegistryEndpoints
             .AddEndpointFilter(NoStore);
         health.MapPost("/upstream", UpstreamAsync).WithName("ApplyUpstreamHealth")
             .WithSummary("批量接收上游健康码系统的状态更新（按上游编号去重，逐条返回结果）");
+        health.MapGet("/overrides/{id:guid}", GetOverrideAsync).WithName("GetHealthOverride").WithSummary("人工调整申请详情");
         health.MapPost("/overrides/{id:guid}/approve", ApproveOverrideAsync).WithName("ApproveHealthOverride")
             .WithSummary("审核通过人工调整申请（申请人本人不能审核）");
     }
@@ -59,14 +65,31 @@ public static class EpidemicRegistryEndpoints
 
     private static async Task<Results<Ok<PagedResult<PersonView>>, ProblemHttpResult>> ListAsync(
         HttpContext http, PersonRegistry registry, CancellationToken cancellationToken,
-        string? idNumber = null, ResidencyClass? residency = null, string? grid = null, HealthStatus? status = null, int page = 1, int pageSize = 20)
+        ResidencyClass? residency = null, string? grid = null, HealthStatus? status = null, int page = 1, int pageSize = 20)
     {
-        if (page < 1 || pageSize is < 1 or > PersonRegistry.MaxPageSize)
+        // Rejected rather than ignored: ignoring it would answer with everyone, as if nobody matched the number.
+        if (http.Request.Query.ContainsKey("idNumber"))
+        {
+            return Problems.Invalid("person.id_number_in_query", "idNumber",
+                "身份证号不能放在网址查询参数中（可能被代理服务器记入日志）。请改用 POST /api/v1/epidemic/persons/search，在请求正文中提交。");
+        }
+
+        return await QueryAsync(new PersonQuery(null, residency, grid, status, page, pageSize), http, registry, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<PagedResult<PersonView>>, ProblemHttpResult>> SearchAsync(
+        SearchBody body, HttpContext http, PersonRegistry registry, CancellationToken cancellationToken) =>
+        await QueryAsync(new PersonQuery(body.IdNumber, body.Residency, body.Grid, body.Status, body.Page, body.PageSize), http, registry, cancellationToken);
+
+    private static async Task<Results<Ok<PagedResult<PersonView>>, ProblemHttpResult>> QueryAsync(
+        PersonQuery query, HttpContext http, PersonRegistry registry, CancellationToken cancellationToken)
+    {
+        if (query.Page < 1 || query.PageSize is < 1 or > PersonRegistry.MaxPageSize)
         {
             return Problems.Invalid("request.invalid_paging", "pageSize", $"页码必须从 1 开始，每页条数必须在 1 到 {PersonRegistry.MaxPageSize} 之间。");
         }
 
-        return Reply(await registry.ListAsync(new PersonQuery(idNumber, residency, grid, status, page, pageSize), User(http), cancellationToken));
+        return Reply(await registry.ListAsync(query, User(http), cancellationToken));
     }
 
     private static async Task<Results<Created<PersonView>, ProblemHttpResult>> RegisterAsync(
@@ -133,9 +156,18 @@ public static class EpidemicRegistryEndpoints
         long key, HttpContext http, HealthStatusService health, CancellationToken cancellationToken) =>
         Reply(await health.PendingOverridesAsync(key, User(http), cancellationToken));
 
-    private static async Task<Results<Ok<OverrideRequestView>, ProblemHttpResult>> RequestOverrideAsync(
-        long key, OverrideBody body, HttpContext http, HealthStatusService health, CancellationToken cancellationToken) =>
-        Reply(await health.RequestOverrideAsync(key, body.Status, body.Reason, User(http), cancellationToken));
+    private static async Task<Results<Created<OverrideRequestView>, ProblemHttpResult>> RequestOverrideAsync(
+        long key, OverrideBody body, HttpContext http, HealthStatusService health, CancellationToken cancellationToken)
+    {
+        var result = await health.RequestOverrideAsync(key, body.Status, body.Reason, User(http), cancellationToken);
+        return result.Error is { } error
+            ? Problems.From(error)
+            : TypedResults.Created($"/api/v1/epidemic/health/overrides/{result.Value!.Id}", result.Value);
+    }
+
+    private static async Task<Results<Ok<OverrideRequestView>, ProblemHttpResult>> GetOverrideAsync(
+        Guid id, HttpContext http, HealthStatusService health, CancellationToken cancellationToken) =>
+        Reply(await health.GetOverrideAsync(id, User(http), cancellationToken));
 
     private static async Task<Results<Ok<HealthChangeView>, ProblemHttpResult>> ApproveOverrideAsync(
         Guid id, HttpContext http, HealthStatusService health, CancellationToken cancellationToken) =>

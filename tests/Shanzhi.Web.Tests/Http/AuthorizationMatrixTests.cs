@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Shanzhi.Cases;
+using Shanzhi.Geography;
+using Shanzhi.Tests.Epidemic.Registry;
 using Shanzhi.Tests.Infrastructure;
 
 namespace Shanzhi.Web.Tests.Http;
@@ -7,33 +10,37 @@ namespace Shanzhi.Web.Tests.Http;
 /// <summary>
 /// Which role reaches which endpoint: one account per role, scoped to Haishu (海曙区), against
 /// representative reads and writes. A change of policy shows up as a changed cell in the table.
+/// The epidemic rows use a person registered in a Haishu grid (own) and one in a Cixi grid (other),
+/// registered by a city-wide epidemic officer.
 /// </summary>
 public sealed class AuthorizationMatrixTests
 {
     private const string OwnDistrict = "330203";
+    private const string CixiDistrict = "330282";
     private const string Password = "Matrix-Pass-2026";
 
     private static readonly string[] Endpoints =
     [
         "GET cases", "POST cases", "GET own case", "GET other case", "POST file", "POST dispatch",
         "GET users", "POST users", "GET audit", "GET kpi", "PUT calendar", "GET processing-record",
-        "GET pi-handlers",
+        "GET pi-handlers", "GET epi persons", "POST epi person", "GET own epi person", "GET other epi person", "GET epi places",
+        "POST epi place", "GET investigations",
     ];
 
     /// <summary>Expected status per role, in the order of <see cref="Endpoints"/>.</summary>
     private static readonly Dictionary<string, int[]> Expected = new()
     {
-        ["system-admin"] = [200, 403, 200, 404, 403, 403, 200, 201, 403, 200, 200, 200, 403],
-        ["security-admin"] = [200, 403, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403],
-        ["audit-admin"] = [200, 403, 200, 404, 403, 403, 403, 403, 200, 200, 403, 200, 403],
-        ["command-operator"] = [200, 201, 200, 404, 200, 200, 403, 403, 403, 200, 403, 200, 403],
-        ["unit-handler"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403],
-        ["verifier"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403],
-        ["grid-worker"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403],
-        ["micro-grid-member"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403],
-        ["leader"] = [200, 403, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403],
-        ["pi-supervisor"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 200],
-        ["epidemic-officer"] = [200, 403, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403],
+        ["system-admin"] = [200, 403, 200, 404, 403, 403, 200, 201, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ["security-admin"] = [200, 403, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ["audit-admin"] = [200, 403, 200, 404, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ["command-operator"] = [200, 201, 200, 404, 200, 200, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ["unit-handler"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ["verifier"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ["grid-worker"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ["micro-grid-member"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ["leader"] = [200, 403, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ["pi-supervisor"] = [200, 201, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403],
+        ["epidemic-officer"] = [200, 403, 200, 404, 403, 403, 403, 403, 403, 200, 403, 200, 403, 200, 201, 200, 404, 200, 201, 200],
     };
 
     public static TheoryData<string, StoreKind> RolesAndStores()
@@ -74,6 +81,11 @@ public sealed class AuthorizationMatrixTests
         var toDispatch = await NewCaseIdAsync(admin, ApiClient.Haishu);
         await admin.ActOkAsync(toDispatch, "file", new { categoryCode = "E0101" });
         var calendar = await (await admin.GetAsync("/api/v1/calendar/2026")).ReadJsonAsync();
+        await admin.CreateUserAsync("matrix-epi", Password, ["epidemic-officer"], "330200");
+        var cityOfficer = await platform.SignInAsync("matrix-epi", Password);
+        var ownGrid = await GridInAsync(platform, OwnDistrict);
+        var ownPerson = await RegisterPersonAsync(cityOfficer, 1, ownGrid);
+        var otherPerson = await RegisterPersonAsync(cityOfficer, 2, await GridInAsync(platform, CixiDistrict));
 
         int[] actual =
         [
@@ -103,9 +115,34 @@ public sealed class AuthorizationMatrixTests
             await StatusAsync(user.PutAsJsonAsync("/api/v1/calendar/2026", calendar)),
             await StatusAsync(user.GetAsync("/api/v1/privacy/processing-record")),
             await StatusAsync(user.GetAsync("/api/v1/pi-handlers")),
+            await StatusAsync(user.GetAsync("/api/v1/epidemic/persons")),
+            await StatusAsync(user.PostAsJsonAsync("/api/v1/epidemic/persons", PersonBody(3, ownGrid))),
+            await StatusAsync(user.GetAsync($"/api/v1/epidemic/persons/{ownPerson}")),
+            await StatusAsync(user.GetAsync($"/api/v1/epidemic/persons/{otherPerson}")),
+            await StatusAsync(user.GetAsync("/api/v1/epidemic/places")),
+            await StatusAsync(user.PostAsJsonAsync("/api/v1/epidemic/places", new
+            {
+                name = "矩阵测试商场",
+                kind = "Mall",
+                latitude = ApiClient.Haishu.Latitude,
+                longitude = ApiClient.Haishu.Longitude,
+            })),
+            await StatusAsync(user.GetAsync("/api/v1/epidemic/investigations")),
         ];
 
         Assert.Equal(Describe(Expected[role]), Describe(actual));
+    }
+
+    private static object PersonBody(int n, string grid) =>
+        new { name = "矩阵测试人员", idNumber = SyntheticIds.Id(n), residency = "Permanent", homeGridCode = grid };
+
+    private static async Task<long> RegisterPersonAsync(HttpClient officer, int n, string grid) =>
+        (await (await officer.PostAsJsonAsync("/api/v1/epidemic/persons", PersonBody(n, grid))).ReadJsonAsync()).GetProperty("personKey").GetInt64();
+
+    private static async Task<string> GridInAsync(PlatformFactory platform, string district)
+    {
+        await using var db = platform.Store.NewContext();
+        return await db.Regions.Where(r => r.Level == RegionLevel.Grid && r.Code.StartsWith(district)).OrderBy(r => r.Code).Select(r => r.Code).FirstAsync();
     }
 
     private static async Task<string> NewCaseIdAsync(HttpClient admin, (double Latitude, double Longitude) point) =>

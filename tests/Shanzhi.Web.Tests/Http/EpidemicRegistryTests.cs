@@ -116,9 +116,10 @@ public sealed class EpidemicRegistryTests
         }, Ct)).ReadJsonAsync();
         var rule = await officer.PostAsJsonAsync($"/api/v1/epidemic/persons/{key}/health/rule-hits",
             new { ruleId = "close-contact", evidence = "流调判定", evidenceRef = "INV-1" }, Ct);
-        var request = await (await officer.PostAsJsonAsync($"/api/v1/epidemic/persons/{key}/health/overrides",
-            new { status = "Green", reason = "复核排除密接" }, Ct)).ReadJsonAsync();
-        var id = request.GetProperty("id").GetString();
+        var filed = await officer.PostAsJsonAsync($"/api/v1/epidemic/persons/{key}/health/overrides",
+            new { status = "Green", reason = "复核排除密接" }, Ct);
+        var id = (await filed.ReadJsonAsync()).GetProperty("id").GetString();
+        var fetched = await officer.GetAsync(filed.Headers.Location, Ct);
         var self = await officer.PostAsync($"/api/v1/epidemic/health/overrides/{id}/approve", null, Ct);
         var approved = await second.PostAsync($"/api/v1/epidemic/health/overrides/{id}/approve", null, Ct);
         var explanation = await (await officer.GetAsync($"/api/v1/epidemic/persons/{key}/health/explanation", Ct)).ReadJsonAsync();
@@ -126,7 +127,9 @@ public sealed class EpidemicRegistryTests
 
         Assert.Equal(["Applied", "Rejected"], upstream.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("outcome").GetString()));
         Assert.Equal(HttpStatusCode.OK, rule.StatusCode);
-        await ProblemAssert.IsProblemAsync(self, HttpStatusCode.Conflict, "health.self_approval");
+        Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
+        Assert.Equal(id, (await fetched.ReadJsonAsync()).GetProperty("id").GetString());
+        await ProblemAssert.IsProblemAsync(self, HttpStatusCode.Forbidden, "health.self_approval");
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         Assert.Contains("人工调整：复核排除密接", explanation.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Equal(["Upstream", "Rule", "Manual"], history.EnumerateArray().Select(c => c.GetProperty("source").GetString()));
@@ -142,6 +145,24 @@ public sealed class EpidemicRegistryTests
         var response = await officer.PostAsJsonAsync($"/api/v1/epidemic/persons/{key}/health/rule-hits", new { ruleId = "close-contact" }, Ct);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "health.evidence_required");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Id_number_search_takes_a_body(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var (officer, _, _) = await SignInAsync(platform);
+        var key = await RegisterAsync(officer, 1, null);
+        await RegisterAsync(officer, 2, null);
+
+        var found = await (await officer.PostAsJsonAsync("/api/v1/epidemic/persons/search", new { idNumber = SyntheticIds.Id(1) }, Ct)).ReadJsonAsync();
+        var inQuery = await officer.GetAsync($"/api/v1/epidemic/persons?idNumber={SyntheticIds.Id(1)}", Ct);
+
+        var item = Assert.Single(found.GetProperty("items").EnumerateArray());
+        Assert.Equal(key, item.GetProperty("personKey").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("未赋码", item.GetProperty("statusName").GetString());
+        await ProblemAssert.IsProblemAsync(inQuery, HttpStatusCode.BadRequest, "person.id_number_in_query");
     }
 
     [Fact]

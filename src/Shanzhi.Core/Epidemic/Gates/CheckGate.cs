@@ -44,8 +44,9 @@ public sealed class CheckGate(
         if (input.Kind != IdentityKind.NoMatch)
         {
             personKey = input.Kind == IdentityKind.IdNumber ? await persons.FindByIdNumberAsync(input.IdNumber!, cancellationToken) : input.PersonKey;
-            status = personKey is { } key ? await persons.StatusAsync(key, cancellationToken) : null;
-            identity = status is null ? GateIdentity.Unregistered : GateIdentity.Registered;
+            var registered = personKey is { } key ? await persons.StatusAsync(key, cancellationToken) : null;
+            status = registered?.Status;
+            identity = registered is null ? GateIdentity.Unregistered : GateIdentity.Registered;
             if (identity == GateIdentity.Unregistered)
             {
                 personKey = null;

@@ -120,7 +120,8 @@ public static class GateCheckParser
 
     private static bool ChineseIdNumberIsValid(string value) => Privacy.ChineseIdNumber.IsValid(value);
 
-    private static bool ContainsImage(JsonElement element) => element.ValueKind switch
+    /// <summary>The image rule above, applied to any JSON; the passage batch API refuses images with it too.</summary>
+    public static bool ContainsImage(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Object => element.EnumerateObject().Any(p => IsImageName(p.Name) || ContainsImage(p.Value)),
         JsonValueKind.Array => element.EnumerateArray().Any(ContainsImage),

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Shanzhi.Privacy;
 using Shanzhi.Storage;
 
 namespace Shanzhi.Epidemic.Gates;
@@ -13,8 +14,10 @@ public static class GateServiceCollectionExtensions
         services.AddScoped<PlaceRegistry>();
         services.AddScoped<CheckGate>();
         services.AddScoped<OpenUnidentifiedCase>();
+        services.AddHostedService<UnidentifiedCaseRepairJob>();
         services.AddScoped<ResolveUnidentified>();
         services.AddScoped<SiteRosters>();
+        services.AddRetentionTarget(DataClasses.UnidentifiedFollowUp, UnidentifiedFollowUp.Table, UnidentifiedFollowUp.ResolvedAtColumn);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreSeeder, UnidentifiedCaseSeeder>());
         return services;
     }

@@ -15,6 +15,12 @@ namespace Shanzhi.Epidemic.Gates;
 /// </summary>
 public sealed class OpenUnidentifiedCase(ShanzhiDbContext db, CaseService cases, TimeProvider clock, ILogger<OpenUnidentifiedCase> logger)
 {
+    /// <summary>
+    /// Age after which a claim without a case is an orphan. A live check opens its case right after
+    /// its passage commits, so five minutes leaves room for a slow one on another instance.
+    /// </summary>
+    public static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(5);
+
     /// <summary>Records that this check has a follow-up; false when an earlier copy of the check already did.</summary>
     public async Task<bool> ClaimAsync(DeviceContext device, GateCheckInput input, CancellationToken cancellationToken)
     {
@@ -43,7 +49,41 @@ public sealed class OpenUnidentifiedCase(ShanzhiDbContext db, CaseService cases,
         await db.UnidentifiedFollowUps.Where(f => f.DeviceId == device.DeviceId && f.DeviceSequence == input.Sequence && f.CaseId == null)
             .ExecuteDeleteAsync(cancellationToken);
 
-    public async Task OpenAsync(DeviceContext device, GateCheckInput input, CancellationToken cancellationToken)
+    /// <summary>
+    /// Repairs what a process stopped mid-check left behind (<see cref="OrphanAge"/> or older):
+    /// opens the case of each open follow-up whose passage is stored but that has no case, reusing a
+    /// case already reported for it, and releases each claim whose passage was never stored, so
+    /// the device's resend starts over. Returns the number of cases opened and claims released.
+    /// </summary>
+    public async Task<(int Opened, int Released)> RepairOrphansAsync(CancellationToken cancellationToken)
+    {
+        var before = clock.GetUtcNow() - OrphanAge;
+        var orphans = await (
+                from f in db.UnidentifiedFollowUps
+                where f.CaseId == null && f.Outcome == null && f.OpenedAt < before
+                join p in db.Passages on new { f.DeviceId, f.DeviceSequence } equals new { p.DeviceId, p.DeviceSequence }
+                join place in db.Places on p.PlaceId equals place.Id
+                select new { p.DeviceId, p.DeviceSequence, p.EntranceId, p.PlaceId, place.Kind, place.GridCode, place.RegionPath, p.OccurredAt, p.Direction })
+            .ToListAsync(cancellationToken);
+        foreach (var o in orphans)
+        {
+            var device = new DeviceContext(o.DeviceId, o.EntranceId, o.PlaceId, o.Kind, o.GridCode, o.RegionPath);
+            await OpenAsync(device, new GateCheckInput(o.DeviceSequence, o.OccurredAt, o.Direction, IdentityKind.NoMatch), cancellationToken,
+                reuseReported: true);
+        }
+
+        var released = await db.UnidentifiedFollowUps
+            .Where(f => f.CaseId == null && f.Outcome == null && f.OpenedAt < before
+                && !db.Passages.Any(p => p.DeviceId == f.DeviceId && p.DeviceSequence == f.DeviceSequence))
+            .ExecuteDeleteAsync(cancellationToken);
+        return (orphans.Count, released);
+    }
+
+    /// <param name="reuseReported">
+    /// Look for a case already reported for this check first; used by the repair, because the
+    /// process may have stopped after reporting the case and before linking it.
+    /// </param>
+    public async Task OpenAsync(DeviceContext device, GateCheckInput input, CancellationToken cancellationToken, bool reuseReported = false)
     {
         var where = await (
                 from e in db.Entrances
@@ -60,27 +100,46 @@ public sealed class OpenUnidentifiedCase(ShanzhiDbContext db, CaseService cases,
             "2. 社区工作者：核对社区人口登记，找到后引导其完成人口登记；\n" +
             "3. 派出所民警：网格员和社区工作者无法确认身份时，协助核实身份。\n" +
             "办结方式：人员已登记的，按“已登记”办结并填写人员编号；经核实无需登记的，按“已排除”办结并写明理由。";
+        var externalRef = string.Create(CultureInfo.InvariantCulture, $"gate:{device.DeviceId}:{input.Sequence}");
         var request = new ReportCaseRequest($"{UnidentifiedCaseSeeder.CategoryName}：{where.Place}", description, where.Latitude, where.Longitude,
-            UnidentifiedCaseSeeder.CategoryCode, ExternalRef: string.Create(CultureInfo.InvariantCulture, $"gate:{device.DeviceId}:{input.Sequence}"));
+            UnidentifiedCaseSeeder.CategoryCode, ExternalRef: externalRef);
 
-        var reported = await cases.ReportAsync(request, StaffPrincipal.System, cancellationToken);
-        if (reported.Value is not { } @case)
+        var earlier = reuseReported
+            ? await db.Cases.AsNoTracking().Where(c => c.ExternalRef == externalRef && c.CategoryCode == UnidentifiedCaseSeeder.CategoryCode)
+                .Select(c => new { c.Id, c.CaseNo, c.State }).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        var (caseId, caseNo, state) = earlier is null ? (Guid.Empty, "", CaseState.Reported) : (earlier.Id, earlier.CaseNo, earlier.State);
+        if (earlier is null)
         {
-            logger.FollowUpCaseFailed(device.DeviceId, input.Sequence, reported.Error!.Code);
-            return;
+            var reported = await cases.ReportAsync(request, StaffPrincipal.System, cancellationToken);
+            if (reported.Value is not { } fresh)
+            {
+                logger.FollowUpCaseFailed(device.DeviceId, input.Sequence, reported.Error!.Code);
+                return;
+            }
+
+            (caseId, caseNo) = (fresh.Id, fresh.CaseNo);
         }
 
         await db.UnidentifiedFollowUps.Where(f => f.DeviceId == device.DeviceId && f.DeviceSequence == input.Sequence)
-            .ExecuteUpdateAsync(s => s.SetProperty(f => f.CaseId, @case.Id), cancellationToken);
-        foreach (var action in new[] { CaseAction.File, CaseAction.Dispatch })
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.CaseId, caseId), cancellationToken);
+
+        // A reused case may be filed already; later states need nothing from here.
+        CaseAction[] steps = state switch
         {
-            if ((await cases.ActAsync(@case.Id, new CaseActionRequest(action), StaffPrincipal.System, cancellationToken)).Error is { } error)
+            CaseState.Reported => [CaseAction.File, CaseAction.Dispatch],
+            CaseState.Filed => [CaseAction.Dispatch],
+            _ => [],
+        };
+        foreach (var action in steps)
+        {
+            if ((await cases.ActAsync(caseId, new CaseActionRequest(action), StaffPrincipal.System, cancellationToken)).Error is { } error)
             {
                 logger.FollowUpCaseFailed(device.DeviceId, input.Sequence, error.Code);
                 return;
             }
         }
 
-        logger.FollowUpOpened(device.DeviceId, input.Sequence, @case.CaseNo);
+        logger.FollowUpOpened(device.DeviceId, input.Sequence, caseNo);
     }
 }

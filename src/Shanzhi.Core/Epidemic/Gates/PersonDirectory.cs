@@ -4,6 +4,9 @@ using Shanzhi.Storage;
 
 namespace Shanzhi.Epidemic.Gates;
 
+/// <summary>A registered person's health status; <see cref="Status"/> is null while the person has no health code.</summary>
+public readonly record struct PersonStatus(HealthStatus? Status);
+
 /// <summary>
 /// What the gate check needs from the population registry. The platform serves it with the
 /// registry's cached <see cref="Registry.PersonLookup"/>; <see cref="StorePersonDirectory"/> reads
@@ -15,7 +18,7 @@ public interface IPersonDirectory
     Task<long?> FindByIdNumberAsync(string idNumber, CancellationToken cancellationToken);
 
     /// <summary>The person's current health status; null when the person is unknown.</summary>
-    Task<HealthStatus?> StatusAsync(long personKey, CancellationToken cancellationToken);
+    Task<PersonStatus?> StatusAsync(long personKey, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -25,7 +28,7 @@ public interface IPersonDirectory
 /// </summary>
 public sealed class StorePersonDirectory(ShanzhiDbContext db, BlindIndex blindIndex) : IPersonDirectory
 {
-    private (long Key, HealthStatus Status)? _found;
+    private (long Key, HealthStatus? Status)? _found;
 
     public async Task<long?> FindByIdNumberAsync(string idNumber, CancellationToken cancellationToken)
     {
@@ -36,8 +39,14 @@ public sealed class StorePersonDirectory(ShanzhiDbContext db, BlindIndex blindIn
         return found?.Key;
     }
 
-    public async Task<HealthStatus?> StatusAsync(long personKey, CancellationToken cancellationToken) =>
-        _found is { } found && found.Key == personKey
-            ? found.Status
-            : await db.Persons.AsNoTracking().Where(p => p.Key == personKey).Select(p => (HealthStatus?)p.Status).FirstOrDefaultAsync(cancellationToken);
+    public async Task<PersonStatus?> StatusAsync(long personKey, CancellationToken cancellationToken)
+    {
+        if (_found is { } found && found.Key == personKey)
+        {
+            return new PersonStatus(found.Status);
+        }
+
+        var person = await db.Persons.AsNoTracking().Where(p => p.Key == personKey).Select(p => new { p.Status }).FirstOrDefaultAsync(cancellationToken);
+        return person is null ? null : new PersonStatus(person.Status);
+    }
 }

@@ -17,11 +17,15 @@ public enum FollowUpOutcome
 /// <summary>
 /// Follow-up of one "no match" gate check, keyed by the passage's device and sequence so that a
 /// resent check opens no second case. It links the case in the place's grid and records the
-/// outcome once the person is registered or cleared.
+/// outcome once the person is registered or cleared. A resolved row expires
+/// <see cref="Privacy.RetentionOptions.UnidentifiedFollowUpDays"/> after resolution.
 /// </summary>
-[Classify(DataClass.Internal, "不明身份人员核查", Activity = "疫情防控场所与通行")]
+[Classify(DataClass.Internal, "不明身份人员核查", Activity = "疫情防控场所与通行", RetentionDays = Privacy.RetentionOptions.UnidentifiedFollowUpDays)]
 public sealed class UnidentifiedFollowUp
 {
+    public const string Table = "unidentified_followups";
+    public const string ResolvedAtColumn = "resolved_at";
+
     public const int ReasonMaxLength = 500;
 
     [Classify(DataClass.Internal, "对应的通行记录")]
@@ -43,7 +47,7 @@ public sealed class UnidentifiedFollowUp
     [Classify(DataClass.Internal, "核查结果")]
     public FollowUpOutcome? Outcome { get; private set; }
 
-    [Classify(DataClass.Personal, "核查后登记的人员编号")]
+    [Classify(DataClass.Personal, "核查后登记的人员编号", RetentionDays = Privacy.RetentionOptions.UnidentifiedFollowUpDays)]
     public long? PersonKey { get; private set; }
 
     [Classify(DataClass.Internal, "排除理由")]
@@ -71,7 +75,7 @@ internal sealed class UnidentifiedFollowUpConfiguration : IEntityTypeConfigurati
 {
     public void Configure(EntityTypeBuilder<UnidentifiedFollowUp> e)
     {
-        e.ToTable("unidentified_followups");
+        e.ToTable(UnidentifiedFollowUp.Table);
         e.HasKey(x => new { x.DeviceId, x.DeviceSequence });
         e.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(16);
         e.Property(x => x.Reason).HasMaxLength(UnidentifiedFollowUp.ReasonMaxLength);

@@ -6,7 +6,7 @@ using Shanzhi.Storage;
 namespace Shanzhi.Epidemic.Passages;
 
 /// <summary>A CSV row the import rejected: its line number in the file, the column and why.</summary>
-public sealed record PassageImportError(int Line, string Column, string Message);
+public sealed record PassageImportError(int Line, string Column, string Message, string Code = PassageBatch.InvalidFieldCode);
 
 public sealed record PassageImportReport(int Rows, int Accepted, int Duplicates, IReadOnlyList<PassageImportError> Errors);
 
@@ -14,7 +14,8 @@ public sealed record PassageImportReport(int Rows, int Accepted, int Duplicates,
 /// Imports passages from CSV (columns <c>device_id, sequence, occurred_at, direction, person_key,
 /// decision, channel, status</c>) through the same <see cref="IPassageIngest"/> as the HTTP API,
 /// so the rows are idempotent on (device, sequence) and durable when counted. Valid rows are
-/// imported and invalid rows are listed. A time without an offset is Beijing time.
+/// imported and invalid rows are listed; a row naming a person key the registry does not know is
+/// invalid (<c>passage.unknown_person</c>). A time without an offset is Beijing time.
 /// </summary>
 public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, TimeProvider clock)
 {
@@ -33,6 +34,7 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
         var now = clock.GetUtcNow();
         var errors = new List<PassageImportError>();
         var chunk = new List<PassageRecord>(ChunkSize);
+        var lines = new List<int>(ChunkSize);
         int rows = 0, accepted = 0, duplicates = 0;
 
         await using var parser = CsvReader.Create(csv, new CsvReaderOptions { Separator = ',', FormatProvider = CultureInfo.InvariantCulture },
@@ -62,19 +64,23 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
             rows++;
 
             // Spreadsheet numbering: the header is line 1, so data record n is line n + 1.
-            if (Read(Field, (int)parser.RowNumber + 1, devices, now, errors) is { } record)
+            var line = (int)parser.RowNumber + 1;
+            if (Read(Field, line, devices, now, errors) is { } record)
             {
                 chunk.Add(record);
+                lines.Add(line);
             }
 
             if (chunk.Count == ChunkSize)
             {
-                (accepted, duplicates) = Add((accepted, duplicates), await SubmitAsync(chunk, cancellationToken));
+                (accepted, duplicates) = Add((accepted, duplicates), await SubmitKnownAsync(chunk, lines, errors, cancellationToken));
                 chunk.Clear();
+                lines.Clear();
             }
         }
 
-        (accepted, duplicates) = Add((accepted, duplicates), await SubmitAsync(chunk, cancellationToken));
+        (accepted, duplicates) = Add((accepted, duplicates), await SubmitKnownAsync(chunk, lines, errors, cancellationToken));
+        errors.Sort((a, b) => a.Line.CompareTo(b.Line));
         return new PassageImportReport(rows, accepted, duplicates, errors);
     }
 
@@ -100,7 +106,7 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
             field("channel"),
             field("status"));
         var (records, rowErrors) = PassageBatch.Validate(device, [input], now);
-        errors.AddRange(rowErrors.Select(e => new PassageImportError(line, Column(e.Field), e.Message)));
+        errors.AddRange(rowErrors.Select(e => new PassageImportError(line, Column(e.Field), e.Message, e.Code)));
         return records.Count == 1 ? records[0] : null;
     }
 
@@ -129,8 +135,22 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
         _ => field,
     };
 
+    /// <summary>Lists the chunk's rows that name an unregistered person and submits the others.</summary>
+    private async Task<IngestReceipt> SubmitKnownAsync(List<PassageRecord> chunk, List<int> lines, List<PassageImportError> errors,
+        CancellationToken cancellationToken)
+    {
+        var (known, unknown) = await PassageBatch.SplitUnknownPersonsAsync(db, chunk, cancellationToken);
+        foreach (var i in unknown)
+        {
+            var error = PassageBatch.UnknownPerson(i, chunk[i].PersonKey!.Value);
+            errors.Add(new(lines[i], "person_key", error.Message, error.Code));
+        }
+
+        return known.Count == 0 ? new IngestReceipt(0, 0) : await SubmitAsync(known, cancellationToken);
+    }
+
     /// <summary>Submits one chunk, waiting and resending while the writer's queue is full.</summary>
-    private async Task<IngestReceipt> SubmitAsync(List<PassageRecord> chunk, CancellationToken cancellationToken)
+    private async Task<IngestReceipt> SubmitAsync(IReadOnlyList<PassageRecord> chunk, CancellationToken cancellationToken)
     {
         while (true)
         {

@@ -1,3 +1,8 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Shanzhi.Epidemic.Gates;
+using Shanzhi.Storage;
+
 namespace Shanzhi.Epidemic.Passages;
 
 /// <summary>One passage as a device or an import file states it, before validation.</summary>
@@ -10,18 +15,120 @@ public sealed record PassageInput(
     string? Channel = null,
     string? Status = null);
 
-/// <summary>What is wrong with one passage of a batch: its position (from 0), the field and why.</summary>
-public sealed record PassageInputError(int Index, string Field, string Message);
+/// <summary>What is wrong with one passage of a batch: its position (from 0), the field, a stable code and why.</summary>
+public sealed record PassageInputError(int Index, string Field, string Message, string Code = PassageBatch.InvalidFieldCode);
 
 /// <summary>
-/// Validates a whole batch up front, so that a batch is either accepted as a whole or rejected
-/// with every item's errors and nothing is half-stored. A sequence repeated inside the batch is
-/// not an error; the writer counts it as a duplicate.
+/// Reads and validates a batch. A malformed item (missing or invalid field, unknown property)
+/// rejects the whole batch with every item's errors, because it means the sender is broken and
+/// nothing should be half-stored. A well-formed item naming a person key the registry does not
+/// know is a data fault of that item alone: it is rejected and the rest of the batch is stored
+/// (<see cref="SplitUnknownPersonsAsync"/>). A sequence repeated inside the batch is not an error;
+/// the writer counts it as a duplicate.
 /// </summary>
 public static class PassageBatch
 {
     /// <summary>Devices' clocks drift; a passage further in the future than this is a clock fault.</summary>
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
+
+    public const string InvalidFieldCode = "passage.invalid_field";
+    public const string UnknownFieldCode = "passage.unknown_field";
+    public const string UnknownPersonCode = "passage.unknown_person";
+
+    private static readonly string[] Fields = ["sequence", "occurredAt", "direction", "personKey", "decision", "channel", "status"];
+
+    public static readonly Error MalformedBody = Error.Invalid("passage.malformed_body", "body",
+        "请求内容应为通行记录的 JSON 数组，请检查格式。");
+
+    /// <summary>Uses the gate check's image rule (<see cref="GateCheckParser.ContainsImage"/>), so both APIs reject the same input.</summary>
+    public static readonly Error ImageRejected = Error.Invalid("passage.image_rejected", "body",
+        "通行记录接口不接收人脸、照片或任何图像数据，整批未接收。请只上传识别结果（人员标识或未识别），图像应留在设备本地比对后立即删除。");
+
+    /// <summary>
+    /// Reads a JSON body strictly: an array of passage objects with no property other than the
+    /// known fields (any case), and no image anywhere. <paramref name="options"/> are the host's
+    /// JSON options, so its string rules (no control characters) apply to every field.
+    /// </summary>
+    public static Result<(IReadOnlyList<PassageInput?> Items, IReadOnlyList<PassageInputError> Errors)> Read(JsonElement body, JsonSerializerOptions options)
+    {
+        if (body.ValueKind != JsonValueKind.Array)
+        {
+            return MalformedBody;
+        }
+
+        if (GateCheckParser.ContainsImage(body))
+        {
+            return ImageRejected;
+        }
+
+        var items = new List<PassageInput?>(body.GetArrayLength());
+        var errors = new List<PassageInputError>();
+        foreach (var element in body.EnumerateArray())
+        {
+            var index = items.Count;
+            if (element.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in element.EnumerateObject().Where(p => !Fields.Contains(p.Name, StringComparer.OrdinalIgnoreCase)))
+                {
+                    var name = property.Name.Length > 40 ? property.Name[..40] : property.Name;
+                    errors.Add(new(index, name, $"未定义的字段“{name}”。只允许 {string.Join('、', Fields)}。", UnknownFieldCode));
+                }
+            }
+
+            try
+            {
+                items.Add(element.Deserialize<PassageInput?>(options));
+            }
+            catch (JsonException)
+            {
+                items.Add(null);
+                errors.Add(new(index, "item", "记录格式无效：应为对象，字段类型正确，且文字中不含控制字符。"));
+            }
+        }
+
+        return (items, errors);
+    }
+
+    /// <summary>The error of a passage whose person key is not in the population registry.</summary>
+    public static PassageInputError UnknownPerson(int index, long personKey) => new(index, "personKey",
+        $"人员标识 {personKey} 不在人口登记库中，本条未接收。请核对人员标识；未识别人员请省略该字段。", UnknownPersonCode);
+
+    /// <summary>
+    /// Splits validated records into those that can be stored (unidentified, or naming a registered
+    /// person) and the positions of those naming a person key the registry does not know. One
+    /// query for the batch's distinct keys.
+    /// </summary>
+    public static async Task<(IReadOnlyList<PassageRecord> Known, IReadOnlyList<int> UnknownIndexes)> SplitUnknownPersonsAsync(
+        ShanzhiDbContext db, IReadOnlyList<PassageRecord> records, CancellationToken cancellationToken)
+    {
+        var keys = records.Where(r => r.PersonKey is not null).Select(r => r.PersonKey!.Value).Distinct().ToList();
+        if (keys.Count == 0)
+        {
+            return (records, []);
+        }
+
+        var registered = (await db.Persons.AsNoTracking().Where(p => keys.Contains(p.Key)).Select(p => p.Key).ToListAsync(cancellationToken)).ToHashSet();
+        if (registered.Count == keys.Count)
+        {
+            return (records, []);
+        }
+
+        var known = new List<PassageRecord>(records.Count);
+        var unknown = new List<int>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (records[i].PersonKey is { } key && !registered.Contains(key))
+            {
+                unknown.Add(i);
+            }
+            else
+            {
+                known.Add(records[i]);
+            }
+        }
+
+        return (known, unknown);
+    }
 
     public static (IReadOnlyList<PassageRecord> Records, IReadOnlyList<PassageInputError> Errors) Validate(
         DeviceContext device, IReadOnlyList<PassageInput?> items, DateTimeOffset now)

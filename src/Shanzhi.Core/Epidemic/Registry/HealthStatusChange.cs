@@ -21,10 +21,17 @@ public enum HealthChangeSource
 /// One change of a person's health status (健康码变更记录). The history is append-only: the
 /// person's current status is the last row's <see cref="To"/>. Each row says why: the upstream
 /// system and its reference, the rule and its evidence, or the officer's reason and the approver.
+/// Rows expire <see cref="Privacy.RetentionOptions.HealthStatusHistoryDays"/> after they are
+/// recorded, except each person's latest.
 /// </summary>
-[Classify(DataClass.Sensitive, "健康码变更留痕与向本人说明原因", Recipients = "疫情防控专员", Activity = "疫情防控人口登记")]
+[Classify(DataClass.Sensitive, "健康码变更留痕与向本人说明原因", Recipients = "疫情防控专员", Activity = "疫情防控人口登记",
+    RetentionDays = Privacy.RetentionOptions.HealthStatusHistoryDays)]
 public sealed class HealthStatusChange
 {
+    public const string Table = "health_status_changes";
+    public const string RecordedAtColumn = "recorded_at";
+    public const string PersonKeyColumn = "person_key";
+
     public const int SourceSystemMaxLength = 64;
     public const int ReferenceMaxLength = 100;
     public const int TextMaxLength = 500;
@@ -34,7 +41,8 @@ public sealed class HealthStatusChange
 
     public long PersonKey { get; init; }
 
-    public HealthStatus From { get; init; }
+    /// <summary>The status before the change; null for a person's first status.</summary>
+    public HealthStatus? From { get; init; }
 
     public HealthStatus To { get; init; }
 
@@ -59,19 +67,19 @@ public sealed class HealthStatusChange
     public string? EvidenceRef { get; init; }
 
     /// <summary>The officer's reason for a manual override.</summary>
-    [Classify(DataClass.Sensitive, "说明人工调整原因（向本人展示）", Recipients = "疫情防控专员")]
+    [Classify(DataClass.Sensitive, "说明人工调整原因（向本人展示）", Recipients = "疫情防控专员", RetentionDays = Privacy.RetentionOptions.HealthStatusHistoryDays)]
     public string? Reason { get; init; }
 
     [Classify(DataClass.Internal, "记录申请人")]
     public Guid? RequestedById { get; init; }
 
-    [Classify(DataClass.Personal, "记录申请人姓名")]
+    [Classify(DataClass.Personal, "记录申请人姓名", RetentionDays = Privacy.RetentionOptions.HealthStatusHistoryDays)]
     public required string RequestedBy { get; init; }
 
     [Classify(DataClass.Internal, "记录审核人")]
     public Guid? ApprovedById { get; init; }
 
-    [Classify(DataClass.Personal, "记录审核人姓名")]
+    [Classify(DataClass.Personal, "记录审核人姓名", RetentionDays = Privacy.RetentionOptions.HealthStatusHistoryDays)]
     public string? ApprovedBy { get; init; }
 
     /// <summary>When the status took effect (the upstream's own time for upstream changes).</summary>
@@ -134,7 +142,7 @@ internal sealed class HealthStatusChangeConfiguration : IEntityTypeConfiguration
 {
     public void Configure(EntityTypeBuilder<HealthStatusChange> e)
     {
-        e.ToTable("health_status_changes");
+        e.ToTable(HealthStatusChange.Table);
         e.HasKey(c => c.Id);
         e.Property(c => c.Id).ValueGeneratedOnAdd();
         e.Property(c => c.From).HasConversion<string>().HasMaxLength(16);

@@ -13,7 +13,7 @@ public sealed record HealthRuleHit(string? RuleId, string? Evidence, string? Evi
 public sealed record HealthChangeView(
     long Id,
     long PersonKey,
-    HealthStatus From,
+    HealthStatus? From,
     HealthStatus To,
     string ToName,
     HealthChangeSource Source,
@@ -31,7 +31,8 @@ public sealed record HealthChangeView(
 public sealed record OverrideRequestView(Guid Id, long PersonKey, HealthStatus To, string Reason, string RequestedBy, DateTimeOffset RequestedAt, OverrideState State);
 
 /// <summary>The explanation shown to the person: current status: the colour, since when, and why.</summary>
-public sealed record HealthExplanation(long PersonKey, HealthStatus Status, string StatusName, DateTimeOffset Since, string Text);
+/// <param name="Since">When the current status took effect; for a person without a status, when they were registered.</param>
+public sealed record HealthExplanation(long PersonKey, HealthStatus? Status, string StatusName, DateTimeOffset Since, string Text);
 
 /// <summary>
 /// Health status with its history. A status changes only with a reason on record: an upstream
@@ -46,6 +47,11 @@ public sealed class HealthStatusService(
     TimeProvider clock,
     ILogger<HealthStatusService> logger)
 {
+    /// <summary>How the registry names a missing status: the person has no health code yet.</summary>
+    public const string NoStatusName = "未赋码";
+
+    public static string StatusName(HealthStatus? status) => status is { } known ? EpidemicNames.Chinese(known) : NoStatusName;
+
     /// <summary>Applies the status a rule sets, with its evidence, at once.</summary>
     public async Task<Result<HealthChangeView>> ApplyRuleAsync(long personKey, HealthRuleHit hit, StaffPrincipal user, CancellationToken cancellationToken)
     {
@@ -195,6 +201,23 @@ public sealed class HealthStatusService(
         return result;
     }
 
+    /// <summary>Returns one override request; a request for a person outside the user's scope is not found.</summary>
+    public async Task<Result<OverrideRequestView>> GetOverrideAsync(Guid requestId, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if (!PersonRules.MayUse(user))
+        {
+            return RegistryErrors.Forbidden;
+        }
+
+        var request = await db.HealthOverrideRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == requestId, cancellationToken);
+        if (request is null || (await registry.FindInScopeAsync(request.PersonKey, user, cancellationToken)).Error is not null)
+        {
+            return RegistryErrors.OverrideNotFound;
+        }
+
+        return ToView(request);
+    }
+
     public async Task<Result<IReadOnlyList<OverrideRequestView>>> PendingOverridesAsync(long personKey, StaffPrincipal user, CancellationToken cancellationToken)
     {
         var found = await registry.FindInScopeAsync(personKey, user, cancellationToken);
@@ -242,8 +265,15 @@ public sealed class HealthStatusService(
             .Where(c => c.PersonKey == personKey)
             .OrderByDescending(c => c.Id)
             .FirstOrDefaultAsync(cancellationToken);
-        var colour = EpidemicNames.Chinese(person.Status);
+        var colour = StatusName(person.Status);
         var since = last?.At ?? person.CreatedAt;
+        if (person.Status is null)
+        {
+            var none = $"您自 {Format(since)} 登记以来尚无健康码状态：平台未收到省级健康码系统的状态，也没有规则判定或人工调整。" +
+                "通行时请配合工作人员人工核验。如有异议，请联系所在社区或拨打 12345 政务服务便民热线。";
+            return new HealthExplanation(personKey, null, colour, since, none);
+        }
+
         var cause = last switch
         {
             null => "登记时的初始状态，此后未发生变更。",

@@ -39,6 +39,8 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
     /// <summary>Persons per write: large enough to amortise round trips, small enough to keep memory flat.</summary>
     public const int BatchSize = 500;
 
+    public const string InvalidCharactersCode = "import.invalid_characters";
+
     public const string NameColumn = "name";
     public const string IdNumberColumn = "id_number";
     public const string PhoneColumn = "phone";
@@ -171,6 +173,18 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
 
     private Row? CheckRow(int number, Func<string, string?> field, StaffPrincipal user, List<PersonImportError> errors)
     {
+        // The same rule as the JSON API: PostgreSQL rejects NUL, and other controls hide content from reviewers.
+        var before = errors.Count;
+        foreach (var column in Columns.Keys.Where(c => TextRules.HasControlCharacters(field(c))))
+        {
+            errors.Add(new(number, column, InvalidCharactersCode, $"“{column}”列含有不允许的控制字符（如 \\0），本行未导入。请删除这些字符后重新导入。"));
+        }
+
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
         var residencyText = field(ResidencyColumn);
         var residency = PersonRules.ParseResidency(residencyText);
         var (person, rowErrors) = PersonRules.Check(new RegisterPersonRequest(
@@ -236,7 +250,7 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
         {
             if (existing.TryGetValue(Convert.ToHexString(row.Index), out var key))
             {
-                errors.Add(new(row.Number, IdNumberColumn, "person.duplicate", $"该身份证号已登记，人员编号为 {key}，本行未导入。"));
+                errors.Add(Duplicate(row.Number, key));
             }
             else
             {
@@ -257,6 +271,25 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
             db.ChangeTracker.Clear();
             return await WriteAsync(fresh, errors, mayRetry: false, cancellationToken);
         }
+        catch (DbUpdateException) when (db.Database.CurrentTransaction is not null)
+        {
+            // Atomic import, same race. SaveChanges inside a transaction rolls back to its own
+            // savepoint, so the transaction is still usable: report the newcomers as duplicates and
+            // the whole import rolls back. Any other failure is rethrown.
+            db.ChangeTracker.Clear();
+            var registered = await ExistingKeysAsync(fresh.Select(r => r.Index).ToList(), cancellationToken);
+            if (registered.Count == 0)
+            {
+                throw;
+            }
+
+            foreach (var row in fresh.Where(r => registered.ContainsKey(Convert.ToHexString(r.Index))))
+            {
+                errors.Add(Duplicate(row.Number, registered[Convert.ToHexString(row.Index)]));
+            }
+
+            return 0;
+        }
         finally
         {
             db.ChangeTracker.Clear();
@@ -264,6 +297,9 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
 
         return fresh.Count;
     }
+
+    private static PersonImportError Duplicate(int row, long existingKey) =>
+        new(row, IdNumberColumn, "person.duplicate", $"该身份证号已登记，人员编号为 {existingKey}，本行未导入。");
 
     private async Task<Dictionary<string, long>> ExistingKeysAsync(List<byte[]> indexes, CancellationToken cancellationToken)
     {

@@ -22,7 +22,7 @@ public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity ide
     public const int MaxEntries = 200_000;
 
     private readonly ConcurrentDictionary<string, long> _keys = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<long, (HealthStatus Status, DateTimeOffset Expires)> _statuses = new();
+    private readonly ConcurrentDictionary<long, (Gates.PersonStatus Status, DateTimeOffset Expires)> _statuses = new();
 
     // Counts Forget calls. A status read from the store is cached only if no change was committed
     // while it was being read, so a read racing a change cannot put the old status back.
@@ -55,8 +55,8 @@ public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity ide
         return key;
     }
 
-    /// <summary>The current health status of a person; null when the key is unknown.</summary>
-    public async Task<HealthStatus?> StatusAsync(long personKey, CancellationToken cancellationToken)
+    /// <summary>The current health status of a person (its <c>Status</c> null while they have none); null when the key is unknown.</summary>
+    public async Task<Gates.PersonStatus?> StatusAsync(long personKey, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (_statuses.TryGetValue(personKey, out var cached) && cached.Expires > now)
@@ -68,11 +68,17 @@ public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity ide
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
-        var status = await db.Persons.Where(p => p.Key == personKey).Select(p => (HealthStatus?)p.Status).FirstOrDefaultAsync(cancellationToken);
-        if (status is { } found && Interlocked.Read(ref _changes) == changesBefore)
+        var person = await db.Persons.Where(p => p.Key == personKey).Select(p => new { p.Status }).FirstOrDefaultAsync(cancellationToken);
+        if (person is null)
+        {
+            return null;
+        }
+
+        var status = new Gates.PersonStatus(person.Status);
+        if (Interlocked.Read(ref _changes) == changesBefore)
         {
             Bound(_statuses);
-            _statuses[personKey] = (found, now + StatusLifetime);
+            _statuses[personKey] = (status, now + StatusLifetime);
         }
 
         return status;

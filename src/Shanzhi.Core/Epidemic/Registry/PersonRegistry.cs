@@ -26,7 +26,7 @@ public sealed record PersonView(
     ResidencyClass Residency,
     string ResidencyName,
     string? HomeGridCode,
-    HealthStatus Status,
+    HealthStatus? Status,
     string StatusName,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
@@ -244,6 +244,6 @@ public sealed partial class PersonRegistry(
     {
         var masked = identity.Masked(p);
         return new PersonView(p.Key, masked.Name, masked.IdNumber, masked.Phone, p.Residency, EpidemicNames.Chinese(p.Residency),
-            p.HomeGridCode, p.Status, EpidemicNames.Chinese(p.Status), p.CreatedAt, p.UpdatedAt);
+            p.HomeGridCode, p.Status, HealthStatusService.StatusName(p.Status), p.CreatedAt, p.UpdatedAt);
     }
 }

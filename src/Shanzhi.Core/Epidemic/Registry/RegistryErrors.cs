@@ -55,8 +55,9 @@ public static class RegistryErrors
     public static readonly Error OverrideDecided = Error.Conflict("health.override_decided", "申请已处理",
         "该人工调整申请已经审核，不能重复审核。");
 
-    public static readonly Error SelfApproval = Error.Conflict("health.self_approval", "不能审核本人的申请",
-        "人工调整健康码须由申请人以外的另一名疫情防控专员审核。");
+    /// <summary>Forbidden rather than a conflict: the four-eyes rule bars this user from this action, whatever the request's state.</summary>
+    public static readonly Error SelfApproval = new("health.self_approval", "不能审核本人的申请",
+        "人工调整健康码须由申请人以外的另一名疫情防控专员审核。", 403);
 
     public static readonly Error SourceSystemRequired = Error.Invalid("health.source_system_required", "sourceSystem",
         $"请填写上游系统名称（不超过 {HealthStatusChange.SourceSystemMaxLength} 个字符）。");

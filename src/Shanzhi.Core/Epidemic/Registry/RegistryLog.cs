@@ -2,31 +2,31 @@ using Microsoft.Extensions.Logging;
 
 namespace Shanzhi.Epidemic.Registry;
 
-/// <summary>Log messages of the population registry and health status, event ids 6100–6199. Person keys and counts only.</summary>
+/// <summary>Log messages of the population registry and health status, event ids 6120–6139 (the gate part has 6101–6119). Person keys and counts only.</summary>
 internal static partial class RegistryLog
 {
-    [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "Person {PersonKey} registered")]
+    [LoggerMessage(EventId = 6121, Level = LogLevel.Information, Message = "Person {PersonKey} registered")]
     public static partial void PersonRegistered(this ILogger logger, long personKey);
 
-    [LoggerMessage(EventId = 6102, Level = LogLevel.Information, Message = "Identity of person {PersonKey} revealed; see the audit log for actor and reason")]
+    [LoggerMessage(EventId = 6122, Level = LogLevel.Information, Message = "Identity of person {PersonKey} revealed; see the audit log for actor and reason")]
     public static partial void IdentityRevealed(this ILogger logger, long personKey);
 
-    [LoggerMessage(EventId = 6103, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 6123, Level = LogLevel.Information,
         Message = "Person import read {Rows} rows: {Imported} imported, {Failed} rows with errors")]
     public static partial void PersonsImported(this ILogger logger, int rows, int imported, int failed);
 
-    [LoggerMessage(EventId = 6104, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 6124, Level = LogLevel.Warning,
         Message = "Atomic person import rolled back: {Failed} of {Rows} rows had errors; nothing was written")]
     public static partial void PersonImportRolledBack(this ILogger logger, int rows, int failed);
 
-    [LoggerMessage(EventId = 6105, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 6125, Level = LogLevel.Information,
         Message = "Health status of person {PersonKey} changed from {From} to {To} ({Source})")]
-    public static partial void StatusChanged(this ILogger logger, long personKey, HealthStatus from, HealthStatus to, HealthChangeSource source);
+    public static partial void StatusChanged(this ILogger logger, long personKey, HealthStatus? from, HealthStatus to, HealthChangeSource source);
 
-    [LoggerMessage(EventId = 6106, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 6126, Level = LogLevel.Information,
         Message = "Upstream health batch from {SourceSystem}: {Applied} applied, {Unchanged} unchanged, {Duplicates} duplicates, {Stale} stale, {Rejected} rejected")]
     public static partial void UpstreamBatch(this ILogger logger, string sourceSystem, int applied, int unchanged, int duplicates, int stale, int rejected);
 
-    [LoggerMessage(EventId = 6107, Level = LogLevel.Information, Message = "Override {RequestId} of person {PersonKey} requested")]
+    [LoggerMessage(EventId = 6127, Level = LogLevel.Information, Message = "Override {RequestId} of person {PersonKey} requested")]
     public static partial void OverrideRequested(this ILogger logger, Guid requestId, long personKey);
 }

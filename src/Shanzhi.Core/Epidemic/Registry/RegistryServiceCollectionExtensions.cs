@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Shanzhi.Privacy;
 using Shanzhi.Privacy.Crypto;
 
 namespace Shanzhi.Epidemic.Registry;
@@ -17,6 +18,8 @@ public static class RegistryServiceCollectionExtensions
         services.AddEncryptedField(PersonIdentity.NameField);
         services.AddEncryptedField(PersonIdentity.IdNumberField);
         services.AddEncryptedField(PersonIdentity.PhoneField);
+        services.AddRetentionTarget(DataClasses.HealthStatusHistory, HealthStatusChange.Table, HealthStatusChange.RecordedAtColumn,
+            keepNewestPer: HealthStatusChange.PersonKeyColumn);
         return services;
     }
 }

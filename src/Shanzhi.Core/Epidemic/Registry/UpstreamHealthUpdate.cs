@@ -144,7 +144,8 @@ public sealed class UpstreamHealthUpdate(ShanzhiDbContext db, PersonIdentity ide
                 : byIndex.TryGetValue(Convert.ToHexString(indexes[i]), out var found) ? found : null;
             if (key is null)
             {
-                results[i] = new(i, item.UpstreamRef!.Trim(), UpstreamOutcome.Rejected, item.PersonKey, UpstreamErrors.UnknownPerson.Code, UpstreamErrors.UnknownPerson.Detail);
+                var unknown = item.PersonKey is null ? UpstreamErrors.UnknownPerson : UpstreamErrors.UnknownPersonKey;
+                results[i] = new(i, item.UpstreamRef!.Trim(), UpstreamOutcome.Rejected, item.PersonKey, unknown.Code, unknown.Detail);
                 continue;
             }
 
@@ -245,5 +246,8 @@ public static class UpstreamErrors
         "同一批更新正被另一请求同时提交，本批未写入。请稍后重新提交整批，已生效的更新会标记为重复。");
 
     public static readonly Error UnknownPerson = Error.Invalid("health.unknown_person", "idNumber",
-        "未找到该人员：身份证号或人员编号未在人口登记中登记。");
+        "该身份证号未在人口登记中登记。请先登记该人员，再重新推送本条更新。");
+
+    public static readonly Error UnknownPersonKey = Error.Invalid("health.unknown_person_key", "personKey",
+        "该人员编号不存在：人口登记中没有这个编号。请核对人员编号，或改用身份证号推送。");
 }

@@ -67,7 +67,7 @@ internal sealed class GateWorld : IAsyncDisposable
     }
 
     /// <summary>Adds a registered person with an encrypted ID number and its blind index; returns the person key.</summary>
-    public async Task<long> PersonAsync(string idNumber, HealthStatus status, ResidencyClass residency = ResidencyClass.Permanent)
+    public async Task<long> PersonAsync(string idNumber, HealthStatus? status, ResidencyClass residency = ResidencyClass.Permanent)
     {
         await using var db = Cases.NewContext();
         var person = new Person

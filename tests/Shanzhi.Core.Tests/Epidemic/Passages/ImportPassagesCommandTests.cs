@@ -15,24 +15,27 @@ public sealed class ImportPassagesCommandTests
     {
         await using var store = await TestStore.CreateAsync(kind);
         var device = await RegisterDeviceAsync(store);
+        var person = await StorePersons.RegisterAsync(store);
         var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
         await File.WriteAllLinesAsync(file,
         [
             "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
-            $"{device},1,2026-06-01 08:00:00,In,42,Pass,,Green",
+            $"{device},1,2026-06-01 08:00:00,In,{person},Pass,,Green",
             $"{device},2,2026-06-01T00:05:00Z,Out,,ManualCheck,VisitorArrival,",
             $"{device},2,2026-06-01T00:05:00Z,Out,,ManualCheck,VisitorArrival,",
             $"{device},3,2026-06-01 08:10:00,Sideways,42,Pass,,",
-            $"999,4,2026-06-01 08:10:00,In,42,Pass,,",
+            $"999,4,2026-06-01 08:10:00,In,{person},Pass,,",
+            $"{device},5,2026-06-01 08:15:00,In,{person + 1},Pass,,",
         ], TestContext.Current.CancellationToken);
 
         var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
         var again = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("读取 5 行：新入库 2 条，重复 1 条（此前已入库或文件内重复），出错 2 行。", output);
+        Assert.Contains("读取 6 行：新入库 2 条，重复 1 条（此前已入库或文件内重复），出错 3 行。", output);
         Assert.Contains("第 5 行（direction）", output);
         Assert.Contains("第 6 行（device_id）", output);
+        Assert.Contains("第 7 行（person_key）", output);
         Assert.Contains("新入库 0 条，重复 3 条", again.Output);
         await using var db = store.NewContext();
         var stored = await db.Passages.OrderBy(p => p.DeviceSequence).ToListAsync(TestContext.Current.CancellationToken);

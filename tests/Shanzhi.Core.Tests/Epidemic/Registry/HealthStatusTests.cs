@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Shanzhi.Epidemic;
+using Shanzhi.Epidemic.Gates;
 using Shanzhi.Epidemic.Registry;
 using Shanzhi.Storage;
 using Shanzhi.Tests.Infrastructure;
@@ -63,15 +64,17 @@ public sealed class HealthStatusTests
             new UpstreamHealthItem(null, key, HealthStatus.Yellow, "ZJ-2", At(8)),
             new UpstreamHealthItem(SyntheticIds.Id(5), null, HealthStatus.Red, "ZJ-4", At(8)),
             new UpstreamHealthItem(SyntheticIds.WithBadCheckDigit(1), null, HealthStatus.Red, "ZJ-5", At(8)),
-            new UpstreamHealthItem(null, key, HealthStatus.Red, "", At(8)));
+            new UpstreamHealthItem(null, key, HealthStatus.Red, "", At(8)),
+            new UpstreamHealthItem(null, key, HealthStatus.Red, "ZJ-6", At(9)),
+            new UpstreamHealthItem(null, key + 100, HealthStatus.Red, "ZJ-7", At(9)));
 
         Assert.Equal(
             [
-                "Unchanged ", "Applied ", "Applied ", "Rejected health.unknown_person", "Rejected privacy.id_number_invalid",
-                "Rejected health.upstream_ref_required",
+                "Applied ", "Applied ", "Applied ", "Rejected health.unknown_person", "Rejected privacy.id_number_invalid",
+                "Rejected health.upstream_ref_required", "Unchanged ", "Rejected health.unknown_person_key",
             ],
             result.Items.Select(i => $"{i.Outcome} {i.Code}"));
-        Assert.Equal(HealthStatus.Red, await world.Lookup.StatusAsync(key, Ct));
+        Assert.Equal(HealthStatus.Red, await StatusAsync(world, key));
     }
 
     [Theory]
@@ -88,7 +91,7 @@ public sealed class HealthStatusTests
         Assert.Equal("health.time_in_future", Assert.Single(future.Items).Code);
         Assert.Equal(UpstreamOutcome.Rejected, future.Items[0].Outcome);
         Assert.Equal(UpstreamOutcome.Applied, Assert.Single(real.Items).Outcome);
-        Assert.Equal(HealthStatus.Red, await world.Lookup.StatusAsync(key, Ct));
+        Assert.Equal(HealthStatus.Red, await StatusAsync(world, key));
     }
 
     [Theory]
@@ -103,7 +106,7 @@ public sealed class HealthStatusTests
         var late = await UpstreamAsync(world, db, new UpstreamHealthItem(null, key, HealthStatus.Green, "ZJ-1", At(8)));
 
         Assert.Equal(UpstreamOutcome.Stale, Assert.Single(late.Items).Outcome);
-        Assert.Equal(HealthStatus.Red, await world.Lookup.StatusAsync(key, Ct));
+        Assert.Equal(HealthStatus.Red, await StatusAsync(world, key));
     }
 
     [Theory]
@@ -118,7 +121,7 @@ public sealed class HealthStatusTests
             new HealthRuleHit("close-contact", "与病例（人员编号 42）同时在商场停留 40 分钟", "INV-2026-001"), world.CityOfficer, Ct)).Value!;
 
         var history = (await world.Health(db).HistoryAsync(key, world.CityOfficer, Ct)).Value!;
-        Assert.Equal((HealthStatus.Green, HealthStatus.Red, HealthChangeSource.Rule), (change.From, change.To, change.Source));
+        Assert.Equal(((HealthStatus?)null, HealthStatus.Red, HealthChangeSource.Rule), (change.From, change.To, change.Source));
         Assert.Equal(("close-contact", "INV-2026-001"), (Assert.Single(history).RuleId, history[0].EvidenceRef));
     }
 
@@ -147,12 +150,12 @@ public sealed class HealthStatusTests
         var health = world.Health(db);
 
         var request = (await health.RequestOverrideAsync(key, HealthStatus.Yellow, "居家健康监测期间外出", world.CityOfficer, Ct)).Value!;
-        var before = await world.Lookup.StatusAsync(key, Ct);
+        var before = await StatusAsync(world, key);
         var approved = (await health.ApproveOverrideAsync(request.Id, world.SecondCityOfficer, Ct)).Value!;
 
-        Assert.Equal(HealthStatus.Green, before);
+        Assert.Null(before);
         Assert.Equal((HealthChangeSource.Manual, "防控专员甲", "防控专员乙"), (approved.Source, approved.RequestedBy, approved.ApprovedBy));
-        Assert.Equal(HealthStatus.Yellow, await world.Lookup.StatusAsync(key, Ct));
+        Assert.Equal(HealthStatus.Yellow, await StatusAsync(world, key));
     }
 
     [Theory]
@@ -167,7 +170,7 @@ public sealed class HealthStatusTests
 
         var self = await health.ApproveOverrideAsync(request.Id, world.CityOfficer, Ct);
 
-        Assert.Equal(("health.self_approval", 409), (self.Error?.Code, self.Error?.Status));
+        Assert.Equal(("health.self_approval", 403), (self.Error?.Code, self.Error?.Status));
         Assert.Equal(0, await db.HealthStatusChanges.CountAsync(Ct));
     }
 
@@ -245,7 +248,52 @@ public sealed class HealthStatusTests
 
         await world.Health(db).ApplyRuleAsync(key, new HealthRuleHit("secondary-contact", "次密接判定"), world.CityOfficer, Ct);
 
-        Assert.Equal((HealthStatus.Green, HealthStatus.Yellow), (cached!.Value, (await world.Lookup.StatusAsync(key, Ct))!.Value));
+        Assert.Equal(new PersonStatus(null), cached);
+        Assert.Equal(HealthStatus.Yellow, await StatusAsync(world, key));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Registration_starts_without_status_or_history(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+
+        var person = await db.Persons.AsNoTracking().SingleAsync(p => p.Key == key, Ct);
+        var view = (await world.Registry(db).GetAsync(key, world.CityOfficer, Ct)).Value!;
+
+        Assert.Null(person.Status);
+        Assert.Equal("未赋码", view.StatusName);
+        Assert.Equal(0, await db.HealthStatusChanges.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Explanation_without_status_asks_for_manual_check(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+
+        var explanation = (await world.Health(db).ExplainAsync(key, world.CityOfficer, Ct)).Value!;
+
+        Assert.Null(explanation.Status);
+        Assert.StartsWith("您自 2026年3月2日 09:00 登记以来尚无健康码状态", explanation.Text);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task First_upstream_status_is_applied_from_none(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+
+        var result = await UpstreamAsync(world, db, new UpstreamHealthItem(null, key, HealthStatus.Green, "ZJ-1", At(8)));
+
+        Assert.Equal(UpstreamOutcome.Applied, Assert.Single(result.Items).Outcome);
+        Assert.Null((await db.HealthStatusChanges.AsNoTracking().SingleAsync(Ct)).From);
     }
 
     [Theory]
@@ -260,6 +308,8 @@ public sealed class HealthStatusTests
 
         Assert.Equal("person.out_of_scope", result.Error?.Code);
     }
+
+    private static async Task<HealthStatus?> StatusAsync(RegistryWorld world, long key) => (await world.Lookup.StatusAsync(key, Ct))?.Status;
 
     /// <summary>Monday 2026-03-02 at <paramref name="hour"/>:00 Asia/Shanghai (the world clock is at 09:00).</summary>
     private static DateTimeOffset At(int hour) => new(2026, 3, 2, hour, 0, 0, TimeSpan.FromHours(8));

@@ -126,6 +126,38 @@ public sealed class ImportPersonsTests
         Assert.Equal(["1 id_number import.missing_column", "1 residency import.missing_column"], report.Errors.Select(e => $"{e.Row} {e.Field} {e.Code}"));
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Control_characters_reject_the_row(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+
+        var report = await ImportAsync(world, db,
+            $"name,id_number,residency\n测试甲,{SyntheticIds.Id(1)},Permanent\n测\u0000试乙,{SyntheticIds.Id(2)},Perma\u0007nent\n", atomic: false);
+
+        Assert.Equal(["3 name import.invalid_characters", "3 residency import.invalid_characters"], report.Errors.Select(e => $"{e.Row} {e.Field} {e.Code}"));
+        Assert.Equal(1, report.Imported);
+    }
+
+    [Fact]
+    public async Task Atomic_import_reports_concurrent_registration_as_duplicate()
+    {
+        // PostgreSQL only: on SQLite the atomic import's transaction begins IMMEDIATE and holds the
+        // write lock, so a concurrent registration waits for the import instead of racing it.
+        await using var world = await RegistryWorld.CreateAsync(StoreKind.Postgres);
+        await using var db = world.NewContext();
+        long? raced = null;
+        db.SavingChanges += (_, _) => raced ??= Task.Run(() => world.RegisterAsync(2)).GetAwaiter().GetResult();
+
+        var report = await ImportAsync(world, db,
+            $"name,id_number,residency\n测试甲,{SyntheticIds.Id(1)},Permanent\n测试乙,{SyntheticIds.Id(2)},Permanent\n", atomic: true);
+
+        Assert.True(report.RolledBack);
+        Assert.Equal(["3 id_number person.duplicate"], report.Errors.Select(e => $"{e.Row} {e.Field} {e.Code}"));
+        Assert.Equal([raced!.Value], await db.Persons.Select(p => p.Key).ToListAsync(Ct));
+    }
+
     [Fact]
     public async Task Import_is_for_epidemic_officers_only()
     {

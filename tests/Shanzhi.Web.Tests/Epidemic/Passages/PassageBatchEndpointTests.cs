@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Shanzhi.Tests.Epidemic.Passages;
 using Shanzhi.Tests.Infrastructure;
@@ -9,7 +10,7 @@ using static Shanzhi.Web.Tests.Epidemic.Passages.PassageDevices;
 
 namespace Shanzhi.Web.Tests.Epidemic.Passages;
 
-/// <summary><c>POST /api/v1/epidemic/passages/batch</c>: device key, whole-batch validation, idempotency, backpressure.</summary>
+/// <summary><c>POST /api/v1/epidemic/passages/batch</c>: device key, whole-batch validation, unknown persons, idempotency, backpressure.</summary>
 public sealed class PassageBatchEndpointTests
 {
     private const string Url = "/api/v1/epidemic/passages/batch";
@@ -26,7 +27,8 @@ public sealed class PassageBatchEndpointTests
         var resent = await client.PostAsJsonAsync(Url, Batch(6, 10));
 
         Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
-        Assert.Equal(new ReceiptBody(5, 5), await resent.Content.ReadFromJsonAsync<ReceiptBody>());
+        var receipt = await resent.Content.ReadFromJsonAsync<ReceiptBody>();
+        Assert.Equal((5, 5, 0), (receipt!.Accepted, receipt.Duplicates, receipt.Rejected.Length));
         Assert.Equal(15, await CountAsync(platform.Store));
     }
 
@@ -42,6 +44,61 @@ public sealed class PassageBatchEndpointTests
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "passage.invalid_batch");
         Assert.Equal(["3:occurredAt", "3:direction"], problem.GetProperty("errors").EnumerateArray()
             .Select(e => $"{e.GetProperty("index").GetInt32()}:{e.GetProperty("field").GetString()}"));
+        Assert.Equal(0, await CountAsync(platform.Store));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Unknown_person_key_is_refused_and_rest_stored(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var (key, _) = await RegisterAsync(platform.Store);
+        var person = await StorePersons.RegisterAsync(platform.Store);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+        object[] batch =
+        [
+            new { sequence = 1, occurredAt = at, direction = "In", personKey = person, decision = "Pass" },
+            new { sequence = 2, occurredAt = at, direction = "In", personKey = person + 1, decision = "Pass" },
+            new { sequence = 3, occurredAt = at, direction = "In", decision = "ManualCheck" },
+        ];
+
+        var response = await DeviceClient(platform, key).PostAsJsonAsync(Url, batch);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var receipt = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, receipt.GetProperty("accepted").GetInt32());
+        var rejected = receipt.GetProperty("rejected").EnumerateArray().Single();
+        Assert.Equal((1, "personKey", "passage.unknown_person"),
+            (rejected.GetProperty("index").GetInt32(), rejected.GetProperty("field").GetString(), rejected.GetProperty("code").GetString()));
+        await using var db = platform.Store.NewContext();
+        Assert.Equal([1L, 3L], await db.Passages.OrderBy(p => p.DeviceSequence).Select(p => p.DeviceSequence).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Photo_field_rejects_batch()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var (key, _) = await RegisterAsync(platform.Store);
+        object[] batch = [new { sequence = 1, occurredAt = DateTimeOffset.UtcNow, direction = "In", decision = "Pass", photo = "x" }];
+
+        var response = await DeviceClient(platform, key).PostAsJsonAsync(Url, batch);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "passage.image_rejected");
+        Assert.Equal(0, await CountAsync(platform.Store));
+    }
+
+    [Fact]
+    public async Task Unknown_property_rejects_batch()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var (key, _) = await RegisterAsync(platform.Store);
+        object[] batch = [.. Batch(1, 1), new { sequence = 2, occurredAt = DateTimeOffset.UtcNow, direction = "In", decision = "Pass", temperature = 36.5 }];
+
+        var response = await DeviceClient(platform, key).PostAsJsonAsync(Url, batch);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "passage.invalid_batch");
+        var error = problem.GetProperty("errors").EnumerateArray().Single();
+        Assert.Equal((1, "passage.unknown_field"), (error.GetProperty("index").GetInt32(), error.GetProperty("code").GetString()));
         Assert.Equal(0, await CountAsync(platform.Store));
     }
 
@@ -118,5 +175,5 @@ public sealed class PassageBatchEndpointTests
         return await db.Passages.CountAsync();
     }
 
-    private sealed record ReceiptBody(int Accepted, int Duplicates);
+    private sealed record ReceiptBody(int Accepted, int Duplicates, JsonElement[] Rejected);
 }

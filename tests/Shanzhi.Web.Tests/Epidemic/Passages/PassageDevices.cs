@@ -23,7 +23,10 @@ internal static class PassageDevices
         return (key, device.Id);
     }
 
-    /// <summary>Passages as a device sends them: sequences first..first+count-1, a minute apart, ending now.</summary>
+    /// <summary>
+    /// Passages as a device sends them: sequences first..first+count-1, a minute apart, ending now,
+    /// unidentified (a person key must be registered, or the item is refused).
+    /// </summary>
     public static object[] Batch(long first, int count) =>
     [
         .. Enumerable.Range(0, count).Select(i => new
@@ -31,7 +34,6 @@ internal static class PassageDevices
             sequence = first + i,
             occurredAt = DateTimeOffset.UtcNow.AddMinutes(-(count - i)),
             direction = "In",
-            personKey = 1000 + first + i,
             decision = "Pass",
         }),
     ];

@@ -1150,7 +1150,6 @@ namespace Shanzhi.Storage.Migrations.Postgres
                         .HasColumnName("residency");
 
                     b.Property<string>("Status")
-                        .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
@@ -1312,7 +1311,6 @@ namespace Shanzhi.Storage.Migrations.Postgres
                         .HasColumnName("evidence_ref");
 
                     b.Property<string>("From")
-                        .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("from");

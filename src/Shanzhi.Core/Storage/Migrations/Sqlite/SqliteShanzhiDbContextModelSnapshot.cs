@@ -1129,7 +1129,6 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                         .HasColumnName("residency");
 
                     b.Property<string>("Status")
-                        .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
@@ -1287,7 +1286,6 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                         .HasColumnName("evidence_ref");
 
                     b.Property<string>("From")
-                        .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("from");

@@ -362,7 +362,7 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                     phone_cipher = table.Column<byte[]>(type: "BLOB", nullable: true),
                     residency = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     home_grid_code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     updated_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -854,7 +854,7 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                     id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
                     person_key = table.Column<long>(type: "INTEGER", nullable: false),
-                    from = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    from = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
                     to = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     source = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     source_system = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),

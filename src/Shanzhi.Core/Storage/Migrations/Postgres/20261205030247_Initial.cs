@@ -363,7 +363,7 @@ namespace Shanzhi.Storage.Migrations.Postgres
                     phone_cipher = table.Column<byte[]>(type: "bytea", nullable: true),
                     residency = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     home_grid_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -855,7 +855,7 @@ namespace Shanzhi.Storage.Migrations.Postgres
                     id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     person_key = table.Column<long>(type: "bigint", nullable: false),
-                    from = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    from = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     to = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     source = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     source_system = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),

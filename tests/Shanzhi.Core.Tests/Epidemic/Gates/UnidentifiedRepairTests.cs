@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Shanzhi.Cases;
+using Shanzhi.Epidemic;
+using Shanzhi.Epidemic.Gates;
+using Shanzhi.Storage;
+using Shanzhi.Tests.Cases;
+using Shanzhi.Tests.Infrastructure;
+
+namespace Shanzhi.Tests.Epidemic.Gates;
+
+/// <summary>Follow-ups a stopped process left between the claim and the case: the repair opens each case once.</summary>
+public sealed class UnidentifiedRepairTests
+{
+    private static readonly DateTimeOffset Morning = new DateTimeOffset(2026, 3, 2, 8, 30, 0, CaseWorld.Shanghai).ToUniversalTime();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Claimed_follow_up_without_case_gets_one_once(StoreKind kind)
+    {
+        await using var world = await GateWorld.CreateAsync(kind);
+        var (school, _) = await world.DeviceAtAsync(PlaceKind.School, CaseWorld.InStreetB);
+        var check = new GateCheckInput(9, Morning, PassageDirection.In, IdentityKind.NoMatch);
+        await using var db = world.Cases.NewContext();
+        await Open(world, db).ClaimAsync(school, check, Ct);
+        await StorePassageAsync(world, school, check);
+        world.Cases.Clock.Advance(OpenUnidentifiedCase.OrphanAge + TimeSpan.FromMinutes(1));
+
+        var first = await Open(world, db).RepairOrphansAsync(Ct);
+        var again = await Open(world, db).RepairOrphansAsync(Ct);
+
+        var @case = Assert.Single(await db.Cases.AsNoTracking().ToListAsync(Ct));
+        Assert.Equal(((1, 0), (0, 0)), (first, again));
+        Assert.Equal(CaseState.Dispatched, @case.State);
+        Assert.Equal(@case.Id, (await db.UnidentifiedFollowUps.AsNoTracking().SingleAsync(Ct)).CaseId);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Case_reported_but_not_linked_is_reused(StoreKind kind)
+    {
+        await using var world = await GateWorld.CreateAsync(kind);
+        var (school, _) = await world.DeviceAtAsync(PlaceKind.School, CaseWorld.InStreetB);
+        await world.MustCheckAsync(school, new GateCheckInput(9, Morning, PassageDirection.In, IdentityKind.NoMatch));
+        await using var db = world.Cases.NewContext();
+        await db.UnidentifiedFollowUps.ExecuteUpdateAsync(s => s.SetProperty(f => f.CaseId, (Guid?)null), Ct);
+        world.Cases.Clock.Advance(OpenUnidentifiedCase.OrphanAge + TimeSpan.FromMinutes(1));
+
+        await Open(world, db).RepairOrphansAsync(Ct);
+
+        var @case = Assert.Single(await db.Cases.AsNoTracking().ToListAsync(Ct));
+        Assert.Equal(@case.Id, (await db.UnidentifiedFollowUps.AsNoTracking().SingleAsync(Ct)).CaseId);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Claim_without_passage_is_released(StoreKind kind)
+    {
+        await using var world = await GateWorld.CreateAsync(kind);
+        var (school, _) = await world.DeviceAtAsync(PlaceKind.School, CaseWorld.InStreetB);
+        await using var db = world.Cases.NewContext();
+        await Open(world, db).ClaimAsync(school, new GateCheckInput(9, Morning, PassageDirection.In, IdentityKind.NoMatch), Ct);
+        var young = await Open(world, db).RepairOrphansAsync(Ct);
+        world.Cases.Clock.Advance(OpenUnidentifiedCase.OrphanAge + TimeSpan.FromMinutes(1));
+
+        var old = await Open(world, db).RepairOrphansAsync(Ct);
+
+        Assert.Equal(((0, 0), (0, 1)), (young, old));
+        Assert.False(await db.UnidentifiedFollowUps.AnyAsync(Ct));
+    }
+
+    private static OpenUnidentifiedCase Open(GateWorld world, ShanzhiDbContext db) =>
+        new(db, world.Cases.Cases(db), world.Cases.Clock, NullLogger<OpenUnidentifiedCase>.Instance);
+
+    private static async Task StorePassageAsync(GateWorld world, DeviceContext device, GateCheckInput check)
+    {
+        var record = new PassageRecord(device.DeviceId, check.Sequence, device.EntranceId, device.PlaceId, null, check.OccurredAt, check.Direction,
+            GateDecision.ManualCheck, HubChannel.None, null);
+        var stored = await world.Ingest.SubmitAsync([record], Ct);
+        Assert.True(stored.IsSuccess, stored.Error?.Detail);
+    }
+}
