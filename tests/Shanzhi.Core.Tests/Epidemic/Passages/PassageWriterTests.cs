@@ -100,7 +100,7 @@ public sealed class PassageWriterTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Receipt_follows_the_observers_under_concurrent_batches(StoreKind kind)
+    public async Task Receipt_comes_after_observers(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
         var observer = new RecordingObserver();
