@@ -6,14 +6,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Passages;
+using Shanzhi.Epidemic.Tracing;
 using Shanzhi.Storage;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace Shanzhi.Bench;
 
 /// <summary>
-/// Durable passage ingest through <see cref="PassageWriter"/> (acknowledged after commit, with an
-/// observer that maintains per-place and per-person time lists as the contact index does) on
+/// Durable passage ingest through <see cref="PassageWriter"/> (acknowledged after commit, with the
+/// platform's <see cref="ContactIndex"/> as the observer, so the tracing index is maintained) on
 /// SQLite and PostgreSQL, beside two baselines measured in the same process on the same store:
 /// SQLite row-at-a-time autocommit inserts with synchronous=FULL, and EF Core Add + SaveChanges
 /// per row.
@@ -59,7 +60,7 @@ internal static class IngestBenchmark
             // What ingest would cost if the in-memory contact index replaced the SQL indexes on passages.
             await using var schema = store.NewContext();
             await schema.Database.ExecuteSqlRawAsync(
-                "DROP INDEX \"IX_passages_occurred_at\"; DROP INDEX \"IX_passages_person_key_occurred_at\"; DROP INDEX \"IX_passages_place_id_occurred_at\";");
+                "DROP INDEX \"IX_passages_occurred_at\"; DROP INDEX \"IX_passages_person_key_occurred_at\";");
         }
 
         double? autocommit = null;
@@ -72,10 +73,10 @@ internal static class IngestBenchmark
         var ef = await EfRowAtATimeAsync(store, deviceId: 2, Math.Max(1, baselineRows / 2));
         Report("EF Core Add + SaveChanges per row", Math.Max(1, baselineRows / 2), ef);
 
-        var observer = new IndexingObserver();
-        var ours = await WriterAsync(store, observer, deviceBase: 1_000, passages, batch, clients, maxRows);
-        Report("PassageWriter (durable, indexed)", passages, ours);
-        Console.WriteLine($"observer saw {observer.Count:N0} passages at {observer.Places:N0} places for {observer.Persons:N0} persons");
+        using var index = new ContactIndex(MsOptions.Create(new TracingOptions()));
+        var ours = await WriterAsync(store, index, deviceBase: 1_000, passages, batch, clients, maxRows);
+        Report("PassageWriter (durable, tracing index maintained)", passages, ours);
+        Console.WriteLine($"contact index: {index.PassageCount:N0} passages, {index.StayCount:N0} stays at {index.PlaceCount:N0} places for {index.PersonCount:N0} persons");
 
         await using var db = store.NewContext();
         var stored = await db.Passages.CountAsync();
@@ -91,7 +92,7 @@ internal static class IngestBenchmark
     private static void Report(string method, int rows, double perSecond) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{method,-52} {rows,11:N0} rows {perSecond,12:N0} /s"));
 
-    private static async Task<double> WriterAsync(BenchStore store, IndexingObserver observer, int deviceBase, int passages, int batch, int clients, int maxRows)
+    private static async Task<double> WriterAsync(BenchStore store, ContactIndex observer, int deviceBase, int passages, int batch, int clients, int maxRows)
     {
         var options = MsOptions.Create(new PassageIngestOptions { QueueCapacity = clients * 4, MaxRowsPerTransaction = maxRows });
         await using var writer = new PassageWriter(store.Options, [observer], options, TimeProvider.System, NullLogger<PassageWriter>.Instance);
@@ -127,6 +128,10 @@ internal static class IngestBenchmark
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"writer phase: {watch.Elapsed.TotalSeconds:F2} s wall, {cpu.TotalSeconds:F2} s CPU in this process ({perClient * clients / cpu.TotalSeconds:N0} passages per CPU second)"));
+
+        var (transactions, written, inStore, inObservers) = writer.Statistics;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"writer: {transactions:N0} transactions of {written / (double)Math.Max(1, transactions):N0} rows on average; {inStore.TotalSeconds:F2} s in the store, {inObservers.TotalSeconds:F2} s in the observers and after"));
 
         // The warm-up row is not counted.
         await using var db = store.NewContext();
@@ -192,14 +197,15 @@ internal static class IngestBenchmark
 
     /// <summary>
     /// A passage with the skew of a city: 2,000 places, of which the first 20 (hubs) take half the
-    /// traffic; 1 M persons; times spread over 14 days.
+    /// traffic; 1 M persons. Each device's passages are 8 s apart, plus up to 8 s of jitter, in
+    /// sequence order, as live gates report them (1 M passages from 8 devices span about 12 days).
     /// </summary>
     private static PassageRecord Synthetic(long device, long sequence)
     {
         var h = (ulong)(device * 1_000_003 + sequence) * 0x9E3779B97F4A7C15UL;
         var place = (h & 1) == 0 ? (long)(h >> 1) % 20 : 20 + (long)(h >> 1) % 1_980;
         var person = 1 + (long)((h >> 20) % 1_000_000);
-        var at = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero).AddSeconds((double)((h >> 8) % (14 * 86_400)));
+        var at = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero).AddSeconds(sequence * 8 + (double)((h >> 8) % 8));
         return new PassageRecord(device, sequence, place * 4, place, person, at, PassageDirection.In, GateDecision.Pass, HubChannel.None, HealthStatus.Green);
     }
 
@@ -210,44 +216,6 @@ internal static class IngestBenchmark
     {
         var at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-    }
-
-    /// <summary>What the contact index does per passage: append to the place's and the person's time lists.</summary>
-    private sealed class IndexingObserver : IPassageObserver
-    {
-        private readonly Dictionary<long, List<(long Ticks, long Person)>> _byPlace = [];
-        private readonly Dictionary<long, List<(long Ticks, long Place)>> _byPerson = [];
-
-        public long Count { get; private set; }
-
-        public int Places => _byPlace.Count;
-
-        public int Persons => _byPerson.Count;
-
-        public void OnCommitted(IReadOnlyList<PassageRecord> passages)
-        {
-            foreach (var p in passages)
-            {
-                var ticks = p.OccurredAt.UtcTicks;
-                Append(_byPlace, p.PlaceId, (ticks, p.PersonKey ?? 0));
-                if (p.PersonKey is { } person)
-                {
-                    Append(_byPerson, person, (ticks, p.PlaceId));
-                }
-            }
-
-            Count += passages.Count;
-        }
-
-        private static void Append(Dictionary<long, List<(long, long)>> index, long key, (long, long) entry)
-        {
-            if (!index.TryGetValue(key, out var list))
-            {
-                index[key] = list = [];
-            }
-
-            list.Add(entry);
-        }
     }
 
     /// <summary>A fresh, migrated store in a temporary folder or a new PostgreSQL database, removed afterwards.</summary>

@@ -2,6 +2,7 @@ using System.Data;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
+using SQLitePCL;
 using Shanzhi.Storage;
 
 namespace Shanzhi.Epidemic.Passages;
@@ -34,54 +35,52 @@ internal static class PassageColumns
 }
 
 /// <summary>
-/// SQLite: one prepared INSERT … ON CONFLICT DO NOTHING reused for every row of a transaction; the
-/// changed-row count separates new rows from duplicates. WAL with synchronous=FULL, so a commit that
-/// returned is on disk.
+/// SQLite: one INSERT … ON CONFLICT DO NOTHING, prepared once for the life of the connection and
+/// driven through SQLitePCLRaw directly (bind, step, reset), because Microsoft.Data.Sqlite's
+/// parameter objects cost more per row than the B-tree inserts. The changed-row count separates
+/// new rows from duplicates. WAL with synchronous=FULL, so a commit that returned is on disk.
 /// </summary>
 internal sealed class SqlitePassageStore(string path) : IPassageStore
 {
+    private const string Insert =
+        $"INSERT INTO passages ({PassageColumns.List}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) " +
+        "ON CONFLICT(device_id, device_sequence) DO NOTHING";
+
     private SqliteConnection? _connection;
+    private sqlite3_stmt? _insert;
 
     public async Task<bool[]> InsertAsync(IReadOnlyList<PassageRecord> rows, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var connection = await OpenAsync(cancellationToken);
         try
         {
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"INSERT INTO passages ({PassageColumns.List}) VALUES ($d, $s, $e, $p, $k, $o, $dir, $dec, $c, $st, $r) " +
-                "ON CONFLICT(device_id, device_sequence) DO NOTHING";
-            var device = command.Parameters.Add("$d", SqliteType.Integer);
-            var sequence = command.Parameters.Add("$s", SqliteType.Integer);
-            var entrance = command.Parameters.Add("$e", SqliteType.Integer);
-            var place = command.Parameters.Add("$p", SqliteType.Integer);
-            var person = command.Parameters.Add("$k", SqliteType.Integer);
-            var occurred = command.Parameters.Add("$o", SqliteType.Integer);
-            var direction = command.Parameters.Add("$dir", SqliteType.Integer);
-            var decision = command.Parameters.Add("$dec", SqliteType.Integer);
-            var channel = command.Parameters.Add("$c", SqliteType.Integer);
-            var status = command.Parameters.Add("$st", SqliteType.Integer);
-            command.Parameters.Add("$r", SqliteType.Integer).Value = receivedAt.UtcTicks;
-            command.Prepare();
-
             var inserted = new bool[rows.Count];
+            var db = connection.Handle!;
+            var statement = _insert!;
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            Check(db, raw.sqlite3_bind_int64(statement, 11, receivedAt.UtcTicks));
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
-                device.Value = row.DeviceId;
-                sequence.Value = row.DeviceSequence;
-                entrance.Value = row.EntranceId;
-                place.Value = row.PlaceId;
-                person.Value = row.PersonKey is { } key ? key : DBNull.Value;
-                occurred.Value = row.OccurredAt.UtcTicks;
-                direction.Value = (short)row.Direction;
-                decision.Value = (short)row.Decision;
-                channel.Value = (short)row.Channel;
-                status.Value = row.StatusAtPassage is { } s ? (short)s : DBNull.Value;
+                Check(db, raw.sqlite3_bind_int64(statement, 1, row.DeviceId));
+                Check(db, raw.sqlite3_bind_int64(statement, 2, row.DeviceSequence));
+                Check(db, raw.sqlite3_bind_int64(statement, 3, row.EntranceId));
+                Check(db, raw.sqlite3_bind_int64(statement, 4, row.PlaceId));
+                Check(db, row.PersonKey is { } key ? raw.sqlite3_bind_int64(statement, 5, key) : raw.sqlite3_bind_null(statement, 5));
+                Check(db, raw.sqlite3_bind_int64(statement, 6, row.OccurredAt.UtcTicks));
+                Check(db, raw.sqlite3_bind_int64(statement, 7, (short)row.Direction));
+                Check(db, raw.sqlite3_bind_int64(statement, 8, (short)row.Decision));
+                Check(db, raw.sqlite3_bind_int64(statement, 9, (short)row.Channel));
+                Check(db, row.StatusAtPassage is { } s ? raw.sqlite3_bind_int64(statement, 10, (short)s) : raw.sqlite3_bind_null(statement, 10));
+                var step = raw.sqlite3_step(statement);
+                // Reset before checking, so a failed statement does not stay half-run inside the rolled-back transaction.
+                raw.sqlite3_reset(statement);
+                if (step != raw.SQLITE_DONE)
+                {
+                    Check(db, step);
+                }
 
-                // The synchronous call: for SQLite the async one only wraps it and costs an allocation per row.
-                inserted[i] = command.ExecuteNonQuery() == 1;
+                inserted[i] = raw.sqlite3_changes(db) == 1;
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -94,6 +93,14 @@ internal sealed class SqlitePassageStore(string path) : IPassageStore
         }
     }
 
+    private static void Check(sqlite3 db, int code)
+    {
+        if (code != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(code, db);
+        }
+    }
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         if (_connection is { State: ConnectionState.Open })
@@ -103,17 +110,28 @@ internal sealed class SqlitePassageStore(string path) : IPassageStore
 
         // Not pooled: the writer keeps this connection open for its whole life.
         var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        await connection.OpenAsync(cancellationToken);
-        await using var pragmas = connection.CreateCommand();
-        // 64 MiB of page cache keeps the three secondary indexes' hot pages in memory between transactions.
-        pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536;";
-        await pragmas.ExecuteNonQueryAsync(cancellationToken);
-        _connection = connection;
-        return connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragmas = connection.CreateCommand();
+            // 64 MiB of page cache keeps the secondary indexes' hot pages in memory between transactions.
+            pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536;";
+            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            Check(connection.Handle!, raw.sqlite3_prepare_v2(connection.Handle, Insert, out var insert));
+            (_connection, _insert) = (connection, insert);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     private async Task DropConnectionAsync()
     {
+        _insert?.Dispose();
+        _insert = null;
         if (_connection is not null)
         {
             await _connection.DisposeAsync();
@@ -150,7 +168,6 @@ internal sealed class PostgresPassageStore(string connectionString) : IPassageSt
         var decision = new short[n];
         var channel = new short[n];
         var status = new short?[n];
-        var index = new Dictionary<(long, long), int>(n);
         for (var i = 0; i < n; i++)
         {
             var row = rows[i];
@@ -158,7 +175,6 @@ internal sealed class PostgresPassageStore(string connectionString) : IPassageSt
             occurred[i] = row.OccurredAt.UtcDateTime;
             (direction[i], decision[i], channel[i]) = ((short)row.Direction, (short)row.Decision, (short)row.Channel);
             status[i] = row.StatusAtPassage is { } s ? (short)s : null;
-            index[(row.DeviceId, row.DeviceSequence)] = i;
         }
 
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
@@ -181,16 +197,40 @@ internal sealed class PostgresPassageStore(string connectionString) : IPassageSt
             },
         };
 
-        var inserted = new bool[n];
+        var stored = new List<(long, long)>(n);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                inserted[index[(reader.GetInt64(0), reader.GetInt64(1))]] = true;
+                stored.Add((reader.GetInt64(0), reader.GetInt64(1)));
             }
         }
 
         await transaction.CommitAsync(cancellationToken);
+        return Inserted(rows, stored);
+    }
+
+    /// <summary>Which rows the returned keys name; the usual case, every row new, needs no lookup.</summary>
+    private static bool[] Inserted(IReadOnlyList<PassageRecord> rows, List<(long, long)> stored)
+    {
+        var inserted = new bool[rows.Count];
+        if (stored.Count == rows.Count)
+        {
+            Array.Fill(inserted, true);
+            return inserted;
+        }
+
+        var index = new Dictionary<(long, long), int>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            index[(rows[i].DeviceId, rows[i].DeviceSequence)] = i;
+        }
+
+        foreach (var key in stored)
+        {
+            inserted[index[key]] = true;
+        }
+
         return inserted;
     }
 

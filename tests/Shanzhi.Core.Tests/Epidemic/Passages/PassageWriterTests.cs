@@ -100,6 +100,31 @@ public sealed class PassageWriterTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Receipt_comes_after_observers(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var observer = new RecordingObserver();
+        await using var writer = Writer(store, TimeProvider.System, observers: observer);
+        var cancellationToken = TestContext.Current.CancellationToken;
+
+        // Each client records how many of its own passages the observer had seen when its receipt arrived.
+        var seenAtReceipt = await Task.WhenAll(Enumerable.Range(1, 8).Select(device => Task.Run(async () =>
+        {
+            var counts = new List<int>();
+            for (var batch = 0; batch < 5; batch++)
+            {
+                await writer.SubmitAsync(Range(device, batch * 50, 50), cancellationToken);
+                counts.Add(observer.Seen.Count(p => p.DeviceId == device));
+            }
+
+            return counts;
+        }, cancellationToken)));
+
+        Assert.All(seenAtReceipt, counts => Assert.Equal([50, 100, 150, 200, 250], counts));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Full_queue_rejects_without_losing_accepted(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
