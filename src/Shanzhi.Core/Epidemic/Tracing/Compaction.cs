@@ -1,9 +1,9 @@
 namespace Shanzhi.Epidemic.Tracing;
 
 /// <summary>
-/// A compacted copy of the index's stays: live stays only, grouped by place in start order (so a
-/// place's stays are one range and need no id list), persons renumbered without those left with
-/// no stay, and each person's list relinked in the old order. Passages before the cutoff are
+/// A compacted copy of the index's stays. It keeps live stays only, grouped by place in start order,
+/// so a place's stays are one range and need no id list. Persons left without a stay are dropped,
+/// the others renumbered, and each person's list is relinked in the old order. Passages before the cutoff are
 /// forgotten the way the retention job deletes them: an In before it ends its stay, and a paired
 /// stay whose In is before it and Out after it keeps the Out as an exit-only stay.
 /// </summary>
@@ -30,7 +30,7 @@ internal sealed class Compaction
 
     public PersonMap Persons { get; }
 
-    /// <summary>Builds the copy; reads the index only, so traces can run meanwhile.</summary>
+    /// <summary>Builds the copy. It only reads the index, so traces can run meanwhile.</summary>
     public static Compaction Build(ContactIndex index, int? cutoff)
     {
         var places = index.PlaceCountUnlocked;

@@ -9,7 +9,7 @@ public readonly record struct IndexedPassage(long PersonKey, long PlaceId, DateT
 /// <summary>
 /// The in-memory contact index: every identified person's stays at places, kept current by the
 /// passage observer, rebuilt from the store at start (<see cref="ContactIndexLoader"/>) and compacted
-/// while running (<see cref="Compact()"/>), which also forgets stays past the movement retention.
+/// while running (<see cref="Compact()"/>), which also drops stays past the movement retention.
 /// </summary>
 /// <remarks>
 /// <para>Stays, not points. A person's passages, in time order, make their stays: an In followed by
@@ -20,9 +20,9 @@ public readonly record struct IndexedPassage(long PersonKey, long PlaceId, DateT
 /// person's newest ones re-pairs the stays it falls among (see <see cref="Apply"/>).</para>
 /// <para>Layout: stays live in fixed-size chunks of 20-byte structs (place and stay kind, person,
 /// start, end, previous stay of the same person), so growth never copies the whole store and no array
-/// reaches the 2 GiB limit. Compaction writes the live stays grouped by place, in start order, so
-/// the stays of a place are one range found by its offset; stays added since the last compaction
-/// are also listed per place in start order (4 more bytes each). Each person's stays form a linked
+/// reaches the 2 GiB limit. Compaction writes the live stays grouped by place in start order, so the
+/// stays of a place are one range. Stays added since the last compaction are also listed per place in
+/// start order, at 4 more bytes each. Each person's stays form a linked
 /// list, newest first, ordered by their first passage. Person keys map to dense ints through an
 /// open-addressing table. Measured at 10 M persons / 100 M passages see docs/benchmarks.md.</para>
 /// <para>Concurrency: one writer (ingest, rebuild, compaction) and many readers (traces) share a
@@ -30,7 +30,7 @@ public readonly record struct IndexedPassage(long PersonKey, long PlaceId, DateT
 /// under an upgradeable read lock, so traces go on meanwhile and only ingest waits, and swaps it in
 /// under the write lock. A copy-on-write snapshot per write would double the memory of what it copies.</para>
 /// <para>Retention: built with a <see cref="RetentionOptions"/> policy for <see cref="DataClasses.Movement"/>,
-/// compaction forgets passages older than the policy, as the retention job deletes them from the
+/// compaction drops passages older than the policy, as the retention job deletes them from the
 /// store (a stay whose In expired keeps its Out as an exit-only stay, as a rebuild would), and
 /// persons left without stays. Built without one (benchmarks, data tests), nothing expires.</para>
 /// </remarks>
@@ -305,6 +305,10 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
         var person = _persons.IndexOf(passage.PersonKey, add: true);
         var place = PlaceIndex(passage.PlaceId);
         var added = new Point(IndexClock.ToSeconds(passage.At), passage.Direction, place);
+        if (AppendInOrder(person, added))
+        {
+            return;
+        }
 
         _region.Clear();
         _points.Clear();
@@ -374,6 +378,51 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
         }
 
         Replace(person, _region, _derived);
+    }
+
+    /// <summary>
+    /// Adds a passage later than all of the person's others the way <see cref="Pair"/> would, without
+    /// rebuilding the newest stay. Returns false, changing nothing, for any other passage.
+    /// </summary>
+    private bool AppendInOrder(int person, Point added)
+    {
+        var latest = _persons.LatestAt(person);
+        if (latest != None)
+        {
+            ref var stay = ref StayAt(latest);
+            var kind = stay.Kind;
+            if (kind == StayKind.Fixed || (kind == StayKind.InOnly ? stay.Start : stay.End) >= added.At)
+            {
+                return false;
+            }
+
+            if (kind == StayKind.InOnly)
+            {
+                if (added.Direction == PassageDirection.Out && added.Place == stay.Place && added.At - stay.Start <= _maximumStay)
+                {
+                    stay.Kind = StayKind.Paired;
+                    stay.End = added.At;
+                    Widen(ref _places[added.Place], added.At - stay.Start);
+                    _passageCount++;
+                    return true;
+                }
+
+                stay.End = Math.Min(stay.End, added.At);
+            }
+        }
+
+        _passageCount++;
+        var dwell = _places[added.Place].Dwell;
+        if (added.Direction == PassageDirection.In)
+        {
+            Append(added.Place, StayKind.InOnly, person, added.At, added.At + dwell);
+        }
+        else
+        {
+            Append(added.Place, StayKind.OutOnly, person, Math.Max(0, added.At - dwell), added.At);
+        }
+
+        return true;
     }
 
     /// <summary>Pairs one person's passages, in time order, into stays.</summary>

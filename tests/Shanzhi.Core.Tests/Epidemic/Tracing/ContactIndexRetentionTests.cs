@@ -8,7 +8,7 @@ using Shanzhi.Privacy;
 
 namespace Shanzhi.Tests.Epidemic.Tracing;
 
-/// <summary>The index forgets passages past the movement retention while running, as the store does.</summary>
+/// <summary>The index drops passages past the movement retention while running, as the store does.</summary>
 public sealed class ContactIndexRetentionTests
 {
     private const long Index = 1, Contact = 2, Visitor = 3;
@@ -16,10 +16,10 @@ public sealed class ContactIndexRetentionTests
 
     private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
 
-    /// <summary>28 days after 28 February 09:00: every stay below is inside the retention.</summary>
+    /// <summary>Start of the clock: 28 days after 28 February 09:00, so every stay below is inside the retention.</summary>
     private static readonly DateTimeOffset Now = At(28, 9);
 
-    /// <summary>Then the retention starts on 3 March 09:00, after every stay of 1 and 2 March has ended.</summary>
+    /// <summary>Time to move the clock by, so that the retention starts on 3 March 09:00, after every stay of 1 and 2 March has ended.</summary>
     private static readonly TimeSpan ThreeDays = TimeSpan.FromDays(3);
 
     private static DateTimeOffset At(int day, int hour, int minute = 0) => new(2026, 3, day, hour, minute, 0, Beijing);
