@@ -80,13 +80,13 @@ internal sealed class ContactSearch
 
             try
             {
-                _overlapCount = 0;
+                // One contact at a time: sums never cross contacts, and small sorts stay in cache.
                 foreach (var (contact, exposed) in exposures)
                 {
+                    _overlapCount = 0;
                     Scan(contact, exposed, windowEnd, person, secondDegree: true);
+                    Qualify(degree: 2);
                 }
-
-                Qualify(degree: 2);
             }
             finally
             {
