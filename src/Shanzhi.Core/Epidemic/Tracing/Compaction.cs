@@ -3,7 +3,7 @@ namespace Shanzhi.Epidemic.Tracing;
 /// <summary>
 /// A compacted copy of the index's stays. It keeps live stays only, grouped by place in start order,
 /// so a place's stays are one range and need no id list. Persons left without a stay are dropped,
-/// the others renumbered, and each person's list is relinked in the old order. Passages before the cutoff are
+/// the others renumbered, and each person's list keeps its order. Passages before the cutoff are
 /// forgotten the way the retention job deletes them: an In before it ends its stay, and a paired
 /// stay whose In is before it and Out after it keeps the Out as an exit-only stay.
 /// </summary>
@@ -81,7 +81,6 @@ internal sealed class Compaction
                 {
                     sorted &= buffer.Count == 0 || buffer[^1].Stay.Start <= kept.Start;
                     kept.Person = renumbered[kept.Person];
-                    kept.Previous = ContactIndex.None;
                     buffer.Add((kept, old));
                 }
             }
@@ -102,40 +101,39 @@ internal sealed class Compaction
             longest = Math.Max(longest, maximumDuration[place]);
         }
 
+        // Previous still holds old ids: map them in id order, which reads the new stays in sequence.
+        for (var id = 0; id < count; id++)
+        {
+            ref var stay = ref chunks[id >> ChunkShift][id & (ChunkSize - 1)];
+            stay.Previous = Moved(index, moved, stay.Previous);
+        }
+
         var keys = new long[persons];
         var latest = new int[persons];
         for (var person = 0; person < renumbered.Length; person++)
         {
-            if (renumbered[person] == ContactIndex.None)
+            if (renumbered[person] != ContactIndex.None)
             {
-                continue;
+                keys[renumbered[person]] = index.PersonKeyAt(person);
+                latest[renumbered[person]] = Moved(index, moved, index.LatestStayOf(person));
             }
-
-            var newer = ContactIndex.None;
-            for (var id = index.LatestStayOf(person); id != ContactIndex.None; id = index.StayAt(id).Previous)
-            {
-                var to = moved[id];
-                if (to == ContactIndex.None)
-                {
-                    continue;
-                }
-
-                if (newer == ContactIndex.None)
-                {
-                    latest[renumbered[person]] = to;
-                }
-                else
-                {
-                    chunks[newer >> ChunkShift][newer & (ChunkSize - 1)].Previous = to;
-                }
-
-                newer = to;
-            }
-
-            keys[renumbered[person]] = index.PersonKeyAt(person);
         }
 
         return new Compaction(chunks, count, first, maximumDuration, longest, new PersonMap(keys, latest, persons));
+    }
+
+    /// <summary>
+    /// Returns the new id of the old stay, or of the first stay older than it in its person's list that
+    /// survives. Dropped stays are mostly the oldest of a list, so the walk usually ends at once.
+    /// </summary>
+    private static int Moved(ContactIndex index, int[] moved, int old)
+    {
+        while (old != ContactIndex.None && moved[old] == ContactIndex.None)
+        {
+            old = index.StayAt(old).Previous;
+        }
+
+        return old == ContactIndex.None ? ContactIndex.None : moved[old];
     }
 
     /// <summary>The stay as it survives the cutoff, or null when it does not.</summary>

@@ -132,6 +132,22 @@ public sealed class ContactIndexRetentionTests
     }
 
     [Fact]
+    public void Compaction_keeps_a_stay_listed_before_an_expired_one()
+    {
+        var time = new FakeTimeProvider(Now);
+        using var index = NewIndex(time);
+        index.AddStay(Index, Mall, At(20, 10), At(20, 11));
+        index.AddStay(Index, Mall, At(1, 10), At(1, 11));
+        index.AddStay(Contact, Mall, At(20, 10), At(20, 11));
+        time.Advance(ThreeDays);
+
+        index.Compact();
+
+        var edges = index.Trace(new TraceRequest(Index, At(19, 9), RuleSets.Who)).Edges;
+        Assert.Equal([Contact], edges.Select(e => e.To));
+    }
+
+    [Fact]
     public void Index_without_a_movement_policy_keeps_everything()
     {
         var time = new FakeTimeProvider(Now);
