@@ -12,28 +12,28 @@ public readonly record struct IndexedPassage(long PersonKey, long PlaceId, DateT
 /// while running (<see cref="Compact()"/>), which also drops stays past the movement retention.
 /// </summary>
 /// <remarks>
-/// <para>Stays, not points. A person's passages, in time order, make their stays: an In followed by
-/// the person's next passage being an Out at the same place within <see cref="TracingOptions.MaximumStay"/>
-/// is one stay; an In without such an Out lasts the place kind's default dwell, cut short by the
-/// person's next passage; an Out without an In is a stay of the default dwell ending at the Out.
-/// Stays are a function of the passages, not of their arrival order: a passage older than the
-/// person's newest ones re-pairs the stays it falls among (see <see cref="Apply"/>).</para>
+/// <para>Stays, not points. A person's passages, taken in time order, make their stays. An In whose
+/// next passage is an Out at the same place within <see cref="TracingOptions.MaximumStay"/> is one
+/// stay. An In without such an Out lasts the place kind's default dwell, cut short by the person's
+/// next passage. An Out without an In is a stay of the default dwell ending at the Out. Arrival order
+/// does not matter: a passage older than the person's newest ones re-pairs the stays it falls among
+/// (see <see cref="Apply"/>).</para>
 /// <para>Layout: stays live in fixed-size chunks of 20-byte structs (place and stay kind, person,
 /// start, end, previous stay of the same person), so growth never copies the whole store and no array
 /// reaches the 2 GiB limit. Compaction writes the live stays grouped by place in start order, so the
 /// stays of a place are one range. Stays added since the last compaction are also listed per place in
-/// start order, at 4 more bytes each. Each person's stays form a linked
-/// list, newest first, ordered by their first passage. Person keys map to dense ints through an
-/// open-addressing table. After compaction the index took 13.7 bytes per passage at 1 M persons /
-/// 10 M passages of the synthetic city (docs/benchmarks.md, "Contact tracing").</para>
+/// start order, at 4 more bytes each. Each person's stays form a linked list, newest first, in the
+/// order of their first passages. Person keys map to dense ints through an open-addressing table.
+/// After compaction the index took 13.7 bytes per passage at 1 M persons / 10 M passages of the
+/// synthetic city (docs/benchmarks.md, "Contact tracing").</para>
 /// <para>Concurrency: one writer (ingest, rebuild, compaction) and many readers (traces) share a
-/// <see cref="ReaderWriterLockSlim"/>. Writes are short batches; compaction builds the new layout
-/// under an upgradeable read lock, so traces go on meanwhile and only ingest waits, and swaps it in
+/// <see cref="ReaderWriterLockSlim"/>. Writes are short batches. Compaction builds the new layout
+/// under an upgradeable read lock, so traces go on meanwhile and only ingest waits, then swaps it in
 /// under the write lock. A copy-on-write snapshot per write would double the memory of what it copies.</para>
-/// <para>Retention: built with a <see cref="RetentionOptions"/> policy for <see cref="DataClasses.Movement"/>,
+/// <para>Retention: with a <see cref="RetentionOptions"/> policy for <see cref="DataClasses.Movement"/>,
 /// compaction drops passages older than the policy, as the retention job deletes them from the
-/// store (a stay whose In expired keeps its Out as an exit-only stay, as a rebuild would), and
-/// persons left without stays. Built without one (benchmarks, data tests), nothing expires.</para>
+/// store, and persons left without stays. A stay whose In expired keeps its Out as an exit-only
+/// stay, as a rebuild would make it. Built without one (benchmarks, data tests), nothing expires.</para>
 /// </remarks>
 public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
 {
