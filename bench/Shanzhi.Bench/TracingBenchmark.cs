@@ -70,13 +70,15 @@ internal static class TracingBenchmark
             index.Add(batch);
             adding.Stop();
         });
+        var compacting = Stopwatch.StartNew();
         index.EndRebuild();
+        compacting.Stop();
         total.Stop();
         addTime = adding.Elapsed;
 
         var bytes = GC.GetTotalMemory(forceFullCollection: true) - before;
         Console.WriteLine($"index: {index.PassageCount:N0} passages, {index.StayCount:N0} stays, {index.PersonCount:N0} persons, {index.PlaceCount:N0} places");
-        Console.WriteLine($"  build: {adding.Elapsed.TotalSeconds:F1} s in ContactIndex.Add ({index.PassageCount / adding.Elapsed.TotalSeconds:N0} passages/s), {total.Elapsed.TotalSeconds:F1} s with generation");
+        Console.WriteLine($"  build: {adding.Elapsed.TotalSeconds:F1} s in ContactIndex.Add ({index.PassageCount / adding.Elapsed.TotalSeconds:N0} passages/s), {total.Elapsed.TotalSeconds:F1} s with generation, of which {compacting.Elapsed.TotalSeconds:F1} s compacting (EndRebuild)");
         Console.WriteLine($"  memory: {bytes / 1048576.0:N0} MiB managed heap growth, {(double)bytes / index.PassageCount:F2} bytes per passage, {(double)bytes / index.StayCount:F2} bytes per stay");
         return index;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Shanzhi.Privacy;
 
 namespace Shanzhi.Epidemic.Tracing;
 
@@ -7,64 +8,95 @@ public readonly record struct IndexedPassage(long PersonKey, long PlaceId, DateT
 
 /// <summary>
 /// The in-memory contact index: every identified person's stays at places, kept current by the
-/// passage observer and rebuilt from the store at start (<see cref="ContactIndexLoader"/>).
+/// passage observer, rebuilt from the store at start (<see cref="ContactIndexLoader"/>) and compacted
+/// while running (<see cref="Compact()"/>), which also drops stays past the movement retention.
 /// </summary>
 /// <remarks>
-/// <para>Stays, not points: an In followed by the same person's next Out at the same place is one
-/// stay. An In without an Out lasts the place kind's default dwell, cut short by the person's next
-/// passage. An Out without an In is a stay of the default dwell ending at the Out. Passages that
-/// arrive older than the person's newest one become stand-alone default-dwell stays and do not
-/// pair.</para>
-/// <para>Layout: stays live in fixed-size chunks of 20-byte structs (place index, person index,
-/// start, end, previous stay of the same person), so growth never copies the whole store and no
-/// array reaches the 2 GiB limit. Each place holds its stay ids sorted by start (appends are the
-/// rule; an out-of-order stay is inserted in place) and the longest stay seen there, which bounds the
-/// binary search. Each person has the head of a linked list through their stays. Person keys map to
-/// dense ints once. A stay costs 24 bytes, so with In and Out recorded a passage costs about 12 bytes plus the per-person maps.</para>
-/// <para>Concurrency: one writer (ingest, rebuild) and many readers (traces) share a
-/// <see cref="ReaderWriterLockSlim"/>. Writes are short batches and a trace takes milliseconds, so
-/// readers rarely wait. A copy-on-write snapshot would double the memory of the chunks it copies,
-/// and a lock-free append could not move a stay's end when its Out arrives.</para>
-/// <para>NOTE: the index does not drop stays when the retention job deletes their passages. They
-/// leave the index at the next rebuild (restart), so a long-running host can trace a little past
-/// the 28-day retention window.</para>
+/// <para>Stays, not points. A person's passages, taken in time order, make their stays. An In whose
+/// next passage is an Out at the same place within <see cref="TracingOptions.MaximumStay"/> is one
+/// stay. An In without such an Out lasts the place kind's default dwell, cut short by the person's
+/// next passage. An Out without an In is a stay of the default dwell ending at the Out. Arrival order
+/// does not matter: a passage older than the person's newest ones re-pairs the stays it falls among
+/// (see <see cref="Apply"/>).</para>
+/// <para>Layout: stays live in fixed-size chunks of 20-byte structs (place and stay kind, person,
+/// start, end, previous stay of the same person), so growth never copies the whole store and no array
+/// reaches the 2 GiB limit. Compaction writes the live stays grouped by place in start order, so the
+/// stays of a place are one range. Stays added since the last compaction are also listed per place in
+/// start order, at 4 more bytes each. Each person's stays form a linked list, newest first, in the
+/// order of their first passages. Person keys map to dense ints through an open-addressing table.
+/// After compaction the index took 13.7 bytes per passage at 1 M persons / 10 M passages of the
+/// synthetic city (docs/benchmarks.md, "Contact tracing").</para>
+/// <para>Concurrency: one writer (ingest, rebuild, compaction) and many readers (traces) share a
+/// <see cref="ReaderWriterLockSlim"/>. Writes are short batches. Compaction builds the new layout
+/// under an upgradeable read lock, so traces go on meanwhile and only ingest waits, then swaps it in
+/// under the write lock. A copy-on-write snapshot per write would double the memory of what it copies.</para>
+/// <para>Retention: with a <see cref="RetentionOptions"/> policy for <see cref="DataClasses.Movement"/>,
+/// compaction drops passages older than the policy, as the retention job deletes them from the
+/// store, and persons left without stays. A stay whose In expired keeps its Out as an exit-only
+/// stay, as a rebuild would make it. Built without one (benchmarks, data tests), nothing expires.</para>
 /// </remarks>
-public sealed class ContactIndex(IOptions<TracingOptions> options) : IContactTracer, IPassageObserver, IDisposable
+public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
 {
-    private const int ChunkShift = 16;
-    private const int ChunkSize = 1 << ChunkShift;
-    private const int None = -1;
-    private const int ReplayDepth = 8;
+    internal const int ChunkShift = 16;
+    internal const int ChunkSize = 1 << ChunkShift;
+    internal const int None = -1;
 
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
-    private readonly int _maximumStay = Seconds(options.Value.MaximumStay);
+    private readonly TracingOptions _options;
+    private readonly TimeSpan? _retention;
+    private readonly TimeProvider _time;
+    private readonly int _maximumStay;
 
     private Stay[][] _chunks = [];
     private int _stayCount;
+    private int _baseCount;
+    private int _liveStays;
     private long _passageCount;
+    private int _longestStay;
+    private bool _hasFixedStays;
 
     private readonly Dictionary<long, int> _placeIndex = [];
     private readonly Dictionary<long, PlaceKind> _placeKinds = [];
     private PlaceStays[] _places = [];
     private int _placeCount;
 
-    private readonly Dictionary<long, int> _personIndex = [];
-    private long[] _personKeys = [];
-    private int[] _latest = [];
-    private int[] _open = [];
-    private int[] _lastSeen = [];
-    private int _personCount;
+    private PersonMap _persons = new();
 
     private List<IndexedPassage>? _pending;
+
+    private readonly List<int> _region = [];
+    private readonly List<Point> _points = [];
+    private readonly List<Derived> _derived = [];
+
+    /// <summary>An index without retention: nothing expires (benchmarks, tests on historic data).</summary>
+    public ContactIndex(IOptions<TracingOptions> options)
+        : this(options, (TimeSpan?)null, TimeProvider.System)
+    {
+    }
+
+    /// <summary>An index that forgets passages older than the movement retention policy at each compaction.</summary>
+    public ContactIndex(IOptions<TracingOptions> options, IOptions<RetentionOptions> retention, TimeProvider time)
+        : this(options, retention.Value.Policies.TryGetValue(DataClasses.Movement, out var days) ? TimeSpan.FromDays(days) : null, time)
+    {
+    }
+
+    private ContactIndex(IOptions<TracingOptions> options, TimeSpan? retention, TimeProvider time)
+    {
+        _options = options.Value;
+        _retention = retention;
+        _time = time;
+        _maximumStay = Seconds(_options.MaximumStay);
+    }
 
     /// <summary>False until the first rebuild from the store has finished.</summary>
     public bool IsReady { get; private set; }
 
+    /// <summary>Distinct passages the stays were made from (a passage seen twice counts once).</summary>
     public long PassageCount => Read(() => _passageCount);
 
-    public int StayCount => Read(() => _stayCount);
+    public int StayCount => Read(() => _liveStays);
 
-    public int PersonCount => Read(() => _personCount);
+    public int PersonCount => Read(() => _persons.Count);
 
     public int PlaceCount => Read(() => _placeCount);
 
@@ -100,7 +132,7 @@ public sealed class ContactIndex(IOptions<TracingOptions> options) : IContactTra
 
             foreach (var passage in batch)
             {
-                Apply(passage, replay: false);
+                Apply(passage);
             }
         }
         finally
@@ -109,7 +141,7 @@ public sealed class ContactIndex(IOptions<TracingOptions> options) : IContactTra
         }
     }
 
-    /// <summary>Adds passages in time order (the rebuild and the benchmarks call this).</summary>
+    /// <summary>Adds passages in any order (the rebuild and the benchmarks call this); time order is the cheap case.</summary>
     public void Add(ReadOnlySpan<IndexedPassage> passages)
     {
         _lock.EnterWriteLock();
@@ -117,7 +149,7 @@ public sealed class ContactIndex(IOptions<TracingOptions> options) : IContactTra
         {
             foreach (var passage in passages)
             {
-                Apply(passage, replay: false);
+                Apply(passage);
             }
         }
         finally
@@ -126,11 +158,12 @@ public sealed class ContactIndex(IOptions<TracingOptions> options) : IContactTra
         }
     }
 
-    /// <summary>Adds a stay whose bounds are known (day-level route data, contact intervals).</summary>
+    /// <summary>Adds a stay whose bounds are known (day-level route data, contact intervals); it takes no part in pairing.</summary>
     public void AddStay(long personKey, long placeId, DateTimeOffset start, DateTimeOffset end) => Write(() =>
     {
-        var person = PersonIndex(personKey);
-        Append(PlaceIndex(placeId), person, IndexClock.ToSeconds(start), IndexClock.ToSeconds(end));
+        var person = _persons.IndexOf(personKey, add: true);
+        _hasFixedStays = true;
+        Append(PlaceIndex(placeId), StayKind.Fixed, person, IndexClock.ToSeconds(start), IndexClock.ToSeconds(end));
     });
 
     /// <summary>
@@ -141,39 +174,62 @@ public sealed class ContactIndex(IOptions<TracingOptions> options) : IContactTra
     {
         _chunks = [];
         _stayCount = 0;
+        _baseCount = 0;
+        _liveStays = 0;
         _passageCount = 0;
+        _longestStay = 0;
         _placeIndex.Clear();
         _places = [];
         _placeCount = 0;
-        _personIndex.Clear();
-        _personKeys = [];
-        _latest = [];
-        _open = [];
-        _lastSeen = [];
-        _personCount = 0;
+        _persons = new PersonMap();
         _pending = [];
         IsReady = false;
     });
 
     /// <summary>
-    /// Replays the passages committed during the rebuild, skipping each one the person's newest
-    /// stays already record, then trims the per-place lists to size.
+    /// Replays the passages committed during the rebuild (one the rebuild already saw changes
+    /// nothing), then compacts.
     /// </summary>
     public void EndRebuild() => Write(() =>
     {
         foreach (var passage in _pending ?? [])
         {
-            Apply(passage, replay: true);
+            Apply(passage);
         }
 
         _pending = null;
-        for (var i = 0; i < _placeCount; i++)
-        {
-            Array.Resize(ref _places[i].Ids, _places[i].Count);
-        }
-
+        Install(Compaction.Build(this, Cutoff()));
         IsReady = true;
     });
+
+    /// <summary>
+    /// Forgets passages past the movement retention and persons left without stays, and regroups the
+    /// stays by place. Traces go on meanwhile; ingest waits. Returns what it dropped.
+    /// </summary>
+    public CompactionResult Compact()
+    {
+        _lock.EnterUpgradeableReadLock();
+        try
+        {
+            var (stays, persons) = (_liveStays, _persons.Count);
+            var compacted = Compaction.Build(this, Cutoff());
+            _lock.EnterWriteLock();
+            try
+            {
+                Install(compacted);
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+
+            return new CompactionResult(stays - _liveStays, persons - _persons.Count, _liveStays, _persons.Count);
+        }
+        finally
+        {
+            _lock.ExitUpgradeableReadLock();
+        }
+    }
 
     public TraceResult Trace(TraceRequest request)
     {
@@ -181,13 +237,14 @@ public sealed class ContactIndex(IOptions<TracingOptions> options) : IContactTra
         _lock.EnterReadLock();
         try
         {
-            if (!_personIndex.TryGetValue(request.IndexPersonKey, out var index))
+            var index = _persons.IndexOf(request.IndexPersonKey, add: false);
+            if (index == None)
             {
                 return new TraceResult(request.IndexPersonKey, []);
             }
 
             return new TraceResult(request.IndexPersonKey,
-                new ContactSearch(this, request.Rules).Run(index, IndexClock.ToSeconds(window.Start), IndexClock.ToSeconds(window.End)));
+                ContactSearch.Run(this, request.Rules, index, IndexClock.ToSeconds(window.Start), IndexClock.ToSeconds(window.End)));
         }
         finally
         {
@@ -200,11 +257,14 @@ public sealed class ContactIndex(IOptions<TracingOptions> options) : IContactTra
     /// <summary>Every stay with its bounds in seconds since <see cref="IndexClock.Epoch"/>, for benchmarks that load the same stays into SQL.</summary>
     internal List<(long Person, long Place, int Start, int End)> ExportStays() => Read(() =>
     {
-        var stays = new List<(long, long, int, int)>(_stayCount);
+        var stays = new List<(long, long, int, int)>(_liveStays);
         for (var id = 0; id < _stayCount; id++)
         {
             var stay = StayAt(id);
-            stays.Add((_personKeys[stay.Person], _places[stay.Place].Id, stay.Start, stay.End));
+            if (stay.Kind != StayKind.Removed)
+            {
+                stays.Add((_persons.KeyAt(stay.Person), _places[stay.Place].Id, stay.Start, stay.End));
+            }
         }
 
         return stays;
@@ -212,144 +272,292 @@ public sealed class ContactIndex(IOptions<TracingOptions> options) : IContactTra
 
     internal ref Stay StayAt(int id) => ref _chunks[id >> ChunkShift][id & (ChunkSize - 1)];
 
-    internal int LatestStayOf(int person) => _latest[person];
+    internal int StayCapacity => _stayCount;
 
-    internal long PersonKeyAt(int person) => _personKeys[person];
+    internal int LatestStayOf(int person) => _persons.LatestAt(person);
+
+    internal long PersonKeyAt(int person) => _persons.KeyAt(person);
+
+    internal int PersonCapacity => _persons.Count;
 
     internal long PlaceIdAt(int place) => _places[place].Id;
 
+    internal int PlaceCountUnlocked => _placeCount;
+
     internal ref PlaceStays PlaceAt(int place) => ref _places[place];
 
-    private void Apply(IndexedPassage passage, bool replay)
+    internal PersonMap Persons => _persons;
+
+    /// <summary>
+    /// Longest stay anywhere; a person's stays are ordered by first passage, so the walk back through
+    /// them can stop once that passage is this long before the window. Unknown with stays of fixed bounds.
+    /// </summary>
+    internal int WalkHorizon => _hasFixedStays ? int.MaxValue / 2 : _longestStay;
+
+    /// <summary>
+    /// Adds one passage. The person's stays from the last one that begins before the passage onwards
+    /// are turned back into the passages they were made from, the new passage joins them in time
+    /// order and they are paired again; stays that come out the same stay where they are, the rest
+    /// are replaced. A passage in time order touches only the newest stay; a passage already
+    /// recorded changes nothing.
+    /// </summary>
+    private void Apply(IndexedPassage passage)
     {
-        var person = PersonIndex(passage.PersonKey);
+        var person = _persons.IndexOf(passage.PersonKey, add: true);
         var place = PlaceIndex(passage.PlaceId);
-        var t = IndexClock.ToSeconds(passage.At);
-        if (replay && IsRecorded(person, place, t, passage.Direction))
+        var added = new Point(IndexClock.ToSeconds(passage.At), passage.Direction, place);
+        if (AppendInOrder(person, added))
+        {
+            return;
+        }
+
+        _region.Clear();
+        _points.Clear();
+        _derived.Clear();
+        var fixedStays = false;
+        for (var id = _persons.LatestAt(person); id != None; id = StayAt(id).Previous)
+        {
+            ref var stay = ref StayAt(id);
+            _region.Add(id);
+            if (stay.Kind == StayKind.Fixed)
+            {
+                fixedStays = true;
+                continue;
+            }
+
+            if (AnchorOf(stay) < added.At)
+            {
+                break;
+            }
+        }
+
+        _region.Reverse();
+        foreach (var id in _region)
+        {
+            var stay = StayAt(id);
+            switch (stay.Kind)
+            {
+                case StayKind.Paired:
+                    _points.Add(new Point(stay.Start, PassageDirection.In, stay.Place));
+                    _points.Add(new Point(stay.End, PassageDirection.Out, stay.Place));
+                    break;
+                case StayKind.InOnly:
+                    _points.Add(new Point(stay.Start, PassageDirection.In, stay.Place));
+                    break;
+                case StayKind.OutOnly:
+                    _points.Add(new Point(stay.End, PassageDirection.Out, stay.Place));
+                    break;
+            }
+        }
+
+        if (_points.Contains(added))
         {
             return;
         }
 
         _passageCount++;
-        var dwell = _places[place].Dwell;
-        var inOrder = t >= _lastSeen[person];
-        if (inOrder)
+        var inOrder = _points.Count == 0 || Point.Compare(_points[^1], added) < 0;
+        _points.Add(added);
+        if (!inOrder)
         {
-            _lastSeen[person] = t;
+            _points.Sort(Point.Compare);
         }
 
-        if (passage.Direction == PassageDirection.In)
+        Pair(_points, _derived);
+        if (fixedStays)
         {
-            if (!inOrder)
+            foreach (var id in _region)
             {
-                Append(place, person, t, t + dwell);
-                return;
+                var stay = StayAt(id);
+                if (stay.Kind == StayKind.Fixed)
+                {
+                    _derived.Add(new Derived(stay.Place, StayKind.Fixed, stay.Start, stay.End));
+                }
             }
 
-            CloseOpenStay(person, t);
-            _open[person] = Append(place, person, t, t + dwell);
-            return;
+            _derived.Sort(static (a, b) => a.Anchor.CompareTo(b.Anchor));
         }
 
-        if (inOrder && _open[person] is var open and not None)
-        {
-            ref var stay = ref StayAt(open);
-            if (stay.Place == place && t - stay.Start <= _maximumStay)
-            {
-                SetEnd(open, t);
-                _open[person] = None;
-                return;
-            }
-
-            CloseOpenStay(person, t);
-        }
-
-        Append(place, person, Math.Max(0, t - dwell), t);
+        Replace(person, _region, _derived);
     }
 
-    /// <summary>An entry without an exit ends at the default dwell or at the person's next passage, whichever is first.</summary>
-    private void CloseOpenStay(int person, int t)
+    /// <summary>
+    /// Adds a passage later than all of the person's others the way <see cref="Pair"/> would, without
+    /// rebuilding the newest stay. Returns false, changing nothing, for any other passage.
+    /// </summary>
+    private bool AppendInOrder(int person, Point added)
     {
-        var open = _open[person];
-        if (open == None)
+        var latest = _persons.LatestAt(person);
+        if (latest != None)
         {
-            return;
-        }
-
-        ref var stay = ref StayAt(open);
-        if (t < stay.End)
-        {
-            SetEnd(open, Math.Max(t, stay.Start));
-        }
-
-        _open[person] = None;
-    }
-
-    private bool IsRecorded(int person, int place, int t, PassageDirection direction)
-    {
-        var id = _latest[person];
-        for (var depth = 0; depth < ReplayDepth && id != None; depth++)
-        {
-            ref var stay = ref StayAt(id);
-            if (stay.Place == place && (direction == PassageDirection.In ? stay.Start == t : stay.End == t))
+            ref var stay = ref StayAt(latest);
+            var kind = stay.Kind;
+            if (kind == StayKind.Fixed || (kind == StayKind.InOnly ? stay.Start : stay.End) >= added.At)
             {
-                return true;
+                return false;
             }
 
-            id = stay.Previous;
+            if (kind == StayKind.InOnly)
+            {
+                if (added.Direction == PassageDirection.Out && added.Place == stay.Place && added.At - stay.Start <= _maximumStay)
+                {
+                    stay.Kind = StayKind.Paired;
+                    stay.End = added.At;
+                    Widen(ref _places[added.Place], added.At - stay.Start);
+                    _passageCount++;
+                    return true;
+                }
+
+                stay.End = Math.Min(stay.End, added.At);
+            }
         }
 
-        return false;
+        _passageCount++;
+        var dwell = _places[added.Place].Dwell;
+        if (added.Direction == PassageDirection.In)
+        {
+            Append(added.Place, StayKind.InOnly, person, added.At, added.At + dwell);
+        }
+        else
+        {
+            Append(added.Place, StayKind.OutOnly, person, Math.Max(0, added.At - dwell), added.At);
+        }
+
+        return true;
     }
 
-    private int Append(int place, int person, int start, int end)
+    /// <summary>Pairs one person's passages, in time order, into stays.</summary>
+    private void Pair(List<Point> points, List<Derived> stays)
+    {
+        var open = None;
+        foreach (var p in points)
+        {
+            if (open != None)
+            {
+                var o = stays[open];
+                if (p.Direction == PassageDirection.Out && p.Place == o.Place && p.At - o.Start <= _maximumStay)
+                {
+                    stays[open] = o with { Kind = StayKind.Paired, End = p.At };
+                    open = None;
+                    continue;
+                }
+
+                if (p.At < o.End)
+                {
+                    stays[open] = o with { End = Math.Max(p.At, o.Start) };
+                }
+
+                open = None;
+            }
+
+            var dwell = _places[p.Place].Dwell;
+            if (p.Direction == PassageDirection.In)
+            {
+                stays.Add(new Derived(p.Place, StayKind.InOnly, p.At, p.At + dwell));
+                open = stays.Count - 1;
+            }
+            else
+            {
+                stays.Add(new Derived(p.Place, StayKind.OutOnly, Math.Max(0, p.At - dwell), p.At));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Puts the re-paired stays in place of the old ones (both oldest first). Leading stays with the
+    /// same place and start are updated where they are, since their position in the place's order
+    /// holds; the others are marked removed (compaction drops them) and the new ones appended.
+    /// </summary>
+    private void Replace(int person, List<int> old, List<Derived> stays)
+    {
+        var kept = 0;
+        while (kept < old.Count && kept < stays.Count)
+        {
+            ref var stay = ref StayAt(old[kept]);
+            var now = stays[kept];
+            if (stay.Place != now.Place || stay.Start != now.Start || (stay.Kind == StayKind.Fixed) != (now.Kind == StayKind.Fixed))
+            {
+                break;
+            }
+
+            stay.Kind = now.Kind;
+            stay.End = now.End;
+            Widen(ref _places[now.Place], now.End - now.Start);
+            kept++;
+        }
+
+        if (kept < old.Count)
+        {
+            _persons.LatestAt(person) = kept > 0 ? old[kept - 1] : StayAt(old[0]).Previous;
+            for (var i = kept; i < old.Count; i++)
+            {
+                ref var removed = ref StayAt(old[i]);
+                removed.Kind = StayKind.Removed;
+                removed.End = removed.Start;
+                removed.Previous = None;
+                _liveStays--;
+            }
+        }
+
+        for (var i = kept; i < stays.Count; i++)
+        {
+            Append(stays[i].Place, stays[i].Kind, person, stays[i].Start, stays[i].End);
+        }
+    }
+
+    private int Append(int place, StayKind kind, int person, int start, int end)
     {
         var id = _stayCount;
-        if ((id >> ChunkShift) == _chunks.Length)
+        var chunk = id >> ChunkShift;
+        if (chunk == _chunks.Length)
         {
             Array.Resize(ref _chunks, _chunks.Length + 1);
             _chunks[^1] = new Stay[ChunkSize];
         }
+        else if (_chunks[chunk].Length < ChunkSize)
+        {
+            Array.Resize(ref _chunks[chunk], ChunkSize);
+        }
 
-        StayAt(id) = new Stay(place, person, start, end, _latest[person]);
-        _latest[person] = id;
+        ref var latest = ref _persons.LatestAt(person);
+        StayAt(id) = new Stay(place, kind, person, start, end, latest);
+        latest = id;
         _stayCount++;
+        _liveStays++;
 
         ref var stays = ref _places[place];
-        stays.MaximumDuration = Math.Max(stays.MaximumDuration, end - start);
-        if (stays.Count == stays.Ids.Length)
+        Widen(ref stays, end - start);
+        if (stays.TailCount == stays.Tail.Length)
         {
-            Array.Resize(ref stays.Ids, Math.Max(4, stays.Count * 2));
+            Array.Resize(ref stays.Tail, Math.Max(4, stays.TailCount * 2));
         }
 
-        var at = stays.Count;
-        if (at > 0 && StayAt(stays.Ids[at - 1]).Start > start)
+        var at = stays.TailCount;
+        if (at > 0 && StayAt(stays.Tail[at - 1]).Start > start)
         {
-            at = FirstStartingAtOrAfter(ref stays, start + 1);
-            Array.Copy(stays.Ids, at, stays.Ids, at + 1, stays.Count - at);
+            at = FirstInTail(ref stays, start + 1);
+            Array.Copy(stays.Tail, at, stays.Tail, at + 1, stays.TailCount - at);
         }
 
-        stays.Ids[at] = id;
-        stays.Count++;
+        stays.Tail[at] = id;
+        stays.TailCount++;
         return id;
     }
 
-    private void SetEnd(int id, int end)
+    private void Widen(ref PlaceStays stays, int duration)
     {
-        ref var stay = ref StayAt(id);
-        stay.End = end;
-        ref var stays = ref _places[stay.Place];
-        stays.MaximumDuration = Math.Max(stays.MaximumDuration, end - stay.Start);
+        stays.MaximumDuration = Math.Max(stays.MaximumDuration, duration);
+        _longestStay = Math.Max(_longestStay, duration);
     }
 
-    /// <summary>Position of the first stay at the place that starts at or after <paramref name="start"/>.</summary>
-    internal int FirstStartingAtOrAfter(ref PlaceStays stays, int start)
+    /// <summary>Position of the first stay in the place's compacted range that starts at or after <paramref name="start"/>.</summary>
+    internal int FirstInBase(ref PlaceStays stays, int start)
     {
-        int lo = 0, hi = stays.Count;
+        int lo = stays.First, hi = stays.First + stays.BaseCount;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (StayAt(stays.Ids[mid]).Start < start)
+            if (StayAt(mid).Start < start)
             {
                 lo = mid + 1;
             }
@@ -362,29 +570,48 @@ public sealed class ContactIndex(IOptions<TracingOptions> options) : IContactTra
         return lo;
     }
 
-    private int PersonIndex(long key)
+    /// <summary>Position of the first stay in the place's list of recent stays that starts at or after <paramref name="start"/>.</summary>
+    internal int FirstInTail(ref PlaceStays stays, int start)
     {
-        if (_personIndex.TryGetValue(key, out var index))
+        int lo = 0, hi = stays.TailCount;
+        while (lo < hi)
         {
-            return index;
+            var mid = (lo + hi) >>> 1;
+            if (StayAt(stays.Tail[mid]).Start < start)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
         }
 
-        index = _personCount++;
-        if (index == _personKeys.Length)
-        {
-            var size = Math.Max(1024, index * 2);
-            Array.Resize(ref _personKeys, size);
-            Array.Resize(ref _latest, size);
-            Array.Resize(ref _open, size);
-            Array.Resize(ref _lastSeen, size);
-        }
+        return lo;
+    }
 
-        _personIndex.Add(key, index);
-        _personKeys[index] = key;
-        _latest[index] = None;
-        _open[index] = None;
-        _lastSeen[index] = 0;
-        return index;
+    /// <summary>Time of the stay's first passage, which orders a person's stays.</summary>
+    internal static int AnchorOf(in Stay stay) => stay.Kind == StayKind.OutOnly ? stay.End : stay.Start;
+
+    private int? Cutoff() => _retention is { } retention ? IndexClock.ToSeconds(_time.GetUtcNow() - retention) : null;
+
+    private void Install(Compaction compacted)
+    {
+        _chunks = compacted.Chunks;
+        _stayCount = compacted.Count;
+        _baseCount = compacted.Count;
+        _liveStays = compacted.Count;
+        _longestStay = compacted.Longest;
+        _persons = compacted.Persons;
+        for (var place = 0; place < _placeCount; place++)
+        {
+            ref var stays = ref _places[place];
+            stays.First = compacted.First[place];
+            stays.BaseCount = compacted.First[place + 1] - compacted.First[place];
+            stays.Tail = [];
+            stays.TailCount = 0;
+            stays.MaximumDuration = compacted.MaximumDuration[place];
+        }
     }
 
     private int PlaceIndex(long placeId)
@@ -401,12 +628,12 @@ public sealed class ContactIndex(IOptions<TracingOptions> options) : IContactTra
         }
 
         _placeIndex.Add(placeId, index);
-        _places[index] = new PlaceStays { Id = placeId, Ids = [], Dwell = DwellSeconds(placeId) };
+        _places[index] = new PlaceStays { Id = placeId, First = _baseCount, Tail = [], Dwell = DwellSeconds(placeId) };
         return index;
     }
 
     private int DwellSeconds(long placeId) =>
-        Seconds(options.Value.DwellFor(_placeKinds.TryGetValue(placeId, out var kind) ? kind : null));
+        Seconds(_options.DwellFor(_placeKinds.TryGetValue(placeId, out var kind) ? kind : null));
 
     private static int Seconds(TimeSpan span) => (int)Math.Min(int.MaxValue / 4, span.TotalSeconds);
 
@@ -435,16 +662,78 @@ public sealed class ContactIndex(IOptions<TracingOptions> options) : IContactTra
             _lock.ExitWriteLock();
         }
     }
+
+    /// <summary>A passage as the pairing sees it; at the same second an Out sorts before an In.</summary>
+    private readonly record struct Point(int At, PassageDirection Direction, int Place)
+    {
+        public static int Compare(Point a, Point b)
+        {
+            var c = a.At.CompareTo(b.At);
+            c = c != 0 ? c : b.Direction.CompareTo(a.Direction);
+            return c != 0 ? c : a.Place.CompareTo(b.Place);
+        }
+    }
+
+    private readonly record struct Derived(int Place, StayKind Kind, int Start, int End)
+    {
+        public int Anchor => Kind == StayKind.OutOnly ? End : Start;
+    }
 }
 
-/// <summary>One stay: seconds since <see cref="IndexClock.Epoch"/>, half-open [Start, End).</summary>
-internal record struct Stay(int Place, int Person, int Start, int End, int Previous);
+/// <summary>What a compaction dropped and what is left.</summary>
+public readonly record struct CompactionResult(int StaysDropped, int PersonsDropped, int Stays, int Persons);
 
+internal enum StayKind
+{
+    /// <summary>An In and the Out that followed it.</summary>
+    Paired,
+
+    /// <summary>An In without its Out: the default dwell, cut at the person's next passage.</summary>
+    InOnly,
+
+    /// <summary>An Out without its In: the default dwell ending at the Out.</summary>
+    OutOnly,
+
+    /// <summary>Bounds given by the caller (<see cref="ContactIndex.AddStay"/>), not by passages.</summary>
+    Fixed,
+
+    /// <summary>Replaced by a re-pairing; zero length until compaction drops it.</summary>
+    Removed,
+}
+
+/// <summary>One stay: seconds since <see cref="IndexClock.Epoch"/>, half-open [Start, End). The kind rides in the top bits of the place.</summary>
+internal struct Stay(int place, StayKind kind, int person, int start, int end, int previous)
+{
+    private const int KindShift = 28;
+    private const int PlaceMask = (1 << KindShift) - 1;
+
+    private int _placeAndKind = place | ((int)kind << KindShift);
+    public int Person = person;
+    public int Start = start;
+    public int End = end;
+    public int Previous = previous;
+
+    public readonly int Place => _placeAndKind & PlaceMask;
+
+    public StayKind Kind
+    {
+        readonly get => (StayKind)(_placeAndKind >>> KindShift);
+        set => _placeAndKind = Place | ((int)value << KindShift);
+    }
+}
+
+/// <summary>
+/// The stays of one place: the compacted range [First, First + BaseCount) of stay ids and the ids
+/// of stays added since, each in start order, and the longest stay among them, which bounds the
+/// backward reach of a search.
+/// </summary>
 internal struct PlaceStays
 {
     public long Id;
-    public int[] Ids;
-    public int Count;
+    public int First;
+    public int BaseCount;
+    public int[] Tail;
+    public int TailCount;
     public int MaximumDuration;
     public int Dwell;
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Shanzhi.Epidemic.Tracing;
 
 /// <summary>
@@ -6,57 +8,112 @@ namespace Shanzhi.Epidemic.Tracing;
 /// first exposure to the end of the window (the contact is assumed isolated then).
 /// </summary>
 /// <remarks>
-/// Overlaps are half-open: two stays touching at one instant do not overlap. With
-/// <see cref="RuleSet.Cumulative"/> the overlaps of one pair at one place are summed per
-/// Asia/Shanghai day (an overlap across midnight counts towards both days) and the edge spans the
-/// first to the last of them; otherwise every overlapping pair of stays is judged on its own. A
-/// zero minimum accepts any overlap longer than zero.
+/// <para>Overlaps are half-open: two stays touching at one instant do not overlap, and an overlap
+/// must last longer than zero. With <see cref="RuleSet.Cumulative"/> the overlaps of one pair at
+/// one place are summed per Asia/Shanghai day (an overlap across midnight counts towards both days)
+/// and the edge spans the first to the last of them; otherwise every overlapping pair of stays is
+/// judged on its own. Nothing is capped: a second degree through a busy hub returns every person
+/// the rules reach.</para>
+/// <para>Work is in integer structs in buffers reused across traces (one set per concurrent trace,
+/// from a pool): overlaps are sorted by (from, to, place, start) and summed in one pass, and the
+/// edges are sorted as integer tuples before the <see cref="ContactEdge"/> records are made. A pooled
+/// set keeps the size of the largest trace it served: about 28 bytes per edge, so tens of MiB after
+/// a second degree through a busy hub at city scale.</para>
 /// </remarks>
-internal sealed class ContactSearch(ContactIndex index, RuleSet rules)
+internal sealed class ContactSearch
 {
-    private readonly int _minimum = (int)Math.Ceiling(rules.MinimumOverlap.TotalSeconds);
+    private static readonly ConcurrentBag<ContactSearch> Pool = [];
 
-    public List<ContactEdge> Run(int person, int windowStart, int windowEnd)
+    private Overlap[] _overlaps = new Overlap[1024];
+    private int _overlapCount;
+    private Found[] _found = new Found[1024];
+    private int _foundCount;
+    private ulong[] _contacts = [];
+
+    private ContactIndex _index = null!;
+    private RuleSet _rules = null!;
+    private int _minimum;
+
+    public static List<ContactEdge> Run(ContactIndex index, RuleSet rules, int person, int windowStart, int windowEnd)
     {
-        var edges = new List<ContactEdge>();
-        var firstExposure = new Dictionary<int, int>();
-        foreach (var (contact, place, start, end, total) in Qualify(Overlaps(person, windowStart, windowEnd, other => other == person)))
+        var search = Pool.TryTake(out var pooled) ? pooled : new ContactSearch();
+        try
         {
-            edges.Add(Edge(person, contact, 1, place, start, end, total));
-            firstExposure[contact] = firstExposure.TryGetValue(contact, out var first) ? Math.Min(first, start) : start;
+            search._index = index;
+            search._rules = rules;
+            search._minimum = (int)Math.Ceiling(rules.MinimumOverlap.TotalSeconds);
+            return search.Run(person, windowStart, windowEnd);
         }
-
-        if (rules.SecondDegree)
+        finally
         {
-            foreach (var (contact, exposed) in firstExposure)
+            search._index = null!;
+            search._rules = null!;
+            Pool.Add(search);
+        }
+    }
+
+    private List<ContactEdge> Run(int person, int windowStart, int windowEnd)
+    {
+        _overlapCount = 0;
+        _foundCount = 0;
+        Scan(person, windowStart, windowEnd, person, secondDegree: false);
+        Qualify(degree: 1);
+        var firstDegree = _foundCount;
+
+        if (_rules.SecondDegree && firstDegree > 0)
+        {
+            var words = (_index.PersonCapacity + 63) >> 6;
+            if (_contacts.Length < words)
             {
-                var overlaps = Overlaps(contact, exposed, windowEnd, other => other == person || firstExposure.ContainsKey(other));
-                foreach (var (secondary, place, start, end, total) in Qualify(overlaps))
+                _contacts = new ulong[words];
+            }
+
+            // Found is sorted by (to, start) here: the first row of each contact is its first exposure.
+            var exposures = new List<(int Contact, int From)>();
+            for (var i = 0; i < firstDegree; i++)
+            {
+                var contact = _found[i].To;
+                if ((_contacts[contact >> 6] & (1UL << contact)) == 0)
                 {
-                    edges.Add(Edge(contact, secondary, 2, place, start, end, total));
+                    _contacts[contact >> 6] |= 1UL << contact;
+                    exposures.Add((contact, _found[i].Start));
+                }
+            }
+
+            try
+            {
+                // One contact at a time: sums never cross contacts, and small sorts stay in cache.
+                foreach (var (contact, exposed) in exposures)
+                {
+                    _overlapCount = 0;
+                    Scan(contact, exposed, windowEnd, person, secondDegree: true);
+                    Qualify(degree: 2);
+                }
+            }
+            finally
+            {
+                foreach (var (contact, _) in exposures)
+                {
+                    _contacts[contact >> 6] = 0;
                 }
             }
         }
 
-        edges.Sort(static (a, b) =>
-        {
-            var c = a.Degree.CompareTo(b.Degree);
-            c = c != 0 ? c : a.From.CompareTo(b.From);
-            c = c != 0 ? c : a.To.CompareTo(b.To);
-            c = c != 0 ? c : a.OverlapStart.CompareTo(b.OverlapStart);
-            c = c != 0 ? c : a.PlaceId.CompareTo(b.PlaceId);
-            return c != 0 ? c : a.OverlapEnd.CompareTo(b.OverlapEnd);
-        });
-        return edges;
+        return Edges();
     }
 
     /// <summary>Every co-presence of <paramref name="person"/> with someone else inside [from, to).</summary>
-    private List<Overlap> Overlaps(int person, int from, int to, Func<int, bool> skip)
+    private void Scan(int person, int from, int to, int indexPerson, bool secondDegree)
     {
-        var found = new List<Overlap>();
-        for (var id = index.LatestStayOf(person); id != -1; id = index.StayAt(id).Previous)
+        var horizon = _index.WalkHorizon;
+        for (var id = _index.LatestStayOf(person); id != ContactIndex.None; id = _index.StayAt(id).Previous)
         {
-            var own = index.StayAt(id);
+            ref var own = ref _index.StayAt(id);
+            if (ContactIndex.AnchorOf(own) + (long)horizon <= from)
+            {
+                break;
+            }
+
             var start = Math.Max(own.Start, from);
             var end = Math.Min(own.End, to);
             if (start >= end)
@@ -64,77 +121,192 @@ internal sealed class ContactSearch(ContactIndex index, RuleSet rules)
                 continue;
             }
 
-            ref var place = ref index.PlaceAt(own.Place);
-            var ids = place.Ids;
-            for (var i = index.FirstStartingAtOrAfter(ref place, start - place.MaximumDuration); i < place.Count; i++)
+            var placeIndex = own.Place;
+            ref var place = ref _index.PlaceAt(placeIndex);
+            var lowest = start - place.MaximumDuration;
+            var last = place.First + place.BaseCount;
+            for (var i = _index.FirstInBase(ref place, lowest); i < last; i++)
             {
-                ref var other = ref index.StayAt(ids[i]);
+                ref var other = ref _index.StayAt(i);
                 if (other.Start >= end)
                 {
                     break;
                 }
 
-                if (other.End <= start || other.Person == person || skip(other.Person))
+                Consider(in other, person, placeIndex, start, end, indexPerson, secondDegree);
+            }
+
+            var tail = place.Tail;
+            for (var i = _index.FirstInTail(ref place, lowest); i < place.TailCount; i++)
+            {
+                ref var other = ref _index.StayAt(tail[i]);
+                if (other.Start >= end)
                 {
-                    continue;
+                    break;
                 }
 
-                found.Add(new Overlap(other.Person, own.Place, Math.Max(start, other.Start), Math.Min(end, other.End)));
+                Consider(in other, person, placeIndex, start, end, indexPerson, secondDegree);
             }
         }
-
-        return found;
     }
 
-    private IEnumerable<Qualified> Qualify(List<Overlap> overlaps)
+    private void Consider(in Stay other, int person, int place, int start, int end, int indexPerson, bool secondDegree)
     {
-        if (!rules.Cumulative)
+        var s = Math.Max(start, other.Start);
+        var e = Math.Min(end, other.End);
+        var to = other.Person;
+        if (e <= s || to == person || (secondDegree && (to == indexPerson || (_contacts[to >> 6] & (1UL << to)) != 0)))
         {
-            foreach (var o in overlaps)
+            return;
+        }
+
+        if (_overlapCount == _overlaps.Length)
+        {
+            Array.Resize(ref _overlaps, _overlaps.Length * 2);
+        }
+
+        _overlaps[_overlapCount++] = new Overlap(person, to, place, s, e);
+    }
+
+    /// <summary>Turns the overlaps into qualifying contacts appended to the found rows.</summary>
+    private void Qualify(int degree)
+    {
+        if (_rules.Cumulative)
+        {
+            SplitAtMidnight();
+        }
+
+        var overlaps = _overlaps.AsSpan(0, _overlapCount);
+        overlaps.Sort(default(ByPair));
+        var from = _foundCount;
+        for (var i = 0; i < overlaps.Length;)
+        {
+            var o = overlaps[i];
+            var (start, end, total) = (o.Start, o.End, o.End - o.Start);
+            var j = i + 1;
+            if (_rules.Cumulative)
             {
-                if (o.End - o.Start >= _minimum)
+                var day = IndexClock.ShanghaiDay(o.Start);
+                for (; j < overlaps.Length && overlaps[j].SamePair(o) && IndexClock.ShanghaiDay(overlaps[j].Start) == day; j++)
                 {
-                    yield return new Qualified(o.Person, o.Place, o.Start, o.End, o.End - o.Start);
+                    end = Math.Max(end, overlaps[j].End);
+                    total += overlaps[j].End - overlaps[j].Start;
                 }
             }
 
-            yield break;
-        }
-
-        var days = new Dictionary<(int Person, int Place, int Day), Qualified>();
-        foreach (var o in overlaps)
-        {
-            for (var start = o.Start; start < o.End;)
+            if (total >= _minimum)
             {
-                var end = Math.Min(o.End, IndexClock.NextShanghaiMidnight(start));
-                var key = (o.Person, o.Place, IndexClock.ShanghaiDay(start));
-                days[key] = days.TryGetValue(key, out var sum)
-                    ? sum with { Start = Math.Min(sum.Start, start), End = Math.Max(sum.End, end), Total = sum.Total + (end - start) }
-                    : new Qualified(o.Person, o.Place, start, end, end - start);
-                start = end;
+                if (_foundCount == _found.Length)
+                {
+                    Array.Resize(ref _found, _found.Length * 2);
+                }
+
+                _found[_foundCount++] = new Found(degree, o.From, o.To, o.Place, start, end, total);
             }
+
+            i = j;
         }
 
-        foreach (var q in days.Values)
+        if (degree == 1)
         {
-            if (q.Total >= _minimum)
+            _found.AsSpan(from, _foundCount - from).Sort(default(ByContact));
+        }
+
+        _overlapCount = 0;
+    }
+
+    /// <summary>Cuts overlaps that cross an Asia/Shanghai midnight into one piece per day.</summary>
+    private void SplitAtMidnight()
+    {
+        var count = _overlapCount;
+        for (var i = 0; i < count; i++)
+        {
+            var o = _overlaps[i];
+            var midnight = IndexClock.NextShanghaiMidnight(o.Start);
+            if (o.End <= midnight)
             {
-                yield return q;
+                continue;
+            }
+
+            _overlaps[i] = o with { End = midnight };
+            for (var start = midnight; start < o.End; start = midnight)
+            {
+                midnight = IndexClock.NextShanghaiMidnight(start);
+                if (_overlapCount == _overlaps.Length)
+                {
+                    Array.Resize(ref _overlaps, _overlaps.Length * 2);
+                }
+
+                _overlaps[_overlapCount++] = o with { Start = start, End = Math.Min(o.End, midnight) };
             }
         }
     }
 
-    private ContactEdge Edge(int from, int to, int degree, int place, int start, int end, int total) => new(
-        index.PersonKeyAt(from),
-        index.PersonKeyAt(to),
-        degree,
-        index.PlaceIdAt(place),
-        IndexClock.FromSeconds(start),
-        IndexClock.FromSeconds(end),
-        TimeSpan.FromSeconds(total),
-        rules.Version);
+    private List<ContactEdge> Edges()
+    {
+        var rows = new Row[_foundCount];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var f = _found[i];
+            rows[i] = new Row(f.Degree, _index.PersonKeyAt(f.From), _index.PersonKeyAt(f.To), f.Start, _index.PlaceIdAt(f.Place), f.End, f.Total);
+        }
 
-    private readonly record struct Overlap(int Person, int Place, int Start, int End);
+        rows.AsSpan().Sort(default(ByEdgeOrder));
+        var edges = new List<ContactEdge>(rows.Length);
+        foreach (var r in rows)
+        {
+            edges.Add(new ContactEdge(r.From, r.To, r.Degree, r.PlaceId, IndexClock.FromSeconds(r.Start), IndexClock.FromSeconds(r.End),
+                TimeSpan.FromSeconds(r.Total), _rules.Version));
+        }
 
-    private readonly record struct Qualified(int Person, int Place, int Start, int End, int Total);
+        return edges;
+    }
+
+    private readonly record struct Overlap(int From, int To, int Place, int Start, int End)
+    {
+        public bool SamePair(Overlap other) => From == other.From && To == other.To && Place == other.Place;
+    }
+
+    private readonly record struct Found(int Degree, int From, int To, int Place, int Start, int End, int Total);
+
+    private readonly record struct Row(int Degree, long From, long To, int Start, long PlaceId, int End, int Total);
+
+    private readonly struct ByPair : IComparer<Overlap>
+    {
+        public int Compare(Overlap a, Overlap b)
+        {
+            var c = a.From.CompareTo(b.From);
+            c = c != 0 ? c : a.To.CompareTo(b.To);
+            c = c != 0 ? c : a.Place.CompareTo(b.Place);
+            c = c != 0 ? c : a.Start.CompareTo(b.Start);
+            return c != 0 ? c : a.End.CompareTo(b.End);
+        }
+    }
+
+    private readonly struct ByContact : IComparer<Found>
+    {
+        public int Compare(Found a, Found b)
+        {
+            var c = a.To.CompareTo(b.To);
+            c = c != 0 ? c : a.Start.CompareTo(b.Start);
+            c = c != 0 ? c : a.From.CompareTo(b.From);
+            c = c != 0 ? c : a.Place.CompareTo(b.Place);
+            return c != 0 ? c : a.End.CompareTo(b.End);
+        }
+    }
+
+    /// <summary>The published order: degree, from, to (person keys), overlap start, place id, overlap end.</summary>
+    private readonly struct ByEdgeOrder : IComparer<Row>
+    {
+        public int Compare(Row a, Row b)
+        {
+            var c = a.Degree.CompareTo(b.Degree);
+            c = c != 0 ? c : a.From.CompareTo(b.From);
+            c = c != 0 ? c : a.To.CompareTo(b.To);
+            c = c != 0 ? c : a.Start.CompareTo(b.Start);
+            c = c != 0 ? c : a.PlaceId.CompareTo(b.PlaceId);
+            c = c != 0 ? c : a.End.CompareTo(b.End);
+            return c != 0 ? c : a.Total.CompareTo(b.Total);
+        }
+    }
 }

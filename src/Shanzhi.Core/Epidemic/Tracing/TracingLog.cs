@@ -13,4 +13,8 @@ internal static partial class TracingLog
 
     [LoggerMessage(EventId = 6403, Level = LogLevel.Error, Message = "Contact index rebuild failed; traces see only passages committed since start until the host restarts")]
     public static partial void RebuildFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6410, Level = LogLevel.Information,
+        Message = "Contact index compacted: {StaysDropped} stays and {PersonsDropped} persons dropped, {Stays} stays and {Persons} persons left, in {ElapsedMs} ms")]
+    public static partial void Compacted(this ILogger logger, int staysDropped, int personsDropped, int stays, int persons, long elapsedMs);
 }

@@ -35,6 +35,12 @@ public sealed class TracingOptions
     public TimeSpan MaximumStay { get; set; } = TimeSpan.FromDays(3);
 
     /// <summary>
+    /// How often the index drops stays past the movement retention and regroups recent stays by
+    /// place. The retention job purges hourly by default; an index an hour behind it is close enough.
+    /// </summary>
+    public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// Co-presence minimum for the China 8th and 9th editions, which require "close range" without a
     /// duration. 15 minutes cumulative per place and day is the WHO figure, the only quantified one.
     /// Changing it changes the rule-set versions.

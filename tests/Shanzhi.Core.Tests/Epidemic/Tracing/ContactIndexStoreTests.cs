@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Tracing;
 using Shanzhi.Storage;
@@ -21,6 +22,9 @@ public sealed class ContactIndexStoreTests
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddShanzhiStorage(store.Options);
+
+        // The passages are from March 2026; a clock a few days later keeps them inside the movement retention.
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider(Onset.AddDays(5)));
         services.AddShanzhiTracing();
         return services.BuildServiceProvider();
     }
