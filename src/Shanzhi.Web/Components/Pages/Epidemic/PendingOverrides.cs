@@ -7,7 +7,7 @@ using Shanzhi.Storage;
 namespace Shanzhi.Web.Components.Pages.Epidemic;
 
 /// <summary>A manual health-status override waiting for a second officer, with the person's current status.</summary>
-public sealed record PendingOverrideRow(Guid Id, long PersonKey, HealthStatus From, HealthStatus To, string Reason, string RequestedBy, DateTimeOffset RequestedAt);
+public sealed record PendingOverrideRow(Guid Id, long PersonKey, HealthStatus? From, HealthStatus To, string Reason, string RequestedBy, DateTimeOffset RequestedAt);
 
 /// <summary>
 /// Pending overrides of every person the officer may handle, oldest first, so a second officer
