@@ -22,7 +22,7 @@ internal sealed class GateWorld : IAsyncDisposable
     {
         Cases = cases;
         Ingest = new StorePassageIngest(cases.Store, cases.Clock);
-        Devices = new DeviceResolver(new ScopeFactory(cases.Store));
+        Devices = new DeviceResolver(new ScopeFactory(cases.Store), cases.Clock);
     }
 
     public CaseWorld Cases { get; }
