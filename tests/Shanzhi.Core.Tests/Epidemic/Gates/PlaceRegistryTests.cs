@@ -44,7 +44,7 @@ public sealed class PlaceRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
-    public async Task Key_disabled_by_another_process_stops_working_after_the_key_lifetime(StoreKind kind)
+    public async Task Key_disabled_elsewhere_expires_after_lifetime(StoreKind kind)
     {
         await using var world = await GateWorld.CreateAsync(kind);
         var ct = TestContext.Current.CancellationToken;
