@@ -17,15 +17,17 @@ public sealed record GateAnswer(GateDecision Decision, string DecisionName, HubC
 /// first of two resends opens the unidentified-person case.
 /// </summary>
 /// <remarks>
-/// The common check (a registered person at a place other than a hub entry or a site entry) reads
-/// only the person directory and submits the passage. The store context and the follow-up service
-/// are taken from <paramref name="services"/> when a check first needs them (roster, residency,
-/// resend, no match), because building a context per request was the largest cost of a check.
+/// The common check (a registered person anywhere but at a site entry) reads only the person
+/// directory and, at a hub entry, the <see cref="ResidencyCache"/>, then submits the passage.
+/// The store context and the follow-up service are taken from <paramref name="services"/> when a
+/// check first needs them (roster, residency not cached, resend, no match), because building a
+/// context per request was the largest cost of a check.
 /// </remarks>
 public sealed class CheckGate(
     IServiceProvider services,
     IPersonDirectory persons,
     IPassageIngest passages,
+    ResidencyCache residencies,
     ILogger<CheckGate> logger)
 {
     private ShanzhiDbContext? _db;
@@ -88,8 +90,16 @@ public sealed class CheckGate(
         ResidencyClass? residency = null;
         if (personKey is { } traveller && EpidemicNames.IsHub(device.PlaceKind) && input.Direction == PassageDirection.In)
         {
-            var db = await StoreAsync(cancellationToken);
-            residency = await db.Persons.Where(p => p.Key == traveller).Select(p => (ResidencyClass?)p.Residency).FirstOrDefaultAsync(cancellationToken);
+            residency = residencies.Find(traveller);
+            if (residency is null)
+            {
+                var db = await StoreAsync(cancellationToken);
+                residency = await db.Persons.Where(p => p.Key == traveller).Select(p => (ResidencyClass?)p.Residency).FirstOrDefaultAsync(cancellationToken);
+                if (residency is { } found)
+                {
+                    residencies.Remember(traveller, found);
+                }
+            }
         }
 
         var verdict = GateRules.Decide(identity, status, onRoster);

@@ -12,6 +12,7 @@ public static class GateServiceCollectionExtensions
         services.TryAddScoped<IPersonDirectory, StorePersonDirectory>();
         services.AddScoped<PlaceRegistry>();
         services.AddScoped<CheckGate>();
+        services.AddSingleton<ResidencyCache>();
         services.AddScoped<OpenUnidentifiedCase>();
         services.AddScoped<ResolveUnidentified>();
         services.AddScoped<SiteRosters>();

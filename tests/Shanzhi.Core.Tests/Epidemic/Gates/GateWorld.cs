@@ -33,6 +33,8 @@ internal sealed class GateWorld : IAsyncDisposable
 
     public DeviceResolver Devices { get; }
 
+    public ResidencyCache Residencies => new(Cases.Clock);
+
     public StaffPrincipal Officer { get; } = new(Guid.NewGuid(), "防控专员", new HashSet<string> { Roles.EpidemicOfficer }, null, CaseWorld.PathOf(CaseWorld.City));
 
     public static async Task<GateWorld> CreateAsync(StoreKind kind)
@@ -48,7 +50,7 @@ internal sealed class GateWorld : IAsyncDisposable
     public PlaceRegistry Places(ShanzhiDbContext db) => new(db, Cases.Locator, Devices, Cases.Clock, Logs.CreateLogger<PlaceRegistry>());
 
     public CheckGate Gate(ShanzhiDbContext db) => new(new CheckScope(db, new OpenUnidentifiedCase(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<OpenUnidentifiedCase>())),
-        new StorePersonDirectory(db, BlindIndex), Ingest, Logs.CreateLogger<CheckGate>());
+        new StorePersonDirectory(db, BlindIndex), Ingest, Residencies, Logs.CreateLogger<CheckGate>());
 
     public ResolveUnidentified Resolver(ShanzhiDbContext db) => new(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<ResolveUnidentified>());
 
