@@ -223,7 +223,7 @@ internal static class GateCheckBenchmark
         Array.Sort(measured);
         var achieved = (sent - failures) / TimeSpan.FromTicks(lastDone).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{rate,9} {sent,8} {sent - failures,8} {failures,7} {achieved,11:F0} {Percentile(measured, 0.50),8:F2} {Percentile(measured, 0.99),8:F2} {measured[^1],8:F1} {serverMicros,14:F0} {clientMicros,14:F0}"));
+            $"{rate,9} {sent,8} {sent - failures,8} {failures,7} {achieved,11:F0} {Percentile(measured, 0.50),8:F2} {Percentile(measured, 0.99),8:F2} {measured[^1],8:F1} {(cpu is null ? "-" : serverMicros.ToString("F0", CultureInfo.InvariantCulture)),14} {clientMicros,14:F0}"));
     }
 
     /// <summary>Registers one mall with a device and <paramref name="count"/> green persons; returns the device key and the persons.</summary>
