@@ -150,7 +150,7 @@ internal static class GateCheckBenchmark
     /// <summary>
     /// Sends <paramref name="rate"/> requests per second for <paramref name="seconds"/> on a fixed
     /// schedule through <paramref name="connections"/> workers, each with one request in flight.
-    /// Reports only when <paramref name="cpu"/> is given or the load runs in the server process.
+    /// Prints one result line unless <paramref name="report"/> is false; the server CPU column needs <paramref name="cpu"/>.
     /// </summary>
     private static async Task DriveAsync(Func<Func<byte[], Task<bool>>> newWorker, Func<byte[]> body, int rate, int seconds, int connections, Process? cpu, bool report = true)
     {
@@ -365,9 +365,8 @@ internal static class GateCheckBenchmark
     }
 
     /// <summary>
-    /// One keep-alive HTTP/1.1 connection with one request in flight, for the load generator. It
-    /// costs a fraction of what <see cref="HttpClient"/> costs per request, which matters when the
-    /// generator and the server share two cores. Reads Content-Length and chunked responses.
+    /// One keep-alive HTTP/1.1 connection with one request in flight, for the load generator: each
+    /// request is one socket send of prepared bytes. Reads Content-Length and chunked responses.
     /// </summary>
     private sealed class RawConnection(Uri server, string deviceKey)
     {
