@@ -22,29 +22,35 @@ namespace Shanzhi.Bench;
 /// <summary>
 /// Gate checks over HTTP at fixed request rates. The web host runs on Kestrel on loopback over a
 /// fresh SQLite store in a temporary folder, with one mall, one device and a population of green
-/// persons. For each rate, requests are sent on a fixed schedule (open loop). Each latency is
-/// measured from the request's scheduled send time, so a stalled server shows up as latency
-/// instead of as fewer requests (no coordinated omission).
+/// persons, and with the platform's own services (the durable <c>PassageWriter</c>, the registry's
+/// cached person lookup). The load generator runs in a second process (<c>gate-load</c>, started by
+/// this one) so that its work is not counted against the server; <c>--in-process</c> keeps both in
+/// one process as before. For each rate, requests are sent on a fixed schedule (open loop). Each
+/// latency is measured from the request's scheduled send time, so a stalled server shows up as
+/// latency instead of as fewer requests (no coordinated omission).
 /// </summary>
 /// <remarks>
-/// Half the checks carry an ID number (blind-index lookup), half a person key. Passages go through
-/// <see cref="GroupCommitIngest"/>, a stand-in for the passage module's durable writer: one writer
-/// task commits whatever is queued in one transaction and then acknowledges it.
+/// Half the checks carry an ID number (blind-index lookup), half a person key. Each step also
+/// reports the CPU time the server and the load generator spent per request, read from
+/// <c>/proc</c> through <see cref="Process.TotalProcessorTime"/>.
 /// </remarks>
 internal static class GateCheckBenchmark
 {
     public static int Run(string[] args) => RunAsync(args).GetAwaiter().GetResult();
 
+    /// <summary>The load generator's own entry point, run by <see cref="Run"/> in a child process.</summary>
+    public static int RunLoad(string[] args) => RunLoadAsync(args).GetAwaiter().GetResult();
+
     private static async Task<int> RunAsync(string[] args)
     {
-        var rates = Option(args, "--rates", "1000,5000,10000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
-        var seconds = int.Parse(Option(args, "--seconds", "10"), CultureInfo.InvariantCulture);
+        var rates = Option(args, "--rates", "1000,5000,10000");
+        var seconds = Option(args, "--seconds", "10");
         var persons = int.Parse(Option(args, "--persons", "10000"), CultureInfo.InvariantCulture);
-        var connections = int.Parse(Option(args, "--connections", "256"), CultureInfo.InvariantCulture);
+        var connections = Option(args, "--connections", "256");
         var folder = Path.Combine(Path.GetTempPath(), "shanzhi-bench-gate-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
-        Console.WriteLine($"gate benchmark: rates {string.Join(", ", rates)} req/s, {seconds} s each, {persons:N0} persons, {connections} connections, store {folder}");
-        Console.WriteLine($"runtime {Environment.Version}, {Environment.ProcessorCount} logical processors, server GC {System.Runtime.GCSettings.IsServerGC}");
+        Console.WriteLine($"gate benchmark: rates {rates} req/s, {seconds} s each, {persons:N0} persons, {connections} connections, store {folder}");
+        Console.WriteLine($"runtime {Environment.Version}, {Environment.ProcessorCount} logical processors, server GC {System.Runtime.GCSettings.IsServerGC}, server process {Environment.ProcessId}");
 
         try
         {
@@ -54,40 +60,28 @@ internal static class GateCheckBenchmark
             var port = FreePort();
             host.UseKestrel(port);
             host.StartServer();
-            var (key, personKeys, idNumbers) = await SetUpAsync(host.Services, persons);
-
-            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-            {
-                BaseAddress = new Uri($"http://127.0.0.1:{port}"),
-                Timeout = TimeSpan.FromSeconds(30),
-            };
-            client.DefaultRequestHeaders.Add(web::Shanzhi.Web.Api.EpidemicGateEndpoints.DeviceKeyHeader, key);
-
-            var sequence = 0L;
-            byte[] Body()
-            {
-                var n = Interlocked.Increment(ref sequence);
-                var i = (int)(n % personKeys.Length);
-                var identity = n % 2 == 0
-                    ? $$"""{"kind":"idNumber","idNumber":"{{idNumbers[i]}}"}"""
-                    : $$"""{"kind":"personKey","personKey":{{personKeys[i]}}}""";
-                return Encoding.UTF8.GetBytes($$"""{"sequence":{{n}},"occurredAt":"2026-03-02T09:00:00+08:00","direction":"In","identity":{{identity}}}""");
-            }
+            var work = await SetUpAsync(host.Services, persons);
+            var url = $"http://127.0.0.1:{port}";
 
             if (args.Contains("--probe"))
             {
-                await ProbeAsync(host.Services, client, key, personKeys, idNumbers);
+                await ProbeAsync(host.Services, url, work);
                 return 0;
             }
 
-            await DriveAsync(client, Body, 500, 2, report: false);
-            Console.WriteLine($"{"target/s",9} {"sent",8} {"ok",8} {"failed",7} {"achieved/s",11} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
-            foreach (var rate in rates)
+            var workFile = Path.Combine(folder, "load.txt");
+            await File.WriteAllLinesAsync(workFile, [work.Key, .. work.PersonKeys.Select((k, i) => string.Create(CultureInfo.InvariantCulture, $"{k} {work.IdNumbers[i]}"))]);
+            string[] loadArgs = ["--url", url, "--work", workFile, "--rates", rates, "--seconds", seconds, "--connections", connections, "--server-pid",
+                Environment.ProcessId.ToString(CultureInfo.InvariantCulture), .. args.Where(a => a == "--http-client")];
+            if (args.Contains("--in-process"))
             {
-                await DriveAsync(client, Body, rate, seconds, report: true);
+                return await RunLoadAsync(loadArgs);
             }
 
-            return 0;
+            var start = new ProcessStartInfo(Environment.ProcessPath!, [typeof(GateCheckBenchmark).Assembly.Location, "gate-load", .. loadArgs]) { UseShellExecute = false };
+            using var load = Process.Start(start) ?? throw new InvalidOperationException("The load generator did not start.");
+            await load.WaitForExitAsync();
+            return load.ExitCode;
         }
         finally
         {
@@ -96,23 +90,109 @@ internal static class GateCheckBenchmark
         }
     }
 
+    private static async Task<int> RunLoadAsync(string[] args)
+    {
+        var url = Option(args, "--url", "");
+        var lines = await File.ReadAllLinesAsync(Option(args, "--work", ""));
+        var rates = Option(args, "--rates", "1000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var seconds = int.Parse(Option(args, "--seconds", "10"), CultureInfo.InvariantCulture);
+        var connections = int.Parse(Option(args, "--connections", "256"), CultureInfo.InvariantCulture);
+        using var server = Process.GetProcessById(int.Parse(Option(args, "--server-pid", "0"), CultureInfo.InvariantCulture));
+        var separate = server.Id != Environment.ProcessId;
+        var key = lines[0];
+        var people = lines[1..].Select(l => l.Split(' ')).ToArray();
+
+        var sequence = 0L;
+        byte[] Body()
+        {
+            var n = Interlocked.Increment(ref sequence);
+            var person = people[(int)(n % people.Length)];
+            var identity = n % 2 == 0
+                ? $$"""{"kind":"idNumber","idNumber":"{{person[1]}}"}"""
+                : $$"""{"kind":"personKey","personKey":{{person[0]}}}""";
+            return Encoding.UTF8.GetBytes($$"""{"sequence":{{n}},"occurredAt":"2026-03-02T09:00:00+08:00","direction":"In","identity":{{identity}}}""");
+        }
+
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = new Uri(url),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        client.DefaultRequestHeaders.Add(web::Shanzhi.Web.Api.EpidemicGateEndpoints.DeviceKeyHeader, key);
+        var useHttpClient = args.Contains("--http-client");
+        Func<Func<byte[], Task<bool>>> worker = useHttpClient
+            ? () => async content =>
+            {
+                using var response = await client.PostAsync(CheckPath, new ByteArrayContent(content)
+                {
+                    Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") },
+                });
+                await response.Content.ReadAsByteArrayAsync();
+                return response.StatusCode == HttpStatusCode.OK;
+            }
+            : () => new RawConnection(new Uri(url), key).PostAsync;
+
+        Console.WriteLine($"load generator: {(separate ? $"process {Environment.ProcessId}" : "in the server process")}, {connections} connections, {(useHttpClient ? "HttpClient" : "raw HTTP/1.1 sockets")}");
+        await DriveAsync(worker, Body, 500, 2, connections, cpu: null, report: false);
+        Console.WriteLine($"{"target/s",9} {"sent",8} {"ok",8} {"failed",7} {"achieved/s",11} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"server µs/req",14} {"client µs/req",14}");
+        foreach (var rate in rates)
+        {
+            await DriveAsync(worker, Body, rate, seconds, connections, separate ? server : null);
+        }
+
+        return 0;
+    }
+
     private const int MaxOutstanding = 2000;
 
-    /// <summary>Sends <paramref name="rate"/> requests per second for <paramref name="seconds"/> on a fixed schedule.</summary>
-    private static async Task DriveAsync(HttpClient client, Func<byte[]> body, int rate, int seconds, bool report)
+    private const string CheckPath = "/api/v1/epidemic/gate/check";
+
+    /// <summary>
+    /// Sends <paramref name="rate"/> requests per second for <paramref name="seconds"/> on a fixed
+    /// schedule through <paramref name="connections"/> workers, each with one request in flight.
+    /// Prints one result line unless <paramref name="report"/> is false; the server CPU column needs <paramref name="cpu"/>.
+    /// </summary>
+    private static async Task DriveAsync(Func<Func<byte[], Task<bool>>> newWorker, Func<byte[]> body, int rate, int seconds, int connections, Process? cpu, bool report = true)
     {
         var total = rate * seconds;
         var latencies = new double[total];
         var failures = 0;
-        var inFlight = new List<Task>(total);
         var clock = Stopwatch.StartNew();
         var lastDone = 0L;
-        var outstanding = 0;
+        var completed = 0;
+        var queue = Channel.CreateUnbounded<(int Index, TimeSpan Due, byte[] Content)>(new UnboundedChannelOptions { SingleWriter = true });
+        var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
+        {
+            var post = newWorker();
+            await foreach (var (index, due, content) in queue.Reader.ReadAllAsync())
+            {
+                try
+                {
+                    if (!await post(content))
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or IOException or SocketException)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+
+                var done = clock.Elapsed;
+                latencies[index] = (done - due).TotalMilliseconds;
+                Interlocked.Increment(ref completed);
+                InterlockedMax(ref lastDone, done.Ticks);
+            }
+        })).ToArray();
+
+        cpu?.Refresh();
+        var serverCpu = cpu?.TotalProcessorTime ?? TimeSpan.Zero;
+        var ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sent = total;
         for (var i = 0; i < total; i++)
         {
             // Past this backlog the server cannot keep the rate; stop so the run stays short, and report it.
-            if (Volatile.Read(ref outstanding) > MaxOutstanding)
+            if (i - Volatile.Read(ref completed) > MaxOutstanding)
             {
                 sent = i;
                 Console.WriteLine($"{rate,9} saturated after {i:N0} requests ({clock.Elapsed.TotalSeconds:F1} s): more than {MaxOutstanding:N0} outstanding");
@@ -126,50 +206,28 @@ internal static class GateCheckBenchmark
                 await Task.Delay(wait);
             }
 
-            var index = i;
-            var content = body();
-            Interlocked.Increment(ref outstanding);
-            inFlight.Add(Task.Run(async () =>
-            {
-                try
-                {
-                    using var response = await client.PostAsync("/api/v1/epidemic/gate/check", new ByteArrayContent(content)
-                    {
-                        Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") },
-                    });
-                    await response.Content.ReadAsByteArrayAsync();
-                    if (response.StatusCode != HttpStatusCode.OK)
-                    {
-                        Interlocked.Increment(ref failures);
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    Interlocked.Increment(ref failures);
-                }
-
-                var done = clock.Elapsed;
-                Interlocked.Decrement(ref outstanding);
-                latencies[index] = (done - due).TotalMilliseconds;
-                InterlockedMax(ref lastDone, done.Ticks);
-            }));
+            queue.Writer.TryWrite((i, due, body()));
         }
 
-        await Task.WhenAll(inFlight);
+        queue.Writer.Complete();
+        await Task.WhenAll(workers);
         if (!report)
         {
             return;
         }
 
+        cpu?.Refresh();
+        var serverMicros = cpu is null ? double.NaN : (cpu.TotalProcessorTime - serverCpu).TotalMicroseconds / sent;
+        var clientMicros = (Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalMicroseconds / sent;
         var measured = latencies[..sent];
         Array.Sort(measured);
         var achieved = (sent - failures) / TimeSpan.FromTicks(lastDone).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{rate,9} {sent,8} {sent - failures,8} {failures,7} {achieved,11:F0} {Percentile(measured, 0.50),8:F2} {Percentile(measured, 0.99),8:F2} {measured[^1],8:F1}"));
+            $"{rate,9} {sent,8} {sent - failures,8} {failures,7} {achieved,11:F0} {Percentile(measured, 0.50),8:F2} {Percentile(measured, 0.99),8:F2} {measured[^1],8:F1} {(cpu is null ? "-" : serverMicros.ToString("F0", CultureInfo.InvariantCulture)),14} {clientMicros,14:F0}"));
     }
 
     /// <summary>Registers one mall with a device and <paramref name="count"/> green persons; returns the device key and the persons.</summary>
-    private static async Task<(string Key, long[] PersonKeys, string[] IdNumbers)> SetUpAsync(IServiceProvider services, int count)
+    private static async Task<Work> SetUpAsync(IServiceProvider services, int count)
     {
         await using var scope = services.CreateAsyncScope();
         var registry = scope.ServiceProvider.GetRequiredService<PlaceRegistry>();
@@ -204,51 +262,69 @@ internal static class GateCheckBenchmark
         await db.SaveChangesAsync(ct);
         var keys = distinct.Select(p => p.Key).ToArray();
         var numbers = ids.Take(distinct.Count).ToArray();
-        Console.WriteLine($"set-up: place {place.Id} in grid {place.GridCode}, device {device.DeviceId}, {keys.Length:N0} persons");
-        return (device.ApiKey, keys, numbers);
+
+        // Steady state: the registry's lookup has met every person once, as it has after the first minutes of a day at the gates.
+        // Statuses still expire after PersonLookup.StatusLifetime, so long steps re-read them from the store.
+        var directory = services.GetRequiredService<IPersonDirectory>();
+        await Parallel.ForAsync(0, keys.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, token) =>
+        {
+            await directory.FindByIdNumberAsync(numbers[i], token);
+            await directory.StatusAsync(keys[i], token);
+        });
+        Console.WriteLine($"set-up: place {place.Id} in grid {place.GridCode}, device {device.DeviceId}, {keys.Length:N0} persons, person lookup warmed");
+        return new Work(device.ApiKey, keys, numbers);
     }
 
-    private static async Task ProbeAsync(IServiceProvider services, HttpClient client, string key, long[] personKeys, string[] idNumbers)
+    /// <summary>
+    /// Mean time of each step of a check, 300 sequential calls each without HTTP, then whole checks
+    /// over HTTP one at a time. The passage submission waits for its own commit, so it shows the
+    /// commit latency of the passage writer with nothing else queued.
+    /// </summary>
+    private static async Task ProbeAsync(IServiceProvider services, string url, Work work)
     {
-        var device = (await services.GetRequiredService<IDeviceResolver>().ResolveAsync(key, CancellationToken.None))!;
+        const int calls = 300;
+        var device = (await services.GetRequiredService<IDeviceResolver>().ResolveAsync(work.Key, CancellationToken.None))!;
+        var body = Encoding.UTF8.GetBytes($$$"""{"sequence":1,"occurredAt":"2026-03-02T09:00:00+08:00","direction":"In","identity":{"kind":"idNumber","idNumber":"{{{work.IdNumbers[0]}}}"}}""");
+        using var client = new HttpClient { BaseAddress = new Uri(url) };
+        client.DefaultRequestHeaders.Add(web::Shanzhi.Web.Api.EpidemicGateEndpoints.DeviceKeyHeader, work.Key);
+        var sequence = 1_000_000L;
         foreach (var round in new[] { "warm", "timed" })
         {
-            var sw = Stopwatch.StartNew();
-            for (var i = 0; i < 300; i++)
+            async Task<double> TimeAsync(Func<int, Task> call)
             {
-                await using var scope = services.CreateAsyncScope();
-                var dir = scope.ServiceProvider.GetRequiredService<IPersonDirectory>();
-                await dir.FindByIdNumberAsync(idNumbers[i], CancellationToken.None);
+                var sw = Stopwatch.StartNew();
+                for (var i = 0; i < calls; i++)
+                {
+                    await call(i);
+                }
+
+                return sw.Elapsed.TotalMicroseconds / calls;
             }
 
-            var find = sw.Elapsed.TotalMilliseconds / 300;
-            sw.Restart();
-            for (var i = 0; i < 300; i++)
-            {
-                await using var scope = services.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<IPersonDirectory>().StatusAsync(personKeys[i], CancellationToken.None);
-            }
-
-            var status = sw.Elapsed.TotalMilliseconds / 300;
-            sw.Restart();
-            for (var i = 0; i < 300; i++)
-            {
-                await using var scope = services.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<IPassageIngest>().SubmitAsync(
-                    [new PassageRecord(device.DeviceId, 1_000_000 + i + (round == "warm" ? 0 : 1000), device.EntranceId, device.PlaceId, 1, DateTimeOffset.UtcNow, PassageDirection.In, GateDecision.Pass, HubChannel.None, HealthStatus.Green)], CancellationToken.None);
-            }
-
-            var ingest = sw.Elapsed.TotalMilliseconds / 300;
-            sw.Restart();
-            for (var i = 0; i < 300; i++)
+            var resolve = await TimeAsync(_ => services.GetRequiredService<IDeviceResolver>().ResolveAsync(work.Key, CancellationToken.None));
+            var parse = await TimeAsync(_ => Task.FromResult(GateCheckParser.Parse(body)));
+            var find = await TimeAsync(i => services.GetRequiredService<IPersonDirectory>().FindByIdNumberAsync(work.IdNumbers[i], CancellationToken.None));
+            var status = await TimeAsync(i => services.GetRequiredService<IPersonDirectory>().StatusAsync(work.PersonKeys[i], CancellationToken.None));
+            var ingest = await TimeAsync(_ => services.GetRequiredService<IPassageIngest>().SubmitAsync(
+                [new PassageRecord(device.DeviceId, ++sequence, device.EntranceId, device.PlaceId, 1, DateTimeOffset.UtcNow, PassageDirection.In, GateDecision.Pass, HubChannel.None, HealthStatus.Green)],
+                CancellationToken.None));
+            var check = await TimeAsync(async i =>
             {
                 await using var scope = services.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<CheckGate>().CheckAsync(device,
-                    new GateCheckInput(2_000_000 + i + (round == "warm" ? 0 : 1000), DateTimeOffset.UtcNow, PassageDirection.In, IdentityKind.PersonKey, PersonKey: personKeys[i]), CancellationToken.None);
-            }
-
-            var check = sw.Elapsed.TotalMilliseconds / 300;
-            Console.WriteLine($"{round}: find {find:F3} ms, status {status:F3} ms, ingest {ingest:F3} ms, check {check:F3} ms");
+                    new GateCheckInput(++sequence, DateTimeOffset.UtcNow, PassageDirection.In, IdentityKind.PersonKey, PersonKey: work.PersonKeys[i]), CancellationToken.None);
+            });
+            var http = await TimeAsync(async i =>
+            {
+                var content = Encoding.UTF8.GetBytes($$$"""{"sequence":{{{++sequence}}},"occurredAt":"2026-03-02T09:00:00+08:00","direction":"In","identity":{"kind":"personKey","personKey":{{{work.PersonKeys[i]}}}}}""");
+                using var response = await client.PostAsync(CheckPath, new ByteArrayContent(content)
+                {
+                    Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") },
+                });
+                response.EnsureSuccessStatusCode();
+            });
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{round}: µs per call: device key {resolve:F1}, parse {parse:F1}, find by ID number {find:F1}, status {status:F1}, passage commit {ingest:F0}, CheckGate {check:F0}, HTTP check {http:F0}"));
         }
     }
 
@@ -285,67 +361,125 @@ internal static class GateCheckBenchmark
             builder.UseSetting("Storage:DataDirectory", folder);
             builder.UseSetting("Bootstrap:AdminPassword", "Bench-Admin-2026");
             builder.ConfigureLogging(logging => logging.ClearProviders());
-            builder.ConfigureServices(services => services.AddSingleton<IPassageIngest, GroupCommitIngest>());
         }
     }
 
-    /// <summary>One writer task; each commit takes every batch queued so far, then acknowledges them all.</summary>
-    private sealed class GroupCommitIngest : IPassageIngest, IDisposable
+    /// <summary>
+    /// One keep-alive HTTP/1.1 connection with one request in flight, for the load generator: each
+    /// request is one socket send of prepared bytes. Reads Content-Length and chunked responses.
+    /// </summary>
+    private sealed class RawConnection(Uri server, string deviceKey)
     {
-        private readonly Channel<(IReadOnlyList<PassageRecord> Batch, TaskCompletionSource<Result<IngestReceipt>> Done)> _queue =
-            Channel.CreateBounded<(IReadOnlyList<PassageRecord>, TaskCompletionSource<Result<IngestReceipt>>)>(100_000);
+        private readonly byte[] _head = Encoding.ASCII.GetBytes(
+            $"POST {CheckPath} HTTP/1.1\r\nHost: {server.Authority}\r\n{(web::Shanzhi.Web.Api.EpidemicGateEndpoints.DeviceKeyHeader)}: {deviceKey}\r\nContent-Type: application/json\r\nContent-Length: ");
 
-        private readonly IServiceScopeFactory _scopes;
-        private readonly TimeProvider _clock;
-        private readonly Task _writer;
+        private readonly byte[] _send = new byte[8192];
+        private byte[] _receive = new byte[16384];
+        private Socket? _socket;
 
-        public GroupCommitIngest(IServiceScopeFactory scopes, TimeProvider clock)
+        /// <summary>Sends one check and reads the whole response; true for status 200.</summary>
+        public async Task<bool> PostAsync(byte[] body)
         {
-            _scopes = scopes;
-            _clock = clock;
-            _writer = Task.Run(WriteAsync);
-        }
-
-        public Task<Result<IngestReceipt>> SubmitAsync(IReadOnlyList<PassageRecord> passages, CancellationToken cancellationToken)
-        {
-            var done = new TaskCompletionSource<Result<IngestReceipt>>(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _queue.Writer.TryWrite((passages, done))
-                ? done.Task
-                : Task.FromResult<Result<IngestReceipt>>(new Error("passage.queue_full", "通行记录队列已满", "请稍后重试。", 429));
-        }
-
-        public void Dispose()
-        {
-            _queue.Writer.TryComplete();
-            _writer.Wait();
-        }
-
-        private async Task WriteAsync()
-        {
-            var pending = new List<(IReadOnlyList<PassageRecord> Batch, TaskCompletionSource<Result<IngestReceipt>> Done)>();
-            while (await _queue.Reader.WaitToReadAsync())
+            if (_socket is null)
             {
-                pending.Clear();
-                while (pending.Count < 5000 && _queue.Reader.TryRead(out var item))
+                _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await _socket.ConnectAsync(IPAddress.Loopback, server.Port);
+            }
+
+            var length = _head.Length;
+            _head.CopyTo(_send, 0);
+            length += Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{body.Length}\r\n\r\n"), _send.AsSpan(length));
+            body.CopyTo(_send, length);
+            length += body.Length;
+            await _socket.SendAsync(_send.AsMemory(0, length));
+            try
+            {
+                return await ReadResponseAsync(_socket);
+            }
+            catch
+            {
+                _socket.Dispose();
+                _socket = null;
+                throw;
+            }
+        }
+
+        private async Task<bool> ReadResponseAsync(Socket socket)
+        {
+            var filled = 0;
+            int headerEnd;
+            while ((headerEnd = _receive.AsSpan(0, filled).IndexOf("\r\n\r\n"u8)) < 0)
+            {
+                filled += await ReceiveAsync(socket, filled);
+            }
+
+            var head = Encoding.ASCII.GetString(_receive, 0, headerEnd);
+            var ok = head.StartsWith("HTTP/1.1 200", StringComparison.Ordinal);
+            var position = headerEnd + 4;
+            var contentLength = Header(head, "content-length");
+            if (contentLength is not null)
+            {
+                var end = position + int.Parse(contentLength, CultureInfo.InvariantCulture);
+                while (filled < end)
                 {
-                    pending.Add(item);
+                    filled += await ReceiveAsync(socket, filled);
                 }
 
-                await using var scope = _scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
-                var now = _clock.GetUtcNow();
-                db.Passages.AddRange(pending.SelectMany(p => p.Batch).Select(p => new Passage
+                return ok;
+            }
+
+            if (!string.Equals(Header(head, "transfer-encoding"), "chunked", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new IOException("The response has neither Content-Length nor chunked encoding.");
+            }
+
+            while (true)
+            {
+                int lineEnd;
+                while ((lineEnd = _receive.AsSpan(position, filled - position).IndexOf("\r\n"u8)) < 0)
                 {
-                    DeviceId = p.DeviceId, DeviceSequence = p.DeviceSequence, EntranceId = p.EntranceId, PlaceId = p.PlaceId, PersonKey = p.PersonKey,
-                    OccurredAt = p.OccurredAt, Direction = p.Direction, Decision = p.Decision, Channel = p.Channel, StatusAtPassage = p.StatusAtPassage,
-                    ReceivedAt = now,
-                }));
-                await db.SaveChangesAsync();
-                foreach (var (batch, done) in pending)
+                    filled += await ReceiveAsync(socket, filled);
+                }
+
+                var size = int.Parse(Encoding.ASCII.GetString(_receive, position, lineEnd), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                position += lineEnd + 2 + size + 2;
+                while (filled < position)
                 {
-                    done.SetResult(new IngestReceipt(batch.Count, 0));
+                    filled += await ReceiveAsync(socket, filled);
+                }
+
+                if (size == 0)
+                {
+                    return ok;
                 }
             }
         }
+
+        private async Task<int> ReceiveAsync(Socket socket, int filled)
+        {
+            if (filled == _receive.Length)
+            {
+                Array.Resize(ref _receive, _receive.Length * 2);
+            }
+
+            var read = await socket.ReceiveAsync(_receive.AsMemory(filled));
+            return read > 0 ? read : throw new IOException("The server closed the connection.");
+        }
+
+        private static string? Header(string head, string name)
+        {
+            foreach (var line in head.Split("\r\n"))
+            {
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0 && line.AsSpan(0, colon).Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return line[(colon + 1)..].Trim();
+                }
+            }
+
+            return null;
+        }
     }
+
+    private sealed record Work(string Key, long[] PersonKeys, string[] IdNumbers);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Gates;
@@ -106,12 +107,27 @@ public static class EpidemicGateEndpoints
             return Problems.From(GateErrors.DeviceKeyInvalid);
         }
 
-        if (http.Request.ContentLength > GateCheckParser.MaxBodyBytes || await ReadBodyAsync(http.Request, cancellationToken) is not { } body)
+        if (http.Request.ContentLength > GateCheckParser.MaxBodyBytes)
         {
             return Problems.From(GateErrors.BodyTooLarge);
         }
 
-        var input = GateCheckParser.Parse(body.Span);
+        var buffer = ArrayPool<byte>.Shared.Rent(GateCheckParser.MaxBodyBytes + 1);
+        Result<GateCheckInput> input;
+        try
+        {
+            if (await ReadBodyAsync(http.Request, buffer, cancellationToken) is not { } length)
+            {
+                return Problems.From(GateErrors.BodyTooLarge);
+            }
+
+            input = GateCheckParser.Parse(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
         if (input.Error is { } invalid)
         {
             return Problems.From(invalid);
@@ -154,18 +170,18 @@ public static class EpidemicGateEndpoints
             ? Reply(await rosters.EndEntryAsync(siteId, entryId, lastDay, User(http), cancellationToken))
             : Problems.Invalid("roster.last_day_required", "lastDay", "请填写最后有效日 lastDay（yyyy-MM-dd）。");
 
-    /// <summary>The body, or null when it is longer than the gate check allows.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Reads the body into <paramref name="buffer"/> (pooled, so a check allocates no body array); its length, or null when it is longer than the gate check allows.</summary>
+    private static async Task<int?> ReadBodyAsync(HttpRequest request, byte[] buffer, CancellationToken cancellationToken)
     {
-        var buffer = new byte[GateCheckParser.MaxBodyBytes + 1];
+        var limit = GateCheckParser.MaxBodyBytes + 1;
         var length = 0;
         int read;
-        while (length < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        while (length < limit && (read = await request.Body.ReadAsync(buffer.AsMemory(length, limit - length), cancellationToken)) > 0)
         {
             length += read;
         }
 
-        return length > GateCheckParser.MaxBodyBytes ? null : buffer.AsMemory(0, length);
+        return length > GateCheckParser.MaxBodyBytes ? null : length;
     }
 
     /// <summary>201 with the new resource's path in <c>Location</c>, or the problem.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shanzhi.Storage;
 
@@ -15,26 +16,51 @@ public sealed record GateAnswer(GateDecision Decision, string DecisionName, HubC
 /// follow-up case. A "no match" claims its follow-up row before the passage is stored, so only the
 /// first of two resends opens the unidentified-person case.
 /// </summary>
+/// <remarks>
+/// The common check (a registered person anywhere but at a site entry) reads only the person
+/// directory and, at a hub entry, the <see cref="ResidencyCache"/>, then submits the passage.
+/// The store context and the follow-up service are taken from <paramref name="services"/> when a
+/// check first needs them (roster, residency not cached, resend, no match), because building a
+/// context per request was the largest cost of a check.
+/// </remarks>
 public sealed class CheckGate(
-    ShanzhiDbContext db,
+    IServiceProvider services,
     IPersonDirectory persons,
     IPassageIngest passages,
-    OpenUnidentifiedCase followUps,
+    ResidencyCache residencies,
     ILogger<CheckGate> logger)
 {
+    private ShanzhiDbContext? _db;
+
     public async Task<Result<GateAnswer>> CheckAsync(DeviceContext device, GateCheckInput input, CancellationToken cancellationToken)
     {
-        // Keep one connection open for the whole check, because each open runs the store's PRAGMA set-up again.
-        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             return await DecideAndRecordAsync(device, input, cancellationToken);
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            if (_db is { } db)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
     }
+
+    /// <summary>The store, with one connection kept open for the rest of the check, because each open runs the store's PRAGMA set-up again.</summary>
+    private async Task<ShanzhiDbContext> StoreAsync(CancellationToken cancellationToken)
+    {
+        if (_db is null)
+        {
+            var db = services.GetRequiredService<ShanzhiDbContext>();
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            _db = db;
+        }
+
+        return _db;
+    }
+
+    private OpenUnidentifiedCase FollowUps => services.GetRequiredService<OpenUnidentifiedCase>();
 
     private async Task<Result<GateAnswer>> DecideAndRecordAsync(DeviceContext device, GateCheckInput input, CancellationToken cancellationToken)
     {
@@ -57,6 +83,7 @@ public sealed class CheckGate(
         if (personKey is { } worker && status == HealthStatus.Green && GateRules.NeedsRoster(device.PlaceKind, input.Direction))
         {
             var day = DateOnly.FromDateTime(ShanghaiTime.ToLocal(input.OccurredAt).DateTime);
+            var db = await StoreAsync(cancellationToken);
             onRoster = await db.RosterEntries.AnyAsync(r => r.SiteId == device.PlaceId && r.PersonKey == worker && r.ValidFrom <= day && r.ValidTo >= day,
                 cancellationToken);
         }
@@ -64,15 +91,29 @@ public sealed class CheckGate(
         ResidencyClass? residency = null;
         if (personKey is { } traveller && EpidemicNames.IsHub(device.PlaceKind) && input.Direction == PassageDirection.In)
         {
-            residency = await db.Persons.Where(p => p.Key == traveller).Select(p => (ResidencyClass?)p.Residency).FirstOrDefaultAsync(cancellationToken);
+            residency = residencies.Find(traveller);
+            if (residency is null)
+            {
+                var db = await StoreAsync(cancellationToken);
+                residency = await db.Persons.Where(p => p.Key == traveller).Select(p => (ResidencyClass?)p.Residency).FirstOrDefaultAsync(cancellationToken);
+                if (residency is { } found)
+                {
+                    residencies.Remember(traveller, found);
+                }
+            }
         }
 
         var verdict = GateRules.Decide(identity, status, onRoster);
         var channel = ChannelRouting.Route(device.PlaceKind, input.Direction, residency);
 
-        if (identity == GateIdentity.NoMatch && !await followUps.ClaimAsync(device, input, cancellationToken))
+        if (identity == GateIdentity.NoMatch)
         {
-            return await ReplayAsync(device, input, verdict, channel, cancellationToken);
+            // The follow-up service shares the scope's context, so its reads and writes use the connection opened here.
+            await StoreAsync(cancellationToken);
+            if (!await FollowUps.ClaimAsync(device, input, cancellationToken))
+            {
+                return await ReplayAsync(device, input, verdict, channel, cancellationToken);
+            }
         }
 
         var record = new PassageRecord(device.DeviceId, input.Sequence, device.EntranceId, device.PlaceId, personKey, input.OccurredAt, input.Direction,
@@ -82,7 +123,7 @@ public sealed class CheckGate(
         {
             if (identity == GateIdentity.NoMatch)
             {
-                await followUps.ReleaseAsync(device, input, cancellationToken);
+                await FollowUps.ReleaseAsync(device, input, cancellationToken);
             }
 
             return error;
@@ -95,7 +136,7 @@ public sealed class CheckGate(
 
         if (identity == GateIdentity.NoMatch)
         {
-            await followUps.OpenAsync(device, input, cancellationToken);
+            await FollowUps.OpenAsync(device, input, cancellationToken);
         }
 
         return Answer(verdict, channel, replayed: false);
@@ -105,6 +146,7 @@ public sealed class CheckGate(
         CancellationToken cancellationToken)
     {
         logger.CheckReplayed(device.DeviceId, input.Sequence);
+        var db = await StoreAsync(cancellationToken);
         var stored = await db.Passages.AsNoTracking()
             .Where(p => p.DeviceId == device.DeviceId && p.DeviceSequence == input.Sequence)
             .Select(p => new { p.PersonKey, p.StatusAtPassage, p.Decision, p.Channel })

@@ -13,6 +13,7 @@ public static class GateServiceCollectionExtensions
         services.TryAddScoped<IPersonDirectory, StorePersonDirectory>();
         services.AddScoped<PlaceRegistry>();
         services.AddScoped<CheckGate>();
+        services.AddSingleton<ResidencyCache>();
         services.AddScoped<OpenUnidentifiedCase>();
         services.AddHostedService<UnidentifiedCaseRepairJob>();
         services.AddScoped<ResolveUnidentified>();

@@ -22,7 +22,7 @@ internal sealed class GateWorld : IAsyncDisposable
     {
         Cases = cases;
         Ingest = new StorePassageIngest(cases.Store, cases.Clock);
-        Devices = new DeviceResolver(new ScopeFactory(cases.Store));
+        Devices = new DeviceResolver(new ScopeFactory(cases.Store), cases.Clock);
     }
 
     public CaseWorld Cases { get; }
@@ -32,6 +32,8 @@ internal sealed class GateWorld : IAsyncDisposable
     public StorePassageIngest Ingest { get; }
 
     public DeviceResolver Devices { get; }
+
+    public ResidencyCache Residencies => new(Cases.Clock);
 
     public StaffPrincipal Officer { get; } = new(Guid.NewGuid(), "防控专员", new HashSet<string> { Roles.EpidemicOfficer }, null, CaseWorld.PathOf(CaseWorld.City));
 
@@ -47,8 +49,8 @@ internal sealed class GateWorld : IAsyncDisposable
 
     public PlaceRegistry Places(ShanzhiDbContext db) => new(db, Cases.Locator, Devices, Cases.Clock, Logs.CreateLogger<PlaceRegistry>());
 
-    public CheckGate Gate(ShanzhiDbContext db) => new(db, new StorePersonDirectory(db, BlindIndex), Ingest,
-        new OpenUnidentifiedCase(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<OpenUnidentifiedCase>()), Logs.CreateLogger<CheckGate>());
+    public CheckGate Gate(ShanzhiDbContext db) => new(new CheckScope(db, new OpenUnidentifiedCase(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<OpenUnidentifiedCase>())),
+        new StorePersonDirectory(db, BlindIndex), Ingest, Residencies, Logs.CreateLogger<CheckGate>());
 
     public ResolveUnidentified Resolver(ShanzhiDbContext db) => new(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<ResolveUnidentified>());
 
@@ -98,6 +100,13 @@ internal sealed class GateWorld : IAsyncDisposable
     {
         Keys.Dispose();
         await Cases.DisposeAsync();
+    }
+
+    /// <summary>The two scoped services a gate check takes when it needs the store.</summary>
+    private sealed class CheckScope(ShanzhiDbContext db, OpenUnidentifiedCase followUps) : IServiceProvider
+    {
+        public object? GetService(Type serviceType) =>
+            serviceType == typeof(ShanzhiDbContext) ? db : serviceType == typeof(OpenUnidentifiedCase) ? followUps : null;
     }
 
     /// <summary>Scopes that hand out a fresh context of the test store, for the device resolver.</summary>

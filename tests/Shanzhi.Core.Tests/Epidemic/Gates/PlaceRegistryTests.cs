@@ -44,6 +44,24 @@ public sealed class PlaceRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Key_disabled_elsewhere_expires_after_lifetime(StoreKind kind)
+    {
+        await using var world = await GateWorld.CreateAsync(kind);
+        var ct = TestContext.Current.CancellationToken;
+        var (device, key) = await world.DeviceAtAsync(PlaceKind.Mall, CaseWorld.InStreetA);
+        await using var db = world.Cases.NewContext();
+
+        // Another web process disables the device: the store changes, this resolver is not told.
+        await db.Devices.Where(d => d.Id == device.DeviceId).ExecuteUpdateAsync(s => s.SetProperty(d => d.Active, false), ct);
+        var remembered = await world.Devices.ResolveAsync(key, ct);
+        world.Cases.Clock.Advance(DeviceResolver.KeyLifetime);
+
+        Assert.Equal(device.DeviceId, remembered?.DeviceId);
+        Assert.Null(await world.Devices.ResolveAsync(key, ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Place_outside_the_city_or_the_scope_is_refused(StoreKind kind)
     {
         await using var world = await GateWorld.CreateAsync(kind);
