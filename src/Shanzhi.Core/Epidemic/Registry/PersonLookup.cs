@@ -21,8 +21,8 @@ public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity ide
     /// <summary>Entries per cache before it is emptied and refilled; keeps memory small (about 100 bytes an entry).</summary>
     public const int MaxEntries = 200_000;
 
-    private readonly ConcurrentDictionary<string, long> _keys = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<long, (Gates.PersonStatus Status, DateTimeOffset Expires)> _statuses = new();
+    private readonly BoundedCache<string, long> _keys = new(StringComparer.Ordinal);
+    private readonly BoundedCache<long, (Gates.PersonStatus Status, DateTimeOffset Expires)> _statuses = new(EqualityComparer<long>.Default);
 
     // Counts Forget calls. A status read from the store is cached only if no change was committed
     // while it was being read, so a read racing a change cannot put the old status back.
@@ -48,8 +48,7 @@ public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity ide
         var key = await db.Persons.Where(p => p.IdNumberIndex == index).Select(p => (long?)p.Key).FirstOrDefaultAsync(cancellationToken);
         if (key is { } found)
         {
-            Bound(_keys);
-            _keys[hex] = found;
+            _keys.Set(hex, found);
         }
 
         return key;
@@ -77,8 +76,7 @@ public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity ide
         var status = new Gates.PersonStatus(person.Status);
         if (Interlocked.Read(ref _changes) == changesBefore)
         {
-            Bound(_statuses);
-            _statuses[personKey] = (status, now + StatusLifetime);
+            _statuses.Set(personKey, (status, now + StatusLifetime));
         }
 
         return status;
@@ -90,16 +88,47 @@ public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity ide
         Interlocked.Increment(ref _changes);
         foreach (var key in personKeys)
         {
-            _statuses.TryRemove(key, out _);
+            _statuses.Remove(key);
         }
     }
 
-    private static void Bound<TKey, TValue>(ConcurrentDictionary<TKey, TValue> cache)
+    /// <summary>
+    /// A concurrent map emptied when it reaches <see cref="MaxEntries"/>. It keeps its own
+    /// approximate count because <see cref="ConcurrentDictionary{TKey, TValue}.Count"/> takes every
+    /// bucket lock, which serialised the gate checks that miss the cache.
+    /// </summary>
+    private sealed class BoundedCache<TKey, TValue>(IEqualityComparer<TKey> comparer)
         where TKey : notnull
     {
-        if (cache.Count >= MaxEntries)
+        private readonly ConcurrentDictionary<TKey, TValue> _entries = new(comparer);
+        private int _count;
+
+        public bool TryGetValue(TKey key, out TValue value) => _entries.TryGetValue(key, out value!);
+
+        public void Set(TKey key, TValue value)
         {
-            cache.Clear();
+            if (Volatile.Read(ref _count) >= MaxEntries)
+            {
+                _entries.Clear();
+                Volatile.Write(ref _count, 0);
+            }
+
+            if (_entries.TryAdd(key, value))
+            {
+                Interlocked.Increment(ref _count);
+            }
+            else
+            {
+                _entries[key] = value;
+            }
+        }
+
+        public void Remove(TKey key)
+        {
+            if (_entries.TryRemove(key, out _))
+            {
+                Interlocked.Decrement(ref _count);
+            }
         }
     }
 }
