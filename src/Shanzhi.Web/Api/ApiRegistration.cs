@@ -61,7 +61,9 @@ public static partial class ApiRegistration
 
             if (SecurityHeaders.CarriesPersonalData(context.Request.Path))
             {
-                headers.CacheControl = "no-store";
+                // Pages carry antiforgery tokens, whose writer sets "no-cache, no-store" and logs a
+                // warning whenever it replaces a value without no-cache; pages get its value up front.
+                headers.CacheControl = context.Request.Path.StartsWithSegments("/api") ? "no-store" : "no-cache, no-store";
                 headers.Pragma = "no-cache";
             }
 

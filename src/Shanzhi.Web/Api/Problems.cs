@@ -54,5 +54,12 @@ public static class Problems
         problem.Detail = detail;
     }
 
+    /// <summary>
+    /// A form post whose antiforgery token is missing or no longer valid (page open too long, signed
+    /// in again since). Nothing of the post was processed.
+    /// </summary>
+    public static readonly Error FormTokenInvalid = new("request.antiforgery_invalid", "页面已过期，请重新提交",
+        "表单校验信息缺失或已失效（页面停留过久，或其间重新登录过）。本次提交未处理，请刷新页面后重新填写提交。", StatusCodes.Status400BadRequest);
+
     public static ProblemHttpResult Invalid(string code, string field, string detail) => From(Error.Invalid(code, field, detail));
 }
