@@ -75,6 +75,38 @@ public sealed partial class FieldFormTests
         Assert.Contains($"data-task=\"{taskId}\" data-state=\"Open\"", await worker.GetStringAsync("/m/tasks"), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("G0101")]
+    [InlineData("P0101")]
+    [InlineData("P0301")]
+    [InlineData("Y0101")]
+    [InlineData("Y0201")]
+    public async Task Report_form_offers_no_module_category(string code)
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var worker = await SignInWorkerAsync(platform);
+
+        var page = await worker.GetStringAsync("/m/report");
+
+        Assert.Contains("<option value=\"E0101\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain($"<option value=\"{code}\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_in_a_module_category_is_rejected_on_the_form()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var worker = await SignInWorkerAsync(platform);
+        var form = await ReportFormAsync(worker, Invariant(ApiClient.Haishu.Latitude));
+        form.Add(new StringContent("G0101"), "Input.CategoryCode");
+
+        var response = await worker.PostAsync("/m/report", form);
+
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("data-code=\"field.category_not_offered\"", page, StringComparison.Ordinal);
+        Assert.Equal(0, await CaseCountAsync(worker));
+    }
+
     [Fact]
     public async Task Report_without_antiforgery_token_shows_the_form_again_with_an_error()
     {

@@ -14,6 +14,9 @@ public static class FieldText
     public static readonly Error PositionInvalid = Error.Invalid("field.position_invalid", "latitude",
         "纬度或经度不是有效的数字，请按“29.870500”“121.550000”这样的格式填写。");
 
+    public static readonly Error CategoryNotOffered = Error.Invalid("field.category_not_offered", "categoryCode",
+        "请从列表中选择问题类别；拿不准时选“不确定”，由指挥中心判定。");
+
     public static readonly Error VerificationResultRequired = Error.Invalid("field.verification_result_required", "result",
         "请选择核查结果：已解决或未解决。");
 
