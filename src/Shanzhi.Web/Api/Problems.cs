@@ -1,9 +1,12 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Shanzhi.Web.Api;
 
 /// <summary>Maps expected failures to RFC 7807 responses: one place, one shape.</summary>
-public static class Problems
+public static partial class Problems
 {
     public static ProblemHttpResult From(Error error)
     {
@@ -30,6 +33,15 @@ public static class Problems
         var problem = context.ProblemDetails;
         if (problem.Extensions.ContainsKey("code"))
         {
+            return;
+        }
+
+        if (context.Exception is BadHttpRequestException bad && QueryParameterError(context, bad) is { } parameterError)
+        {
+            problem.Extensions["code"] = parameterError.Code;
+            problem.Extensions["field"] = parameterError.Field;
+            problem.Title = parameterError.Title;
+            problem.Detail = parameterError.Detail;
             return;
         }
 
@@ -60,6 +72,52 @@ public static class Problems
     /// </summary>
     public static readonly Error FormTokenInvalid = new("request.antiforgery_invalid", "页面已过期，请重新提交",
         "表单校验信息缺失或已失效（页面停留过久，或其间重新登录过）。本次提交未处理，请刷新页面后重新填写提交。", StatusCodes.Status400BadRequest);
+
+    /// <summary>
+    /// Names the route or query parameter a handler could not bind, and the values it takes. The
+    /// framework names the failed parameter only in the message of the exception it throws
+    /// (RouteHandlerOptions.ThrowOnBadRequest), so the name is read from there. The posted value is
+    /// not repeated, because it may be personal data.
+    /// </summary>
+    private static Error? QueryParameterError(ProblemDetailsContext context, BadHttpRequestException exception)
+    {
+        var match = BindingFailure().Match(exception.Message);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var name = match.Groups["name"].Value;
+        // The exception handler clears the request's endpoint and passes its metadata along instead.
+        var metadata = context.AdditionalMetadata ?? context.HttpContext.GetEndpoint()?.Metadata;
+        var parameter = metadata?.GetMetadata<MethodInfo>()?.GetParameters()
+            .FirstOrDefault(p => p.Name == name || p.GetCustomAttribute<FromQueryAttribute>()?.Name == name);
+        var shownName = parameter?.GetCustomAttribute<FromQueryAttribute>()?.Name ?? name;
+        var type = parameter is null ? null : Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+        var expected = ExpectedValues(type);
+        var detail = match.Groups["missing"].Success
+            ? $"缺少参数“{shownName}”{(expected is null ? "" : $"，应为{expected}")}。"
+            : $"参数“{shownName}”的值无效{(expected is null ? "" : $"，应为{expected}")}。";
+        return Error.Invalid("request.invalid_parameter", shownName, detail);
+    }
+
+    private static string? ExpectedValues(Type? type) => type switch
+    {
+        null => null,
+        { IsEnum: true } => "以下之一：" + string.Join("、", Enum.GetNames(type)),
+        _ when type == typeof(DateOnly) => "日期，格式如 2026-12-01",
+        _ when type == typeof(DateTimeOffset) => "带时区的时间，格式如 2026-12-01T08:00:00+08:00",
+        _ when type == typeof(Guid) => "GUID，格式如 3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+        _ when type == typeof(bool) => "true 或 false",
+        _ when type == typeof(int) || type == typeof(long) => "整数",
+        _ when type == typeof(double) || type == typeof(decimal) => "数字",
+        _ => null,
+    };
+
+    // The framework's wording: Failed to bind parameter "CaseState? state" from "x". /
+    // Required parameter "int page" was not provided from query string.
+    [GeneratedRegex("""^(?:Failed to bind parameter|(?<missing>Required parameter)) "[^"]* (?<name>[A-Za-z_][A-Za-z0-9_]*)"(?: from| was not provided)""")]
+    private static partial Regex BindingFailure();
 
     public static ProblemHttpResult Invalid(string code, string field, string detail) => From(Error.Invalid(code, field, detail));
 }
