@@ -36,7 +36,7 @@ public static partial class Problems
             return;
         }
 
-        if (context.Exception is BadHttpRequestException bad && QueryParameterError(context, bad) is { } parameterError)
+        if (context.Exception is BadHttpRequestException bad && UnboundParameterError(context, bad) is { } parameterError)
         {
             problem.Extensions["code"] = parameterError.Code;
             problem.Extensions["field"] = parameterError.Field;
@@ -74,12 +74,12 @@ public static partial class Problems
         "表单校验信息缺失或已失效（页面停留过久，或其间重新登录过）。本次提交未处理，请刷新页面后重新填写提交。", StatusCodes.Status400BadRequest);
 
     /// <summary>
-    /// Names the route or query parameter a handler could not bind, and the values it takes. The
+    /// Names the route, query or header parameter a handler could not parse, and the values it takes. The
     /// framework names the failed parameter only in the message of the exception it throws
-    /// (RouteHandlerOptions.ThrowOnBadRequest), so the name is read from there. The posted value is
+    /// (RouteHandlerOptions.ThrowOnBadRequest), so the name is read from there. The value sent is
     /// not repeated, because it may be personal data.
     /// </summary>
-    private static Error? QueryParameterError(ProblemDetailsContext context, BadHttpRequestException exception)
+    private static Error? UnboundParameterError(ProblemDetailsContext context, BadHttpRequestException exception)
     {
         var match = BindingFailure().Match(exception.Message);
         if (!match.Success)
@@ -95,9 +95,7 @@ public static partial class Problems
         var shownName = parameter?.GetCustomAttribute<FromQueryAttribute>()?.Name ?? name;
         var type = parameter is null ? null : Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
         var expected = ExpectedValues(type);
-        var detail = match.Groups["missing"].Success
-            ? $"缺少参数“{shownName}”{(expected is null ? "" : $"，应为{expected}")}。"
-            : $"参数“{shownName}”的值无效{(expected is null ? "" : $"，应为{expected}")}。";
+        var detail = expected is null ? $"参数“{shownName}”的值无效。" : $"参数“{shownName}”的值无效，应为{expected}。";
         return Error.Invalid("request.invalid_parameter", shownName, detail);
     }
 
@@ -114,9 +112,8 @@ public static partial class Problems
         _ => null,
     };
 
-    // The framework's wording: Failed to bind parameter "CaseState? state" from "x". /
-    // Required parameter "int page" was not provided from query string.
-    [GeneratedRegex("""^(?:Failed to bind parameter|(?<missing>Required parameter)) "[^"]* (?<name>[A-Za-z_][A-Za-z0-9_]*)"(?: from| was not provided)""")]
+    // The framework's wording for a route, query or header value it cannot parse: Failed to bind parameter "CaseState? state" from "x".
+    [GeneratedRegex("""^Failed to bind parameter "[^"]* (?<name>\w+)" from""")]
     private static partial Regex BindingFailure();
 
     public static ProblemHttpResult Invalid(string code, string field, string detail) => From(Error.Invalid(code, field, detail));
