@@ -43,6 +43,7 @@ app.UseInputHygiene();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
+app.UseAntiforgeryProblems();
 app.UseFieldLanding();
 
 app.MapHealthEndpoints();

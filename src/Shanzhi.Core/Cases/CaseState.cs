@@ -34,6 +34,9 @@ public enum CaseChannel
     Open311 = 3,
     Hotline12345 = 4,
     Import = 5,
+
+    /// <summary>Opened by the platform itself, such as a grid duty's open tasks handed over on withdrawal.</summary>
+    System = 6,
 }
 
 public static class CaseStates

@@ -9,6 +9,9 @@ public static class GridErrors
 
     public static readonly Error GridNotFound = Error.NotFound("grid.not_found", "网格不存在，或不在您的管辖范围内。");
 
+    /// <summary>The same code and wording as the geography API's, for a region the caller names by code.</summary>
+    public static Error RegionNotFound(string code) => Error.NotFound("region.not_found", $"区划“{code}”不存在，或不在您的管辖范围内。请填写区划代码，如 330203。") with { Field = "scope" };
+
     public static readonly Error UserNotFound = Error.Invalid("grid.user_not_found", "userId", "人员账号不存在，请先在账号管理中创建。");
 
     public static readonly Error NotGridWorker = Error.Invalid("grid.not_grid_worker", "userId", "该账号没有“网格员”角色，不能配备为网格员。");
@@ -48,7 +51,9 @@ public static class GridErrors
 
     public static readonly Error DutyChangePending = Error.Conflict("duty.change_pending", "已有待审批申请", "该事项在此范围已有待审批的申请，请等待审批结果。");
 
-    public static readonly Error SelfApproval = Error.Forbidden("duty.self_approval", "准入和退出申请须由申请人以外的领导审批。");
+    /// <summary>Four-eyes rule: 403, because the requester lacks the right to decide, not because the change is in a wrong state.</summary>
+    public static readonly Error SelfApproval = new("duty.self_approval", "不能审批本人的申请",
+        "准入和退出申请须由申请人以外的领导或系统管理员审批，请联系其他领导。", 403);
 
     public static readonly Error ApproverRole = Error.Forbidden("duty.approver_role", "只有领导或系统管理员可以审批事项准入和退出。");
 

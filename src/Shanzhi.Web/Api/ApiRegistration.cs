@@ -11,6 +11,9 @@ public static partial class ApiRegistration
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
             options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
+
+        // Binding failures become exceptions so that Problems.Customize can name the parameter.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "善治 Shanzhi 城市治理平台 API";
@@ -32,6 +35,9 @@ public static partial class ApiRegistration
                 Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException => StatusCodes.Status409Conflict,
                 _ => StatusCodes.Status500InternalServerError,
             },
+
+            // A bad request is the client's fault, and its message may echo a posted value.
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
         return app;
@@ -61,7 +67,9 @@ public static partial class ApiRegistration
 
             if (SecurityHeaders.CarriesPersonalData(context.Request.Path))
             {
-                headers.CacheControl = "no-store";
+                // Pages carry antiforgery tokens, whose writer sets "no-cache, no-store" and logs a
+                // warning whenever it replaces a value without no-cache; pages get its value up front.
+                headers.CacheControl = context.Request.Path.StartsWithSegments("/api") ? "no-store" : "no-cache, no-store";
                 headers.Pragma = "no-cache";
             }
 

@@ -82,7 +82,7 @@ public static partial class GridEndpoints
         }
 
         var (first, last) = Period(clock, from, to);
-        return Reply(await workload.RankGridsAsync(User(http), scope ?? "", first, last, cancellationToken));
+        return Reply(await workload.RankGridsInRegionAsync(User(http), scope, first, last, cancellationToken));
     }
 
     private static async Task<Results<Ok<GridWorkload>, ProblemHttpResult>> GridWorkloadAsync(

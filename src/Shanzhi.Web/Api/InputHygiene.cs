@@ -1,12 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using Shanzhi.Web.Components.Field;
 
 namespace Shanzhi.Web.Api;
 
 /// <summary>
 /// Rejects input no field may contain before it reaches a handler or the store: control
 /// characters in query strings, forms and JSON strings, and JSON in a charset other than UTF-8.
+/// The phone pages' forms are left to the pages, which answer with the form and a Chinese error.
 /// </summary>
 public static class InputHygiene
 {
@@ -27,12 +30,9 @@ public static class InputHygiene
 
     private static async Task<Error?> FindProblemAsync(HttpRequest request)
     {
-        foreach (var (key, values) in request.Query)
+        if (FieldWithControlCharacters(request.Query) is { } badQuery)
         {
-            if (TextRules.HasControlCharacters(key) || values.Any(TextRules.HasControlCharacters))
-            {
-                return InvalidCharacters(key);
-            }
+            return InvalidCharacters(badQuery);
         }
 
         if (MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType))
@@ -43,7 +43,9 @@ public static class InputHygiene
                 return new Error("request.unsupported_charset", "字符编码不支持", "JSON 请求只支持 UTF-8 编码，请使用 application/json; charset=utf-8。", 415);
             }
 
-            if (contentType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+            // The phone pages check their own forms with FieldWithControlCharacters and show the error on the form.
+            if (contentType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+                && request.HttpContext.GetEndpoint()?.Metadata.GetMetadata<FieldPageAttribute>() is null)
             {
                 IFormCollection form;
                 try
@@ -56,13 +58,27 @@ public static class InputHygiene
                     return InvalidCharacters("form");
                 }
 
-                foreach (var (key, values) in form)
+                if (FieldWithControlCharacters(form) is { } badField)
                 {
-                    if (TextRules.HasControlCharacters(key) || values.Any(TextRules.HasControlCharacters))
-                    {
-                        return InvalidCharacters(key);
-                    }
+                    return InvalidCharacters(badField);
                 }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The first name or value of a query string or form with a control character other than tab
+    /// and line breaks (<see cref="TextRules.HasControlCharacters"/>), or null when all are clean.
+    /// </summary>
+    public static string? FieldWithControlCharacters(IEnumerable<KeyValuePair<string, StringValues>> fields)
+    {
+        foreach (var (key, values) in fields)
+        {
+            if (TextRules.HasControlCharacters(key) || values.Any(TextRules.HasControlCharacters))
+            {
+                return key;
             }
         }
 

@@ -1,9 +1,12 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Shanzhi.Web.Api;
 
 /// <summary>Maps expected failures to RFC 7807 responses: one place, one shape.</summary>
-public static class Problems
+public static partial class Problems
 {
     public static ProblemHttpResult From(Error error)
     {
@@ -33,6 +36,15 @@ public static class Problems
             return;
         }
 
+        if (context.Exception is BadHttpRequestException bad && UnboundParameterError(context, bad) is { } parameterError)
+        {
+            problem.Extensions["code"] = parameterError.Code;
+            problem.Extensions["field"] = parameterError.Field;
+            problem.Title = parameterError.Title;
+            problem.Detail = parameterError.Detail;
+            return;
+        }
+
         var (code, title, detail) = problem.Status switch
         {
             StatusCodes.Status400BadRequest => ("request.invalid", "请求格式有误", "请求内容无法解析，请检查 JSON 格式、字段类型和必填项。"),
@@ -53,6 +65,56 @@ public static class Problems
         // Framework details are English and may echo internals, so users get the Chinese text instead.
         problem.Detail = detail;
     }
+
+    /// <summary>
+    /// A form post whose antiforgery token is missing or no longer valid (page open too long, signed
+    /// in again since). Nothing of the post was processed.
+    /// </summary>
+    public static readonly Error FormTokenInvalid = new("request.antiforgery_invalid", "页面已过期，请重新提交",
+        "表单校验信息缺失或已失效（页面停留过久，或其间重新登录过）。本次提交未处理，请刷新页面后重新填写提交。", StatusCodes.Status400BadRequest);
+
+    /// <summary>
+    /// Names the route, query or header parameter a handler could not parse, and the values it takes. The
+    /// framework names the failed parameter only in the message of the exception it throws
+    /// (RouteHandlerOptions.ThrowOnBadRequest), so the name is read from there. The value sent is
+    /// not repeated, because it may be personal data.
+    /// </summary>
+    private static Error? UnboundParameterError(ProblemDetailsContext context, BadHttpRequestException exception)
+    {
+        var match = BindingFailure().Match(exception.Message);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var name = match.Groups["name"].Value;
+        // The exception handler clears the request's endpoint and passes its metadata along instead.
+        var metadata = context.AdditionalMetadata ?? context.HttpContext.GetEndpoint()?.Metadata;
+        var parameter = metadata?.GetMetadata<MethodInfo>()?.GetParameters()
+            .FirstOrDefault(p => p.Name == name || p.GetCustomAttribute<FromQueryAttribute>()?.Name == name);
+        var shownName = parameter?.GetCustomAttribute<FromQueryAttribute>()?.Name ?? name;
+        var type = parameter is null ? null : Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+        var expected = ExpectedValues(type);
+        var detail = expected is null ? $"参数“{shownName}”的值无效。" : $"参数“{shownName}”的值无效，应为{expected}。";
+        return Error.Invalid("request.invalid_parameter", shownName, detail);
+    }
+
+    private static string? ExpectedValues(Type? type) => type switch
+    {
+        null => null,
+        { IsEnum: true } => "以下之一：" + string.Join("、", Enum.GetNames(type)),
+        _ when type == typeof(DateOnly) => "日期，格式如 2026-12-01",
+        _ when type == typeof(DateTimeOffset) => "带时区的时间，格式如 2026-12-01T08:00:00+08:00",
+        _ when type == typeof(Guid) => "GUID，格式如 3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+        _ when type == typeof(bool) => "true 或 false",
+        _ when type == typeof(int) || type == typeof(long) => "整数",
+        _ when type == typeof(double) || type == typeof(decimal) => "数字",
+        _ => null,
+    };
+
+    // The framework's wording for a route, query or header value it cannot parse: Failed to bind parameter "CaseState? state" from "x".
+    [GeneratedRegex("""^Failed to bind parameter "[^"]* (?<name>\w+)" from""")]
+    private static partial Regex BindingFailure();
 
     public static ProblemHttpResult Invalid(string code, string field, string detail) => From(Error.Invalid(code, field, detail));
 }

@@ -37,6 +37,7 @@ public static class ConsoleText
         CaseChannel.Open311 => "开放接口",
         CaseChannel.Hotline12345 => "12345 热线",
         CaseChannel.Import => "历史导入",
+        CaseChannel.System => "系统生成",
         _ => channel.ToString(),
     };
 

@@ -59,13 +59,23 @@ public sealed class Lookups
         };
     }
 
-    /// <summary>Staff who may verify cases, for the 发起核查 action.</summary>
-    public static async Task<IReadOnlyList<NamedOption>> LoadVerifiersAsync(ShanzhiDbContext db, CancellationToken cancellationToken) =>
-        await (from user in db.Users.AsNoTracking()
-               join userRole in db.UserRoles on user.Id equals userRole.UserId
-               join role in db.Roles on userRole.RoleId equals role.Id
-               where role.Name == Roles.Verifier
-               orderby user.DisplayName
-               select new NamedOption(user.Id, user.DisplayName))
+    /// <summary>
+    /// Staff the case engine accepts as the verifier of a case in <paramref name="caseRegionPath"/>,
+    /// for the 发起核查 action: verifiers and grid workers whose scope covers the case.
+    /// </summary>
+    public static async Task<IReadOnlyList<NamedOption>> LoadVerifiersAsync(ShanzhiDbContext db, string caseRegionPath, CancellationToken cancellationToken)
+    {
+        var candidates = await (from user in db.Users.AsNoTracking()
+                                join userRole in db.UserRoles on user.Id equals userRole.UserId
+                                join role in db.Roles on userRole.RoleId equals role.Id
+                                where role.Name == Roles.Verifier || role.Name == Roles.GridWorker
+                                select new { user.Id, user.DisplayName, user.ScopePath })
             .ToListAsync(cancellationToken);
+        return candidates
+            .Where(u => caseRegionPath.StartsWith(u.ScopePath, StringComparison.Ordinal))
+            .DistinctBy(u => u.Id)
+            .OrderBy(u => u.DisplayName, StringComparer.Ordinal)
+            .Select(u => new NamedOption(u.Id, u.DisplayName))
+            .ToList();
+    }
 }

@@ -102,19 +102,41 @@ public sealed class DutyTests
     {
         await using var world = await GridWorld.CreateAsync(kind);
         var ct = TestContext.Current.CancellationToken;
-        var task = await world.TodaysTaskAsync("D08");
-        await using var db = world.NewContext();
-        var duties = world.Duties(db);
-        var change = (await duties.RequestAsync(new RequestDutyChange("D08", DutyChangeKind.Withdraw, CaseWorld.City, "改由物业负责"), world.Operator, ct)).Value!;
 
-        await duties.DecideAsync(change.Id, true, "同意", world.Leader, ct);
+        var handedOver = await WithdrawWithTodaysTaskOpenAsync(world);
 
         await using var check = world.NewContext();
-        var handedOver = await check.PatrolTasks.AsNoTracking().SingleAsync(t => t.Id == task.Id, ct);
         var @case = await check.Cases.AsNoTracking().SingleAsync(c => c.Id == handedOver.CaseId, ct);
         Assert.Equal(
             (PatrolTaskState.HandedOver, GridCatalogSeeder.HandedOverDutyCategory, CaseState.Dispatched, (Guid?)world.Cases.SanitationUnitId),
             (handedOver.State, @case.CategoryCode, @case.State, @case.UnitId));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Handed_over_case_comes_from_the_system_channel(StoreKind kind)
+    {
+        await using var world = await GridWorld.CreateAsync(kind);
+        var ct = TestContext.Current.CancellationToken;
+
+        var handedOver = await WithdrawWithTodaysTaskOpenAsync(world);
+
+        await using var check = world.NewContext();
+        Assert.Equal(CaseChannel.System, await check.Cases.AsNoTracking().Where(c => c.Id == handedOver.CaseId).Select(c => c.Channel).SingleAsync(ct));
+    }
+
+    /// <summary>Gives today's D08 task, withdraws D08 city-wide with approval, and returns the task as stored afterwards.</summary>
+    private static async Task<PatrolTask> WithdrawWithTodaysTaskOpenAsync(GridWorld world)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var task = await world.TodaysTaskAsync("D08");
+        await using var db = world.NewContext();
+        var duties = world.Duties(db);
+        var change = (await duties.RequestAsync(new RequestDutyChange("D08", DutyChangeKind.Withdraw, CaseWorld.City, "改由物业负责"), world.Operator, ct)).Value!;
+        await duties.DecideAsync(change.Id, true, "同意", world.Leader, ct);
+
+        await using var check = world.NewContext();
+        return await check.PatrolTasks.AsNoTracking().SingleAsync(t => t.Id == task.Id, ct);
     }
 
     [Theory]

@@ -93,6 +93,54 @@ public sealed class WorkloadTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Ranking_by_region_code_lists_the_grids_under_it(StoreKind kind)
+    {
+        await using var world = await GridWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+
+        var ranking = (await world.Workload(db).RankGridsInRegionAsync(world.Leader, CaseWorld.Haishu, world.Today, world.Today, TestContext.Current.CancellationToken)).Value!;
+
+        Assert.Equal([CaseWorld.StreetA + "001001", CaseWorld.StreetB + "001001"], ranking.Select(g => g.GridCode).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Ranking_without_region_code_covers_the_viewers_scope(StoreKind kind)
+    {
+        await using var world = await GridWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+
+        var ranking = (await world.Workload(db).RankGridsInRegionAsync(world.Cases.StreetAOperator, null, world.Today, world.Today, TestContext.Current.CancellationToken)).Value!;
+
+        Assert.Equal([CaseWorld.StreetA + "001001"], ranking.Select(g => g.GridCode));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Ranking_a_region_outside_the_scope_is_region_not_found(StoreKind kind)
+    {
+        await using var world = await GridWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+
+        var result = await world.Workload(db).RankGridsInRegionAsync(world.Cases.StreetAOperator, CaseWorld.Yinzhou, world.Today, world.Today, TestContext.Current.CancellationToken);
+
+        Assert.Equal(("region.not_found", 404), (result.Error?.Code, result.Error?.Status));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Ranking_an_unknown_region_code_is_region_not_found(StoreKind kind)
+    {
+        await using var world = await GridWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+
+        var result = await world.Workload(db).RankGridsInRegionAsync(world.Leader, "339999", world.Today, world.Today, TestContext.Current.CancellationToken);
+
+        Assert.Equal("region.not_found", result.Error?.Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Reversed_period_is_rejected(StoreKind kind)
     {
         await using var world = await GridWorld.CreateAsync(kind);

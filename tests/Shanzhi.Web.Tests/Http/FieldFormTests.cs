@@ -48,7 +48,7 @@ public sealed partial class FieldFormTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("data-code=\"attachment.too_large\"", page, StringComparison.Ordinal);
         Assert.Contains("图片超过大小上限", page, StringComparison.Ordinal);
-        Assert.Equal(0, (await (await worker.GetAsync("/api/v1/cases")).ReadJsonAsync()).GetProperty("total").GetInt32());
+        Assert.Equal(0, await CaseCountAsync(worker));
     }
 
     [Theory]
@@ -137,6 +137,9 @@ public sealed partial class FieldFormTests
         };
     }
 
+    private static async Task<int> CaseCountAsync(HttpClient worker) =>
+        (await (await worker.GetAsync("/api/v1/cases")).ReadJsonAsync()).GetProperty("total").GetInt32();
+
     private static string Invariant(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task<HttpClient> SignInWorkerAsync(PlatformFactory platform)
@@ -147,7 +150,7 @@ public sealed partial class FieldFormTests
     }
 
     /// <summary>The report form's fields as the page rendered them (antiforgery token, handler name) with a title and a position.</summary>
-    private static async Task<MultipartFormDataContent> ReportFormAsync(HttpClient worker, string latitude)
+    private static async Task<MultipartFormDataContent> ReportFormAsync(HttpClient worker, string latitude, string title = "人行道上堆放建筑垃圾")
     {
         var page = await worker.GetStringAsync("/m/report");
         var token = AntiforgeryToken().Match(page).Groups[1].Value;
@@ -155,7 +158,7 @@ public sealed partial class FieldFormTests
         {
             { new StringContent(token), "__RequestVerificationToken" },
             { new StringContent("report"), "_handler" },
-            { new StringContent("人行道上堆放建筑垃圾"), "Input.Title" },
+            { new StringContent(title), "Input.Title" },
             { new StringContent(latitude), "Input.Latitude" },
             { new StringContent(Invariant(ApiClient.Haishu.Longitude)), "Input.Longitude" },
         };

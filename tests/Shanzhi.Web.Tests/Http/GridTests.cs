@@ -77,6 +77,21 @@ public sealed class GridTests
         Assert.Equal("Approved", byLeader.GetProperty("status").GetString());
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Leader_cannot_approve_their_own_duty_change(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var team = await TeamAsync(platform);
+        var requested = await (await team.Leader.PostAsJsonAsync("/api/v1/grid/duty-changes",
+            new { dutyCode = "D22", kind = "Withdraw", regionCode = City, reason = "文明创建督导改由街道负责" }, Ct)).ReadJsonAsync();
+
+        var response = await team.Leader.PostAsJsonAsync($"/api/v1/grid/duty-changes/{requested.GetProperty("id").GetString()}/approve", new { note = "同意" }, Ct);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "duty.self_approval");
+        Assert.Contains("申请人以外", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Grid_worker_cannot_rank_grids()
     {
@@ -84,12 +99,26 @@ public sealed class GridTests
         var team = await TeamAsync(platform);
         await TodaysTaskAsync(team);
 
-        var ranking = await team.Leader.GetAsync($"/api/v1/grid/workload/ranking?scope=/{City}/{Haishu}/", Ct);
-        var refused = await team.Worker.GetAsync($"/api/v1/grid/workload/ranking?scope=/{City}/{Haishu}/", Ct);
+        var ranking = await team.Leader.GetAsync($"/api/v1/grid/workload/ranking?scope={Haishu}", Ct);
+        var refused = await team.Worker.GetAsync($"/api/v1/grid/workload/ranking?scope={Haishu}", Ct);
 
         var first = (await ranking.ReadJsonAsync()).EnumerateArray().First();
         Assert.Equal(team.GridCode, first.GetProperty("gridCode").GetString());
         await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Forbidden, "grid.forbidden");
+    }
+
+    [Theory]
+    [InlineData("/330200/330203/")]
+    [InlineData("339999")]
+    public async Task Ranking_scope_must_be_a_known_region_code(string scope)
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var team = await TeamAsync(platform);
+
+        var response = await team.Leader.GetAsync($"/api/v1/grid/workload/ranking?scope={Uri.EscapeDataString(scope)}", Ct);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, "region.not_found");
+        Assert.Equal("scope", problem.GetProperty("field").GetString());
     }
 
     [Fact]

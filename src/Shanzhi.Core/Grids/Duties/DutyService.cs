@@ -246,7 +246,7 @@ public sealed class DutyService(ShanzhiDbContext db, CaseService cases, TimeProv
                 latitude,
                 longitude,
                 GridCatalogSeeder.HandedOverDutyCategory,
-                Channel: CaseChannel.GridWorker,
+                Channel: CaseChannel.System,
                 ExternalRef: "grid-task:" + task.Id.ToString("N"));
             var reported = await cases.ReportAsync(report, StaffPrincipal.System, cancellationToken);
             if (reported.Value is not { } @case)

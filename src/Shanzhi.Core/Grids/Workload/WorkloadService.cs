@@ -68,7 +68,7 @@ public sealed class WorkloadService(ShanzhiDbContext db, IOptions<GridOptions> o
         var scope = string.IsNullOrWhiteSpace(scopePath) ? viewer.ScopePath : scopePath.Trim();
         if (!viewer.CanSee(scope))
         {
-            return GridErrors.GridNotFound;
+            return GridErrors.RegionNotFound(scope.TrimEnd('/').Split('/')[^1]);
         }
 
         var grids = await db.Regions.AsNoTracking()
@@ -84,6 +84,31 @@ public sealed class WorkloadService(ShanzhiDbContext db, IOptions<GridOptions> o
             .ThenBy(w => w.GridCode, StringComparer.Ordinal)
             .ToList();
         return ranked;
+    }
+
+    /// <summary>
+    /// Grids under the region with <paramref name="regionCode"/>, most overloaded first; a null or
+    /// blank code means the viewer's own scope. An unknown code and a region outside the viewer's
+    /// scope are both <c>region.not_found</c>, so the answer does not reveal which regions exist.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<GridWorkload>>> RankGridsInRegionAsync(StaffPrincipal viewer, string? regionCode, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken)
+    {
+        if (!MayView(viewer))
+        {
+            return GridErrors.Forbidden;
+        }
+
+        if (string.IsNullOrWhiteSpace(regionCode))
+        {
+            return await RankGridsAsync(viewer, viewer.ScopePath, from, to, cancellationToken);
+        }
+
+        var code = regionCode.Trim();
+        var path = await db.Regions.AsNoTracking().Where(r => r.Code == code).Select(r => r.Path).FirstOrDefaultAsync(cancellationToken);
+        return path is null
+            ? GridErrors.RegionNotFound(code)
+            : await RankGridsAsync(viewer, path, from, to, cancellationToken);
     }
 
     public async Task<Result<GridWorkload>> GridAsync(StaffPrincipal viewer, string gridCode, DateOnly from, DateOnly to, CancellationToken cancellationToken)

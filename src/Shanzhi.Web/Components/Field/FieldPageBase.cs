@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Shanzhi.Cases;
 using Shanzhi.Identity;
+using Shanzhi.Web.Api;
 using Shanzhi.Web.Auth;
 
 namespace Shanzhi.Web.Components.Field;
@@ -31,14 +32,49 @@ public abstract class FieldPageBase : ComponentBase
 
     protected CancellationToken Aborted => HttpContext.RequestAborted;
 
+    private const string FormExpiredItem = "shanzhi.field.form-expired";
+
+    private Error? _problem;
+
     /// <summary>The failure of the last post, or the reason the page has nothing to show, displayed at the top.</summary>
-    protected Error? Problem { get; set; }
+    protected Error? Problem
+    {
+        get => _problem ?? (HttpContext.Items.ContainsKey(FormExpiredItem) ? Problems.FormTokenInvalid : null);
+        set => _problem = value;
+    }
+
+    /// <summary>
+    /// Marks the request so that the page shows <see cref="Problems.FormTokenInvalid"/>. The post had
+    /// no valid antiforgery token, so the page renders a fresh form instead (see <see cref="AntiforgeryProblems"/>).
+    /// </summary>
+    public static void MarkFormExpired(HttpContext context)
+    {
+        context.Items[FormExpiredItem] = true;
+        context.RequestServices.GetRequiredService<ILogger<FieldPageBase>>().FormTokenRejected(context.Request.Path.Value ?? "", context.User.ToStaffPrincipal()?.UserId);
+    }
 
     /// <summary>Shows why a post was rejected and logs the error code with the user id.</summary>
     protected void Reject(Error error)
     {
         Problem = error;
         Logger.PostRejected(GetType().Name, Me.UserId, error.Code);
+    }
+
+    /// <summary>
+    /// Rejects a post with a control character in any text field, as the JSON API and the other
+    /// forms do (<see cref="InputHygiene.FieldWithControlCharacters"/>). Pages call it first in their
+    /// submit handler and stop when it returns false, because the page then shows the error.
+    /// </summary>
+    protected async Task<bool> CheckPostedTextAsync()
+    {
+        var form = await HttpContext.Request.ReadFormAsync(Aborted);
+        if (InputHygiene.FieldWithControlCharacters(form) is not { } field)
+        {
+            return true;
+        }
+
+        Reject(FieldText.ControlCharacters(field));
+        return false;
     }
 
     /// <summary>Redirects to a page of this site after a successful post.</summary>

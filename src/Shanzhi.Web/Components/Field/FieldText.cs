@@ -14,8 +14,28 @@ public static class FieldText
     public static readonly Error PositionInvalid = Error.Invalid("field.position_invalid", "latitude",
         "纬度或经度不是有效的数字，请按“29.870500”“121.550000”这样的格式填写。");
 
+    public static readonly Error CategoryNotOffered = Error.Invalid("field.category_not_offered", "categoryCode",
+        "请从列表中选择问题类别；拿不准时选“不确定”，由指挥中心判定。");
+
     public static readonly Error VerificationResultRequired = Error.Invalid("field.verification_result_required", "result",
         "请选择核查结果：已解决或未解决。");
+
+    /// <summary>A posted field contains a control character; the field is named as the form labels it.</summary>
+    public static Error ControlCharacters(string field) => Error.Invalid("request.invalid_characters", field,
+        $"“{FieldLabel(field)}”中含有不可见的控制字符（如从其他软件粘贴带入），请删除后重新提交。");
+
+    private static string FieldLabel(string field) => field switch
+    {
+        "Input.Title" => "问题简述",
+        "Input.Description" => "详细情况",
+        "Input.Address" => "地点说明",
+        "Input.CategoryCode" => "问题类别",
+        "Input.Notes" => "走访情况",
+        "Input.Note" => "现场情况",
+        "Input.Latitude" => "纬度",
+        "Input.Longitude" => "经度",
+        _ => field,
+    };
 
     /// <summary>
     /// The report is stored but its photo is not. The message says both, so the worker neither
