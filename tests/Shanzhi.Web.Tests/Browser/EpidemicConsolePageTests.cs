@@ -89,7 +89,9 @@ public sealed class EpidemicConsolePageTests(ConsoleAppFixture app)
 
         await ConfirmApprovalAsync(requester);
         await Assertions.Expect(requester.TestId("eph-approve-error")).ToContainTextAsync("不能审核本人的申请");
-        Assert.Equal("Green", await requester.TestId("eph-status").GetAttributeAsync("data-status"));
+        // A new registration has no health code yet, and the refused approval must not give it one.
+        Assert.Null(await requester.TestId("eph-status").GetAttributeAsync("data-status"));
+        await Assertions.Expect(requester.TestId("eph-status")).ToContainTextAsync("未赋码");
 
         var approver = await app.NewPageAsync();
         await approver.LoginAsync("epi-approver", ConsoleAppFixture.StaffPassword, "/epidemic/health-overrides");
