@@ -34,6 +34,8 @@ internal sealed class SyntheticPassages(int persons, long passages, int days, in
     private readonly int _schools = Math.Max(1, persons / 2_000);
     private readonly int _sites = Math.Max(1, persons / 2_000);
 
+    public int Days => days;
+
     public int PlaceCount => _hubs + _malls + _hospitals + _schools + _sites + _compounds;
 
     /// <summary>Person keys are pseudonymous, not dense: a fixed odd multiplier scatters them.</summary>
