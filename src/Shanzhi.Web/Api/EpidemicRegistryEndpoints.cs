@@ -23,6 +23,8 @@ public static class EpidemicRegistryEndpoints
 
     public sealed record OverrideBody(HealthStatus? Status, string? Reason);
 
+    public sealed record RejectBody(string? Reason);
+
     /// <summary>Search filters in the body, because an ID number in a URL can end up in a proxy's access log.</summary>
     public sealed record SearchBody(string? IdNumber, ResidencyClass? Residency, string? Grid, HealthStatus? Status, int Page = 1, int PageSize = 20);
 
@@ -55,6 +57,8 @@ public static class EpidemicRegistryEndpoints
         health.MapGet("/overrides/{id:guid}", GetOverrideAsync).WithName("GetHealthOverride").WithSummary("人工调整申请详情");
         health.MapPost("/overrides/{id:guid}/approve", ApproveOverrideAsync).WithName("ApproveHealthOverride")
             .WithSummary("审核通过人工调整申请（申请人本人不能审核）");
+        health.MapPost("/overrides/{id:guid}/reject", RejectOverrideAsync).WithName("RejectHealthOverride")
+            .WithSummary("驳回人工调整申请（须说明原因；申请人本人驳回即撤回）");
     }
 
     private static async ValueTask<object?> NoStore(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -172,6 +176,10 @@ public static class EpidemicRegistryEndpoints
     private static async Task<Results<Ok<HealthChangeView>, ProblemHttpResult>> ApproveOverrideAsync(
         Guid id, HttpContext http, HealthStatusService health, CancellationToken cancellationToken) =>
         Reply(await health.ApproveOverrideAsync(id, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<OverrideRequestView>, ProblemHttpResult>> RejectOverrideAsync(
+        Guid id, RejectBody body, HttpContext http, HealthStatusService health, CancellationToken cancellationToken) =>
+        Reply(await health.RejectOverrideAsync(id, body.Reason, User(http), cancellationToken));
 
     private static async Task<Results<Ok<UpstreamBatchResult>, ProblemHttpResult>> UpstreamAsync(
         UpstreamHealthBatch body, HttpContext http, UpstreamHealthUpdate upstream, CancellationToken cancellationToken) =>

@@ -108,6 +108,29 @@ public sealed class EpidemicConsolePageTests(ConsoleAppFixture app)
     }
 
     [Fact]
+    public async Task Rejected_override_leaves_status_unchanged()
+    {
+        app.SkipIfUnavailable();
+        await app.CreateStaffAsync("epi-rejecter", "健康码驳回专员", Roles.EpidemicOfficer);
+        var personKey = await RegisterPersonAsync(976, "测试驳回");
+        var page = await app.NewPageAsync();
+        await page.LoginAsync("epi-rejecter", ConsoleAppFixture.StaffPassword, $"/epidemic/persons/{personKey}");
+        await page.WaitForReadyAsync("epidemic-person");
+        await PickVisibleOptionAsync(page, "eph-to", "红码");
+        await page.TestId("eph-reason").Locator("textarea").FillAsync("误报为同住人员");
+        await page.TestId("eph-request").ClickAsync();
+        await page.TestId("eph-pending").WaitForAsync();
+
+        await page.TestId("eph-reject").ClickAsync();
+        await Assertions.Expect(page.TestId("eph-approve-error")).ToContainTextAsync("原因");
+        await page.TestId("eph-reject-reason").Locator("textarea").FillAsync("经核实不是同住人员，撤回申请");
+        await page.TestId("eph-reject").ClickAsync();
+
+        await page.TestId("eph-no-pending").WaitForAsync();
+        Assert.Null(await page.TestId("eph-status").GetAttributeAsync("data-status"));
+    }
+
+    [Fact]
     public async Task Roster_shows_masked_worker_and_ends_entry()
     {
         app.SkipIfUnavailable();
@@ -187,7 +210,7 @@ public sealed class EpidemicConsolePageTests(ConsoleAppFixture app)
         return first17 + UnifiedSocialCreditCode.CheckCharacter(first17);
     }
 
-    /// <summary>Person <paramref name="n"/> of the synthetic IDs, registered through the registry (real encryption), living in the mall's grid, green.</summary>
+    /// <summary>Person <paramref name="n"/> of the synthetic IDs, registered through the registry (real encryption), living in the mall's grid, with no health code yet.</summary>
     private async Task<long> RegisterPersonAsync(int n = 977, string name = "测试健康码")
     {
         await using var scope = app.Services.CreateAsyncScope();

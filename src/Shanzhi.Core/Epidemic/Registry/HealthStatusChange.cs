@@ -93,6 +93,7 @@ public enum OverrideState
 {
     Pending = 1,
     Approved = 2,
+    Rejected = 3,
 }
 
 /// <summary>
@@ -129,6 +130,25 @@ public sealed class HealthOverrideRequest
 
     [Classify(DataClass.Internal, "记录审核时间")]
     public DateTimeOffset? DecidedAt { get; private set; }
+
+    [Classify(DataClass.Internal, "记录驳回人")]
+    public Guid? RejectedById { get; private set; }
+
+    [Classify(DataClass.Personal, "记录驳回人姓名")]
+    public string? RejectedBy { get; private set; }
+
+    [Classify(DataClass.Sensitive, "说明驳回原因", Recipients = "疫情防控专员")]
+    public string? RejectionReason { get; private set; }
+
+    /// <summary>Closes the request without a change; by the requester this is a withdrawal.</summary>
+    public void MarkRejected(Guid? byId, string by, string reason, DateTimeOffset at)
+    {
+        State = OverrideState.Rejected;
+        RejectedById = byId;
+        RejectedBy = by;
+        RejectionReason = reason;
+        DecidedAt = at;
+    }
 
     public void MarkApproved(long changeId, DateTimeOffset at)
     {
@@ -174,6 +194,8 @@ internal sealed class HealthOverrideRequestConfiguration : IEntityTypeConfigurat
         e.Property(r => r.State).HasConversion<string>().HasMaxLength(16);
         e.Property(r => r.Reason).HasMaxLength(HealthStatusChange.TextMaxLength);
         e.Property(r => r.RequestedBy).HasMaxLength(100);
+        e.Property(r => r.RejectedBy).HasMaxLength(100);
+        e.Property(r => r.RejectionReason).HasMaxLength(HealthStatusChange.TextMaxLength);
         e.HasOne<Person>().WithMany().HasForeignKey(r => r.PersonKey);
         e.HasIndex(r => new { r.PersonKey, r.State });
     }

@@ -201,6 +201,45 @@ public sealed class HealthStatusService(
         return result;
     }
 
+    /// <summary>
+    /// Rejects a pending override with a reason; no status changes. Any officer who may see the
+    /// person may reject, the requester too (a withdrawal): only a change needs a second person.
+    /// </summary>
+    public async Task<Result<OverrideRequestView>> RejectOverrideAsync(Guid requestId, string? reason, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if (!PersonRules.MayUse(user))
+        {
+            return RegistryErrors.Forbidden;
+        }
+
+        var request = await db.HealthOverrideRequests.FirstOrDefaultAsync(r => r.Id == requestId, cancellationToken);
+        if (request is null || (await registry.FindInScopeAsync(request.PersonKey, user, cancellationToken)).Error is not null)
+        {
+            return RegistryErrors.OverrideNotFound;
+        }
+
+        if (request.State != OverrideState.Pending)
+        {
+            return RegistryErrors.OverrideDecided;
+        }
+
+        var trimmed = reason?.Trim() ?? "";
+        if (trimmed.Length == 0)
+        {
+            return RegistryErrors.OverrideReasonRequired;
+        }
+
+        if (trimmed.Length > HealthStatusChange.TextMaxLength)
+        {
+            return RegistryErrors.TextTooLong;
+        }
+
+        request.MarkRejected(user.UserId, user.DisplayName, trimmed, clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        logger.OverrideRejected(request.Id, request.PersonKey);
+        return ToView(request);
+    }
+
     /// <summary>Returns one override request; a request for a person outside the user's scope is not found.</summary>
     public async Task<Result<OverrideRequestView>> GetOverrideAsync(Guid requestId, StaffPrincipal user, CancellationToken cancellationToken)
     {

@@ -29,4 +29,7 @@ internal static partial class RegistryLog
 
     [LoggerMessage(EventId = 6127, Level = LogLevel.Information, Message = "Override {RequestId} of person {PersonKey} requested")]
     public static partial void OverrideRequested(this ILogger logger, Guid requestId, long personKey);
+
+    [LoggerMessage(EventId = 6128, Level = LogLevel.Information, Message = "Override {RequestId} of person {PersonKey} rejected")]
+    public static partial void OverrideRejected(this ILogger logger, Guid requestId, long personKey);
 }

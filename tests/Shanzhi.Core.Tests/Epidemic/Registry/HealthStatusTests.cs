@@ -176,6 +176,27 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Rejected_override_changes_nothing(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+        var health = world.Health(db);
+        var request = (await health.RequestOverrideAsync(key, HealthStatus.Red, "误报为确诊病例同住人员", world.CityOfficer, Ct)).Value!;
+
+        var noReason = await health.RejectOverrideAsync(request.Id, " ", world.SecondCityOfficer, Ct);
+        var rejected = await health.RejectOverrideAsync(request.Id, "经核实不是同住人员", world.SecondCityOfficer, Ct);
+        var approveAfter = await health.ApproveOverrideAsync(request.Id, world.SecondCityOfficer, Ct);
+
+        Assert.Equal("health.reason_required", noReason.Error?.Code);
+        Assert.Equal(OverrideState.Rejected, rejected.Value?.State);
+        Assert.Equal("health.override_decided", approveAfter.Error?.Code);
+        Assert.Equal(0, await db.HealthStatusChanges.CountAsync(Ct));
+        Assert.Empty((await health.PendingOverridesAsync(key, world.CityOfficer, Ct)).Value!);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Override_needs_reason_and_single_approval(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);

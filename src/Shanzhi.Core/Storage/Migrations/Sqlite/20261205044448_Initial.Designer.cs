@@ -12,7 +12,7 @@ using Shanzhi.Storage;
 namespace Shanzhi.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteShanzhiDbContext))]
-    [Migration("20261205030110_Initial")]
+    [Migration("20261205044448_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1224,6 +1224,20 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
                         .HasColumnName("reason");
+
+                    b.Property<string>("RejectedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rejected_by");
+
+                    b.Property<Guid?>("RejectedById")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rejected_by_id");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rejection_reason");
 
                     b.Property<long>("RequestedAt")
                         .HasColumnType("INTEGER")

@@ -834,7 +834,10 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                     requested_at = table.Column<long>(type: "INTEGER", nullable: false),
                     state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     change_id = table.Column<long>(type: "INTEGER", nullable: true),
-                    decided_at = table.Column<long>(type: "INTEGER", nullable: true)
+                    decided_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    rejected_by_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    rejected_by = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    rejection_reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {

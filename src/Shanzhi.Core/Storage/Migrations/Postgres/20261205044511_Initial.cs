@@ -835,7 +835,10 @@ namespace Shanzhi.Storage.Migrations.Postgres
                     requested_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     change_id = table.Column<long>(type: "bigint", nullable: true),
-                    decided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    decided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    rejected_by_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    rejected_by = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    rejection_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {

@@ -13,7 +13,7 @@ using Shanzhi.Storage;
 namespace Shanzhi.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresShanzhiDbContext))]
-    [Migration("20261205030247_Initial")]
+    [Migration("20261205044511_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1247,6 +1247,20 @@ namespace Shanzhi.Storage.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("reason");
+
+                    b.Property<string>("RejectedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("rejected_by");
+
+                    b.Property<Guid?>("RejectedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("rejected_by_id");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("rejection_reason");
 
                     b.Property<DateTimeOffset>("RequestedAt")
                         .HasColumnType("timestamp with time zone")
