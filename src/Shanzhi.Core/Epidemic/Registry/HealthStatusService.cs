@@ -172,6 +172,19 @@ public sealed class HealthStatusService(
             return error;
         }
 
+        // A request is judged against the status its requester saw: once anything changed the
+        // status after it was filed (upstream, a rule, another override), approving it could undo
+        // that change unseen, e.g. an older "green" request clearing a newer red code.
+        var lastChange = await db.HealthStatusChanges.AsNoTracking()
+            .Where(c => c.PersonKey == request.PersonKey)
+            .OrderByDescending(c => c.Id)
+            .Select(c => (DateTimeOffset?)c.RecordedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (lastChange > request.RequestedAt)
+        {
+            return RegistryErrors.OverrideStale;
+        }
+
         var person = await db.Persons.SingleAsync(p => p.Key == request.PersonKey, cancellationToken);
         if (person.Status == request.To)
         {

@@ -55,6 +55,9 @@ public static class RegistryErrors
     public static readonly Error OverrideDecided = Error.Conflict("health.override_decided", "申请已处理",
         "该人工调整申请已经审核，不能重复审核。");
 
+    public static readonly Error OverrideStale = Error.Conflict("health.override_stale", "健康码已变更",
+        "提交该申请后，此人的健康码已经变更，申请依据可能已过时。请驳回该申请，按当前状态重新提交。");
+
     /// <summary>Forbidden rather than a conflict: the four-eyes rule bars this user from this action, whatever the request's state.</summary>
     public static readonly Error SelfApproval = new("health.self_approval", "不能审核本人的申请",
         "人工调整健康码须由申请人以外的另一名疫情防控专员审核。", 403);

@@ -176,6 +176,26 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Older_override_cannot_undo_a_newer_change(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+        var health = world.Health(db);
+        var green = (await health.RequestOverrideAsync(key, HealthStatus.Green, "核验通过", world.CityOfficer, Ct)).Value!;
+        world.Cases.Clock.Advance(TimeSpan.FromMinutes(1));
+        var red = (await health.RequestOverrideAsync(key, HealthStatus.Red, "核酸检测阳性", world.CityOfficer, Ct)).Value!;
+        world.Cases.Clock.Advance(TimeSpan.FromMinutes(1));
+        await health.ApproveOverrideAsync(red.Id, world.SecondCityOfficer, Ct);
+
+        var stale = await health.ApproveOverrideAsync(green.Id, world.SecondCityOfficer, Ct);
+
+        Assert.Equal(("health.override_stale", 409), (stale.Error?.Code, stale.Error?.Status));
+        Assert.Equal(HealthStatus.Red, (await db.Persons.AsNoTracking().SingleAsync(p => p.Key == key, Ct)).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Rejected_override_changes_nothing(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
