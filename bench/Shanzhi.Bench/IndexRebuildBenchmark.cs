@@ -64,7 +64,7 @@ internal static class IndexRebuildBenchmark
         services.AddLogging();
         services.AddShanzhiStorage(storage);
         // The platform's index drops passages past the movement retention when a rebuild ends; the
-        // clock stands on the city's last day so that the synthetic passages are all current, as in
+        // clock is set to the city's last day so that the synthetic passages are all current, as in
         // a live rebuild, and the compaction does its full work.
         services.AddSingleton<TimeProvider>(new CityClock(SyntheticPassages.Start.AddDays(city.Days)));
         services.AddShanzhiTracing();

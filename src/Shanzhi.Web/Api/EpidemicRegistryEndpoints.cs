@@ -71,7 +71,7 @@ public static class EpidemicRegistryEndpoints
         HttpContext http, PersonRegistry registry, CancellationToken cancellationToken,
         ResidencyClass? residency = null, string? grid = null, HealthStatus? status = null, int page = 1, int pageSize = 20)
     {
-        // Rejected rather than ignored: ignoring it would answer with everyone, as if nobody matched the number.
+        // Rejected rather than ignored: ignoring it would answer with everyone, as if no person matched the number.
         if (http.Request.Query.ContainsKey("idNumber"))
         {
             return Problems.Invalid("person.id_number_in_query", "idNumber",

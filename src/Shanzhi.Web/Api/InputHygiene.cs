@@ -9,7 +9,7 @@ namespace Shanzhi.Web.Api;
 /// <summary>
 /// Rejects input no field may contain before it reaches a handler or the store: control
 /// characters in query strings, forms and JSON strings, and JSON in a charset other than UTF-8.
-/// The phone pages' forms are left to the pages, which answer with the form and a Chinese error.
+/// The phone pages' forms are left to the pages, which show the form again with a Chinese error.
 /// </summary>
 public static class InputHygiene
 {

@@ -105,14 +105,9 @@ public sealed class HealthStatusService(
         }
 
         var trimmed = reason?.Trim() ?? "";
-        if (trimmed.Length == 0)
+        if (CheckOverrideReason(trimmed) is { } invalid)
         {
-            return RegistryErrors.OverrideReasonRequired;
-        }
-
-        if (trimmed.Length > HealthStatusChange.TextMaxLength)
-        {
-            return RegistryErrors.TextTooLong;
+            return invalid;
         }
 
         var found = await registry.FindInScopeAsync(personKey, user, cancellationToken);
@@ -237,14 +232,9 @@ public sealed class HealthStatusService(
         }
 
         var trimmed = reason?.Trim() ?? "";
-        if (trimmed.Length == 0)
+        if (CheckOverrideReason(trimmed) is { } invalid)
         {
-            return RegistryErrors.OverrideReasonRequired;
-        }
-
-        if (trimmed.Length > HealthStatusChange.TextMaxLength)
-        {
-            return RegistryErrors.TextTooLong;
+            return invalid;
         }
 
         request.MarkRejected(user.UserId, user.DisplayName, trimmed, clock.GetUtcNow());
@@ -355,6 +345,12 @@ public sealed class HealthStatusService(
     internal static HealthChangeView ToView(HealthStatusChange c) => new(
         c.Id, c.PersonKey, c.From, c.To, EpidemicNames.Chinese(c.To), c.Source, c.SourceSystem, c.UpstreamRef, c.RuleId,
         HealthRules.Find(c.RuleId)?.Name, c.Evidence, c.EvidenceRef, c.Reason, c.RequestedBy, c.ApprovedBy, c.At);
+
+    /// <summary>Checks an override's or a rejection's reason: required, at most <see cref="HealthStatusChange.TextMaxLength"/> characters.</summary>
+    private static Error? CheckOverrideReason(string trimmed) =>
+        trimmed.Length == 0 ? RegistryErrors.OverrideReasonRequired
+        : trimmed.Length > HealthStatusChange.TextMaxLength ? RegistryErrors.TextTooLong
+        : null;
 
     private static OverrideRequestView ToView(HealthOverrideRequest r) =>
         new(r.Id, r.PersonKey, r.To, r.Reason, r.RequestedBy, r.RequestedAt, r.State);

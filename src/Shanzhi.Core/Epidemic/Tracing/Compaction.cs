@@ -101,7 +101,7 @@ internal sealed class Compaction
             longest = Math.Max(longest, maximumDuration[place]);
         }
 
-        // Previous still holds old ids: map them in id order, which reads the new stays in sequence.
+        // Previous still contains old ids: map them in id order, which reads the new stays in sequence.
         for (var id = 0; id < count; id++)
         {
             ref var stay = ref chunks[id >> ChunkShift][id & (ChunkSize - 1)];

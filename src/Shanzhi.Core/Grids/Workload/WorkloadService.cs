@@ -89,7 +89,7 @@ public sealed class WorkloadService(ShanzhiDbContext db, IOptions<GridOptions> o
     /// <summary>
     /// Grids under the region with <paramref name="regionCode"/>, most overloaded first; a null or
     /// blank code means the viewer's own scope. An unknown code and a region outside the viewer's
-    /// scope are both <c>region.not_found</c>, so the answer does not reveal which regions exist.
+    /// scope are both <c>region.not_found</c>, so the response does not reveal which regions exist.
     /// </summary>
     public async Task<Result<IReadOnlyList<GridWorkload>>> RankGridsInRegionAsync(StaffPrincipal viewer, string? regionCode, DateOnly from, DateOnly to,
         CancellationToken cancellationToken)

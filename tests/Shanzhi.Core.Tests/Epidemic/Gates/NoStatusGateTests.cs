@@ -5,7 +5,7 @@ using Shanzhi.Tests.Infrastructure;
 
 namespace Shanzhi.Tests.Epidemic.Gates;
 
-/// <summary>A registered person without a health code yet: the gate asks for a manual check and still records who passed.</summary>
+/// <summary>A registered person without a health code yet: the gate requires a manual check and still records who passed.</summary>
 public sealed class NoStatusGateTests
 {
     [Theory]

@@ -51,7 +51,7 @@ public sealed class PlaceRegistryTests
         var (device, key) = await world.DeviceAtAsync(PlaceKind.Mall, CaseWorld.InStreetA);
         await using var db = world.Cases.NewContext();
 
-        // Another web process disables the device: the store changes, this resolver is not told.
+        // Another web process disables the device: the store changes, but this resolver is not notified.
         await db.Devices.Where(d => d.Id == device.DeviceId).ExecuteUpdateAsync(s => s.SetProperty(d => d.Active, false), ct);
         var remembered = await world.Devices.ResolveAsync(key, ct);
         world.Cases.Clock.Advance(DeviceResolver.KeyLifetime);

@@ -58,7 +58,7 @@ public sealed class ContactIndexArrivalOrderTests
         index.Add([In(Index, Mall, At(10, 10)), Out(Index, Mall, At(10, 16))]);
         index.Add([In(Index, Station, At(10, 12))]);
 
-        // The mall entry now ends at the station entry; the mall exit stands alone (2 h dwell before it).
+        // The mall entry now ends at the station entry; the mall exit becomes an exit-only stay (2 h dwell before it).
         Assert.Equal(
             [(Index, Mall, Seconds(At(10, 10)), Seconds(At(10, 12))), (Index, Mall, Seconds(At(10, 14)), Seconds(At(10, 16))),
                 (Index, Station, Seconds(At(10, 12)), Seconds(At(10, 13)))],

@@ -5,7 +5,7 @@ using Shanzhi.Tests.Infrastructure;
 
 namespace Shanzhi.Web.Tests.Http.Epidemic;
 
-/// <summary>Registering an entrance, a device, an employer or a roster entry answers 201 with the new resource's path.</summary>
+/// <summary>Registering an entrance, a device, an employer or a roster entry returns 201 with the new resource's path.</summary>
 public sealed class CreatedResourceTests
 {
     [Fact]
