@@ -124,17 +124,7 @@ internal sealed class ContactSearch
             var placeIndex = own.Place;
             ref var place = ref _index.PlaceAt(placeIndex);
             var lowest = start - place.MaximumDuration;
-            var last = place.First + place.BaseCount;
-            for (var i = _index.FirstInBase(ref place, lowest); i < last; i++)
-            {
-                ref var other = ref _index.StayAt(i);
-                if (other.Start >= end)
-                {
-                    break;
-                }
-
-                Consider(in other, person, placeIndex, start, end, indexPerson, secondDegree);
-            }
+            ScanBase(ref place, lowest, person, placeIndex, start, end, indexPerson, secondDegree);
 
             var tail = place.Tail;
             for (var i = _index.FirstInTail(ref place, lowest); i < place.TailCount; i++)
@@ -143,6 +133,44 @@ internal sealed class ContactSearch
                 if (other.Start >= end)
                 {
                     break;
+                }
+
+                Consider(in other, person, placeIndex, start, end, indexPerson, secondDegree);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Scans the place's compacted stays that start in [lowest, end), skipping the groups and blocks
+    /// whose stays all ended by <paramref name="start"/>. Such a block holds no stay that starts at
+    /// or after <paramref name="end"/> either, so skipping it never skips the end of the scan.
+    /// </summary>
+    private void ScanBase(ref PlaceStays place, int lowest, int person, int placeIndex, int start, int end, int indexPerson, bool secondDegree)
+    {
+        var ends = _index.EndBlocks;
+        var last = place.First + place.BaseCount;
+        var i = _index.FirstInBase(ref place, lowest);
+        while (i < last)
+        {
+            if (ends.GroupMaximum(i) <= start)
+            {
+                i = (i | (StayEndBlocks.GroupSize - 1)) + 1;
+                continue;
+            }
+
+            if (ends.BlockMaximum(i) <= start)
+            {
+                i = (i | (StayEndBlocks.BlockSize - 1)) + 1;
+                continue;
+            }
+
+            var blockEnd = Math.Min(last, (i | (StayEndBlocks.BlockSize - 1)) + 1);
+            for (; i < blockEnd; i++)
+            {
+                ref var other = ref _index.StayAt(i);
+                if (other.Start >= end)
+                {
+                    return;
                 }
 
                 Consider(in other, person, placeIndex, start, end, indexPerson, secondDegree);
@@ -307,6 +335,68 @@ internal sealed class ContactSearch
             c = c != 0 ? c : a.PlaceId.CompareTo(b.PlaceId);
             c = c != 0 ? c : a.End.CompareTo(b.End);
             return c != 0 ? c : a.Total.CompareTo(b.Total);
+        }
+    }
+}
+
+/// <summary>
+/// The latest stay end per block of 64 and per group of 4,096 stay ids in the compacted range,
+/// which is grouped by place in start order. A scan skips a block or group that ended before its
+/// window. Without that, one long stay at a busy place makes every scan there walk all arrivals
+/// since that long stay began. A block that spans two places stores the maximum of both, which only
+/// skips less. It costs about 0.07 bytes per compacted stay.
+/// </summary>
+/// <remarks>
+/// The index rebuilds it after each compaction (<see cref="Build"/>) and raises it when a compacted
+/// stay's end moves later (<see cref="Raise"/>), both under its write lock. Ends that move earlier
+/// leave it too high, which is safe.
+/// </remarks>
+internal sealed class StayEndBlocks
+{
+    public const int BlockShift = 6;
+    public const int BlockSize = 1 << BlockShift;
+    public const int GroupShift = 12;
+    public const int GroupSize = 1 << GroupShift;
+
+    public static readonly StayEndBlocks Empty = new([], []);
+
+    private readonly int[] _blocks;
+    private readonly int[] _groups;
+
+    private StayEndBlocks(int[] blocks, int[] groups) => (_blocks, _groups) = (blocks, groups);
+
+    /// <summary>Computes the maxima over the index's compacted stays, ids [0, <paramref name="count"/>).</summary>
+    public static StayEndBlocks Build(ContactIndex index, int count)
+    {
+        var blocks = new int[(count + BlockSize - 1) >> BlockShift];
+        var groups = new int[(count + GroupSize - 1) >> GroupShift];
+        blocks.AsSpan().Fill(int.MinValue);
+        groups.AsSpan().Fill(int.MinValue);
+        for (var id = 0; id < count; id++)
+        {
+            var end = index.StayAt(id).End;
+            ref var block = ref blocks[id >> BlockShift];
+            block = Math.Max(block, end);
+            ref var group = ref groups[id >> GroupShift];
+            group = Math.Max(group, end);
+        }
+
+        return new StayEndBlocks(blocks, groups);
+    }
+
+    public int BlockMaximum(int id) => _blocks[id >> BlockShift];
+
+    public int GroupMaximum(int id) => _groups[id >> GroupShift];
+
+    /// <summary>Records that stay <paramref name="id"/> now ends at <paramref name="end"/>. Ids past the compacted range are ignored.</summary>
+    public void Raise(int id, int end)
+    {
+        if (id >> BlockShift < _blocks.Length)
+        {
+            ref var block = ref _blocks[id >> BlockShift];
+            block = Math.Max(block, end);
+            ref var group = ref _groups[id >> GroupShift];
+            group = Math.Max(group, end);
         }
     }
 }
