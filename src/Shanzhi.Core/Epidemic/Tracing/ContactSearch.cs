@@ -210,8 +210,14 @@ internal sealed class ContactSearch
             SplitAtMidnight();
         }
 
+        // Per-stay rules judge each overlap alone, so only sums need the overlaps of a pair together.
+        // Degree-1 rows are sorted below and every row again in Edges, so the order is the same.
         var overlaps = _overlaps.AsSpan(0, _overlapCount);
-        overlaps.Sort(default(ByPair));
+        if (_rules.Cumulative)
+        {
+            overlaps.Sort(default(ByPair));
+        }
+
         var from = _foundCount;
         for (var i = 0; i < overlaps.Length;)
         {
