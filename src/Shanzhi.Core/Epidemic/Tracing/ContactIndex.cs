@@ -54,6 +54,7 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
     private long _passageCount;
     private int _longestStay;
     private bool _hasFixedStays;
+    private StayEndBlocks _endBlocks = StayEndBlocks.Empty;
 
     private readonly Dictionary<long, int> _placeIndex = [];
     private readonly Dictionary<long, PlaceKind> _placeKinds = [];
@@ -288,6 +289,9 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
 
     internal PersonMap Persons => _persons;
 
+    /// <summary>Latest stay end per block of the compacted range, which lets a search skip stays that ended before its window.</summary>
+    internal StayEndBlocks EndBlocks => _endBlocks;
+
     /// <summary>
     /// Longest stay anywhere; a person's stays are ordered by first passage, so the walk back through
     /// them can stop once that passage is this long before the window. Unknown with stays of fixed bounds.
@@ -403,6 +407,7 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
                 {
                     stay.Kind = StayKind.Paired;
                     stay.End = added.At;
+                    _endBlocks.Raise(latest, added.At);
                     Widen(ref _places[added.Place], added.At - stay.Start);
                     _passageCount++;
                     return true;
@@ -482,6 +487,7 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
 
             stay.Kind = now.Kind;
             stay.End = now.End;
+            _endBlocks.Raise(old[kept], now.End);
             Widen(ref _places[now.Place], now.End - now.Start);
             kept++;
         }
@@ -612,6 +618,8 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
             stays.TailCount = 0;
             stays.MaximumDuration = compacted.MaximumDuration[place];
         }
+
+        _endBlocks = StayEndBlocks.Build(this, compacted.Count);
     }
 
     private int PlaceIndex(long placeId)

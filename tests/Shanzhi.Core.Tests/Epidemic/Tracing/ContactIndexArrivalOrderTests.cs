@@ -40,7 +40,7 @@ public sealed class ContactIndexArrivalOrderTests
         [.. index.Trace(new TraceRequest(person, Onset, rules)).Edges];
 
     [Fact]
-    public void Entries_arriving_after_the_exits_pair_with_them()
+    public void Late_entries_pair_with_exits()
     {
         using var index = NewIndex();
         index.Add([Out(Index, Mall, At(10, 9, 35)), Out(Contact, Mall, At(10, 9, 35))]);
@@ -52,7 +52,7 @@ public sealed class ContactIndexArrivalOrderTests
     }
 
     [Fact]
-    public void Late_passage_between_an_In_and_its_Out_splits_the_stay()
+    public void Late_passage_splits_a_stay()
     {
         using var index = NewIndex();
         index.Add([In(Index, Mall, At(10, 10)), Out(Index, Mall, At(10, 16))]);
@@ -66,7 +66,7 @@ public sealed class ContactIndexArrivalOrderTests
     }
 
     [Fact]
-    public void Passage_arriving_twice_out_of_order_is_counted_once()
+    public void Repeated_late_passage_counts_once()
     {
         using var index = NewIndex();
         index.Add([In(Index, Mall, At(10, 10)), Out(Index, Mall, At(10, 11)), In(Index, Home, At(10, 19))]);
@@ -81,7 +81,7 @@ public sealed class ContactIndexArrivalOrderTests
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
-    public void Shuffled_batches_through_Add_give_the_stays_of_time_order(int seed)
+    public void Shuffled_Add_gives_time_order_stays(int seed)
     {
         var passages = Trajectories(seed);
         using var ordered = NewIndex();
@@ -99,7 +99,7 @@ public sealed class ContactIndexArrivalOrderTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void Shuffled_batches_through_the_observer_give_the_edges_of_time_order(int seed)
+    public void Shuffled_observer_gives_time_order_edges(int seed)
     {
         var passages = Trajectories(seed);
         var rules = RuleSets.China9 with { MinimumOverlap = TimeSpan.FromMinutes(5) };
@@ -117,7 +117,7 @@ public sealed class ContactIndexArrivalOrderTests
     }
 
     [Fact]
-    public void Shuffled_arrival_after_a_compaction_gives_the_stays_of_time_order()
+    public void Shuffled_after_compaction_gives_time_order_stays()
     {
         var passages = Trajectories(7);
         using var ordered = NewIndex();

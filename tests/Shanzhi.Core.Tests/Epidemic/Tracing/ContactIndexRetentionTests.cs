@@ -47,7 +47,7 @@ public sealed class ContactIndexRetentionTests
     ];
 
     [Fact]
-    public void Compaction_forgets_stays_that_ended_before_the_retention()
+    public void Compaction_forgets_expired_stays()
     {
         var time = new FakeTimeProvider(Now);
         using var index = NewIndex(time);
@@ -60,7 +60,7 @@ public sealed class ContactIndexRetentionTests
     }
 
     [Fact]
-    public void Compaction_forgets_persons_left_without_stays()
+    public void Compaction_forgets_persons_without_stays()
     {
         var time = new FakeTimeProvider(Now);
         using var index = NewIndex(time);
@@ -73,7 +73,7 @@ public sealed class ContactIndexRetentionTests
     }
 
     [Fact]
-    public void Compaction_before_the_retention_ends_keeps_every_stay()
+    public void Early_compaction_keeps_every_stay()
     {
         var time = new FakeTimeProvider(Now);
         using var index = NewIndex(time);
@@ -85,7 +85,7 @@ public sealed class ContactIndexRetentionTests
     }
 
     [Fact]
-    public void Compacted_index_equals_one_rebuilt_from_the_passages_the_store_keeps()
+    public void Compaction_equals_rebuild_from_store()
     {
         // 28 days before 31 March 07:00 is 3 March 07:00: the home entry of 2 March is purged, its exit kept.
         var time = new FakeTimeProvider(At(31, 7));
@@ -104,7 +104,7 @@ public sealed class ContactIndexRetentionTests
     }
 
     [Fact]
-    public void Trace_after_compaction_finds_the_contacts_inside_the_retention()
+    public void Trace_after_compaction_finds_retained_contacts()
     {
         var time = new FakeTimeProvider(Now);
         using var index = NewIndex(time);
@@ -118,7 +118,7 @@ public sealed class ContactIndexRetentionTests
     }
 
     [Fact]
-    public void Passages_added_after_a_compaction_are_traced_with_the_compacted_ones()
+    public void Passages_after_compaction_are_traced()
     {
         var time = new FakeTimeProvider(Now);
         using var index = NewIndex(time);
@@ -132,7 +132,7 @@ public sealed class ContactIndexRetentionTests
     }
 
     [Fact]
-    public void Compaction_keeps_a_stay_listed_before_an_expired_one()
+    public void Compaction_keeps_stay_before_expired_one()
     {
         var time = new FakeTimeProvider(Now);
         using var index = NewIndex(time);
@@ -148,7 +148,7 @@ public sealed class ContactIndexRetentionTests
     }
 
     [Fact]
-    public void Index_without_a_movement_policy_keeps_everything()
+    public void Index_without_movement_policy_keeps_all()
     {
         var time = new FakeTimeProvider(Now);
         var retention = new RetentionOptions();
