@@ -18,6 +18,14 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = args.Any(a => a.Contains("contentRoot", StringComparison.OrdinalIgnoreCase)) ? null : AppContext.BaseDirectory,
 });
 
+// The default address, unless --urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS or Kestrel endpoints choose one.
+// It is not in appsettings.json because "Urls" there would override ASPNETCORE_URLS, which ASP.NET
+// Core reads as host configuration before appsettings.json.
+if (!HasConfiguredAddress(builder.Configuration))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+}
+
 // Serve wwwroot and the component libraries' assets from the build output in every environment.
 builder.WebHost.UseStaticWebAssets();
 builder.Configuration.AddEnvironmentVariables("SHANZHI_");
@@ -71,4 +79,11 @@ app.LogLifecycle();
 app.Run();
 
 /// <summary>Entry point, public so that tests can host it with WebApplicationFactory.</summary>
-public partial class Program;
+public partial class Program
+{
+    private static bool HasConfiguredAddress(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.ServerUrlsKey])
+        || !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.HttpPortsKey])
+        || !string.IsNullOrWhiteSpace(configuration[WebHostDefaults.HttpsPortsKey])
+        || configuration.GetSection("Kestrel:Endpoints").Exists();
+}

@@ -27,7 +27,8 @@ public static class EpidemicPassageEndpoints
 
     public static void MapEpidemicPassageEndpoints(this WebApplication app)
     {
-        var passages = app.MapGroup("/api/v1/epidemic/passages").WithTags("疫情防控：通行记录").DisableAntiforgery();
+        var passages = app.MapGroup("/api/v1/epidemic/passages").WithTags("疫情防控：通行记录").DisableAntiforgery()
+            .RejectUnknownQueryParameters();
         passages.MapPost("/batch", SubmitBatchAsync)
             .WithName("SubmitPassageBatch")
             .WithSummary("设备批量上报通行记录（设备密钥认证；入库后应答；按设备序号去重）")
@@ -62,7 +63,7 @@ public static class EpidemicPassageEndpoints
         }
 
         var (items, readErrors) = read.Value;
-        var (records, errors) = PassageBatch.Validate(device, items, clock.GetUtcNow());
+        var (records, errors) = PassageBatch.Validate(device, items, clock.GetUtcNow(), readErrors);
         if (readErrors.Count > 0 || errors.Count > 0)
         {
             List<PassageInputError> all = [.. readErrors.Concat(errors).OrderBy(e => e.Index)];

@@ -4,6 +4,7 @@ using Shanzhi.Cases;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Registry;
 using Shanzhi.Identity;
+using Shanzhi.Privacy;
 using Shanzhi.Web.Auth;
 
 namespace Shanzhi.Web.Api;
@@ -25,13 +26,18 @@ public static class EpidemicRegistryEndpoints
 
     public sealed record RejectBody(string? Reason);
 
-    /// <summary>Search filters in the body, because an ID number in a URL can end up in a proxy's access log.</summary>
-    public sealed record SearchBody(string? IdNumber, ResidencyClass? Residency, string? Grid, HealthStatus? Status, int Page = 1, int PageSize = 20);
+    /// <summary>
+    /// Search filters in the body, because an ID number in a URL can end up in a proxy's access log.
+    /// <paramref name="NoStatus"/> selects the persons without a health status (未赋码).
+    /// </summary>
+    public sealed record SearchBody(string? IdNumber, ResidencyClass? Residency, string? Grid, HealthStatus? Status, int Page = 1, int PageSize = 20,
+        bool NoStatus = false);
 
     public static void MapEpidemicRegistryEndpoints(this WebApplication app)
     {
         var persons = app.MapGroup("/api/v1/epidemic/persons").WithTags("疫情防控人口登记").RequireAuthorization().DisableAntiforgery()
-            .AddEndpointFilter(NoStore);
+            .AddEndpointFilter(NoStore)
+            .RejectUnknownQueryParameters(new Dictionary<string, Error> { ["idNumber"] = IdNumberInQuery });
         persons.MapGet("/", ListAsync).WithName("ListEpidemicPersons")
             .WithSummary("按人口类别、居住网格、健康码列出人员（分页，身份信息已脱敏）；按身份证号查找请用 POST search");
         persons.MapPost("/search", SearchAsync).WithName("SearchEpidemicPersons")
@@ -51,7 +57,8 @@ public static class EpidemicRegistryEndpoints
             .WithSummary("申请人工调整健康码（须填写原因，由另一名专员审核后生效）");
 
         var health = app.MapGroup("/api/v1/epidemic/health").WithTags("疫情防控人口登记").RequireAuthorization().DisableAntiforgery()
-            .AddEndpointFilter(NoStore);
+            .AddEndpointFilter(NoStore)
+            .RejectUnknownQueryParameters(new Dictionary<string, Error> { ["idNumber"] = IdNumberInQuery });
         health.MapPost("/upstream", UpstreamAsync).WithName("ApplyUpstreamHealth")
             .WithSummary("批量接收上游健康码系统的状态更新（按上游编号去重，逐条返回结果）");
         health.MapGet("/overrides/{id:guid}", GetOverrideAsync).WithName("GetHealthOverride").WithSummary("人工调整申请详情");
@@ -61,6 +68,13 @@ public static class EpidemicRegistryEndpoints
             .WithSummary("驳回人工调整申请（须说明原因；申请人本人驳回即撤回）");
     }
 
+    /// <summary>
+    /// Rejected rather than ignored, on every registry endpoint: ignoring it would answer with
+    /// everyone, as if no person matched the number, and the number would still be in the URL.
+    /// </summary>
+    private static readonly Error IdNumberInQuery = Error.Invalid("person.id_number_in_query", "idNumber",
+        "身份证号不能放在网址查询参数中（可能被代理服务器记入日志）。请改用 POST /api/v1/epidemic/persons/search，在请求正文中提交。");
+
     private static async ValueTask<object?> NoStore(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         context.HttpContext.Response.Headers.CacheControl = "no-store";
@@ -69,21 +83,21 @@ public static class EpidemicRegistryEndpoints
 
     private static async Task<Results<Ok<PagedResult<PersonView>>, ProblemHttpResult>> ListAsync(
         HttpContext http, PersonRegistry registry, CancellationToken cancellationToken,
-        ResidencyClass? residency = null, string? grid = null, HealthStatus? status = null, int page = 1, int pageSize = 20)
-    {
-        // Rejected rather than ignored: ignoring it would answer with everyone, as if no person matched the number.
-        if (http.Request.Query.ContainsKey("idNumber"))
-        {
-            return Problems.Invalid("person.id_number_in_query", "idNumber",
-                "身份证号不能放在网址查询参数中（可能被代理服务器记入日志）。请改用 POST /api/v1/epidemic/persons/search，在请求正文中提交。");
-        }
-
-        return await QueryAsync(new PersonQuery(null, residency, grid, status, page, pageSize), http, registry, cancellationToken);
-    }
+        ResidencyClass? residency = null, string? grid = null, HealthStatus? status = null, int page = 1, int pageSize = 20, bool noStatus = false) =>
+        await QueryAsync(new PersonQuery(null, residency, grid, status, page, pageSize, noStatus), http, registry, cancellationToken);
 
     private static async Task<Results<Ok<PagedResult<PersonView>>, ProblemHttpResult>> SearchAsync(
-        SearchBody body, HttpContext http, PersonRegistry registry, CancellationToken cancellationToken) =>
-        await QueryAsync(new PersonQuery(body.IdNumber, body.Residency, body.Grid, body.Status, body.Page, body.PageSize), http, registry, cancellationToken);
+        SearchBody body, HttpContext http, PersonRegistry registry, CancellationToken cancellationToken)
+    {
+        // A malformed number cannot match anyone; an empty list would hide the typing error.
+        if (!string.IsNullOrWhiteSpace(body.IdNumber) && ChineseIdNumber.Validate(body.IdNumber, "idNumber") is { } invalid)
+        {
+            return Problems.From(invalid);
+        }
+
+        return await QueryAsync(new PersonQuery(body.IdNumber, body.Residency, body.Grid, body.Status, body.Page, body.PageSize, body.NoStatus),
+            http, registry, cancellationToken);
+    }
 
     private static async Task<Results<Ok<PagedResult<PersonView>>, ProblemHttpResult>> QueryAsync(
         PersonQuery query, HttpContext http, PersonRegistry registry, CancellationToken cancellationToken)
@@ -91,6 +105,12 @@ public static class EpidemicRegistryEndpoints
         if (query.Page < 1 || query.PageSize is < 1 or > PersonRegistry.MaxPageSize)
         {
             return Problems.Invalid("request.invalid_paging", "pageSize", $"页码必须从 1 开始，每页条数必须在 1 到 {PersonRegistry.MaxPageSize} 之间。");
+        }
+
+        if (query.WithoutStatus && query.Status is not null)
+        {
+            return Problems.Invalid("person.conflicting_status_filter", "noStatus",
+                "不能同时按健康码颜色（status）和未赋码（noStatus）筛选，请只保留其中一个条件。");
         }
 
         return Reply(await registry.ListAsync(query, User(http), cancellationToken));

@@ -1,5 +1,7 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Shanzhi.Web.Components.Field;
@@ -85,6 +87,85 @@ public static class InputHygiene
         return null;
     }
 
+    /// <summary>
+    /// Rejects a query parameter the endpoint's handler does not bind with 400
+    /// <c>request.unknown_parameter</c>, instead of ignoring it. An ignored filter such as
+    /// <c>?name=</c> returns the unfiltered list as if it had matched. The allowed names are the
+    /// handler's parameters bound from the query (by <c>[FromQuery]</c> or by a simple type whose
+    /// name is not a route value), compared in any letter case as the binder does.
+    /// <paramref name="refused"/> gives chosen names their own problem, such as an ID number that
+    /// does not belong in a URL. The problem names the parameter but never repeats its value.
+    /// </summary>
+    public static TBuilder RejectUnknownQueryParameters<TBuilder>(this TBuilder builder, IReadOnlyDictionary<string, Error>? refused = null)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        var refusedNames = refused is null
+            ? new Dictionary<string, Error>(StringComparer.OrdinalIgnoreCase)
+            : new Dictionary<string, Error>(refused, StringComparer.OrdinalIgnoreCase);
+        return builder.AddEndpointFilterFactory((factory, next) =>
+        {
+            var allowed = QueryParameterNames(factory.MethodInfo);
+            return async context =>
+            {
+                var request = context.HttpContext.Request;
+                foreach (var name in request.Query.Keys)
+                {
+                    if (refusedNames.TryGetValue(name, out var error))
+                    {
+                        return Problems.From(error);
+                    }
+
+                    if (!allowed.Contains(name) || request.RouteValues.ContainsKey(name))
+                    {
+                        return Problems.From(UnknownParameter(name, allowed.Where(a => !request.RouteValues.ContainsKey(a))));
+                    }
+                }
+
+                return await next(context);
+            };
+        });
+    }
+
+    /// <summary>The query names a handler binds: <c>[FromQuery]</c> parameters and simple-typed parameters with no other source.</summary>
+    private static HashSet<string> QueryParameterNames(MethodInfo handler)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var parameter in handler.GetParameters())
+        {
+            var attributes = parameter.GetCustomAttributes(inherit: true);
+            if (attributes.OfType<IFromQueryMetadata>().FirstOrDefault() is { } fromQuery)
+            {
+                names.Add(fromQuery.Name ?? parameter.Name!);
+            }
+            else if (!attributes.Any(a => a is IFromRouteMetadata or IFromBodyMetadata or IFromServiceMetadata or IFromHeaderMetadata or IFromFormMetadata)
+                     && BindsFromText(parameter.ParameterType))
+            {
+                names.Add(parameter.Name!);
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>Whether minimal APIs bind a parameter of this type from a route or query string, as they do for strings, enums and types with TryParse.</summary>
+    private static bool BindsFromText(Type type)
+    {
+        var plain = type.IsArray ? type.GetElementType()! : type;
+        plain = Nullable.GetUnderlyingType(plain) ?? plain;
+        return plain == typeof(string) || plain.IsEnum || plain.IsPrimitive
+               || plain.GetMethods(BindingFlags.Public | BindingFlags.Static).Any(m => m.Name == "TryParse");
+    }
+
+    private static Error UnknownParameter(string name, IEnumerable<string> allowed)
+    {
+        var shown = name.Length > 40 ? name[..40] : name;
+        var known = string.Join("、", allowed.Order(StringComparer.Ordinal));
+        var detail = known.Length == 0
+            ? $"查询参数“{shown}”未定义，此接口不接受查询参数。请删除后重试。"
+            : $"查询参数“{shown}”未定义，此接口只接受：{known}。请删除该参数或检查拼写。";
+        return Error.Invalid("request.unknown_parameter", shown, detail);
+    }
+
     private static Error InvalidCharacters(string field) => Error.Invalid("request.invalid_characters", field,
         $"字段“{field}”含有不允许的控制字符（如 \\0），请删除后重新提交。");
 
@@ -95,7 +176,8 @@ public static class InputHygiene
         {
             var value = reader.GetString();
             return TextRules.HasControlCharacters(value)
-                ? throw new JsonException("A JSON string contains a control character other than tab, line feed or carriage return.")
+                ? throw new InvalidJsonValueException("A JSON string contains a control character other than tab, line feed or carriage return.",
+                    typeof(string), "含有不允许的控制字符（如 \\u0000），请删除后重新提交。")
                 : value;
         }
 

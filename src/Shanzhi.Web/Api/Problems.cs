@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -36,12 +37,18 @@ public static partial class Problems
             return;
         }
 
-        if (context.Exception is BadHttpRequestException bad && UnboundParameterError(context, bad) is { } parameterError)
+        var inputError = context.Exception switch
         {
-            problem.Extensions["code"] = parameterError.Code;
-            problem.Extensions["field"] = parameterError.Field;
-            problem.Title = parameterError.Title;
-            problem.Detail = parameterError.Detail;
+            BadHttpRequestException { InnerException: JsonException json } => StrictJson.BodyError(json),
+            BadHttpRequestException bad => UnboundParameterError(context, bad),
+            _ => null,
+        };
+        if (inputError is not null)
+        {
+            problem.Extensions["code"] = inputError.Code;
+            problem.Extensions["field"] = inputError.Field;
+            problem.Title = inputError.Title;
+            problem.Detail = inputError.Detail;
             return;
         }
 
@@ -99,18 +106,24 @@ public static partial class Problems
         return Error.Invalid("request.invalid_parameter", shownName, detail);
     }
 
-    private static string? ExpectedValues(Type? type) => type switch
+    /// <summary>The values a parameter or field of <paramref name="type"/> takes, in Chinese, or null for types without a short description.</summary>
+    public static string? ExpectedValues(Type? type)
     {
-        null => null,
-        { IsEnum: true } => "以下之一：" + string.Join("、", Enum.GetNames(type)),
-        _ when type == typeof(DateOnly) => "日期，格式如 2026-12-01",
-        _ when type == typeof(DateTimeOffset) => "带时区的时间，格式如 2026-12-01T08:00:00+08:00",
-        _ when type == typeof(Guid) => "GUID，格式如 3f2504e0-4f89-11d3-9a0c-0305e82c3301",
-        _ when type == typeof(bool) => "true 或 false",
-        _ when type == typeof(int) || type == typeof(long) => "整数",
-        _ when type == typeof(double) || type == typeof(decimal) => "数字",
-        _ => null,
-    };
+        var plain = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        return plain switch
+        {
+            null => null,
+            { IsEnum: true } => "以下之一：" + EnumNames.Allowed(plain),
+            _ when plain == typeof(DateOnly) => "日期，格式如 2026-12-01",
+            _ when plain == typeof(DateTimeOffset) => "带时区的时间，格式如 2026-12-01T08:00:00+08:00",
+            _ when plain == typeof(Guid) => "GUID，格式如 3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+            _ when plain == typeof(bool) => "true 或 false",
+            _ when plain == typeof(int) || plain == typeof(long) => "整数",
+            _ when plain == typeof(double) || plain == typeof(decimal) => "数字",
+            _ when plain == typeof(string) => "文字（JSON 字符串）",
+            _ => null,
+        };
+    }
 
     // The framework's wording for a route, query or header value it cannot parse: Failed to bind parameter "CaseState? state" from "x".
     [GeneratedRegex("""^Failed to bind parameter "[^"]* (?<name>\w+)" from""")]

@@ -15,16 +15,16 @@ public static class StrictDates
     {
         public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            var text = reader.GetString() ?? throw new JsonException("A time must be a string.");
+            var text = reader.GetString() ?? throw new InvalidJsonValueException("A time must be a string.", typeof(DateTimeOffset));
             if (!PlatformDates.HasOffset(text))
             {
-                throw new JsonException("A time must carry its UTC offset, such as Z or +08:00.");
+                throw new InvalidJsonValueException("A time must carry its UTC offset, such as Z or +08:00.", typeof(DateTimeOffset));
             }
 
             if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
                 || !PlatformDates.IsSupported(value))
             {
-                throw new JsonException("A time is not an ISO 8601 time between 2000 and 2099.");
+                throw new InvalidJsonValueException("A time is not an ISO 8601 time between 2000 and 2099.", typeof(DateTimeOffset));
             }
 
             return value;
@@ -42,7 +42,7 @@ public static class StrictDates
             if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
                 || !PlatformDates.IsSupported(day))
             {
-                throw new JsonException("A date is not yyyy-MM-dd between 2000-01-01 and 2099-12-31.");
+                throw new InvalidJsonValueException("A date is not yyyy-MM-dd between 2000-01-01 and 2099-12-31.", typeof(DateOnly));
             }
 
             return day;

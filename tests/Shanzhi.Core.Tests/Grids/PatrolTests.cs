@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Shanzhi.Grids;
 using Shanzhi.Identity;
 using Shanzhi.Tests.Cases;
@@ -198,6 +199,24 @@ public sealed class PatrolTests
 
         var alerts = await world.Patrols(db).AlertsAsync(world.Operator, openOnly: true, ct);
         Assert.Equal([(task.Id, PatrolAlertKind.MissedVisit)], alerts.Select(a => (a.TaskId, a.Kind)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Missed_task_batch_is_ordered(StoreKind kind)
+    {
+        await using var world = await GridWorld.CreateAsync(kind);
+        var ct = TestContext.Current.CancellationToken;
+        var task = await world.TodaysTaskAsync();
+        world.Cases.Clock.Advance(TimeSpan.FromDays(1));
+
+        // Take without OrderBy picks an arbitrary batch; EF reports it with this warning, raised here as an exception.
+        await using var db = world.Cases.Store.NewContext(options =>
+            options.ConfigureWarnings(w => w.Throw(CoreEventId.RowLimitingOperationWithoutOrderByWarning)));
+        var missed = await world.Generator(db).MarkMissedAsync(ct);
+
+        Assert.Equal(1, missed);
+        Assert.Equal(PatrolTaskState.Missed, (await db.PatrolTasks.SingleAsync(t => t.Id == task.Id, ct)).State);
     }
 
     [Theory]

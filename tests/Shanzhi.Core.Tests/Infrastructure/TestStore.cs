@@ -90,17 +90,20 @@ public sealed class TestStore : IAsyncDisposable
         return admin!;
     }
 
-    public ShanzhiDbContext NewContext()
+    /// <summary>A context on this store; <paramref name="configure"/> may add options, such as turning an EF warning into an exception.</summary>
+    public ShanzhiDbContext NewContext(Action<DbContextOptionsBuilder>? configure = null)
     {
         if (Kind == StoreKind.Sqlite)
         {
             var builder = new DbContextOptionsBuilder<SqliteShanzhiDbContext>();
             StorageServiceCollectionExtensions.ConfigureSqlite(builder, Options.SqlitePath);
+            configure?.Invoke(builder);
             return new SqliteShanzhiDbContext(builder.Options);
         }
 
         var pg = new DbContextOptionsBuilder<PostgresShanzhiDbContext>();
         StorageServiceCollectionExtensions.ConfigurePostgres(pg, Options.ConnectionString!);
+        configure?.Invoke(pg);
         return new PostgresShanzhiDbContext(pg.Options);
     }
 

@@ -52,6 +52,7 @@ public sealed class DateRangeTests
         var response = await admin.PostAsJsonAsync($"/api/v1/cases/{id}/actions/request-extension",
             new { reason = "需要更多时间", deadline });
 
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "request.invalid");
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "request.invalid_field");
+        Assert.Equal("deadline", problem.GetProperty("field").GetString());
     }
 }

@@ -31,7 +31,8 @@ public sealed class HardeningTests
             ["description"] = "a\u0000b",
         }));
 
-        await ProblemAssert.IsProblemAsync(body, HttpStatusCode.BadRequest, "request.invalid");
+        var bodyProblem = await ProblemAssert.IsProblemAsync(body, HttpStatusCode.BadRequest, "request.invalid_field");
+        Assert.Equal("title", bodyProblem.GetProperty("field").GetString());
         await ProblemAssert.IsProblemAsync(query, HttpStatusCode.BadRequest, "request.invalid_characters");
         await ProblemAssert.IsProblemAsync(form, HttpStatusCode.BadRequest, "request.invalid_characters");
         var page = await (await client.GetAsync("/api/v1/cases?pageSize=1")).ReadJsonAsync();

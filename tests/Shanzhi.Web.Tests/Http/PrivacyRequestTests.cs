@@ -42,7 +42,7 @@ public sealed class PrivacyRequestTests
     [InlineData("""{"kind":"access","districtCode":"330200","description":"请求查阅"}""", "privacy.unknown_district")]
     [InlineData("""{"kind":"access","districtCode":"<script>","description":"请求查阅"}""", "privacy.unknown_district")]
     [InlineData("""{"kind":"report","districtCode":"330203","description":" "}""", "privacy.description_required")]
-    [InlineData("""{"kind":"report","districtCode":330203}""", "request.invalid")]
+    [InlineData("""{"kind":"report","districtCode":330203}""", "request.invalid_field")]
     [InlineData("""not json""", "request.invalid")]
     public async Task Bad_request_is_chinese_problem(string json, string code)
     {

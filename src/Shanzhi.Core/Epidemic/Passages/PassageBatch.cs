@@ -66,28 +66,68 @@ public static class PassageBatch
         foreach (var element in body.EnumerateArray())
         {
             var index = items.Count;
-            if (element.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var property in element.EnumerateObject().Where(p => !Fields.Contains(p.Name, StringComparer.OrdinalIgnoreCase)))
-                {
-                    var name = property.Name.Length > 40 ? property.Name[..40] : property.Name;
-                    errors.Add(new(index, name, $"未定义的字段“{name}”。只允许 {string.Join('、', Fields)}。", UnknownFieldCode));
-                }
-            }
-
-            try
-            {
-                items.Add(element.Deserialize<PassageInput?>(options));
-            }
-            catch (JsonException)
-            {
-                items.Add(null);
-                errors.Add(new(index, "item", "记录格式无效：应为对象，字段类型正确，且文字中不含控制字符。"));
-            }
+            items.Add(ReadItem(element, index, options, errors));
         }
 
         return (items, errors);
     }
+
+    /// <summary>
+    /// Reads one item, or adds its errors and returns null: not an object, an unknown or repeated
+    /// property, or a value the serializer cannot read, named by its field. A JSON null is returned
+    /// as null without an error, and <see cref="Validate(DeviceContext, IReadOnlyList{PassageInput?}, DateTimeOffset, IReadOnlyList{PassageInputError}?)"/> reports it.
+    /// </summary>
+    private static PassageInput? ReadItem(JsonElement element, int index, JsonSerializerOptions options, List<PassageInputError> errors)
+    {
+        if (element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new(index, "item", "记录应为 JSON 对象。"));
+            return null;
+        }
+
+        var before = errors.Count;
+        foreach (var property in element.EnumerateObject().Where(p => !Fields.Contains(p.Name, StringComparer.OrdinalIgnoreCase)))
+        {
+            var name = property.Name.Length > 40 ? property.Name[..40] : property.Name;
+            errors.Add(new(index, name, $"未定义的字段“{name}”。只允许 {string.Join('、', Fields)}。", UnknownFieldCode));
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in element.EnumerateObject().Where(p => Fields.Contains(p.Name, StringComparer.OrdinalIgnoreCase)))
+        {
+            if (!seen.Add(property.Name))
+            {
+                errors.Add(new(index, FieldName(property.Name), $"字段 {FieldName(property.Name)} 在同一记录中出现了不止一次（字段名不区分大小写），请只保留一个。"));
+            }
+        }
+
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
+        try
+        {
+            return element.Deserialize<PassageInput>(options);
+        }
+        catch (JsonException exception)
+        {
+            // The path names the property whose value failed, such as $.sequence.
+            var field = exception.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? FieldName(path[2..]) : "item";
+            errors.Add(new(index, field, field == "item"
+                ? "记录格式无效：字段类型不正确，或文字中含有控制字符。"
+                : $"字段 {field} 的值无效：类型不正确（如数字写成了字符串），或文字中含有控制字符。"));
+            return null;
+        }
+    }
+
+    /// <summary>The field's name as documented, for a name sent in another letter case.</summary>
+    private static string FieldName(string name) => Fields.FirstOrDefault(f => f.Equals(name, StringComparison.OrdinalIgnoreCase)) ?? name;
 
     /// <summary>The error of a passage whose person key is not in the population registry.</summary>
     public static PassageInputError UnknownPerson(int index, long personKey) => new(index, "personKey",
@@ -130,20 +170,31 @@ public static class PassageBatch
         return (known, unknown);
     }
 
+    /// <summary>
+    /// Validates read items; records are returned only when every item is valid, so that records[i]
+    /// is items[i]. A null item is an error ("记录为空"), unless <paramref name="readErrors"/> already
+    /// lists its index: then <see cref="Read"/> could not read it and has said why.
+    /// </summary>
     public static (IReadOnlyList<PassageRecord> Records, IReadOnlyList<PassageInputError> Errors) Validate(
-        DeviceContext device, IReadOnlyList<PassageInput?> items, DateTimeOffset now)
+        DeviceContext device, IReadOnlyList<PassageInput?> items, DateTimeOffset now, IReadOnlyList<PassageInputError>? readErrors = null)
     {
         var records = new List<PassageRecord>(items.Count);
         var errors = new List<PassageInputError>();
+        var unreadable = readErrors?.Select(e => e.Index).ToHashSet() ?? [];
         for (var i = 0; i < items.Count; i++)
         {
+            if (items[i] is null && unreadable.Contains(i))
+            {
+                continue;
+            }
+
             if (Validate(device, items[i], now, i, errors) is { } record)
             {
                 records.Add(record);
             }
         }
 
-        return errors.Count == 0 ? (records, errors) : ([], errors);
+        return errors.Count == 0 && records.Count == items.Count ? (records, errors) : ([], errors);
     }
 
     private static PassageRecord? Validate(DeviceContext device, PassageInput? item, DateTimeOffset now, int index, List<PassageInputError> errors)

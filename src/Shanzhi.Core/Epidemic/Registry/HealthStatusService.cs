@@ -28,7 +28,19 @@ public sealed record HealthChangeView(
     string? ApprovedBy,
     DateTimeOffset At);
 
-public sealed record OverrideRequestView(Guid Id, long PersonKey, HealthStatus To, string Reason, string RequestedBy, DateTimeOffset RequestedAt, OverrideState State);
+/// <summary>A manual override request for staff; the rejection fields are set once it is rejected or withdrawn, <see cref="DecidedAt"/> once it is decided.</summary>
+public sealed record OverrideRequestView(
+    Guid Id,
+    long PersonKey,
+    HealthStatus To,
+    string Reason,
+    string RequestedBy,
+    DateTimeOffset RequestedAt,
+    OverrideState State,
+    DateTimeOffset? DecidedAt = null,
+    Guid? RejectedById = null,
+    string? RejectedBy = null,
+    string? RejectionReason = null);
 
 /// <summary>The explanation shown to the person: current status: the colour, since when, and why.</summary>
 /// <param name="Since">When the current status took effect; for a person without a status, when they were registered.</param>
@@ -353,5 +365,5 @@ public sealed class HealthStatusService(
         : null;
 
     private static OverrideRequestView ToView(HealthOverrideRequest r) =>
-        new(r.Id, r.PersonKey, r.To, r.Reason, r.RequestedBy, r.RequestedAt, r.State);
+        new(r.Id, r.PersonKey, r.To, r.Reason, r.RequestedBy, r.RequestedAt, r.State, r.DecidedAt, r.RejectedById, r.RejectedBy, r.RejectionReason);
 }

@@ -9,13 +9,15 @@ using Shanzhi.Storage;
 namespace Shanzhi.Epidemic.Registry;
 
 /// <summary>Filters of the registry list; all optional. <paramref name="IdNumber"/> is matched exactly through the blind index.</summary>
+/// <param name="WithoutStatus">Only persons without a health status (未赋码); combined with <paramref name="Status"/> nothing matches.</param>
 public sealed record PersonQuery(
     string? IdNumber = null,
     ResidencyClass? Residency = null,
     string? HomeGridCode = null,
     HealthStatus? Status = null,
     int Page = 1,
-    int PageSize = 20);
+    int PageSize = 20,
+    bool WithoutStatus = false);
 
 /// <summary>A registered person for display: name, ID number and phone masked.</summary>
 public sealed record PersonView(
@@ -233,6 +235,11 @@ public sealed partial class PersonRegistry(
         if (query.Status is { } status)
         {
             persons = persons.Where(p => p.Status == status);
+        }
+
+        if (query.WithoutStatus)
+        {
+            persons = persons.Where(p => p.Status == null);
         }
 
         return persons;

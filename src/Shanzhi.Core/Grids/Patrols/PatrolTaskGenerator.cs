@@ -63,7 +63,9 @@ public sealed class PatrolTaskGenerator(ShanzhiDbContext db, TimeProvider clock,
     public async Task<int> MarkMissedAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var overdue = await db.PatrolTasks.Where(t => t.State == PatrolTaskState.Open && t.DueAt < now).Take(5000).ToListAsync(cancellationToken);
+        // Oldest first, so that a backlog above the batch size is worked off in due order on the next runs.
+        var overdue = await db.PatrolTasks.Where(t => t.State == PatrolTaskState.Open && t.DueAt < now)
+            .OrderBy(t => t.DueAt).ThenBy(t => t.Id).Take(5000).ToListAsync(cancellationToken);
         foreach (var task in overdue)
         {
             task.MarkMissed(now);

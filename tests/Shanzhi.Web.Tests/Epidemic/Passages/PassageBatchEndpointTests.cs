@@ -103,6 +103,32 @@ public sealed class PassageBatchEndpointTests
     }
 
     [Fact]
+    public async Task Wrong_value_type_names_row_and_field()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var (key, _) = await RegisterAsync(platform.Store);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O");
+        var batch = $$"""
+            [
+              {"sequence": 1, "occurredAt": "{{at}}", "direction": "In", "decision": "Pass"},
+              {"sequence": "two", "occurredAt": "{{at}}", "direction": "In", "decision": "Pass"},
+              {"sequence": 3, "occurredAt": "{{at}}", "direction": "In", "decision": "Pass", "personKey": "123"},
+              {"sequence": 4, "Sequence": 5, "occurredAt": "{{at}}", "direction": "In", "decision": "Pass"},
+              null
+            ]
+            """;
+
+        var response = await DeviceClient(platform, key).PostAsync(Url, new StringContent(batch, System.Text.Encoding.UTF8, "application/json"));
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "passage.invalid_batch");
+        Assert.Equal(["1:sequence", "2:personKey", "3:sequence", "4:item"], problem.GetProperty("errors").EnumerateArray()
+            .Select(e => $"{e.GetProperty("index").GetInt32()}:{e.GetProperty("field").GetString()}"));
+        var wrongType = problem.GetProperty("errors")[0].GetProperty("message").GetString();
+        Assert.DoesNotContain("记录为空", wrongType, StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync(platform.Store));
+    }
+
+    [Fact]
     public async Task Unknown_device_key_is_rejected()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);

@@ -25,17 +25,28 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ServerProcess> StartAsync(TestStore store)
+    /// <summary>Starts the host and waits until it is ready; the address goes in <c>--urls</c>, or in ASPNETCORE_URLS when <paramref name="addressInEnvironment"/>.</summary>
+    public static async Task<ServerProcess> StartAsync(TestStore store, bool addressInEnvironment = false)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Shanzhi.Web.dll"), "--urls", address.ToString() },
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Shanzhi.Web.dll") },
             WorkingDirectory = store.Options.FullDataDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (addressInEnvironment)
+        {
+            start.Environment["ASPNETCORE_URLS"] = address.ToString();
+        }
+        else
+        {
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add(address.ToString());
+        }
+
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["SHANZHI_Storage__Provider"] = store.Options.Provider.ToString();
         start.Environment["SHANZHI_Storage__DataDirectory"] = store.Options.FullDataDirectory;
