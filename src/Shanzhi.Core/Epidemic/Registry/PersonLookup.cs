@@ -11,8 +11,10 @@ namespace Shanzhi.Epidemic.Registry;
 /// <see cref="PopulationDirectory"/> once it is loaded; before that, without a directory, and for
 /// the persons the directory cannot answer for, they read the store.
 /// Staleness: a status change or registration committed in this process is seen at once (the
-/// writer calls <see cref="Forget"/> or <see cref="Registered"/>); one committed by another process
-/// is seen within <see cref="PopulationDirectoryLoader.PollInterval"/> (see the loader for the conditions).
+/// writer calls <see cref="Forget"/> or <see cref="Registered"/>). A status change committed by
+/// another process is seen within <see cref="PopulationDirectoryLoader.PollInterval"/> (see the
+/// loader for the conditions). An ID number the directory does not hold is looked up in the store
+/// on every check, so a registration anywhere is found at once; unregistered cards cost a query.
 /// </summary>
 public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity identity, PopulationDirectory? directory = null)
     : Gates.IPersonDirectory
@@ -26,20 +28,25 @@ public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity ide
         }
 
         var index = identity.IndexOf(idNumber);
-        if (directory is not null)
+        if (directory?.FindByIndex(index, out var known) == DirectoryAnswer.Found)
         {
-            switch (directory.FindByIndex(index, out var known))
-            {
-                case DirectoryAnswer.Found:
-                    return known;
-                case DirectoryAnswer.Absent:
-                    return null;
-            }
+            return known;
         }
 
+        // Numbers the directory does not hold are read from the store: a registration committed by another process
+        // in a transaction longer than the poll's overlap would otherwise stay unknown here until the next start.
+        var forgets = directory?.ForgetSequence ?? 0;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
-        return await db.Persons.Where(p => p.IdNumberIndex == index).Select(p => (long?)p.Key).FirstOrDefaultAsync(cancellationToken);
+        var person = await db.Persons.Where(p => p.IdNumberIndex == index)
+            .Select(p => new { p.Key, p.Status, p.Residency })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (person is not null && directory is { IsReady: true })
+        {
+            directory.Apply([new PopulationRow(person.Key, PopulationDirectory.Prefix(index), person.Status, person.Residency)], forgets);
+        }
+
+        return person?.Key;
     }
 
     /// <summary>The current health status of a person (<c>Status</c> null while they have none); null when the key is unknown.</summary>

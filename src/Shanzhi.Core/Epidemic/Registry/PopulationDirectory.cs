@@ -9,7 +9,7 @@ public enum DirectoryAnswer
     /// <summary>The directory cannot answer (not loaded, changed in this process a moment ago, or an ambiguous index prefix): read the store.</summary>
     AskStore,
 
-    /// <summary>Not registered, as of the last load or poll.</summary>
+    /// <summary>Not held: not registered as of the last load or poll, or registered since by another process.</summary>
     Absent,
 
     /// <summary>Found in the directory.</summary>

@@ -158,6 +158,28 @@ public sealed class PopulationDirectoryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Registration_by_another_instance_is_found_before_the_poll(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var gate = new Instance(world);
+        await using var other = new Instance(world);
+        await gate.Loader.LoadAsync(Ct);
+        await using (var db = world.NewContext())
+        {
+            await other.Registry(db).RegisterAsync(
+                new RegisterPersonRequest("测试人员", SyntheticIds.Id(3), "13900000000", ResidencyClass.Permanent, RegistryWorld.GridA), world.CityOfficer, Ct);
+        }
+
+        var held = Find(gate, SyntheticIds.Id(3)).Answer;
+        var found = await gate.Lookup.FindByIdNumberAsync(SyntheticIds.Id(3), Ct);
+
+        Assert.Equal(DirectoryAnswer.Absent, held);
+        Assert.NotNull(found);
+        Assert.Equal((DirectoryAnswer.Found, found.Value), Find(gate, SyntheticIds.Id(3)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Running_loader_applies_change_within_one_poll_interval(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
