@@ -23,10 +23,10 @@ public enum DirectoryAnswer
 /// at once (<see cref="Forget"/>, <see cref="Add"/>).
 /// </summary>
 /// <remarks>
-/// Memory per person is about 21 bytes at 10 M persons: an open-addressing table of the first 8
-/// bytes of each blind index (a keyed HMAC-SHA256, so the prefixes are uniform and cannot be
-/// chosen without the key) with a 4-byte person key, kept at most 3/4 full, plus one state byte
-/// per person key. Two registered persons whose prefixes collide make that prefix ambiguous, and
+/// Memory per person is about 21 bytes at 10 M persons (measured by the <c>population</c> benchmark).
+/// An open-addressing table, kept at most 3/4 full, maps the first 8 bytes of each blind index to a
+/// 4-byte person key, and one state byte per person key holds status and residency. The blind index
+/// is a keyed HMAC-SHA256, so the prefixes are uniform and cannot be chosen without the key. Two registered persons whose prefixes collide make that prefix ambiguous, and
 /// their lookups go to the store. An unregistered ID number whose prefix equals a registered one
 /// (about 10 M / 2^64 per lookup) would be taken for that person. Person keys above
 /// <see cref="int.MaxValue"/> are not held and always go to the store.
@@ -311,5 +311,5 @@ public sealed class PopulationDirectory
     }
 }
 
-/// <summary>One person as the directory holds it; <see cref="IndexPrefix"/> is the first 8 bytes of the ID number's blind index.</summary>
+/// <summary>One person's entry in the directory; <see cref="IndexPrefix"/> is the first 8 bytes of the ID number's blind index.</summary>
 public readonly record struct PopulationRow(long PersonKey, ulong IndexPrefix, HealthStatus? Status, ResidencyClass Residency);
