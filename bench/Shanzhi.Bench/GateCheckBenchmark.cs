@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Gates;
+using Shanzhi.Epidemic.Registry;
 using Shanzhi.Identity;
 using Shanzhi.Privacy;
 using Shanzhi.Privacy.Crypto;
@@ -23,7 +24,8 @@ namespace Shanzhi.Bench;
 /// Gate checks over HTTP at fixed request rates. The web host runs on Kestrel on loopback over a
 /// fresh SQLite store in a temporary folder, with one mall, one device and a population of green
 /// persons, and with the platform's own services (the durable <c>PassageWriter</c>, the registry's
-/// cached person lookup). The load generator runs in a second process (<c>gate-load</c>, started by
+/// in-memory population directory). Before the load it measures two baselines in the same process:
+/// the passage writer alone and a bare <c>fsync</c>. The load generator runs in a second process (<c>gate-load</c>, started by
 /// this one) so that its work is not counted against the server; <c>--in-process</c> keeps both in
 /// one process as before. For each rate, requests are sent on a fixed schedule (open loop). Each
 /// latency is measured from the request's scheduled send time, so a stalled server shows up as
@@ -67,6 +69,11 @@ internal static class GateCheckBenchmark
             {
                 await ProbeAsync(host.Services, url, work);
                 return 0;
+            }
+
+            if (!args.Contains("--no-baselines"))
+            {
+                await CommitBaselinesAsync(host.Services, work, folder, rates, int.Parse(seconds, CultureInfo.InvariantCulture));
             }
 
             var workFile = Path.Combine(folder, "load.txt");
@@ -253,6 +260,8 @@ internal static class GateCheckBenchmark
                 IdNumberCipher = cipher.Encrypt(ids[i], "persons.id_number"),
                 IdNumberIndex = index.Compute(BlindIndexKind.IdNumber, ids[i]),
                 Status = HealthStatus.Green,
+                CreatedAt = DateTimeOffset.UtcNow,
+                UpdatedAt = DateTimeOffset.UtcNow,
             };
         }
 
@@ -263,15 +272,21 @@ internal static class GateCheckBenchmark
         var keys = distinct.Select(p => p.Key).ToArray();
         var numbers = ids.Take(distinct.Count).ToArray();
 
-        // Steady state: the registry's lookup has met every person once, as it has after the first minutes of a day at the gates.
-        // Statuses still expire after PersonLookup.StatusLifetime, so long steps re-read them from the store.
-        var directory = services.GetRequiredService<IPersonDirectory>();
-        await Parallel.ForAsync(0, keys.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, token) =>
+        // Inserted past the registry, so tell the directory as the registry's import does after its commit.
+        services.GetRequiredService<PersonLookup>().Registered(distinct);
+        var population = services.GetRequiredService<PopulationDirectory>();
+        var waited = Stopwatch.StartNew();
+        while (!population.IsReady || population.Count < keys.Length)
         {
-            await directory.FindByIdNumberAsync(numbers[i], token);
-            await directory.StatusAsync(keys[i], token);
-        });
-        Console.WriteLine($"set-up: place {place.Id} in grid {place.GridCode}, device {device.DeviceId}, {keys.Length:N0} persons, person lookup warmed");
+            if (waited.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new InvalidOperationException($"The population directory holds {population.Count:N0} of {keys.Length:N0} persons after 2 minutes.");
+            }
+
+            await Task.Delay(100);
+        }
+
+        Console.WriteLine($"set-up: place {place.Id} in grid {place.GridCode}, device {device.DeviceId}, {keys.Length:N0} persons, population directory holds {population.Count:N0} ({population.MemoryBytes / 1024:N0} KiB)");
         return new Work(device.ApiKey, keys, numbers);
     }
 
@@ -326,6 +341,82 @@ internal static class GateCheckBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{round}: µs per call: device key {resolve:F1}, parse {parse:F1}, find by ID number {find:F1}, status {status:F1}, passage commit {ingest:F0}, CheckGate {check:F0}, HTTP check {http:F0}"));
         }
+    }
+
+    /// <summary>
+    /// Baselines for the check's latency floor, measured in the server process before the load: at
+    /// each rate, one-row passages submitted to the durable passage writer on the same open-loop
+    /// schedule as the checks (each waits for its group commit), and a bare <c>fsync</c> (4 bytes
+    /// written, then <c>fsync</c>, one after another) on a file in the store's folder.
+    /// </summary>
+    private static async Task CommitBaselinesAsync(IServiceProvider services, Work work, string folder, string rates, int seconds)
+    {
+        var device = (await services.GetRequiredService<IDeviceResolver>().ResolveAsync(work.Key, CancellationToken.None))!;
+        var ingest = services.GetRequiredService<IPassageIngest>();
+        var sequence = 1_000_000_000_000L;
+        Console.WriteLine($"{"baseline",-34} {"target/s",9} {"sent",8} {"failed",7} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
+        foreach (var rate in rates.Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)))
+        {
+            var total = rate * seconds;
+            var latencies = new double[total];
+            var clock = Stopwatch.StartNew();
+            var pending = new List<Task>(total);
+            var failures = 0;
+            for (var i = 0; i < total; i++)
+            {
+                var due = TimeSpan.FromSeconds((double)i / rate);
+                var wait = due - clock.Elapsed;
+                if (wait > TimeSpan.FromMilliseconds(1))
+                {
+                    await Task.Delay(wait);
+                }
+
+                var index = i;
+                var record = new PassageRecord(device.DeviceId, Interlocked.Increment(ref sequence), device.EntranceId, device.PlaceId, work.PersonKeys[i % work.PersonKeys.Length],
+                    DateTimeOffset.UtcNow, PassageDirection.In, GateDecision.Pass, HubChannel.None, HealthStatus.Green);
+                pending.Add(Task.Run(async () =>
+                {
+                    var receipt = await ingest.SubmitAsync([record], CancellationToken.None);
+                    // A rejected submission (queue full) has no commit latency; it is counted and left out of the percentiles.
+                    latencies[index] = receipt.Error is null ? (clock.Elapsed - due).TotalMilliseconds : double.NaN;
+                    if (receipt.Error is not null)
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+                }));
+            }
+
+            await Task.WhenAll(pending);
+            var committed = latencies.Where(l => !double.IsNaN(l)).ToArray();
+            Array.Sort(committed);
+            Console.WriteLine(committed.Length == 0
+                ? $"{"passage writer alone, 1-row commits",-34} {rate,9} {total,8} {failures,7} (every submission was rejected)"
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"{"passage writer alone, 1-row commits",-34} {rate,9} {total,8} {failures,7} {Percentile(committed, 0.50),8:F2} {Percentile(committed, 0.99),8:F2} {committed[^1],8:F1}"));
+        }
+
+        var path = Path.Combine(folder, "fsync-baseline.bin");
+        await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+        {
+            var count = 0;
+            var fsyncs = new List<double>();
+            var until = Stopwatch.StartNew();
+            while (until.Elapsed < TimeSpan.FromSeconds(seconds))
+            {
+                var started = Stopwatch.GetTimestamp();
+                file.Position = 0;
+                file.Write(BitConverter.GetBytes(++count));
+                file.Flush(flushToDisk: true);
+                fsyncs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            var sorted = fsyncs.ToArray();
+            Array.Sort(sorted);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{"bare fsync, back to back",-34} {"-",9} {sorted.Length,8} {0,7} {Percentile(sorted, 0.50),8:F2} {Percentile(sorted, 0.99),8:F2} {sorted[^1],8:F1}"));
+        }
+
+        File.Delete(path);
     }
 
     private static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];

@@ -6,6 +6,7 @@ var benchmarks = new Dictionary<string, (string Summary, Func<string[], int> Run
     ["grid"] = ("Point → grid lookups over the generated Ningbo grids against NetTopologySuite baselines", GridLookupBenchmark.Run),
     ["ingest"] = ("Durable passage ingest on SQLite and PostgreSQL against autocommit and EF Core row-at-a-time", IngestBenchmark.Run),
     ["gate"] = ("Gate checks over HTTP on loopback Kestrel at fixed request rates (p50/p99)", GateCheckBenchmark.Run),
+    ["population"] = ("Memory and lookup time of the population directory at 10 M persons against the previous dictionary cache, and its load from SQLite", PopulationDirectoryBenchmark.Run),
     ["gate-load"] = ("The load generator of `gate`, which starts it in its own process", GateCheckBenchmark.RunLoad),
     ["trace"] = ("Contact tracing on the in-memory index at 10 M persons / 100 M passages: build, memory, first and second degree", TracingBenchmark.Run),
     ["trace-sql"] = ("First and first + second degree tracing on the index against the same query as SQL in SQLite and PostgreSQL", TracingSqlBenchmark.Run),

@@ -65,5 +65,8 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         e.Property(p => p.HomeGridCode).HasMaxLength(32);
         e.HasIndex(p => p.IdNumberIndex).IsUnique();
         e.HasIndex(p => p.HomeGridCode);
+
+        // The population directory polls for rows changed since its last poll.
+        e.HasIndex(p => p.UpdatedAt);
     }
 }

@@ -17,10 +17,10 @@ public sealed record GateAnswer(GateDecision Decision, string DecisionName, HubC
 /// first of two resends opens the unidentified-person case.
 /// </summary>
 /// <remarks>
-/// The common check (a registered person anywhere but at a site entry) reads only the person
-/// directory and, at a hub entry, the <see cref="ResidencyCache"/>, then submits the passage.
+/// The common check reads only memory: the person directory (status and, at a hub entry, residency)
+/// and, at a site entry, the <see cref="SiteRosterDirectory"/>. Then it submits the passage.
 /// The store context and the follow-up service are taken from <paramref name="services"/> when a
-/// check first needs them (roster, residency not cached, resend, no match), because building a
+/// check first needs them (directories not loaded yet, resend, no match), because building a
 /// context per request was the largest cost of a check.
 /// </remarks>
 public sealed class CheckGate(
@@ -28,7 +28,8 @@ public sealed class CheckGate(
     IPersonDirectory persons,
     IPassageIngest passages,
     ResidencyCache residencies,
-    ILogger<CheckGate> logger)
+    ILogger<CheckGate> logger,
+    SiteRosterDirectory? rosters = null)
 {
     private ShanzhiDbContext? _db;
 
@@ -83,15 +84,13 @@ public sealed class CheckGate(
         if (personKey is { } worker && status == HealthStatus.Green && GateRules.NeedsRoster(device.PlaceKind, input.Direction))
         {
             var day = DateOnly.FromDateTime(ShanghaiTime.ToLocal(input.OccurredAt).DateTime);
-            var db = await StoreAsync(cancellationToken);
-            onRoster = await db.RosterEntries.AnyAsync(r => r.SiteId == device.PlaceId && r.PersonKey == worker && r.ValidFrom <= day && r.ValidTo >= day,
-                cancellationToken);
+            onRoster = rosters?.IsOnRoster(device.PlaceId, worker, day) ?? await IsOnStoredRosterAsync(device.PlaceId, worker, day, cancellationToken);
         }
 
         ResidencyClass? residency = null;
         if (personKey is { } traveller && EpidemicNames.IsHub(device.PlaceKind) && input.Direction == PassageDirection.In)
         {
-            residency = residencies.Find(traveller);
+            residency = persons.KnownResidency(traveller) ?? residencies.Find(traveller);
             if (residency is null)
             {
                 var db = await StoreAsync(cancellationToken);
@@ -140,6 +139,13 @@ public sealed class CheckGate(
         }
 
         return Answer(verdict, channel, replayed: false);
+    }
+
+    private async Task<bool> IsOnStoredRosterAsync(long siteId, long worker, DateOnly day, CancellationToken cancellationToken)
+    {
+        var db = await StoreAsync(cancellationToken);
+        return await db.RosterEntries.AnyAsync(r => r.SiteId == siteId && r.PersonKey == worker && r.ValidFrom <= day && r.ValidTo >= day,
+                cancellationToken);
     }
 
     private async Task<Result<GateAnswer>> ReplayAsync(DeviceContext device, GateCheckInput input, GateVerdict fresh, HubChannel freshChannel,

@@ -18,6 +18,8 @@ public static class GateServiceCollectionExtensions
         services.AddHostedService<UnidentifiedCaseRepairJob>();
         services.AddScoped<ResolveUnidentified>();
         services.AddScoped<SiteRosters>();
+        services.AddSingleton<SiteRosterDirectory>();
+        services.AddHostedService<SiteRosterLoader>();
         services.AddRetentionTarget(DataClasses.UnidentifiedFollowUp, UnidentifiedFollowUp.Table, UnidentifiedFollowUp.ResolvedAtColumn);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreSeeder, UnidentifiedCaseSeeder>());
         return services;

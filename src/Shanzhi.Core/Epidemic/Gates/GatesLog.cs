@@ -31,4 +31,11 @@ internal static partial class GatesLog
 
     [LoggerMessage(EventId = 6108, Level = LogLevel.Debug, Message = "Gate check {DeviceId}/{Sequence} was resent; answered from the stored passage")]
     public static partial void CheckReplayed(this ILogger logger, long deviceId, long sequence);
+
+    [LoggerMessage(EventId = 6112, Level = LogLevel.Information, Message = "Site rosters loaded: {Entries} entries")]
+    public static partial void RostersLoaded(this ILogger logger, int entries);
+
+    [LoggerMessage(EventId = 6113, Level = LogLevel.Warning,
+        Message = "Site roster poll failed; past 10 s without a successful poll, site gate checks read the store until one succeeds")]
+    public static partial void RosterPollFailed(this ILogger logger, Exception exception);
 }

@@ -9,7 +9,7 @@ public readonly record struct PersonStatus(HealthStatus? Status);
 
 /// <summary>
 /// What the gate check needs from the population registry. The platform serves it with the
-/// registry's cached <see cref="Registry.PersonLookup"/>; <see cref="StorePersonDirectory"/> reads
+/// registry's <see cref="Registry.PersonLookup"/> over the in-memory population directory; <see cref="StorePersonDirectory"/> reads
 /// the store directly for hosts and tests without the registry's services.
 /// </summary>
 public interface IPersonDirectory
@@ -19,6 +19,9 @@ public interface IPersonDirectory
 
     /// <summary>The person's current health status; null when the person is unknown.</summary>
     Task<PersonStatus?> StatusAsync(long personKey, CancellationToken cancellationToken);
+
+    /// <summary>The person's residency class if it is held in memory; null sends the caller to its cache or the store.</summary>
+    ResidencyClass? KnownResidency(long personKey) => null;
 }
 
 /// <summary>

@@ -95,5 +95,9 @@ internal sealed class RosterEntryConfiguration : IEntityTypeConfiguration<Roster
         e.HasOne<Place>().WithMany().HasForeignKey(x => x.SiteId);
         e.HasOne<Employer>().WithMany().HasForeignKey(x => x.EmployerId);
         e.HasIndex(x => new { x.SiteId, x.PersonKey });
+
+        // The roster directory polls for entries added or ended since its last poll.
+        e.HasIndex(x => x.CreatedAt);
+        e.HasIndex(x => x.EndedAt);
     }
 }

@@ -14,8 +14,9 @@ public sealed record EmployerView(long Id, string Name, string CreditCode);
 /// <summary>
 /// Real-name rosters of construction sites: employers, and workers (by person key) on a site's
 /// roster for a period of days. Epidemic officers manage the rosters of sites inside their scope.
+/// Committed changes go to the gate's <see cref="SiteRosterDirectory"/> at once.
 /// </summary>
-public sealed class SiteRosters(ShanzhiDbContext db, TimeProvider clock)
+public sealed class SiteRosters(ShanzhiDbContext db, TimeProvider clock, SiteRosterDirectory? directory = null)
 {
     public async Task<Result<EmployerView>> AddEmployerAsync(string? name, string? creditCode, StaffPrincipal user, CancellationToken cancellationToken)
     {
@@ -78,6 +79,7 @@ public sealed class SiteRosters(ShanzhiDbContext db, TimeProvider clock)
         var entry = RosterEntry.Create(siteId, employer.Id, personKey, from, to, clock.GetUtcNow());
         db.RosterEntries.Add(entry);
         await db.SaveChangesAsync(cancellationToken);
+        directory?.Apply([RosterSpan.Of(entry)]);
         return View(entry, employer.Name);
     }
 
@@ -101,6 +103,7 @@ public sealed class SiteRosters(ShanzhiDbContext db, TimeProvider clock)
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        directory?.Apply([RosterSpan.Of(entry)]);
         var employer = await db.Employers.Where(e => e.Id == entry.EmployerId).Select(e => e.Name).FirstAsync(cancellationToken);
         return View(entry, employer);
     }

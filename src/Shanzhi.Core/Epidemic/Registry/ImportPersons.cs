@@ -34,7 +34,7 @@ public sealed record PersonImportReport(int Rows, int Imported, IReadOnlyList<Pe
 /// the file and against the store. Valid rows load in batches; with <c>atomic</c> nothing loads when
 /// any row fails.
 /// </summary>
-public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, TimeProvider clock, ILogger<ImportPersons> logger)
+public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, TimeProvider clock, ILogger<ImportPersons> logger, PersonLookup? lookup = null)
 {
     /// <summary>Persons per write: large enough to amortise round trips, small enough to keep memory flat.</summary>
     public const int BatchSize = 500;
@@ -259,10 +259,17 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
         }
 
         var now = clock.GetUtcNow();
-        db.Persons.AddRange(fresh.Select(r => identity.Seal(r.Person, now)));
+        var sealedPersons = fresh.Select(r => identity.Seal(r.Person, now)).ToList();
+        db.Persons.AddRange(sealedPersons);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+
+            // An atomic import commits later, or not at all; the directory's poll finds its rows after the commit.
+            if (db.Database.CurrentTransaction is null)
+            {
+                lookup?.Registered(sealedPersons);
+            }
         }
         catch (DbUpdateException) when (mayRetry && db.Database.CurrentTransaction is null)
         {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Shanzhi.Privacy;
@@ -8,26 +7,18 @@ namespace Shanzhi.Epidemic.Registry;
 
 /// <summary>
 /// The two registry lookups a gate check makes at high rate: which person an ID number belongs to, and
-/// that person's health status. Both answers are cached in memory.
-/// Staleness: the person key of an ID number never changes, so found keys are kept; unknown numbers
-/// are not cached, so a person registered a moment ago is found at once. A cached status is dropped
-/// when <see cref="HealthStatusService"/> commits a change in this process, and expires after
-/// <see cref="StatusLifetime"/> so a change committed by another process is seen within that time.
+/// that person's health status (and, for hub channels, residency class). They are answered from the in-memory
+/// <see cref="PopulationDirectory"/> once it is loaded; before that, without a directory, and for
+/// the persons the directory cannot answer for, they read the store.
+/// Staleness: a status change or registration committed in this process is seen at once (the
+/// writer calls <see cref="Forget"/> or <see cref="Registered"/>). A status change committed by
+/// another process is seen within <see cref="PopulationDirectoryLoader.PollInterval"/> (see the
+/// loader for the conditions). An ID number the directory does not hold is looked up in the store
+/// on every check, so a registration anywhere is found at once; unregistered cards cost a query.
 /// </summary>
-public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity identity, TimeProvider clock) : Gates.IPersonDirectory
+public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity identity, PopulationDirectory? directory = null)
+    : Gates.IPersonDirectory
 {
-    public static readonly TimeSpan StatusLifetime = TimeSpan.FromSeconds(30);
-
-    /// <summary>Entries per cache before it is emptied and refilled; keeps memory small (about 100 bytes an entry).</summary>
-    public const int MaxEntries = 200_000;
-
-    private readonly BoundedCache<string, long> _keys = new(StringComparer.Ordinal);
-    private readonly BoundedCache<long, (Gates.PersonStatus Status, DateTimeOffset Expires)> _statuses = new(EqualityComparer<long>.Default);
-
-    // Counts Forget calls. A status read from the store is cached only if no change was committed
-    // while it was being read, so a read racing a change cannot put the old status back.
-    private long _changes;
-
     /// <summary>The person key of a registered ID number; null when the number is invalid or unregistered.</summary>
     public async Task<long?> FindByIdNumberAsync(string idNumber, CancellationToken cancellationToken)
     {
@@ -37,98 +28,73 @@ public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity ide
         }
 
         var index = identity.IndexOf(idNumber);
-        var hex = Convert.ToHexString(index);
-        if (_keys.TryGetValue(hex, out var known))
+        if (directory?.FindByIndex(index, out var known) == DirectoryAnswer.Found)
         {
             return known;
         }
 
+        // Numbers the directory does not hold are read from the store: a registration committed by another process
+        // in a transaction longer than the poll's overlap would otherwise stay unknown here until the next start.
+        var forgets = directory?.ForgetSequence ?? 0;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
-        var key = await db.Persons.Where(p => p.IdNumberIndex == index).Select(p => (long?)p.Key).FirstOrDefaultAsync(cancellationToken);
-        if (key is { } found)
+        var person = await db.Persons.Where(p => p.IdNumberIndex == index)
+            .Select(p => new { p.Key, p.Status, p.Residency })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (person is not null && directory is { IsReady: true })
         {
-            _keys.Set(hex, found);
+            directory.Apply([new PopulationRow(person.Key, PopulationDirectory.Prefix(index), person.Status, person.Residency)], forgets);
         }
 
-        return key;
+        return person?.Key;
     }
 
-    /// <summary>The current health status of a person (its <c>Status</c> null while they have none); null when the key is unknown.</summary>
+    /// <summary>The current health status of a person (<c>Status</c> null while they have none); null when the key is unknown.</summary>
     public async Task<Gates.PersonStatus?> StatusAsync(long personKey, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        if (_statuses.TryGetValue(personKey, out var cached) && cached.Expires > now)
+        if (directory?.FindStatus(personKey, out var status, out _) == DirectoryAnswer.Found)
         {
-            return cached.Status;
+            return new Gates.PersonStatus(status);
         }
 
-        var changesBefore = Interlocked.Read(ref _changes);
-
+        var forgets = directory?.ForgetSequence ?? 0;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
-        var person = await db.Persons.Where(p => p.Key == personKey).Select(p => new { p.Status }).FirstOrDefaultAsync(cancellationToken);
+        var person = await db.Persons.Where(p => p.Key == personKey)
+            .Select(p => new { p.IdNumberIndex, p.Status, p.Residency })
+            .FirstOrDefaultAsync(cancellationToken);
         if (person is null)
         {
             return null;
         }
 
-        var status = new Gates.PersonStatus(person.Status);
-        if (Interlocked.Read(ref _changes) == changesBefore)
+        // Refill the directory, unless this person's status changed in this process while it was read.
+        if (directory is { IsReady: true })
         {
-            _statuses.Set(personKey, (status, now + StatusLifetime));
+            directory.Apply([new PopulationRow(personKey, PopulationDirectory.Prefix(person.IdNumberIndex), person.Status, person.Residency)], forgets);
         }
 
-        return status;
+        return new Gates.PersonStatus(person.Status);
     }
 
-    /// <summary>Drops the cached status of persons whose status just changed.</summary>
-    public void Forget(IEnumerable<long> personKeys)
+    /// <summary>The residency class held in the directory; null when the directory cannot answer. Residency is set at registration and never changes.</summary>
+    public ResidencyClass? KnownResidency(long personKey) =>
+        directory?.FindStatus(personKey, out _, out var residency) == DirectoryAnswer.Found ? residency : null;
+
+    /// <summary>Makes the next lookups of these persons read the store, after their status changed in this process (or a change failed).</summary>
+    public void Forget(IEnumerable<long> personKeys) => directory?.Forget(personKeys);
+
+    /// <summary>Adds persons whose registration this process just committed.</summary>
+    public void Registered(IEnumerable<Person> persons)
     {
-        Interlocked.Increment(ref _changes);
-        foreach (var key in personKeys)
+        if (directory is null)
         {
-            _statuses.Remove(key);
-        }
-    }
-
-    /// <summary>
-    /// A concurrent map emptied when it reaches <see cref="MaxEntries"/>. It keeps its own
-    /// approximate count because <see cref="ConcurrentDictionary{TKey, TValue}.Count"/> takes every
-    /// bucket lock, which serialised the gate checks that miss the cache.
-    /// </summary>
-    private sealed class BoundedCache<TKey, TValue>(IEqualityComparer<TKey> comparer)
-        where TKey : notnull
-    {
-        private readonly ConcurrentDictionary<TKey, TValue> _entries = new(comparer);
-        private int _count;
-
-        public bool TryGetValue(TKey key, out TValue value) => _entries.TryGetValue(key, out value!);
-
-        public void Set(TKey key, TValue value)
-        {
-            if (Volatile.Read(ref _count) >= MaxEntries)
-            {
-                _entries.Clear();
-                Volatile.Write(ref _count, 0);
-            }
-
-            if (_entries.TryAdd(key, value))
-            {
-                Interlocked.Increment(ref _count);
-            }
-            else
-            {
-                _entries[key] = value;
-            }
+            return;
         }
 
-        public void Remove(TKey key)
+        foreach (var person in persons)
         {
-            if (_entries.TryRemove(key, out _))
-            {
-                Interlocked.Decrement(ref _count);
-            }
+            directory.Add(new PopulationRow(person.Key, PopulationDirectory.Prefix(person.IdNumberIndex), person.Status, person.Residency));
         }
     }
 }

@@ -44,7 +44,8 @@ public sealed partial class PersonRegistry(
     PersonIdentity identity,
     IAuditLog audit,
     TimeProvider clock,
-    ILogger<PersonRegistry> logger)
+    ILogger<PersonRegistry> logger,
+    PersonLookup? lookup = null)
 {
     public const string SubjectType = "EpidemicPerson";
 
@@ -99,6 +100,12 @@ public sealed partial class PersonRegistry(
             }
 
             throw;
+        }
+
+        // Inside a caller's transaction the row is not committed yet; the directory's poll finds it after the commit.
+        if (db.Database.CurrentTransaction is null)
+        {
+            lookup?.Registered([person]);
         }
 
         logger.PersonRegistered(person.Key);

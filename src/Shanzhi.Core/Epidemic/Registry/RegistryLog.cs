@@ -32,4 +32,17 @@ internal static partial class RegistryLog
 
     [LoggerMessage(EventId = 6128, Level = LogLevel.Information, Message = "Override {RequestId} of person {PersonKey} rejected")]
     public static partial void OverrideRejected(this ILogger logger, Guid requestId, long personKey);
+
+    [LoggerMessage(EventId = 6129, Level = LogLevel.Information, Message = "Population directory load started; gate checks read the store until it finishes")]
+    public static partial void DirectoryLoadStarted(this ILogger logger);
+
+    [LoggerMessage(EventId = 6130, Level = LogLevel.Information, Message = "Population directory loaded: {Persons} persons, {MegaBytes} MiB, in {Milliseconds} ms")]
+    public static partial void DirectoryLoaded(this ILogger logger, long persons, long megaBytes, long milliseconds);
+
+    [LoggerMessage(EventId = 6131, Level = LogLevel.Error, Message = "Population directory load failed; gate checks read the store, and the load is retried")]
+    public static partial void DirectoryLoadFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6132, Level = LogLevel.Warning,
+        Message = "Population directory poll failed, {Seconds} s since the last successful poll; past 10 s gate checks read the store until a poll succeeds")]
+    public static partial void DirectoryPollFailed(this ILogger logger, Exception exception, long seconds);
 }

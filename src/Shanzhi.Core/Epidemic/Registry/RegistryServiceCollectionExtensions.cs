@@ -6,10 +6,12 @@ namespace Shanzhi.Epidemic.Registry;
 
 public static class RegistryServiceCollectionExtensions
 {
-    /// <summary>Registers the population registry, health status, the cached lookup and the encrypted identity columns for key rotation.</summary>
+    /// <summary>Registers the population registry, health status, the in-memory population directory with its lookup and the encrypted identity columns for key rotation.</summary>
     public static IServiceCollection AddEpidemicRegistry(this IServiceCollection services)
     {
         services.AddSingleton<PersonIdentity>();
+        services.AddSingleton<PopulationDirectory>();
+        services.AddHostedService<PopulationDirectoryLoader>();
         services.AddSingleton<PersonLookup>();
         services.AddScoped<PersonRegistry>();
         services.AddScoped<ImportPersons>();

@@ -52,9 +52,19 @@ internal sealed class GateWorld : IAsyncDisposable
     public CheckGate Gate(ShanzhiDbContext db) => new(new CheckScope(db, new OpenUnidentifiedCase(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<OpenUnidentifiedCase>())),
         new StorePersonDirectory(db, BlindIndex), Ingest, Residencies, Logs.CreateLogger<CheckGate>());
 
+    /// <summary>A gate check that reads site rosters from <paramref name="rosters"/> instead of the store.</summary>
+    public CheckGate Gate(ShanzhiDbContext db, SiteRosterDirectory rosters) =>
+        new(new CheckScope(db, new OpenUnidentifiedCase(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<OpenUnidentifiedCase>())),
+            new StorePersonDirectory(db, BlindIndex), Ingest, Residencies, Logs.CreateLogger<CheckGate>(), rosters);
+
+    public SiteRosterLoader RosterLoader(SiteRosterDirectory directory) =>
+        new(new ScopeFactory(Cases.Store), directory, Cases.Clock, Logs.CreateLogger<SiteRosterLoader>());
+
     public ResolveUnidentified Resolver(ShanzhiDbContext db) => new(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<ResolveUnidentified>());
 
     public SiteRosters Rosters(ShanzhiDbContext db) => new(db, Cases.Clock);
+
+    public SiteRosters Rosters(ShanzhiDbContext db, SiteRosterDirectory directory) => new(db, Cases.Clock, directory);
 
     /// <summary>Registers a place with one entrance and one device and returns the device as the gate API sees it.</summary>
     public async Task<(DeviceContext Device, string ApiKey)> DeviceAtAsync(PlaceKind kind, (double Latitude, double Longitude) at)

@@ -31,7 +31,7 @@ internal sealed class RegistryWorld : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddScoped<ShanzhiDbContext>(_ => cases.NewContext());
         _services = services.BuildServiceProvider();
-        Lookup = new PersonLookup(_services.GetRequiredService<IServiceScopeFactory>(), Identity, cases.Clock);
+        Lookup = new PersonLookup(_services.GetRequiredService<IServiceScopeFactory>(), Identity);
     }
 
     public CaseWorld Cases { get; }

@@ -779,7 +779,11 @@ namespace Shanzhi.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("EmployerId");
+
+                    b.HasIndex("EndedAt");
 
                     b.HasIndex("SiteId", "PersonKey");
 
@@ -1164,6 +1168,8 @@ namespace Shanzhi.Storage.Migrations.Postgres
 
                     b.HasIndex("IdNumberIndex")
                         .IsUnique();
+
+                    b.HasIndex("UpdatedAt");
 
                     b.ToTable("persons", (string)null);
                 });

@@ -760,7 +760,11 @@ namespace Shanzhi.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("EmployerId");
+
+                    b.HasIndex("EndedAt");
 
                     b.HasIndex("SiteId", "PersonKey");
 
@@ -1143,6 +1147,8 @@ namespace Shanzhi.Storage.Migrations.Sqlite
 
                     b.HasIndex("IdNumberIndex")
                         .IsUnique();
+
+                    b.HasIndex("UpdatedAt");
 
                     b.ToTable("persons", (string)null);
                 });

@@ -1399,6 +1399,11 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_persons_updated_at",
+                table: "persons",
+                column: "updated_at");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_pi_findings_handler_id",
                 table: "pi_findings",
                 column: "handler_id");
@@ -1455,9 +1460,19 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 column: "path");
 
             migrationBuilder.CreateIndex(
+                name: "IX_roster_entries_created_at",
+                table: "roster_entries",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_roster_entries_employer_id",
                 table: "roster_entries",
                 column: "employer_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_roster_entries_ended_at",
+                table: "roster_entries",
+                column: "ended_at");
 
             migrationBuilder.CreateIndex(
                 name: "IX_roster_entries_site_id_person_key",
