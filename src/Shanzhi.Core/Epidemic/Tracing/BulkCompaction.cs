@@ -36,17 +36,21 @@ internal sealed partial class Compaction
         var count = byPerson.Count;
         var moved = OrderByPlace(byPerson, first, placeCount);
         var chunks = NewChunks(count);
-        for (var id = 0; id < count; id++)
+        Parallel.For(0, (count + ChunkSize - 1) >> ChunkShift, chunk =>
         {
-            var stay = byPerson[id];
-            if (stay.Previous != ContactIndex.None)
+            var end = Math.Min(count, (chunk + 1) << ChunkShift);
+            for (var id = chunk << ChunkShift; id < end; id++)
             {
-                stay.Previous = moved[stay.Previous];
-            }
+                var stay = byPerson[id];
+                if (stay.Previous != ContactIndex.None)
+                {
+                    stay.Previous = moved[stay.Previous];
+                }
 
-            var at = moved[id];
-            chunks[at >> ChunkShift][at & (ChunkSize - 1)] = stay;
-        }
+                var at = moved[id];
+                chunks[at >> ChunkShift][at & (ChunkSize - 1)] = stay;
+            }
+        });
 
         for (var person = 0; person < persons; person++)
         {

@@ -82,7 +82,7 @@ internal sealed class RebuildBuffer
     /// Moves the passages into one array grouped by person (a counting sort: stable, so each
     /// person's passages keep the order they were added in), with each place renumbered through
     /// <paramref name="placeOf"/>. <paramref name="first"/> gets each person's first position and,
-    /// after the last person, the count. The buffer's own arrays are released as it goes.
+    /// after the last person, the count. The buffer's own arrays are released at the end.
     /// </summary>
     public ContactIndex.Point[] SortByPerson(int[] placeOf, out int[] first)
     {
@@ -95,6 +95,20 @@ internal sealed class RebuildBuffer
 
         var next = first.AsSpan(0, persons).ToArray();
         var sorted = new ContactIndex.Point[_count];
+
+        // Two threads, one per half of the persons: each reads every passage but writes only its
+        // own persons', so the random writes, the slow part, are split between the cores.
+        var half = persons / 2;
+        Parallel.For(0, 2, part => Scatter(part == 0 ? 0 : half, part == 0 ? half : persons, placeOf, next, sorted));
+
+        _personChunks.Clear();
+        _pointChunks.Clear();
+        _perPerson = [];
+        return sorted;
+    }
+
+    private void Scatter(int fromPerson, int toPerson, int[] placeOf, int[] next, ContactIndex.Point[] sorted)
+    {
         for (var c = 0; c < _pointChunks.Count; c++)
         {
             var length = (int)Math.Min(ChunkSize, _count - ((long)c << ChunkShift));
@@ -102,15 +116,13 @@ internal sealed class RebuildBuffer
             var points = _pointChunks[c].AsSpan(0, length);
             for (var i = 0; i < owners.Length; i++)
             {
-                var point = points[i];
-                sorted[next[owners[i]]++] = point with { Place = placeOf[point.Place] };
+                var owner = owners[i];
+                if ((uint)(owner - fromPerson) < (uint)(toPerson - fromPerson))
+                {
+                    var point = points[i];
+                    sorted[next[owner]++] = point with { Place = placeOf[point.Place] };
+                }
             }
-
-            _personChunks[c] = [];
-            _pointChunks[c] = [];
         }
-
-        _perPerson = [];
-        return sorted;
     }
 }
