@@ -99,30 +99,12 @@ internal static class TracingBenchmark
     private static ContactIndex BuildBulk(SyntheticPassages city)
     {
         var before = GC.GetTotalMemory(forceFullCollection: true);
-        var index = new ContactIndex(Options.Create(new TracingOptions()));
-        index.BeginRebuild();
-        foreach (var (id, kind) in city.Places())
-        {
-            index.SetPlaceKind(id, kind);
-        }
-
-        var buffer = new RebuildBuffer();
-        var adding = new Stopwatch();
-        city.Generate(batch =>
-        {
-            adding.Start();
-            buffer.Add(batch);
-            adding.Stop();
-        });
-        var building = Stopwatch.StartNew();
-        index.EndRebuild(buffer);
-        building.Stop();
-        buffer = null;
+        var index = BenchSupport.BulkIndex(city, out var collecting, out var building);
 
         var bytes = GC.GetTotalMemory(forceFullCollection: true) - before;
-        var total = adding.Elapsed + building.Elapsed;
+        var total = collecting + building;
         Console.WriteLine($"index (bulk): {index.PassageCount:N0} passages, {index.StayCount:N0} stays, {index.PersonCount:N0} persons, {index.PlaceCount:N0} places");
-        Console.WriteLine($"  build: {total.TotalSeconds:F1} s ({index.PassageCount / total.TotalSeconds:N0} passages/s): {adding.Elapsed.TotalSeconds:F1} s in RebuildBuffer.Add, {building.Elapsed.TotalSeconds:F1} s in EndRebuild(buffer); peak working set so far {PeakWorkingSetMiB():N0} MiB");
+        Console.WriteLine($"  build: {total.TotalSeconds:F1} s ({index.PassageCount / total.TotalSeconds:N0} passages/s): {collecting.TotalSeconds:F1} s in RebuildBuffer.Add, {building.TotalSeconds:F1} s in EndRebuild(buffer); peak working set so far {PeakWorkingSetMiB():N0} MiB");
         Console.WriteLine($"  memory: {bytes / 1048576.0:N0} MiB managed heap growth, {(double)bytes / index.PassageCount:F2} bytes per passage, {(double)bytes / index.StayCount:F2} bytes per stay");
         return index;
     }
