@@ -6,20 +6,21 @@ namespace Shanzhi.Epidemic.Tracing;
 /// <see cref="Build"/>, with the same retention.
 /// </summary>
 /// <remarks>
-/// <para>Steps: the passages are grouped by person (<see cref="RebuildBuffer.SortByPerson"/>); each
+/// <para>Steps: the passages are grouped by person (<see cref="RebuildBuffer.SortByPerson"/>). Each
 /// person's are sorted in time order, duplicates dropped, and paired by
-/// <see cref="ContactIndex.Pair"/>, the rule the passage-by-passage path uses; the stays that survive
-/// the cutoff are written in person order, each linked to the one before it. Then the stays are
-/// ordered by (place, start) through a sort of 64-bit keys (start, position), one range per place
-/// on both cores, and moved to their final ids, with the links renumbered.</para>
-/// <para>Memory: 12 bytes per passage for the grouped passages, released before the layout; then
-/// 20 bytes per stay in person order, 20 in the final layout, 8 for the sort keys and 4 for the
-/// renumbering, about 29 bytes per passage at the peak with the synthetic city's 0.57 stays per
-/// passage.</para>
+/// <see cref="ContactIndex.Pair"/>, the rule the passage-by-passage path uses. The stays that
+/// survive the cutoff are written in person order, each linked to the one before it. Then the stays
+/// are ordered by (place, start) through a sort of 64-bit keys (start, position), one range per
+/// place on both cores, and moved to their final ids, with the links renumbered.</para>
+/// <para>Memory: grouping holds the collected passages (16 bytes each) and the grouped copy (12)
+/// at once, 28 bytes a passage. The layout then holds 20 bytes per stay in person order, 20 in the
+/// final layout, 8 of sort key and 4 of renumbering, about 30 bytes a passage at the synthetic
+/// city's 0.57 stays per passage. The 100 M passage benchmark peaked at 5.3 GiB resident, the
+/// benchmark's own data included (docs/benchmarks.md, "Bulk rebuild").</para>
 /// </remarks>
 internal sealed partial class Compaction
 {
-    /// <summary>Builds the layout; returns it and the number of distinct passages it was made from.</summary>
+    /// <summary>Builds the layout. Returns it and the number of distinct passages it was made from.</summary>
     public static (Compaction Layout, long Passages) FromPassages(RebuildBuffer passages, int[] placeOf, PlaceStays[] places, int placeCount,
         int maximumStay, int? cutoff)
     {
