@@ -69,6 +69,36 @@ internal static class BenchSupport
         return index;
     }
 
+    /// <summary>
+    /// A fresh index built from the city's passages the way the loader builds it: collected in a
+    /// <see cref="RebuildBuffer"/> (<paramref name="collecting"/>, generation left out), then one bulk
+    /// build (<paramref name="building"/>).
+    /// </summary>
+    public static ContactIndex BulkIndex(SyntheticPassages city, out TimeSpan collecting, out TimeSpan building)
+    {
+        var index = new ContactIndex(Options.Create(new TracingOptions()));
+        index.BeginRebuild();
+        foreach (var (id, kind) in city.Places())
+        {
+            index.SetPlaceKind(id, kind);
+        }
+
+        var buffer = new RebuildBuffer();
+        var clock = new System.Diagnostics.Stopwatch();
+        city.Generate(batch =>
+        {
+            clock.Start();
+            buffer.Add(batch);
+            clock.Stop();
+        });
+        collecting = clock.Elapsed;
+
+        clock.Restart();
+        index.EndRebuild(buffer);
+        building = clock.Elapsed;
+        return index;
+    }
+
     /// <summary>The system's load average over 1, 5 and 15 minutes, printed beside every result because the machine is shared.</summary>
     public static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "unknown";

@@ -26,9 +26,20 @@ internal static class TracingBenchmark
         Console.WriteLine($"trace benchmark: {persons:N0} persons, {passages:N0} passages over {days} days, {queries:N0} queries, seed {seed}");
         Console.WriteLine($"runtime {Environment.Version}, {Environment.ProcessorCount} logical processors, server GC {System.Runtime.GCSettings.IsServerGC}, load average {BenchSupport.LoadAverage()}");
 
+        var build = args.Contains("--build") ? args[Array.IndexOf(args, "--build") + 1] : "both";
+        Console.WriteLine($"build: {build} (add = ContactIndex.Add then EndRebuild, the baseline; bulk = RebuildBuffer then EndRebuild(buffer); both = add, then bulk, and the traces on bulk)");
+
         var people = QueryPersons(persons, queries, seed);
         var warmUp = QueryPersons(persons, 1_000, seed + 1);
-        using (var index = Build(new SyntheticPassages(persons, passages, days, seed), out _))
+        if (build == "both")
+        {
+            Build(new SyntheticPassages(persons, passages, days, seed), out _).Dispose();
+            GC.Collect();
+        }
+
+        using (var index = build == "add"
+            ? Build(new SyntheticPassages(persons, passages, days, seed), out _)
+            : BuildBulk(new SyntheticPassages(persons, passages, days, seed)))
         {
             Latency("first degree (WHO, cumulative 15 min)", index, people, FirstDegree, warmUp);
             Latency("first + second degree (China 9th)", index, people[..Math.Min(secondQueries, people.Length)], SecondDegree, warmUp);
@@ -63,9 +74,31 @@ internal static class TracingBenchmark
 
         var bytes = GC.GetTotalMemory(forceFullCollection: true) - before;
         Console.WriteLine($"index: {index.PassageCount:N0} passages, {index.StayCount:N0} stays, {index.PersonCount:N0} persons, {index.PlaceCount:N0} places");
-        Console.WriteLine($"  build: {adding.Elapsed.TotalSeconds:F1} s in ContactIndex.Add ({index.PassageCount / adding.Elapsed.TotalSeconds:N0} passages/s), {total.Elapsed.TotalSeconds:F1} s with generation, of which {compacting.Elapsed.TotalSeconds:F1} s compacting (EndRebuild)");
+        Console.WriteLine($"  build: {adding.Elapsed.TotalSeconds:F1} s in ContactIndex.Add ({index.PassageCount / adding.Elapsed.TotalSeconds:N0} passages/s), {total.Elapsed.TotalSeconds:F1} s with generation, of which {compacting.Elapsed.TotalSeconds:F1} s compacting (EndRebuild); add + compaction {(adding.Elapsed + compacting.Elapsed).TotalSeconds:F1} s; peak working set so far {PeakWorkingSetMiB():N0} MiB");
         Console.WriteLine($"  memory: {bytes / 1048576.0:N0} MiB managed heap growth, {(double)bytes / index.PassageCount:F2} bytes per passage, {(double)bytes / index.StayCount:F2} bytes per stay");
         return index;
+    }
+
+    /// <summary>The rebuild's bulk path from memory: passages into a <see cref="RebuildBuffer"/>, then one bulk build.</summary>
+    private static ContactIndex BuildBulk(SyntheticPassages city)
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var index = BenchSupport.BulkIndex(city, out var collecting, out var building);
+
+        var bytes = GC.GetTotalMemory(forceFullCollection: true) - before;
+        var total = collecting + building;
+        Console.WriteLine($"index (bulk): {index.PassageCount:N0} passages, {index.StayCount:N0} stays, {index.PersonCount:N0} persons, {index.PlaceCount:N0} places");
+        Console.WriteLine($"  build: {total.TotalSeconds:F1} s ({index.PassageCount / total.TotalSeconds:N0} passages/s): {collecting.TotalSeconds:F1} s in RebuildBuffer.Add, {building.TotalSeconds:F1} s in EndRebuild(buffer); peak working set so far {PeakWorkingSetMiB():N0} MiB");
+        Console.WriteLine($"  memory: {bytes / 1048576.0:N0} MiB managed heap growth, {(double)bytes / index.PassageCount:F2} bytes per passage, {(double)bytes / index.StayCount:F2} bytes per stay");
+        return index;
+    }
+
+    /// <summary>The process's peak resident set (VmHWM), or 0 where /proc is missing.</summary>
+    private static long PeakWorkingSetMiB()
+    {
+        const string Status = "/proc/self/status";
+        var line = File.Exists(Status) ? File.ReadLines(Status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 
     private static long[] QueryPersons(int persons, int count, int seed)

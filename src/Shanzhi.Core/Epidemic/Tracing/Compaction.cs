@@ -7,7 +7,7 @@ namespace Shanzhi.Epidemic.Tracing;
 /// forgotten the way the retention job deletes them: an In before it ends its stay, and a paired
 /// stay whose In is before it and Out after it keeps the Out as an exit-only stay.
 /// </summary>
-internal sealed class Compaction
+internal sealed partial class Compaction
 {
     private const int ChunkShift = ContactIndex.ChunkShift;
     private const int ChunkSize = ContactIndex.ChunkSize;
@@ -59,12 +59,7 @@ internal sealed class Compaction
         }
 
         var count = first[places];
-        var chunks = new Stay[(count + ChunkSize - 1) >> ChunkShift][];
-        for (var c = 0; c < chunks.Length; c++)
-        {
-            chunks[c] = new Stay[Math.Min(ChunkSize, count - (c << ChunkShift))];
-        }
-
+        var chunks = NewChunks(count);
         var moved = new int[capacity];
         Array.Fill(moved, ContactIndex.None);
         var maximumDuration = new int[places];

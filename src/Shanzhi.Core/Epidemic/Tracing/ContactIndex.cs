@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using Shanzhi.Privacy;
 
@@ -169,7 +170,8 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
 
     /// <summary>
     /// Empties the index before a rebuild. Passages committed meanwhile are held back and replayed by
-    /// <see cref="EndRebuild"/>, because the rebuild's query may or may not have seen them.
+    /// <see cref="EndRebuild()"/> (or built in by <see cref="EndRebuild(RebuildBuffer)"/>), because the
+    /// rebuild's query may or may not have seen them.
     /// </summary>
     public void BeginRebuild() => Write(() =>
     {
@@ -202,6 +204,43 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
         Install(Compaction.Build(this, Cutoff()));
         IsReady = true;
     });
+
+    /// <summary>
+    /// Ends a rebuild whose passages were collected in <paramref name="passages"/> instead of added:
+    /// builds the compacted layout from them and from the passages committed so far in one pass
+    /// (<see cref="Compaction.FromPassages"/>), then installs it and replays the passages committed
+    /// during the build. Ingest waits only for the install, not for the build.
+    /// </summary>
+    internal void EndRebuild(RebuildBuffer passages)
+    {
+        var taken = 0;
+        var placeOf = Array.Empty<int>();
+        var places = Array.Empty<PlaceStays>();
+        var placeCount = 0;
+        Write(() =>
+        {
+            // The pending passages stay listed until the install, so a failed build loses none of
+            // them: the loader's fallback EndRebuild() replays them all.
+            taken = _pending?.Count ?? 0;
+            passages.Add(CollectionsMarshal.AsSpan(_pending));
+            placeOf = [.. passages.PlaceIds.Select(PlaceIndex)];
+            (places, placeCount) = (_places, _placeCount);
+        });
+
+        var (built, distinct) = Compaction.FromPassages(passages, placeOf, places, placeCount, _maximumStay, Cutoff());
+        Write(() =>
+        {
+            Install(built);
+            _passageCount = distinct;
+            foreach (var passage in CollectionsMarshal.AsSpan(_pending)[taken..])
+            {
+                Apply(passage);
+            }
+
+            _pending = null;
+            IsReady = true;
+        });
+    }
 
     /// <summary>
     /// Forgets passages past the movement retention and persons left without stays, and regroups the
@@ -367,7 +406,9 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
             _points.Sort(Point.Compare);
         }
 
-        Pair(_points, _derived);
+        CollectionsMarshal.SetCount(_derived, _points.Count);
+        var paired = Pair(CollectionsMarshal.AsSpan(_points), _places, _maximumStay, CollectionsMarshal.AsSpan(_derived));
+        CollectionsMarshal.SetCount(_derived, paired);
         if (fixedStays)
         {
             foreach (var id in _region)
@@ -431,16 +472,21 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
         return true;
     }
 
-    /// <summary>Pairs one person's passages, in time order, into stays.</summary>
-    private void Pair(List<Point> points, List<Derived> stays)
+    /// <summary>
+    /// Pairs one person's passages, in time order and without duplicates, into <paramref name="stays"/>
+    /// (room for one stay per passage) and returns how many it wrote. Both the passage-by-passage path
+    /// and the bulk rebuild (<see cref="Compaction.FromPassages"/>) pair through here.
+    /// </summary>
+    internal static int Pair(ReadOnlySpan<Point> points, ReadOnlySpan<PlaceStays> places, int maximumStay, Span<Derived> stays)
     {
+        var count = 0;
         var open = None;
         foreach (var p in points)
         {
             if (open != None)
             {
                 var o = stays[open];
-                if (p.Direction == PassageDirection.Out && p.Place == o.Place && p.At - o.Start <= _maximumStay)
+                if (p.Direction == PassageDirection.Out && p.Place == o.Place && p.At - o.Start <= maximumStay)
                 {
                     stays[open] = o with { Kind = StayKind.Paired, End = p.At };
                     open = None;
@@ -455,17 +501,19 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
                 open = None;
             }
 
-            var dwell = _places[p.Place].Dwell;
+            var dwell = places[p.Place].Dwell;
             if (p.Direction == PassageDirection.In)
             {
-                stays.Add(new Derived(p.Place, StayKind.InOnly, p.At, p.At + dwell));
-                open = stays.Count - 1;
+                open = count;
+                stays[count++] = new Derived(p.Place, StayKind.InOnly, p.At, p.At + dwell);
             }
             else
             {
-                stays.Add(new Derived(p.Place, StayKind.OutOnly, Math.Max(0, p.At - dwell), p.At));
+                stays[count++] = new Derived(p.Place, StayKind.OutOnly, Math.Max(0, p.At - dwell), p.At);
             }
         }
+
+        return count;
     }
 
     /// <summary>
@@ -672,7 +720,7 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
     }
 
     /// <summary>A passage as the pairing sees it; at the same second an Out sorts before an In.</summary>
-    private readonly record struct Point(int At, PassageDirection Direction, int Place)
+    internal readonly record struct Point(int At, PassageDirection Direction, int Place)
     {
         public static int Compare(Point a, Point b)
         {
@@ -682,7 +730,7 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
         }
     }
 
-    private readonly record struct Derived(int Place, StayKind Kind, int Start, int End)
+    internal readonly record struct Derived(int Place, StayKind Kind, int Start, int End)
     {
         public int Anchor => Kind == StayKind.OutOnly ? End : Start;
     }

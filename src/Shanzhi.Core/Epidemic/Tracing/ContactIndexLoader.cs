@@ -15,18 +15,18 @@ using SQLitePCL;
 namespace Shanzhi.Epidemic.Tracing;
 
 /// <summary>
-/// Rebuilds the <see cref="ContactIndex"/> at start by streaming the identified passages in time
-/// order. A second thread reads the store into pooled batches while this one adds the previous
-/// batch to the index, so the read and the index build overlap. Passages committed while it runs
-/// are held back and replayed by the index itself (<see cref="ContactIndex.BeginRebuild"/>).
+/// Rebuilds the <see cref="ContactIndex"/> at start from the identified passages. A second thread
+/// reads the store into pooled batches while this one numbers the previous batch's persons and
+/// places into a <see cref="RebuildBuffer"/>, so the read and that work overlap; when the read
+/// ends, the index pairs all passages and lays out the stays in one bulk build. Passages committed
+/// while it runs are held back by the index and built in (<see cref="ContactIndex.BeginRebuild"/>).
 /// </summary>
 /// <remarks>
 /// Reads go below the ADO.NET data reader to save its per-row cost. SQLite steps a prepared
 /// statement through SQLitePCLRaw and reads the columns as integers, and PostgreSQL streams
 /// <c>COPY (SELECT …) TO STDOUT (FORMAT BINARY)</c>. Only the four columns the index keeps are
-/// read. The database sorts the rows by <c>occurred_at</c> because the index pairs an In with the
-/// person's next Out only when they arrive in time order. Passages are written roughly in time
-/// order, so walking the <c>occurred_at</c> index reads the table almost in its stored order.
+/// read, in table order: the bulk build sorts each person's passages itself, so the database
+/// need not sort the table by <c>occurred_at</c>.
 /// </remarks>
 public sealed class ContactIndexLoader(IServiceScopeFactory scopes, ContactIndex index, ILogger<ContactIndexLoader> logger) : BackgroundService
 {
@@ -65,27 +65,28 @@ public sealed class ContactIndexLoader(IServiceScopeFactory scopes, ContactIndex
             index.SetPlaceKind(place.Id, place.Kind);
         }
 
+        var passages = new RebuildBuffer();
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await ReadAsync(connection, batch => index.Add(batch), cancellationToken);
+            await ReadAsync(connection, batch => passages.Add(batch), cancellationToken, timeOrder: false);
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
 
-        index.EndRebuild();
+        index.EndRebuild(passages);
         logger.RebuildFinished(index.PassageCount, index.StayCount, index.PersonCount, index.PlaceCount, clock.ElapsedMilliseconds);
     }
 
     /// <summary>
     /// Streams the identified passages to <paramref name="consume"/>, read on a second thread, in
-    /// time order unless <paramref name="timeOrder"/> is false. The benchmark times the read alone
-    /// with a consumer that only counts, in both orders.
+    /// time order when <paramref name="timeOrder"/> is true and in table order otherwise. The
+    /// benchmark times the read alone with a consumer that only counts, in both orders.
     /// </summary>
-    internal static async Task ReadAsync(DbConnection connection, Action<ReadOnlySpan<IndexedPassage>> consume, CancellationToken cancellationToken, bool timeOrder = true)
+    internal static async Task ReadAsync(DbConnection connection, Action<ReadOnlySpan<IndexedPassage>> consume, CancellationToken cancellationToken, bool timeOrder)
     {
         var query = timeOrder ? InTimeOrder : Unordered;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

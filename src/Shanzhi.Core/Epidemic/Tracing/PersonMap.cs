@@ -41,6 +41,17 @@ internal sealed class PersonMap
 
     public int Count { get; private set; }
 
+    /// <summary>Replaces every person's newest stay and returns this map (the bulk rebuild keeps the map it numbered persons with).</summary>
+    public PersonMap WithLatest(int[] latest)
+    {
+        // Growth left up to half the key array unused; a trimmed copy is cheaper than that memory
+        // for the lifetime of the index. The next insert grows both arrays again.
+        Array.Resize(ref _keys, Count);
+        Array.Resize(ref latest, Count);
+        _latest = latest;
+        return this;
+    }
+
     public long KeyAt(int person) => _keys[person];
 
     public ref int LatestAt(int person) => ref _latest[person];
