@@ -155,8 +155,8 @@ internal static class IngestBenchmark
         }
 
         await using var insert = connection.CreateCommand();
-        insert.CommandText = $"INSERT INTO passages ({PassageColumns.List}) VALUES ($d, $s, $e, $p, $k, $o, $dir, $dec, $c, $st, $r)";
-        var parameters = new[] { "$d", "$s", "$e", "$p", "$k", "$o", "$dir", "$dec", "$c", "$st", "$r" }
+        insert.CommandText = $"INSERT INTO passages ({PassageColumns.List}) VALUES ($d, $s, $e, $p, $k, $o, $dir, $dec, $c, $st, $r, $h)";
+        var parameters = new[] { "$d", "$s", "$e", "$p", "$k", "$o", "$dir", "$dec", "$c", "$st", "$r", "$h" }
             .Select(n => insert.Parameters.Add(n, SqliteType.Integer))
             .ToArray();
         insert.Prepare();
@@ -166,7 +166,8 @@ internal static class IngestBenchmark
         {
             var p = Synthetic(deviceId, s);
             object?[] values = [p.DeviceId, p.DeviceSequence, p.EntranceId, p.PlaceId, p.PersonKey, p.OccurredAt.UtcTicks,
-                (short)p.Direction, (short)p.Decision, (short)p.Channel, (short)p.StatusAtPassage!.Value, DateTimeOffset.UtcNow.UtcTicks];
+                (short)p.Direction, (short)p.Decision, (short)p.Channel, (short)p.StatusAtPassage!.Value, DateTimeOffset.UtcNow.UtcTicks,
+                Passage.HourOf(p.OccurredAt)];
             for (var i = 0; i < values.Length; i++)
             {
                 parameters[i].Value = values[i];

@@ -12,7 +12,7 @@ using Shanzhi.Storage;
 namespace Shanzhi.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteShanzhiDbContext))]
-    [Migration("20261205044448_Initial")]
+    [Migration("20261205060617_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1065,6 +1065,10 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("occurred_at");
 
+                    b.Property<long>("OccurredHour")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("occurred_hour");
+
                     b.Property<long?>("PersonKey")
                         .HasColumnType("INTEGER")
                         .HasColumnName("person_key");
@@ -1085,7 +1089,7 @@ namespace Shanzhi.Storage.Migrations.Sqlite
 
                     b.HasIndex("OccurredAt");
 
-                    b.HasIndex("PersonKey", "OccurredAt");
+                    b.HasIndex("OccurredHour", "PersonKey", "OccurredAt");
 
                     b.ToTable("passages", (string)null);
                 });

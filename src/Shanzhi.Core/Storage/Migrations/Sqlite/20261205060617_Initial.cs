@@ -339,6 +339,7 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                     place_id = table.Column<long>(type: "INTEGER", nullable: false),
                     person_key = table.Column<long>(type: "INTEGER", nullable: true),
                     occurred_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    occurred_hour = table.Column<long>(type: "INTEGER", nullable: false),
                     direction = table.Column<short>(type: "INTEGER", nullable: false),
                     decision = table.Column<short>(type: "INTEGER", nullable: false),
                     channel = table.Column<short>(type: "INTEGER", nullable: false),
@@ -1382,9 +1383,9 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                 column: "occurred_at");
 
             migrationBuilder.CreateIndex(
-                name: "IX_passages_person_key_occurred_at",
+                name: "IX_passages_occurred_hour_person_key_occurred_at",
                 table: "passages",
-                columns: new[] { "person_key", "occurred_at" });
+                columns: new[] { "occurred_hour", "person_key", "occurred_at" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_persons_home_grid_code",

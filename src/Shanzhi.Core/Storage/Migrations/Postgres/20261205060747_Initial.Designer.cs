@@ -13,7 +13,7 @@ using Shanzhi.Storage;
 namespace Shanzhi.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresShanzhiDbContext))]
-    [Migration("20261205044511_Initial")]
+    [Migration("20261205060747_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1084,6 +1084,10 @@ namespace Shanzhi.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
 
+                    b.Property<long>("OccurredHour")
+                        .HasColumnType("bigint")
+                        .HasColumnName("occurred_hour");
+
                     b.Property<long?>("PersonKey")
                         .HasColumnType("bigint")
                         .HasColumnName("person_key");
@@ -1104,7 +1108,7 @@ namespace Shanzhi.Storage.Migrations.Postgres
 
                     b.HasIndex("OccurredAt");
 
-                    b.HasIndex("PersonKey", "OccurredAt");
+                    b.HasIndex("OccurredHour", "PersonKey", "OccurredAt");
 
                     b.ToTable("passages", (string)null);
                 });

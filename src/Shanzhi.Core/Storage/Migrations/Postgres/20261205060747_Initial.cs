@@ -340,6 +340,7 @@ namespace Shanzhi.Storage.Migrations.Postgres
                     place_id = table.Column<long>(type: "bigint", nullable: false),
                     person_key = table.Column<long>(type: "bigint", nullable: true),
                     occurred_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    occurred_hour = table.Column<long>(type: "bigint", nullable: false),
                     direction = table.Column<short>(type: "smallint", nullable: false),
                     decision = table.Column<short>(type: "smallint", nullable: false),
                     channel = table.Column<short>(type: "smallint", nullable: false),
@@ -1383,9 +1384,9 @@ namespace Shanzhi.Storage.Migrations.Postgres
                 column: "occurred_at");
 
             migrationBuilder.CreateIndex(
-                name: "IX_passages_person_key_occurred_at",
+                name: "IX_passages_occurred_hour_person_key_occurred_at",
                 table: "passages",
-                columns: new[] { "person_key", "occurred_at" });
+                columns: new[] { "occurred_hour", "person_key", "occurred_at" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_persons_home_grid_code",
