@@ -60,7 +60,7 @@ internal static class IngestBenchmark
             // What ingest would cost if the in-memory contact index replaced the SQL indexes on passages.
             await using var schema = store.NewContext();
             await schema.Database.ExecuteSqlRawAsync(
-                "DROP INDEX \"IX_passages_occurred_at\"; DROP INDEX \"IX_passages_person_key_occurred_at\";");
+                "DROP INDEX \"IX_passages_occurred_at\"; DROP INDEX \"IX_passages_occurred_hour_person_key_occurred_at\";");
         }
 
         double? autocommit = null;
