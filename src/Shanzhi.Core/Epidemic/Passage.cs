@@ -44,7 +44,7 @@ public sealed class Passage
     /// Whole hours from 1970-01-01 UTC to <see cref="OccurredAt"/>, set with it. It leads the
     /// trajectory index, so the passages of one ingest transaction, which occurred within the same
     /// hours, are inserted into a few neighbouring index pages instead of one page per person.
-    /// It tells when a person passed as <see cref="OccurredAt"/> does, so it keeps the type's
+    /// It reveals when a person passed, as <see cref="OccurredAt"/> does, so it keeps the type's
     /// classification.
     /// </summary>
     public long OccurredHour { get; private set; }
