@@ -31,7 +31,7 @@ internal interface IPassageStore : IAsyncDisposable
 internal static class PassageColumns
 {
     public const string List =
-        "device_id, device_sequence, entrance_id, place_id, person_key, occurred_at, direction, decision, channel, status_at_passage, received_at";
+        "device_id, device_sequence, entrance_id, place_id, person_key, occurred_at, direction, decision, channel, status_at_passage, received_at, occurred_hour";
 }
 
 /// <summary>
@@ -43,7 +43,7 @@ internal static class PassageColumns
 internal sealed class SqlitePassageStore(string path) : IPassageStore
 {
     private const string Insert =
-        $"INSERT INTO passages ({PassageColumns.List}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) " +
+        $"INSERT INTO passages ({PassageColumns.List}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) " +
         "ON CONFLICT(device_id, device_sequence) DO NOTHING";
 
     private SqliteConnection? _connection;
@@ -72,6 +72,7 @@ internal sealed class SqlitePassageStore(string path) : IPassageStore
                 Check(db, raw.sqlite3_bind_int64(statement, 8, (short)row.Decision));
                 Check(db, raw.sqlite3_bind_int64(statement, 9, (short)row.Channel));
                 Check(db, row.StatusAtPassage is { } s ? raw.sqlite3_bind_int64(statement, 10, (short)s) : raw.sqlite3_bind_null(statement, 10));
+                Check(db, raw.sqlite3_bind_int64(statement, 12, Passage.HourOf(row.OccurredAt)));
                 var step = raw.sqlite3_step(statement);
                 // Reset before checking, so a failed statement does not stay half-run inside the rolled-back transaction.
                 raw.sqlite3_reset(statement);
@@ -150,7 +151,7 @@ internal sealed class PostgresPassageStore(string connectionString) : IPassageSt
 {
     private const string Sql =
         $"INSERT INTO passages ({PassageColumns.List}) " +
-        "SELECT d, s, e, p, k, o, dir, dec, c, st, $11 FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS t(d, s, e, p, k, o, dir, dec, c, st) " +
+        "SELECT d, s, e, p, k, o, dir, dec, c, st, $11, h FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12) AS t(d, s, e, p, k, o, dir, dec, c, st, h) " +
         "ON CONFLICT (device_id, device_sequence) DO NOTHING RETURNING device_id, device_sequence";
 
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
@@ -168,6 +169,7 @@ internal sealed class PostgresPassageStore(string connectionString) : IPassageSt
         var decision = new short[n];
         var channel = new short[n];
         var status = new short?[n];
+        var hour = new long[n];
         for (var i = 0; i < n; i++)
         {
             var row = rows[i];
@@ -175,6 +177,7 @@ internal sealed class PostgresPassageStore(string connectionString) : IPassageSt
             occurred[i] = row.OccurredAt.UtcDateTime;
             (direction[i], decision[i], channel[i]) = ((short)row.Direction, (short)row.Decision, (short)row.Channel);
             status[i] = row.StatusAtPassage is { } s ? (short)s : null;
+            hour[i] = Passage.HourOf(row.OccurredAt);
         }
 
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
@@ -194,6 +197,7 @@ internal sealed class PostgresPassageStore(string connectionString) : IPassageSt
                 new() { Value = channel, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint },
                 new() { Value = status, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint },
                 new() { Value = receivedAt.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                new() { Value = hour, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
             },
         };
 

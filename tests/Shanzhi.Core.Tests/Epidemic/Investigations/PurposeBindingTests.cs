@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Investigations;
 using Shanzhi.Epidemic.Tracing;
 using Shanzhi.Tests.Cases;
+using Shanzhi.Tests.Epidemic.Passages;
 using Shanzhi.Tests.Infrastructure;
 
 namespace Shanzhi.Tests.Epidemic.Investigations;
@@ -168,6 +170,33 @@ public sealed class PurposeBindingTests
 
         Assert.Equal(["南门菜场 进入", "南门菜场 离开"], stops.Select(s => $"{s.PlaceName} {s.DirectionName}"));
         Assert.Equal("kind=trajectory; outcome=ok; passages=2; places=1", Assert.Single(await world.QueryAuditAsync()).Detail);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Trajectory_keeps_window_edges_from_writer(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var opened = await world.OpenAsync(CaseWorld.Haishu);
+        var (start, end) = (new DateTimeOffset(2026, 2, 20, 0, 0, 0, CaseWorld.Shanghai), new DateTimeOffset(2026, 3, 3, 0, 0, 0, CaseWorld.Shanghai));
+        PassageRecord[] edges =
+        [
+            new(7, 1, 1, world.PlaceA, world.IndexKey, start, PassageDirection.In, GateDecision.Pass, HubChannel.None, null),
+            new(7, 2, 1, world.PlaceA, world.IndexKey, end.AddSeconds(-1), PassageDirection.Out, GateDecision.Pass, HubChannel.None, null),
+            new(7, 3, 1, world.PlaceA, world.IndexKey, start.AddSeconds(-1), PassageDirection.Out, GateDecision.Pass, HubChannel.None, null),
+            new(7, 4, 1, world.PlaceA, world.IndexKey, end, PassageDirection.In, GateDecision.Pass, HubChannel.None, null),
+        ];
+        await using (var writer = PassageWorld.Writer(world.Cases.Store, world.Cases.Clock))
+        {
+            Assert.True((await writer.SubmitAsync(edges, TestContext.Current.CancellationToken)).IsSuccess);
+        }
+
+        await using var db = world.NewContext();
+        var stops = (await world.Service(db).TrajectoryAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken)).Value!;
+
+        // Between the edges: the world's two passages at 南门菜场 on 28 February, 10:00 and 10:40.
+        var seeded = new DateTimeOffset(2026, 2, 28, 10, 0, 0, CaseWorld.Shanghai);
+        Assert.Equal([start, seeded, seeded.AddMinutes(40), end.AddSeconds(-1)], stops.Select(s => s.OccurredAt));
     }
 
     [Theory]

@@ -37,6 +37,30 @@ public sealed class PassageWriterTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Writer_stores_occurrence_hour(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var clock = new FakeTimeProvider(Now);
+        // 2026-06-01 08:00 UTC is 1,780,300,800 s after the Unix epoch, hour 494,528.
+        PassageRecord[] sent =
+        [
+            Passage(1, 1, at: Now),
+            Passage(1, 2, at: Now.AddTicks(-1)),
+            Passage(1, 3, at: new DateTimeOffset(2026, 6, 1, 16, 59, 59, TimeSpan.FromHours(8))),
+        ];
+        await using (var writer = Writer(store, clock))
+        {
+            await writer.SubmitAsync(sent, TestContext.Current.CancellationToken);
+        }
+
+        await using var db = store.NewContext();
+        var hours = await db.Passages.AsNoTracking().OrderBy(p => p.DeviceSequence).Select(p => p.OccurredHour)
+            .ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal([494_528L, 494_527L, 494_528L], hours);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Resent_batch_counts_as_duplicates(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);

@@ -22,8 +22,8 @@ internal sealed class StoreLock(DbConnection connection, DbTransaction transacti
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = store.Kind == StoreKind.Sqlite
-            ? "INSERT INTO passages (device_id, device_sequence, entrance_id, place_id, occurred_at, direction, decision, channel, received_at) " +
-              "VALUES (-1, -1, 0, 0, 0, 1, 1, 0, 0)"
+            ? "INSERT INTO passages (device_id, device_sequence, entrance_id, place_id, occurred_at, direction, decision, channel, received_at, occurred_hour) " +
+              "VALUES (-1, -1, 0, 0, 0, 1, 1, 0, 0, 0)"
             : "LOCK TABLE passages IN EXCLUSIVE MODE";
         await command.ExecuteNonQueryAsync();
         return new StoreLock(connection, transaction);

@@ -1085,6 +1085,10 @@ namespace Shanzhi.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
 
+                    b.Property<long>("OccurredHour")
+                        .HasColumnType("bigint")
+                        .HasColumnName("occurred_hour");
+
                     b.Property<long?>("PersonKey")
                         .HasColumnType("bigint")
                         .HasColumnName("person_key");
@@ -1105,7 +1109,7 @@ namespace Shanzhi.Storage.Migrations.Postgres
 
                     b.HasIndex("OccurredAt");
 
-                    b.HasIndex("PersonKey", "OccurredAt");
+                    b.HasIndex("OccurredHour", "PersonKey", "OccurredAt");
 
                     b.ToTable("passages", (string)null);
                 });

@@ -1066,6 +1066,10 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("occurred_at");
 
+                    b.Property<long>("OccurredHour")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("occurred_hour");
+
                     b.Property<long?>("PersonKey")
                         .HasColumnType("INTEGER")
                         .HasColumnName("person_key");
@@ -1086,7 +1090,7 @@ namespace Shanzhi.Storage.Migrations.Sqlite
 
                     b.HasIndex("OccurredAt");
 
-                    b.HasIndex("PersonKey", "OccurredAt");
+                    b.HasIndex("OccurredHour", "PersonKey", "OccurredAt");
 
                     b.ToTable("passages", (string)null);
                 });
