@@ -102,7 +102,7 @@ public sealed class OpenUnidentifiedCase(ShanzhiDbContext db, CaseService cases,
             "办结方式：人员已登记的，按“已登记”办结并填写人员编号；经核实无需登记的，按“已排除”办结并写明理由。";
         var externalRef = string.Create(CultureInfo.InvariantCulture, $"gate:{device.DeviceId}:{input.Sequence}");
         var request = new ReportCaseRequest($"{UnidentifiedCaseSeeder.CategoryName}：{where.Place}", description, where.Latitude, where.Longitude,
-            UnidentifiedCaseSeeder.CategoryCode, ExternalRef: externalRef);
+            UnidentifiedCaseSeeder.CategoryCode, Channel: CaseChannel.System, ExternalRef: externalRef);
 
         var earlier = reuseReported
             ? await db.Cases.AsNoTracking().Where(c => c.ExternalRef == externalRef && c.CategoryCode == UnidentifiedCaseSeeder.CategoryCode)
