@@ -31,4 +31,8 @@ internal static partial class GatesLog
 
     [LoggerMessage(EventId = 6108, Level = LogLevel.Debug, Message = "Gate check {DeviceId}/{Sequence} was resent; answered from the stored passage")]
     public static partial void CheckReplayed(this ILogger logger, long deviceId, long sequence);
+
+    [LoggerMessage(EventId = 6109, Level = LogLevel.Information,
+        Message = "Gate check {DeviceId}/{Sequence} was resent after a claim without a stored passage; storing the passage now")]
+    public static partial void ClaimRetaken(this ILogger logger, long deviceId, long sequence);
 }
