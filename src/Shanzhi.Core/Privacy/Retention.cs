@@ -29,6 +29,12 @@ public sealed class RetentionOptions
     public const int HealthStatusHistoryDays = 180;
 
     /// <summary>
+    /// The health-status history's retention as the record of processing activities states it.
+    /// The 180 repeats <see cref="HealthStatusHistoryDays"/>, because a constant string cannot format an int.
+    /// </summary>
+    public const string HealthStatusHistoryRule = "每条变更记录自入库起保存 180 天，到期删除；每人最新的一条变更一直保存，作为其现行健康码的依据。";
+
+    /// <summary>
     /// Unidentified-person follow-ups: 28 days after resolution, like the passage they refer to.
     /// An open follow-up is never purged, and the case itself stays in the case engine.
     /// </summary>

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Shanzhi.Cases;
 using Shanzhi.Identity;
+using Shanzhi.Storage;
 using Shanzhi.Web.Auth;
+using Shanzhi.Web.Components.Field;
 
 namespace Shanzhi.Web.Api;
 
@@ -44,14 +46,21 @@ public static class CaseEndpoints
     }
 
     private static async Task<Results<Created<CaseDto>, ProblemHttpResult>> ReportAsync(
-        ReportCaseBody body, HttpContext http, CaseService service, TimeProvider clock, CancellationToken cancellationToken)
+        ReportCaseBody body, HttpContext http, CaseService service, ShanzhiDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (body.Latitude is not { } latitude || body.Longitude is not { } longitude)
         {
             return Problems.Invalid("case.missing_location", "latitude", "请提供案件位置：纬度 latitude 与经度 longitude（WGS84）。");
         }
 
+        // Field-only workers report what the phone form offers; the same users land on that form.
         var user = User(http);
+        if (FieldRoles.LandsOnPhonePages(user) && body.CategoryCode is { Length: > 0 } code
+            && await FieldCategories.IsModuleCategoryAsync(db, code.Trim(), cancellationToken))
+        {
+            return Problems.From(FieldCategories.ModuleCategoryRejected);
+        }
+
         var request = new ReportCaseRequest(body.Title ?? "", body.Description, latitude, longitude, body.CategoryCode, body.Address, body.AssetCode);
         var result = await service.ReportAsync(request, user, cancellationToken);
         if (result.Error is { } error)

@@ -36,7 +36,10 @@ public static class EpidemicGateEndpoints
             .RejectUnknownQueryParameters();
         places.MapGet("/", ListPlacesAsync).WithName("ListEpidemicPlaces").WithSummary("管辖区域内的场所、出入口和核验设备");
         places.MapPost("/", CreatePlaceAsync).WithName("CreateEpidemicPlace").WithSummary("登记场所（按坐标定位到网格）");
+        places.MapGet("/{placeId:long}", GetPlaceAsync).WithName("GetEpidemicPlace").WithSummary("场所及其出入口和核验设备");
         places.MapPost("/{placeId:long}/entrances", AddEntranceAsync).WithName("AddPlaceEntrance").WithSummary("登记出入口");
+        places.MapGet("/{placeId:long}/entrances/{entranceId:long}", GetEntranceAsync).WithName("GetPlaceEntrance").WithSummary("出入口及其核验设备");
+        places.MapGet("/{placeId:long}/devices/{deviceId:long}", GetDeviceAsync).WithName("GetGateDevice").WithSummary("核验设备（不含密钥）");
         places.MapPost("/{placeId:long}/entrances/{entranceId:long}/devices", AddDeviceAsync).WithName("AddGateDevice")
             .WithSummary("登记核验设备；返回的设备密钥只显示这一次，平台只保存其散列");
         places.MapPost("/{placeId:long}/devices/{deviceId:long}/rotate-key", RotateKeyAsync).WithName("RotateGateDeviceKey")
@@ -54,7 +57,9 @@ public static class EpidemicGateEndpoints
         var sites = app.MapGroup("/api/v1/epidemic/sites").WithTags("建筑工地实名制").RequireAuthorization().DisableAntiforgery()
             .RejectUnknownQueryParameters();
         sites.MapPost("/employers", AddEmployerAsync).WithName("AddSiteEmployer").WithSummary("登记用工单位（统一社会信用代码）");
+        sites.MapGet("/employers/{employerId:long}", GetEmployerAsync).WithName("GetSiteEmployer").WithSummary("用工单位");
         sites.MapGet("/{siteId:long}/roster", ListRosterAsync).WithName("ListSiteRoster").WithSummary("工地实名花名册");
+        sites.MapGet("/{siteId:long}/roster/{entryId:long}", GetRosterEntryAsync).WithName("GetSiteRosterEntry").WithSummary("花名册条目（人员只显示人员编号）");
         sites.MapPost("/{siteId:long}/roster", AddRosterEntryAsync).WithName("AddSiteRosterEntry").WithSummary("把已登记人员加入工地花名册，含有效期");
         sites.MapPost("/{siteId:long}/roster/{entryId:long}/end", EndRosterEntryAsync).WithName("EndSiteRosterEntry").WithSummary("终止花名册条目（最后有效日）");
     }
@@ -74,6 +79,18 @@ public static class EpidemicGateEndpoints
         var result = await registry.CreatePlaceAsync(new CreatePlaceRequest(body.Name, body.Kind, latitude, longitude), User(http), cancellationToken);
         return result.Error is { } error ? Problems.From(error) : TypedResults.Created($"/api/v1/epidemic/places/{result.Value!.Id}", result.Value);
     }
+
+    private static async Task<Results<Ok<PlaceView>, ProblemHttpResult>> GetPlaceAsync(
+        long placeId, HttpContext http, PlaceRegistry registry, CancellationToken cancellationToken) =>
+        Reply(await registry.GetAsync(placeId, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<EntranceView>, ProblemHttpResult>> GetEntranceAsync(
+        long placeId, long entranceId, HttpContext http, PlaceRegistry registry, CancellationToken cancellationToken) =>
+        Reply(await registry.GetEntranceAsync(placeId, entranceId, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<DeviceView>, ProblemHttpResult>> GetDeviceAsync(
+        long placeId, long deviceId, HttpContext http, PlaceRegistry registry, CancellationToken cancellationToken) =>
+        Reply(await registry.GetDeviceAsync(placeId, deviceId, User(http), cancellationToken));
 
     private static async Task<Results<Created<EntranceView>, ProblemHttpResult>> AddEntranceAsync(
         long placeId, NameBody body, HttpContext http, PlaceRegistry registry, CancellationToken cancellationToken) =>
@@ -157,6 +174,14 @@ public static class EpidemicGateEndpoints
     private static async Task<Results<Created<EmployerView>, ProblemHttpResult>> AddEmployerAsync(
         EmployerBody body, HttpContext http, SiteRosters rosters, CancellationToken cancellationToken) =>
         Created(await rosters.AddEmployerAsync(body.Name, body.CreditCode, User(http), cancellationToken), e => $"/api/v1/epidemic/sites/employers/{e.Id}");
+
+    private static async Task<Results<Ok<EmployerView>, ProblemHttpResult>> GetEmployerAsync(
+        long employerId, HttpContext http, SiteRosters rosters, CancellationToken cancellationToken) =>
+        Reply(await rosters.GetEmployerAsync(employerId, User(http), cancellationToken));
+
+    private static async Task<Results<Ok<RosterEntryView>, ProblemHttpResult>> GetRosterEntryAsync(
+        long siteId, long entryId, HttpContext http, SiteRosters rosters, CancellationToken cancellationToken) =>
+        Reply(await rosters.GetEntryAsync(siteId, entryId, User(http), cancellationToken));
 
     private static async Task<Results<Ok<IReadOnlyList<RosterEntryView>>, ProblemHttpResult>> ListRosterAsync(
         long siteId, HttpContext http, SiteRosters rosters, CancellationToken cancellationToken) =>

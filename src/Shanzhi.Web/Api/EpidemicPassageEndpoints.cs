@@ -13,8 +13,9 @@ namespace Shanzhi.Web.Api;
 /// <summary>
 /// Bulk passage upload by gate devices. A device authenticates with its API key and sends its own
 /// passages; the response comes only after they are committed, and resending is safe because
-/// (device, sequence) is stored once. A malformed item rejects the whole batch; an item naming an
-/// unregistered person key is rejected alone (listed in <c>rejected</c>) and the rest is stored.
+/// (device, sequence) is stored once. A structural fault (not a JSON array, image data, a property
+/// that is not a passage field, too many items) rejects the whole batch. A malformed item or one
+/// naming an unregistered person key is rejected alone (listed in <c>rejected</c>) and the rest is stored.
 /// </summary>
 public static class EpidemicPassageEndpoints
 {
@@ -65,16 +66,22 @@ public static class EpidemicPassageEndpoints
         var (items, readErrors) = read.Value;
         var (records, errors) = PassageBatch.Validate(device, items, clock.GetUtcNow(), readErrors);
         if (readErrors.Count > 0 || errors.Count > 0)
+        var (items, unknownFields, unreadable) = read.Value;
+        if (unknownFields.Count > 0)
         {
-            List<PassageInputError> all = [.. readErrors.Concat(errors).OrderBy(e => e.Index)];
-            var problem = Problems.From(PassageErrors.InvalidBatch(all.Select(e => e.Index).Distinct().Count()));
-            problem.ProblemDetails.Extensions["errors"] = all.Take(MaxListedErrors).ToList();
+            var problem = Problems.From(PassageErrors.InvalidBatch(unknownFields.Select(e => e.Index).Distinct().Count()));
+            problem.ProblemDetails.Extensions["errors"] = unknownFields.Take(MaxListedErrors).ToList();
             return problem;
         }
 
-        // Validation succeeded, so records[i] is items[i].
+        var (records, indexes, invalid) = PassageBatch.Validate(device, items, clock.GetUtcNow(), unreadable.Select(e => e.Index).ToHashSet());
         var (known, unknown) = await PassageBatch.SplitUnknownPersonsAsync(db, records, cancellationToken);
-        List<PassageInputError> rejected = [.. unknown.Select(i => PassageBatch.UnknownPerson(i, records[i].PersonKey!.Value))];
+        List<PassageInputError> rejected =
+        [
+            .. unreadable.Concat(invalid)
+                .Concat(unknown.Select(i => PassageBatch.UnknownPerson(indexes[i], records[i].PersonKey!.Value)))
+                .OrderBy(e => e.Index),
+        ];
         if (known.Count == 0)
         {
             return TypedResults.Ok(new PassageBatchReceipt(0, 0, rejected));

@@ -84,7 +84,7 @@ public sealed partial class AdminBootstrapper(
         return RandomNumberGenerator.GetString(alphabet, 20) + "Aa7";
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
         Message = "Created the first administrator account {UserName} (password from configuration: {FromConfiguration}); change its password after the first login")]
     private partial void LogAdminCreated(string userName, bool fromConfiguration);
 }

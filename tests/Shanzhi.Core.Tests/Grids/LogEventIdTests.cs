@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Shanzhi.Grids;
+using Shanzhi.Tests.Infrastructure;
 
 namespace Shanzhi.Tests.Grids;
 
@@ -10,17 +11,9 @@ public sealed class LogEventIdTests
     [Fact]
     public void No_two_log_messages_share_an_event_id()
     {
-        var messages = typeof(Error).Assembly.GetTypes()
-            .SelectMany(type => type.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
-            .Select(method => (Method: method, Attribute: method.GetCustomAttribute<LoggerMessageAttribute>()))
-            .Where(m => m.Attribute is not null)
-            .ToList();
+        var messages = LogEventIds.Messages(typeof(Error).Assembly);
 
-        var clashes = messages
-            .GroupBy(m => m.Attribute!.EventId)
-            .Where(group => group.Count() > 1)
-            .Select(group => $"{group.Key}: " + string.Join(", ", group.Select(m => $"{m.Method.DeclaringType!.Name}.{m.Method.Name}")))
-            .ToList();
+        var clashes = LogEventIds.Clashes(messages);
 
         Assert.True(messages.Count > 50, $"Only {messages.Count} [LoggerMessage] methods found; the reflection no longer sees them.");
         Assert.Empty(clashes);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Shanzhi.Privacy;
 using Shanzhi.Privacy.Classification;
 using Shanzhi.Storage;
 
@@ -69,6 +70,20 @@ public sealed class ClassificationTests
         Assert.DoesNotContain(staff.Fields, f => f.Property == "LockoutEnabled");
         Assert.DoesNotContain(record.Activities, a => a.Entity == "Region");
         Assert.Contains(record.Activities, a => a.Entity == "IdentityUserToken<Guid>" && a.Fields.Single().Property == "Value");
+    }
+
+    [Fact]
+    public void Health_history_states_its_own_retention()
+    {
+        using var db = SqliteModel();
+
+        var record = ProcessingRecord.Build(db.Model);
+
+        var history = record.Activities.Single(a => a.Entity == "HealthStatusChange");
+        Assert.NotEmpty(history.Fields);
+        Assert.All(history.Fields, f => Assert.Equal(RetentionOptions.HealthStatusHistoryRule, f.Retention));
+        Assert.Contains($"{RetentionOptions.HealthStatusHistoryDays} 天", RetentionOptions.HealthStatusHistoryRule, StringComparison.Ordinal);
+        Assert.DoesNotContain("办结", RetentionOptions.HealthStatusHistoryRule, StringComparison.Ordinal);
     }
 
     private static ShanzhiDbContext SqliteModel()

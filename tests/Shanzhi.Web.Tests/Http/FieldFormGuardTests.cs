@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using Shanzhi.Tests.Infrastructure;
@@ -105,6 +106,26 @@ public sealed partial class FieldFormTests
         var page = await response.Content.ReadAsStringAsync();
         Assert.Contains("data-code=\"field.category_not_offered\"", page, StringComparison.Ordinal);
         Assert.Equal(0, await CaseCountAsync(worker));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Module_category_is_rejected_on_the_json_api(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var worker = await SignInWorkerAsync(platform);
+
+        foreach (var code in new[] { "G0101", "P0101", "P0301", "Y0101", "Y0201" })
+        {
+            var response = await worker.PostAsJsonAsync("/api/v1/cases",
+                new { title = "专项案件", latitude = ApiClient.Haishu.Latitude, longitude = ApiClient.Haishu.Longitude, categoryCode = code });
+            await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "case.category_not_for_field");
+        }
+
+        var street = await worker.PostAsJsonAsync("/api/v1/cases",
+            new { title = "人行道上有暴露垃圾", latitude = ApiClient.Haishu.Latitude, longitude = ApiClient.Haishu.Longitude, categoryCode = "E0101" });
+        Assert.Equal(HttpStatusCode.Created, street.StatusCode);
+        Assert.Equal(1, await CaseCountAsync(worker));
     }
 
     [Fact]

@@ -13,8 +13,9 @@ public sealed record GateAnswer(GateDecision Decision, string DecisionName, HubC
 /// Decides one gate check and records its passage. The ID number is used only to find the person
 /// key through the blind index; the passage stores the key, never the number. A (device, sequence)
 /// seen before gets the first result again, rebuilt from the stored passage, and opens no second
-/// follow-up case. A "no match" claims its follow-up row before the passage is stored, so only the
-/// first of two resends opens the unidentified-person case.
+/// follow-up case. A "no match" claims its follow-up row before the passage is stored. A resend
+/// that finds the claim but no passage stores the passage itself, and only the copy whose passage
+/// insert succeeds opens the unidentified-person case, so the case is opened once.
 /// </summary>
 /// <remarks>
 /// The common check reads only memory: the person directory (status and, at a hub entry, residency)
@@ -105,13 +106,22 @@ public sealed class CheckGate(
         var verdict = GateRules.Decide(identity, status, onRoster);
         var channel = ChannelRouting.Route(device.PlaceKind, input.Direction, residency);
 
+        // A resend that finds a claim without a stored passage takes over the claim instead of
+        // replaying. It did not create the claim, so it never releases it.
+        var claimed = false;
+        var retaken = false;
         if (identity == GateIdentity.NoMatch)
         {
             // The follow-up service shares the scope's context, so its reads and writes use the connection opened here.
             await StoreAsync(cancellationToken);
-            if (!await FollowUps.ClaimAsync(device, input, cancellationToken))
+            claimed = await FollowUps.ClaimAsync(device, input, cancellationToken);
+            if (!claimed)
             {
-                return await ReplayAsync(device, input, verdict, channel, cancellationToken);
+                retaken = await RetakeUnstoredClaimAsync(device, input, cancellationToken);
+                if (!retaken)
+                {
+                    return await ReplayAsync(device, input, verdict, channel, cancellationToken);
+                }
             }
         }
 
@@ -120,7 +130,7 @@ public sealed class CheckGate(
         var receipt = await passages.SubmitAsync([record], cancellationToken);
         if (receipt.Error is { } error)
         {
-            if (identity == GateIdentity.NoMatch)
+            if (claimed)
             {
                 await FollowUps.ReleaseAsync(device, input, cancellationToken);
             }
@@ -128,6 +138,8 @@ public sealed class CheckGate(
             return error;
         }
 
+        // Only the copy whose passage insert succeeded opens the case, so two copies of a retaken
+        // check cannot both open one. The retake made the claim young, so the repair leaves it alone.
         if (receipt.Value!.Duplicates > 0)
         {
             return await ReplayAsync(device, input, verdict, channel, cancellationToken);
@@ -138,7 +150,25 @@ public sealed class CheckGate(
             await FollowUps.OpenAsync(device, input, cancellationToken);
         }
 
-        return Answer(verdict, channel, replayed: false);
+        return Answer(verdict, channel, replayed: retaken);
+    }
+
+    /// <summary>
+    /// Takes over the claim of a "no match" check when its passage is not stored: a copy of the
+    /// check is still in flight, or the process that claimed it stopped before storing the passage.
+    /// A claim the repair released meanwhile is claimed again. False when the passage is stored
+    /// (replay it) or another copy claimed the check again first.
+    /// </summary>
+    private async Task<bool> RetakeUnstoredClaimAsync(DeviceContext device, GateCheckInput input, CancellationToken cancellationToken)
+    {
+        var db = await StoreAsync(cancellationToken);
+        if (await db.Passages.AnyAsync(p => p.DeviceId == device.DeviceId && p.DeviceSequence == input.Sequence, cancellationToken))
+        {
+            return false;
+        }
+
+        logger.ClaimRetaken(device.DeviceId, input.Sequence);
+        return await FollowUps.RetakeAsync(device, input, cancellationToken) || await FollowUps.ClaimAsync(device, input, cancellationToken);
     }
 
     private async Task<bool> IsOnStoredRosterAsync(long siteId, long worker, DateOnly day, CancellationToken cancellationToken)
@@ -159,7 +189,7 @@ public sealed class CheckGate(
             .FirstOrDefaultAsync(cancellationToken);
         if (stored is null)
         {
-            // Claimed by a concurrent copy of this check whose passage is not committed yet.
+            // Claimed again by a concurrent copy of this check whose passage is not committed yet.
             return Answer(fresh, freshChannel, replayed: true);
         }
 

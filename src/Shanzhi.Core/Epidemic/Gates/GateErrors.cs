@@ -80,6 +80,9 @@ public static class GateErrors
 
     public static readonly Error EmployerNotFound = Error.Invalid("roster.employer_not_found", "employerId", "用工单位不存在，请先登记用工单位。");
 
+    /// <summary>An employer looked up by its id that does not exist (404); <see cref="EmployerNotFound"/> is the invalid reference in a roster entry (400).</summary>
+    public static readonly Error EmployerUnknown = Error.NotFound("roster.employer_unknown", "该用工单位不存在。");
+
     public static readonly Error NotASite = Error.Invalid("roster.not_a_site", "siteId", "只有建筑工地（ConstructionSite）类场所才有实名花名册。");
 
     public static readonly Error WorkerUnknown = Error.Invalid("roster.person_unknown", "personKey", "人员编号不存在：工人须先在人口登记中实名登记。");

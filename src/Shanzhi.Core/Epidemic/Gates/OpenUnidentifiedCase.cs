@@ -44,6 +44,20 @@ public sealed class OpenUnidentifiedCase(ShanzhiDbContext db, CaseService cases,
         }
     }
 
+    /// <summary>
+    /// Restarts the orphan clock of a claim that has no case yet, so that <see cref="RepairOrphansAsync"/>
+    /// leaves it alone while a resend stores its passage. Returns false when no such claim is left,
+    /// because the repair released it or a case is already linked.
+    /// </summary>
+    public async Task<bool> RetakeAsync(DeviceContext device, GateCheckInput input, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var updated = await db.UnidentifiedFollowUps
+            .Where(f => f.DeviceId == device.DeviceId && f.DeviceSequence == input.Sequence && f.CaseId == null && f.Outcome == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.OpenedAt, now), cancellationToken);
+        return updated > 0;
+    }
+
     /// <summary>Drops a claim whose passage could not be stored, so the device's retry starts over.</summary>
     public async Task ReleaseAsync(DeviceContext device, GateCheckInput input, CancellationToken cancellationToken) =>
         await db.UnidentifiedFollowUps.Where(f => f.DeviceId == device.DeviceId && f.DeviceSequence == input.Sequence && f.CaseId == null)
@@ -102,7 +116,7 @@ public sealed class OpenUnidentifiedCase(ShanzhiDbContext db, CaseService cases,
             "办结方式：人员已登记的，按“已登记”办结并填写人员编号；经核实无需登记的，按“已排除”办结并写明理由。";
         var externalRef = string.Create(CultureInfo.InvariantCulture, $"gate:{device.DeviceId}:{input.Sequence}");
         var request = new ReportCaseRequest($"{UnidentifiedCaseSeeder.CategoryName}：{where.Place}", description, where.Latitude, where.Longitude,
-            UnidentifiedCaseSeeder.CategoryCode, ExternalRef: externalRef);
+            UnidentifiedCaseSeeder.CategoryCode, Channel: CaseChannel.System, ExternalRef: externalRef);
 
         var earlier = reuseReported
             ? await db.Cases.AsNoTracking().Where(c => c.ExternalRef == externalRef && c.CategoryCode == UnidentifiedCaseSeeder.CategoryCode)

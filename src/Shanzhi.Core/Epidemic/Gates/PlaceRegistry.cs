@@ -79,14 +79,39 @@ public sealed class PlaceRegistry(ShanzhiDbContext db, GridLocator locator, Devi
         var places = await db.Places.AsNoTracking()
             .Where(p => p.RegionPath.StartsWith(user.ScopePath) && (kind == null || p.Kind == kind))
             .OrderBy(p => p.Id).ToListAsync(cancellationToken);
-        var ids = places.Select(p => p.Id).ToList();
-        var entrances = await db.Entrances.AsNoTracking().Where(e => ids.Contains(e.PlaceId)).OrderBy(e => e.Id).ToListAsync(cancellationToken);
-        var entranceIds = entrances.Select(e => e.Id).ToList();
-        var gates = await db.Devices.AsNoTracking().Where(d => entranceIds.Contains(d.EntranceId)).OrderBy(d => d.Id).ToListAsync(cancellationToken);
-        return places.Select(p => View(p, entrances.Where(e => e.PlaceId == p.Id)
-                .Select(e => new EntranceView(e.Id, e.Name, gates.Where(d => d.EntranceId == e.Id).Select(d => new DeviceView(d.Id, d.Label, d.Active)).ToList()))
-                .ToList()))
-            .ToList();
+        return await ViewsAsync(places, cancellationToken);
+    }
+
+    /// <summary>One place with its entrances and devices; a place outside the officer's scope is not found.</summary>
+    public async Task<Result<PlaceView>> GetAsync(long placeId, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if (await VisiblePlaceAsync(placeId, user, cancellationToken) is not { } place)
+        {
+            return MayManage(user) ? GateErrors.PlaceNotFound : GateErrors.Forbidden;
+        }
+
+        return (await ViewsAsync([place], cancellationToken))[0];
+    }
+
+    public async Task<Result<EntranceView>> GetEntranceAsync(long placeId, long entranceId, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if (await VisiblePlaceAsync(placeId, user, cancellationToken) is not { } place)
+        {
+            return MayManage(user) ? GateErrors.EntranceNotFound : GateErrors.Forbidden;
+        }
+
+        var entrance = (await ViewsAsync([place], cancellationToken))[0].Entrances.FirstOrDefault(e => e.Id == entranceId);
+        return entrance is null ? GateErrors.EntranceNotFound : entrance;
+    }
+
+    public async Task<Result<DeviceView>> GetDeviceAsync(long placeId, long deviceId, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if (await VisibleDeviceAsync(placeId, deviceId, user, cancellationToken) is not { } device)
+        {
+            return MayManage(user) ? GateErrors.DeviceNotFound : GateErrors.Forbidden;
+        }
+
+        return new DeviceView(device.Id, device.Label, device.Active);
     }
 
     public async Task<Result<EntranceView>> AddEntranceAsync(long placeId, string? name, StaffPrincipal user, CancellationToken cancellationToken)
@@ -192,6 +217,19 @@ public sealed class PlaceRegistry(ShanzhiDbContext db, GridLocator locator, Devi
         { Length: > Place.NameMaxLength } => GateErrors.NameTooLong,
         _ => null,
     };
+
+    /// <summary>Views of <paramref name="places"/> with their entrances and devices, in id order, in three queries.</summary>
+    private async Task<List<PlaceView>> ViewsAsync(IReadOnlyList<Place> places, CancellationToken cancellationToken)
+    {
+        var ids = places.Select(p => p.Id).ToList();
+        var entrances = await db.Entrances.AsNoTracking().Where(e => ids.Contains(e.PlaceId)).OrderBy(e => e.Id).ToListAsync(cancellationToken);
+        var entranceIds = entrances.Select(e => e.Id).ToList();
+        var gates = await db.Devices.AsNoTracking().Where(d => entranceIds.Contains(d.EntranceId)).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        return places.Select(p => View(p, entrances.Where(e => e.PlaceId == p.Id)
+                .Select(e => new EntranceView(e.Id, e.Name, gates.Where(d => d.EntranceId == e.Id).Select(d => new DeviceView(d.Id, d.Label, d.Active)).ToList()))
+                .ToList()))
+            .ToList();
+    }
 
     private static PlaceView View(Place p, IReadOnlyList<EntranceView> entrances) =>
         new(p.Id, p.Name, p.Kind, EpidemicNames.Chinese(p.Kind), p.Latitude, p.Longitude, p.GridCode, entrances);

@@ -53,6 +53,17 @@ public sealed class SiteRosters(ShanzhiDbContext db, TimeProvider clock, SiteRos
         return new EmployerView(employer.Id, employer.Name, employer.CreditCode);
     }
 
+    public async Task<Result<EmployerView>> GetEmployerAsync(long employerId, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if (!PlaceRegistry.MayManage(user))
+        {
+            return GateErrors.Forbidden;
+        }
+
+        var employer = await db.Employers.AsNoTracking().FirstOrDefaultAsync(e => e.Id == employerId, cancellationToken);
+        return employer is null ? GateErrors.EmployerUnknown : new EmployerView(employer.Id, employer.Name, employer.CreditCode);
+    }
+
     public async Task<Result<RosterEntryView>> AddEntryAsync(long siteId, AddRosterEntryRequest request, StaffPrincipal user, CancellationToken cancellationToken)
     {
         if (await SiteAsync(siteId, user, cancellationToken) is { Error: { } siteError })
@@ -115,14 +126,35 @@ public sealed class SiteRosters(ShanzhiDbContext db, TimeProvider clock, SiteRos
             return siteError;
         }
 
-        var rows = await (
-                from r in db.RosterEntries.AsNoTracking()
-                join e in db.Employers on r.EmployerId equals e.Id
-                where r.SiteId == siteId
-                orderby r.Id
-                select new { Entry = r, e.Name })
-            .ToListAsync(cancellationToken);
-        return rows.Select(r => View(r.Entry, r.Name)).ToList();
+        var rows = await Entries(siteId).ToListAsync(cancellationToken);
+        return rows.Select(r => View(r.Entry, r.EmployerName)).ToList();
+    }
+
+    /// <summary>One roster entry, in the same form as the list; an entry of another site is not found.</summary>
+    public async Task<Result<RosterEntryView>> GetEntryAsync(long siteId, long entryId, StaffPrincipal user, CancellationToken cancellationToken)
+    {
+        if (await SiteAsync(siteId, user, cancellationToken) is { Error: { } siteError })
+        {
+            return siteError;
+        }
+
+        var row = await Entries(siteId).FirstOrDefaultAsync(r => r.Entry.Id == entryId, cancellationToken);
+        return row is null ? GateErrors.RosterEntryNotFound : View(row.Entry, row.EmployerName);
+    }
+
+    private IQueryable<EntryRow> Entries(long siteId) =>
+        from r in db.RosterEntries.AsNoTracking()
+        join e in db.Employers on r.EmployerId equals e.Id
+        where r.SiteId == siteId
+        orderby r.Id
+        select new EntryRow { Entry = r, EmployerName = e.Name };
+
+    /// <summary>A roster entry with its employer's name. Member-initialised, so EF Core can filter on it after the projection.</summary>
+    private sealed class EntryRow
+    {
+        public required RosterEntry Entry { get; init; }
+
+        public required string EmployerName { get; init; }
     }
 
     private async Task<Result<Place>> SiteAsync(long siteId, StaffPrincipal user, CancellationToken cancellationToken)

@@ -134,6 +134,7 @@ public sealed partial class InvestigationService
                 point.Latitude,
                 point.Longitude,
                 category,
+                Channel: CaseChannel.System,
                 ExternalRef: externalRef), StaffPrincipal.System, cancellationToken);
             if (reported.Error is { } error)
             {

@@ -95,9 +95,11 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
         }
 
         var personText = field("person_key");
+        var sequenceText = field("sequence");
+        var timeText = field("occurred_at");
         var input = new PassageInput(
-            long.TryParse(field("sequence"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var sequence) ? sequence : null,
-            ParseTime(field("occurred_at")),
+            long.TryParse(sequenceText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var sequence) ? sequence : null,
+            ParseTime(timeText),
             field("direction"),
 
             // An unparsable key becomes 0, which validation rejects; an empty one means unidentified.
@@ -105,10 +107,27 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
             field("decision"),
             field("channel"),
             field("status"));
-        var (records, rowErrors) = PassageBatch.Validate(device, [input], now);
-        errors.AddRange(rowErrors.Select(e => new PassageImportError(line, Column(e.Field), e.Message, e.Code)));
+        var (records, _, rowErrors) = PassageBatch.Validate(device, [input], now);
+        foreach (var error in rowErrors)
+        {
+            errors.Add(Unparsable(line, error, sequenceText, timeText) ?? new PassageImportError(line, Column(error.Field), error.Message, error.Code));
+        }
+
         return records.Count == 1 ? records[0] : null;
     }
+
+    /// <summary>
+    /// The error of a sequence or time that is present but cannot be parsed. Validation treats such a
+    /// value as missing, so its "missing" error is replaced by one that shows the value.
+    /// </summary>
+    private static PassageImportError? Unparsable(int line, PassageInputError error, string? sequenceText, string? timeText) => error switch
+    {
+        { Field: "sequence", Code: PassageBatch.MissingFieldCode } when !string.IsNullOrEmpty(sequenceText) =>
+            new(line, "sequence", $"设备序号“{sequenceText}”无效，应为非负整数。", PassageBatch.InvalidFieldCode),
+        { Field: "occurredAt", Code: PassageBatch.MissingFieldCode } when !string.IsNullOrEmpty(timeText) =>
+            new(line, "occurred_at", $"通行时间“{timeText}”无效，应为 yyyy-MM-dd HH:mm:ss（北京时间）或带时区的 ISO 8601 时间。", PassageBatch.InvalidFieldCode),
+        _ => null,
+    };
 
     private static DateTimeOffset? ParseTime(string? text)
     {

@@ -19,12 +19,13 @@ public sealed record PassageInput(
 public sealed record PassageInputError(int Index, string Field, string Message, string Code = PassageBatch.InvalidFieldCode);
 
 /// <summary>
-/// Reads and validates a batch. A malformed item (missing or invalid field, unknown property)
-/// rejects the whole batch with every item's errors, because it means the sender is broken and
-/// nothing should be half-stored. A well-formed item naming a person key the registry does not
-/// know is a data fault of that item alone: it is rejected and the rest of the batch is stored
-/// (<see cref="SplitUnknownPersonsAsync"/>). A sequence repeated inside the batch is not an error;
-/// the writer counts it as a duplicate.
+/// Reads and validates a batch. Structural faults reject the whole batch, because they mean the
+/// sender is broken: a body that is not a JSON array, image data, or an item with a property
+/// that is not a passage field. Every other fault belongs to its item alone: a malformed item
+/// (not an object, a value of the wrong type, a missing or invalid field) or a well-formed item
+/// naming a person key the registry does not know (<see cref="SplitUnknownPersonsAsync"/>) is
+/// rejected with its index, field and code, and the rest of the batch is stored. A sequence
+/// repeated inside the batch is not an error; the writer counts it as a duplicate.
 /// </summary>
 public static class PassageBatch
 {
@@ -32,6 +33,8 @@ public static class PassageBatch
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
 
     public const string InvalidFieldCode = "passage.invalid_field";
+    public const string MissingFieldCode = "passage.missing_field";
+    public const string InvalidItemCode = "passage.invalid_item";
     public const string UnknownFieldCode = "passage.unknown_field";
     public const string UnknownPersonCode = "passage.unknown_person";
 
@@ -47,9 +50,12 @@ public static class PassageBatch
     /// <summary>
     /// Reads a JSON body strictly: an array of passage objects with no property other than the
     /// known fields (any case), and no image anywhere. <paramref name="options"/> are the host's
-    /// JSON options, so its string rules (no control characters) apply to every field.
+    /// JSON options, so its string rules (no control characters) apply to every field. Returns
+    /// the items (null where an item could not be read), the unknown properties, which reject the
+    /// whole batch, and the errors of the items that could not be read, which reject those items only.
     /// </summary>
-    public static Result<(IReadOnlyList<PassageInput?> Items, IReadOnlyList<PassageInputError> Errors)> Read(JsonElement body, JsonSerializerOptions options)
+    public static Result<(IReadOnlyList<PassageInput?> Items, IReadOnlyList<PassageInputError> UnknownFields, IReadOnlyList<PassageInputError> Unreadable)> Read(
+        JsonElement body, JsonSerializerOptions options)
     {
         if (body.ValueKind != JsonValueKind.Array)
         {
@@ -62,7 +68,8 @@ public static class PassageBatch
         }
 
         var items = new List<PassageInput?>(body.GetArrayLength());
-        var errors = new List<PassageInputError>();
+        var unknownFields = new List<PassageInputError>();
+        var unreadable = new List<PassageInputError>();
         foreach (var element in body.EnumerateArray())
         {
             var index = items.Count;
@@ -124,6 +131,39 @@ public static class PassageBatch
                 : $"字段 {field} 的值无效：类型不正确（如数字写成了字符串），或文字中含有控制字符。"));
             return null;
         }
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                items.Add(null);
+                unreadable.Add(new(index, "item", "记录应为 JSON 对象，本条未接收。", InvalidItemCode));
+                continue;
+            }
+
+            foreach (var property in element.EnumerateObject().Where(p => !Fields.Contains(p.Name, StringComparer.OrdinalIgnoreCase)))
+            {
+                var name = property.Name.Length > 40 ? property.Name[..40] : property.Name;
+                unknownFields.Add(new(index, name, $"未定义的字段“{name}”。只允许 {string.Join('、', Fields)}。", UnknownFieldCode));
+            }
+
+            try
+            {
+                items.Add(element.Deserialize<PassageInput?>(options));
+            }
+            catch (JsonException ex)
+            {
+                items.Add(null);
+                unreadable.Add(new(index, FieldOf(ex.Path), "字段类型不正确，或文字中含控制字符，本条未接收。sequence、personKey 应为整数，occurredAt 应为带时区的 ISO 8601 时间，其余字段应为文字。",
+                    InvalidFieldCode));
+            }
+        }
+
+        return (items, unknownFields, unreadable);
+    }
+
+    /// <summary>The passage field a JSON path such as <c>$.sequence</c> names, or <c>item</c> when it names none.</summary>
+    private static string FieldOf(string? path)
+    {
+        var name = path is { Length: > 2 } && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..].Split('.', '[')[0] : "";
+        return Fields.FirstOrDefault(f => string.Equals(f, name, StringComparison.OrdinalIgnoreCase)) ?? "item";
     }
 
     /// <summary>The field's name as documented, for a name sent in another letter case.</summary>
@@ -177,13 +217,21 @@ public static class PassageBatch
     /// </summary>
     public static (IReadOnlyList<PassageRecord> Records, IReadOnlyList<PassageInputError> Errors) Validate(
         DeviceContext device, IReadOnlyList<PassageInput?> items, DateTimeOffset now, IReadOnlyList<PassageInputError>? readErrors = null)
+    /// Validates each item on its own. Returns the valid items' records with their positions in
+    /// <paramref name="items"/>, and the errors of the others. Positions in <paramref name="unreadable"/>
+    /// were rejected by <see cref="Read"/> already and are skipped.
+    /// </summary>
+    public static (IReadOnlyList<PassageRecord> Records, IReadOnlyList<int> Indexes, IReadOnlyList<PassageInputError> Errors) Validate(
+        DeviceContext device, IReadOnlyList<PassageInput?> items, DateTimeOffset now, IReadOnlySet<int>? unreadable = null)
     {
         var records = new List<PassageRecord>(items.Count);
+        var indexes = new List<int>(items.Count);
         var errors = new List<PassageInputError>();
         var unreadable = readErrors?.Select(e => e.Index).ToHashSet() ?? [];
         for (var i = 0; i < items.Count; i++)
         {
             if (items[i] is null && unreadable.Contains(i))
+            if (unreadable?.Contains(i) == true)
             {
                 continue;
             }
@@ -191,29 +239,35 @@ public static class PassageBatch
             if (Validate(device, items[i], now, i, errors) is { } record)
             {
                 records.Add(record);
+                indexes.Add(i);
             }
         }
 
         return errors.Count == 0 && records.Count == items.Count ? (records, errors) : ([], errors);
+        return (records, indexes, errors);
     }
 
     private static PassageRecord? Validate(DeviceContext device, PassageInput? item, DateTimeOffset now, int index, List<PassageInputError> errors)
     {
         if (item is null)
         {
-            errors.Add(new(index, "item", "记录为空。"));
+            errors.Add(new(index, "item", "记录为空。", InvalidItemCode));
             return null;
         }
 
         var before = errors.Count;
-        if (item.Sequence is not >= 0)
+        if (item.Sequence is null)
         {
-            errors.Add(new(index, "sequence", "缺少设备序号，或序号为负数。"));
+            errors.Add(new(index, "sequence", "缺少设备序号 sequence。", MissingFieldCode));
+        }
+        else if (item.Sequence < 0)
+        {
+            errors.Add(new(index, "sequence", "设备序号 sequence 不能为负数。"));
         }
 
         if (item.OccurredAt is not { } occurredAt)
         {
-            errors.Add(new(index, "occurredAt", "缺少通行时间。"));
+            errors.Add(new(index, "occurredAt", "缺少通行时间。", MissingFieldCode));
         }
         else if (occurredAt > now + ClockTolerance)
         {
@@ -246,7 +300,7 @@ public static class PassageBatch
         {
             if (required)
             {
-                errors.Add(new(index, field, $"缺少 {field}，应为 {allowed}。"));
+                errors.Add(new(index, field, $"缺少 {field}，应为 {allowed}。", MissingFieldCode));
             }
 
             return null;

@@ -25,7 +25,8 @@ public enum HealthChangeSource
 /// recorded, except each person's latest.
 /// </summary>
 [Classify(DataClass.Sensitive, "健康码变更留痕与向本人说明原因", Recipients = "疫情防控专员", Activity = "疫情防控人口登记",
-    RetentionDays = Privacy.RetentionOptions.HealthStatusHistoryDays)]
+    RetentionDays = Privacy.RetentionOptions.HealthStatusHistoryDays,
+    RetentionRule = Privacy.RetentionOptions.HealthStatusHistoryRule)]
 public sealed class HealthStatusChange
 {
     public const string Table = "health_status_changes";
@@ -67,19 +68,22 @@ public sealed class HealthStatusChange
     public string? EvidenceRef { get; init; }
 
     /// <summary>The officer's reason for a manual override.</summary>
-    [Classify(DataClass.Sensitive, "说明人工调整原因（向本人展示）", Recipients = "疫情防控专员", RetentionDays = Privacy.RetentionOptions.HealthStatusHistoryDays)]
+    [Classify(DataClass.Sensitive, "说明人工调整原因（向本人展示）", Recipients = "疫情防控专员", RetentionDays = Privacy.RetentionOptions.HealthStatusHistoryDays,
+        RetentionRule = Privacy.RetentionOptions.HealthStatusHistoryRule)]
     public string? Reason { get; init; }
 
     [Classify(DataClass.Internal, "记录申请人")]
     public Guid? RequestedById { get; init; }
 
-    [Classify(DataClass.Personal, "记录申请人姓名", RetentionDays = Privacy.RetentionOptions.HealthStatusHistoryDays)]
+    [Classify(DataClass.Personal, "记录申请人姓名", RetentionDays = Privacy.RetentionOptions.HealthStatusHistoryDays,
+        RetentionRule = Privacy.RetentionOptions.HealthStatusHistoryRule)]
     public required string RequestedBy { get; init; }
 
     [Classify(DataClass.Internal, "记录审核人")]
     public Guid? ApprovedById { get; init; }
 
-    [Classify(DataClass.Personal, "记录审核人姓名", RetentionDays = Privacy.RetentionOptions.HealthStatusHistoryDays)]
+    [Classify(DataClass.Personal, "记录审核人姓名", RetentionDays = Privacy.RetentionOptions.HealthStatusHistoryDays,
+        RetentionRule = Privacy.RetentionOptions.HealthStatusHistoryRule)]
     public string? ApprovedBy { get; init; }
 
     /// <summary>When the status took effect (the upstream's own time for upstream changes).</summary>

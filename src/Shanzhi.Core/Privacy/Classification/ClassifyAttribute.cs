@@ -19,6 +19,13 @@ public sealed class ClassifyAttribute(DataClass dataClass, string purpose) : Att
     /// <summary>Days the value is kept after the record closes; 0 means kept for the record's lifetime (policy not yet set).</summary>
     public int RetentionDays { get; init; }
 
+    /// <summary>
+    /// Chinese wording of the retention rule for the record of processing activities, for data
+    /// whose period does not start when its record closes; empty for the default wording built
+    /// from <see cref="RetentionDays"/>.
+    /// </summary>
+    public string RetentionRule { get; init; } = "";
+
     /// <summary>On a type: the Chinese name of the processing activity its rows serve.</summary>
     public string Activity { get; init; } = "";
 }

@@ -2,11 +2,19 @@ using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Shanzhi.Privacy.Classification;
 
-/// <summary>One personal-data field in the record of processing activities; <paramref name="RetentionDays"/> 0 means no limit is set yet.</summary>
+/// <summary>
+/// One personal-data field in the record of processing activities; <paramref name="RetentionDays"/> 0 means no limit is set yet.
+/// <paramref name="RetentionRule"/> is the field's own Chinese wording of its retention, used instead of the default when not empty.
+/// </summary>
 public sealed record ProcessedField(
-    string Property, string Column, DataClass Class, string ClassName, string Purpose, string Recipients, int RetentionDays)
+    string Property, string Column, DataClass Class, string ClassName, string Purpose, string Recipients, int RetentionDays, string RetentionRule = "")
 {
-    public string Retention => RetentionDays == 0 ? "未设定期限，随所属记录保存" : $"所属记录办结后保存 {RetentionDays} 天";
+    public string Retention => RetentionRule switch
+    {
+        { Length: > 0 } rule => rule,
+        _ when RetentionDays == 0 => "未设定期限，随所属记录保存",
+        _ => $"所属记录办结后保存 {RetentionDays} 天",
+    };
 }
 
 /// <summary>One table holding personal data, with the activity it serves.</summary>
@@ -32,7 +40,8 @@ public sealed record ProcessingRecord(IReadOnlyList<ProcessingActivity> Activiti
                 DataClasses.ChineseName(p.Classification.Class),
                 p.Classification.Purpose,
                 p.Classification.Recipients,
-                p.Classification.RetentionDays))]))
+                p.Classification.RetentionDays,
+                p.Classification.RetentionRule))]))
             .ToList();
         return new ProcessingRecord(activities, classification.Problems);
     }

@@ -127,6 +127,7 @@ public sealed partial class PiHandlerService
             latitude,
             longitude,
             RectificationCategory,
+            Channel: CaseChannel.System,
             ExternalRef: $"pi-finding:{findingId:N}"), user, cancellationToken);
         if (reported.Error is { } error)
         {

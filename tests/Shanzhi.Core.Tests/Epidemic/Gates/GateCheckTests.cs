@@ -119,6 +119,7 @@ public sealed class GateCheckTests
         Assert.Equal((GateDecision.ManualCheck, "no_match"), (first.Decision, first.ReasonCode));
         Assert.Equal(first with { Replayed = true }, resent);
         Assert.Equal((UnidentifiedCaseSeeder.CategoryCode, StreetBGrid, CaseState.Dispatched), (@case.CategoryCode, @case.RegionPath, @case.State));
+        Assert.Equal(CaseChannel.System, @case.Channel);
         Assert.Contains("网格员", @case.Description, StringComparison.Ordinal);
         Assert.Contains("社区工作者", @case.Description, StringComparison.Ordinal);
         Assert.Contains("派出所民警", @case.Description, StringComparison.Ordinal);

@@ -71,6 +71,32 @@ public sealed class UnidentifiedRepairTests
         Assert.False(await db.UnidentifiedFollowUps.AnyAsync(Ct));
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Resend_after_claim_stores_passage_once(StoreKind kind)
+    {
+        await using var world = await GateWorld.CreateAsync(kind);
+        var (school, _) = await world.DeviceAtAsync(PlaceKind.School, CaseWorld.InStreetB);
+        var check = new GateCheckInput(9, Morning, PassageDirection.In, IdentityKind.NoMatch);
+        await using var db = world.Cases.NewContext();
+        await Open(world, db).ClaimAsync(school, check, Ct);
+        world.Cases.Clock.Advance(OpenUnidentifiedCase.OrphanAge + TimeSpan.FromMinutes(1));
+
+        var resent = await world.MustCheckAsync(school, check);
+        var again = await world.MustCheckAsync(school, check);
+        var repaired = await Open(world, db).RepairOrphansAsync(Ct);
+
+        var passage = Assert.Single(await db.Passages.AsNoTracking().ToListAsync(Ct));
+        var @case = Assert.Single(await db.Cases.AsNoTracking().ToListAsync(Ct));
+        var followUp = await db.UnidentifiedFollowUps.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal((GateDecision.ManualCheck, "no_match", true), (resent.Decision, resent.ReasonCode, resent.Replayed));
+        Assert.Equal(resent, again);
+        Assert.Equal((school.DeviceId, 9L, (long?)null), (passage.DeviceId, passage.DeviceSequence, passage.PersonKey));
+        Assert.Equal(CaseState.Dispatched, @case.State);
+        Assert.Equal(@case.Id, followUp.CaseId);
+        Assert.Equal((0, 0), repaired);
+    }
+
     private static OpenUnidentifiedCase Open(GateWorld world, ShanzhiDbContext db) =>
         new(db, world.Cases.Cases(db), world.Cases.Clock, NullLogger<OpenUnidentifiedCase>.Instance);
 

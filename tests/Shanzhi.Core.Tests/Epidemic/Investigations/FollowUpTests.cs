@@ -29,6 +29,7 @@ public sealed class FollowUpTests
         var @case = await CaseOfAsync(world, followUps, world.GridC);
 
         Assert.Equal((world.GridC, FollowUpCatalogSeeder.CloseContactCategory), (@case.RegionCode, @case.CategoryCode));
+        Assert.Equal(CaseChannel.System, @case.Channel);
     }
 
     [Theory]

@@ -43,6 +43,32 @@ public sealed class ImportPassagesCommandTests
             stored.Select(p => p.OccurredAt));
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Unparsable_values_are_named_per_row(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var device = await RegisterDeviceAsync(store);
+        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        await File.WriteAllLinesAsync(file,
+        [
+            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            $"{device},1,2026-06-01 08:00:00,In,,Pass,,",
+            $"{device},2,2026-13-45 08:00:00,In,,Pass,,",
+            $"{device},x7,2026-06-01 08:05:00,In,,Pass,,",
+            $"{device},,2026-06-01 08:06:00,In,,Pass,,",
+            $"{device},5,2026-06-01 08:07:00,In,,Pass,,",
+        ], TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("读取 5 行：新入库 2 条，重复 0 条（此前已入库或文件内重复），出错 3 行。", output);
+        Assert.Contains("第 3 行（occurred_at）：通行时间“2026-13-45 08:00:00”无效", output);
+        Assert.Contains("第 4 行（sequence）：设备序号“x7”无效", output);
+        Assert.Contains("第 5 行（sequence）：缺少设备序号", output);
+    }
+
     private static async Task<long> RegisterDeviceAsync(TestStore store)
     {
         await using var db = store.NewContext();

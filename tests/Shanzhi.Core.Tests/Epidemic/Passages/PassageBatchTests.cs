@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Passages;
 using static Shanzhi.Tests.Epidemic.Passages.PassageWorld;
@@ -13,36 +14,42 @@ public sealed class PassageBatchTests
     [Fact]
     public void Batch_takes_entrance_and_place_from_device()
     {
-        var (records, _) = PassageBatch.Validate(Device, [Valid(1) with { Channel = "visitorArrival", Status = "yellow" }], Now);
+        var (records, _, _) = PassageBatch.Validate(Device, [Valid(1) with { Channel = "visitorArrival", Status = "yellow" }], Now);
 
         Assert.Equal(new PassageRecord(7, 1, 70, 700, 42, Now.AddMinutes(-1), PassageDirection.In, GateDecision.Pass,
             HubChannel.VisitorArrival, HealthStatus.Yellow), records.Single());
     }
 
     [Fact]
-    public void Bad_item_rejects_whole_batch()
+    public void Bad_item_is_rejected_alone()
     {
-        var (records, errors) = PassageBatch.Validate(Device, [Valid(1), Valid(2) with { Direction = "sideways" }], Now);
+        var (records, indexes, errors) = PassageBatch.Validate(Device, [Valid(1), Valid(2) with { Direction = "sideways" }, Valid(3)], Now);
 
-        Assert.Empty(records);
-        Assert.Equal((1, "direction"), (errors.Single().Index, errors.Single().Field));
+        Assert.Equal([1L, 3L], records.Select(r => r.DeviceSequence));
+        Assert.Equal([0, 2], indexes);
+        Assert.Equal((1, "direction", PassageBatch.InvalidFieldCode), (errors.Single().Index, errors.Single().Field, errors.Single().Code));
     }
 
     [Fact]
     public void Every_item_error_is_listed()
     {
-        var (_, errors) = PassageBatch.Validate(Device,
-            [new PassageInput(null, null, null, 0, "2"), null, Valid(3) with { OccurredAt = Now.AddMinutes(6) }], Now);
+        var (records, _, errors) = PassageBatch.Validate(Device,
+            [new PassageInput(null, null, null, 0, "2"), null, Valid(3) with { OccurredAt = Now.AddMinutes(6) }, Valid(4) with { Sequence = -1 }], Now);
 
+        Assert.Empty(records);
         Assert.Equal(
-            [(0, "sequence"), (0, "occurredAt"), (0, "personKey"), (0, "direction"), (0, "decision"), (1, "item"), (2, "occurredAt")],
-            errors.Select(e => (e.Index, e.Field)));
+            [
+                (0, "sequence", PassageBatch.MissingFieldCode), (0, "occurredAt", PassageBatch.MissingFieldCode), (0, "personKey", PassageBatch.InvalidFieldCode),
+                (0, "direction", PassageBatch.MissingFieldCode), (0, "decision", PassageBatch.InvalidFieldCode), (1, "item", PassageBatch.InvalidItemCode),
+                (2, "occurredAt", PassageBatch.InvalidFieldCode), (3, "sequence", PassageBatch.InvalidFieldCode),
+            ],
+            errors.Select(e => (e.Index, e.Field, e.Code)));
     }
 
     [Fact]
     public void Repeated_sequence_is_not_an_error()
     {
-        var (records, errors) = PassageBatch.Validate(Device, [Valid(1), Valid(1)], Now);
+        var (records, _, errors) = PassageBatch.Validate(Device, [Valid(1), Valid(1)], Now);
 
         Assert.Equal((2, 0), (records.Count, errors.Count));
     }
@@ -50,8 +57,36 @@ public sealed class PassageBatchTests
     [Fact]
     public void Clock_tolerance_edge_is_accepted()
     {
-        var (_, errors) = PassageBatch.Validate(Device, [Valid(1) with { OccurredAt = Now + PassageBatch.ClockTolerance }], Now);
+        var (_, _, errors) = PassageBatch.Validate(Device, [Valid(1) with { OccurredAt = Now + PassageBatch.ClockTolerance }], Now);
 
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void Read_rejects_malformed_items_alone()
+    {
+        using var body = JsonDocument.Parse(
+            "[{\"sequence\":\"abc\",\"direction\":\"In\",\"decision\":\"Pass\"}, 5, {\"occurredAt\":\"yesterday\"}, {\"sequence\":1}]");
+
+        var read = PassageBatch.Read(body.RootElement, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+        var (items, unknownFields, unreadable) = read.Value;
+        Assert.Empty(unknownFields);
+        Assert.Equal(
+            [(0, "sequence", PassageBatch.InvalidFieldCode), (1, "item", PassageBatch.InvalidItemCode), (2, "occurredAt", PassageBatch.InvalidFieldCode)],
+            unreadable.Select(e => (e.Index, e.Field, e.Code)));
+        Assert.Equal([false, false, false, true], items.Select(i => i is not null));
+    }
+
+    [Fact]
+    public void Read_lists_unknown_fields_apart()
+    {
+        using var body = JsonDocument.Parse("[{\"sequence\":1,\"temperature\":36.5}]");
+
+        var read = PassageBatch.Read(body.RootElement, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+        var error = Assert.Single(read.Value.UnknownFields);
+        Assert.Equal((0, "temperature", PassageBatch.UnknownFieldCode), (error.Index, error.Field, error.Code));
+        Assert.Empty(read.Value.Unreadable);
     }
 }

@@ -217,6 +217,37 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Pending_list_follows_the_officer_scope(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var inGridA = await world.RegisterAsync(1);
+        var inGridC = await world.RegisterAsync(2, RegistryWorld.GridC);
+        long withoutGrid;
+        await using (var registration = world.NewContext())
+        {
+            var registered = await world.Registry(registration).RegisterAsync(
+                new RegisterPersonRequest("测试人员", SyntheticIds.Id(3), "13900000000", ResidencyClass.Permanent, null), world.CityOfficer, Ct);
+            withoutGrid = registered.Value?.PersonKey ?? throw new InvalidOperationException($"Registration failed: {registered.Error}");
+        }
+
+        await using var db = world.NewContext();
+        var health = world.Health(db);
+        foreach (var key in new[] { inGridA, inGridC, withoutGrid })
+        {
+            Assert.True((await health.RequestOverrideAsync(key, HealthStatus.Yellow, "社区核实为密接同住人员", world.CityOfficer, Ct)).IsSuccess);
+            world.Cases.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var street = await new PendingOverrides(db).ListAsync(world.StreetAOfficer, Ct);
+        var city = await new PendingOverrides(db).ListAsync(world.SecondCityOfficer, Ct);
+
+        Assert.Equal([inGridA], street.Value!.Select(r => r.PersonKey));
+        Assert.Equal([inGridA, inGridC, withoutGrid], city.Value!.Select(r => r.PersonKey));
+        Assert.Equal((HealthStatus.Yellow, "社区核实为密接同住人员"), (city.Value![0].To, city.Value[0].Reason));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Override_needs_reason_and_single_approval(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Shanzhi.Cases;
 using Shanzhi.Identity;
 using Shanzhi.Privacy;
 using Shanzhi.Privacy.Crypto;
@@ -218,6 +219,7 @@ public sealed class PiHandlerServiceTests
         var @case = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == finding.CaseId, ct);
         Assert.Equal((PiHandlerService.RectificationCategory, true),
             (@case.CategoryCode, @case.RegionPath.StartsWith(CaseWorld.PathOf(CaseWorld.City, CaseWorld.Haishu), StringComparison.Ordinal)));
+        Assert.Equal(CaseChannel.System, @case.Channel);
     }
 
     private static StaffPrincipal Supervisor { get; } =

@@ -10,7 +10,7 @@ using static Shanzhi.Web.Tests.Epidemic.Passages.PassageDevices;
 
 namespace Shanzhi.Web.Tests.Epidemic.Passages;
 
-/// <summary><c>POST /api/v1/epidemic/passages/batch</c>: device key, whole-batch validation, unknown persons, idempotency, backpressure.</summary>
+/// <summary><c>POST /api/v1/epidemic/passages/batch</c>: device key, structural and per-item validation, unknown persons, idempotency, backpressure.</summary>
 public sealed class PassageBatchEndpointTests
 {
     private const string Url = "/api/v1/epidemic/passages/batch";
@@ -32,19 +32,44 @@ public sealed class PassageBatchEndpointTests
         Assert.Equal(15, await CountAsync(platform.Store));
     }
 
-    [Fact]
-    public async Task Invalid_item_rejects_batch_with_errors()
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Invalid_items_are_rejected_alone(StoreKind kind)
     {
-        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        await using var platform = await PlatformFactory.StartAsync(kind);
         var (key, _) = await RegisterAsync(platform.Store);
-        object[] batch = [.. Batch(1, 3), new { sequence = 4, direction = "Up", decision = "Pass" }];
+        var person = await StorePersons.RegisterAsync(platform.Store);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+        object?[] batch =
+        [
+            .. Batch(1, 3),
+            new { sequence = 4, direction = "Up", decision = "Pass" },
+            new { sequence = "abc", occurredAt = at, direction = "In", decision = "Pass" },
+            new { sequence = 6, occurredAt = "not a time", direction = "In", decision = "Pass" },
+            new { occurredAt = at, direction = "In", decision = "Pass" },
+            7,
+            new { sequence = 9, occurredAt = at, direction = "In", personKey = person + 1, decision = "Pass" },
+            new { sequence = 10, occurredAt = at, direction = "Out", personKey = person, decision = "Pass" },
+        ];
+        var client = DeviceClient(platform, key);
 
-        var response = await DeviceClient(platform, key).PostAsJsonAsync(Url, batch);
+        var response = await client.PostAsJsonAsync(Url, batch);
+        var resent = await client.PostAsJsonAsync(Url, batch);
 
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "passage.invalid_batch");
-        Assert.Equal(["3:occurredAt", "3:direction"], problem.GetProperty("errors").EnumerateArray()
-            .Select(e => $"{e.GetProperty("index").GetInt32()}:{e.GetProperty("field").GetString()}"));
-        Assert.Equal(0, await CountAsync(platform.Store));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var receipt = await response.Content.ReadFromJsonAsync<ReceiptBody>();
+        Assert.Equal((4, 0), (receipt!.Accepted, receipt.Duplicates));
+        string[] expected =
+        [
+            "3:occurredAt:passage.missing_field", "3:direction:passage.invalid_field", "4:sequence:passage.invalid_field",
+            "5:occurredAt:passage.invalid_field", "6:sequence:passage.missing_field", "7:item:passage.invalid_item", "8:personKey:passage.unknown_person",
+        ];
+        Assert.Equal(expected, receipt.Rejected.Select(e => $"{e.GetProperty("index").GetInt32()}:{e.GetProperty("field").GetString()}:{e.GetProperty("code").GetString()}"));
+        Assert.All(receipt.Rejected, e => Assert.False(string.IsNullOrWhiteSpace(e.GetProperty("message").GetString())));
+        var again = await resent.Content.ReadFromJsonAsync<ReceiptBody>();
+        Assert.Equal((0, 4, expected.Length), (again!.Accepted, again.Duplicates, again.Rejected.Length));
+        await using var db = platform.Store.NewContext();
+        Assert.Equal([1L, 2L, 3L, 10L], await db.Passages.OrderBy(p => p.DeviceSequence).Select(p => p.DeviceSequence).ToListAsync());
     }
 
     [Theory]

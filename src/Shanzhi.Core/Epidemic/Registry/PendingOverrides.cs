@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using Shanzhi.Epidemic;
-using Shanzhi.Epidemic.Registry;
 using Shanzhi.Identity;
 using Shanzhi.Storage;
 
-namespace Shanzhi.Web.Components.Pages.Epidemic;
+namespace Shanzhi.Epidemic.Registry;
 
 /// <summary>A manual health-status override waiting for a second officer, with the person's current status.</summary>
 public sealed record PendingOverrideRow(Guid Id, long PersonKey, HealthStatus? From, HealthStatus To, string Reason, string RequestedBy, DateTimeOffset RequestedAt);
@@ -27,21 +25,20 @@ public sealed class PendingOverrides(ShanzhiDbContext db)
             return RegistryErrors.Forbidden;
         }
 
-        var rows = await (
+        // The scope is part of the query, so the store returns only the requests this officer may
+        // decide. A home grid missing from the region tree counts as no home grid, as in PersonRules.InScope.
+        var scope = user.ScopePath;
+        var cityScope = PersonRules.HasCityScope(user);
+        return await (
                 from r in db.HealthOverrideRequests.AsNoTracking()
                 join p in db.Persons on r.PersonKey equals p.Key
+                join g in db.Regions on p.HomeGridCode equals g.Code into grids
+                from g in grids.DefaultIfEmpty()
                 where r.State == OverrideState.Pending
+                    && ((g == null && cityScope) || (g != null && g.Path.StartsWith(scope)))
                 orderby r.RequestedAt
-                select new { Request = r, p.Status, p.HomeGridCode })
-            .ToListAsync(cancellationToken);
-        var codes = rows.Select(r => r.HomeGridCode).OfType<string>().Distinct().ToList();
-        var paths = await db.Regions.AsNoTracking()
-            .Where(r => codes.Contains(r.Code))
-            .ToDictionaryAsync(r => r.Code, r => r.Path, StringComparer.Ordinal, cancellationToken);
-        return rows
-            .Where(r => PersonRules.InScope(user, r.HomeGridCode is { } grid ? paths.GetValueOrDefault(grid) : null))
+                select new PendingOverrideRow(r.Id, r.PersonKey, p.Status, r.To, r.Reason, r.RequestedBy, r.RequestedAt))
             .Take(MaxRows)
-            .Select(r => new PendingOverrideRow(r.Request.Id, r.Request.PersonKey, r.Status, r.Request.To, r.Request.Reason, r.Request.RequestedBy, r.Request.RequestedAt))
-            .ToList();
+            .ToListAsync(cancellationToken);
     }
 }
