@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Tracing;

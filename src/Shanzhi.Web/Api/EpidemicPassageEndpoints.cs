@@ -63,9 +63,6 @@ public static class EpidemicPassageEndpoints
             return Problems.From(readError);
         }
 
-        var (items, readErrors) = read.Value;
-        var (records, errors) = PassageBatch.Validate(device, items, clock.GetUtcNow(), readErrors);
-        if (readErrors.Count > 0 || errors.Count > 0)
         var (items, unknownFields, unreadable) = read.Value;
         if (unknownFields.Count > 0)
         {

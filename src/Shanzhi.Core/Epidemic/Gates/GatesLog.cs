@@ -38,6 +38,7 @@ internal static partial class GatesLog
     [LoggerMessage(EventId = 6113, Level = LogLevel.Warning,
         Message = "Site roster poll failed; past 10 s without a successful poll, site gate checks read the store until one succeeds")]
     public static partial void RosterPollFailed(this ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 6109, Level = LogLevel.Information,
         Message = "Gate check {DeviceId}/{Sequence} was resent after a claim without a stored passage; storing the passage now")]
     public static partial void ClaimRetaken(this ILogger logger, long deviceId, long sequence);

@@ -73,64 +73,6 @@ public static class PassageBatch
         foreach (var element in body.EnumerateArray())
         {
             var index = items.Count;
-            items.Add(ReadItem(element, index, options, errors));
-        }
-
-        return (items, errors);
-    }
-
-    /// <summary>
-    /// Reads one item, or adds its errors and returns null: not an object, an unknown or repeated
-    /// property, or a value the serializer cannot read, named by its field. A JSON null is returned
-    /// as null without an error, and <see cref="Validate(DeviceContext, IReadOnlyList{PassageInput?}, DateTimeOffset, IReadOnlyList{PassageInputError}?)"/> reports it.
-    /// </summary>
-    private static PassageInput? ReadItem(JsonElement element, int index, JsonSerializerOptions options, List<PassageInputError> errors)
-    {
-        if (element.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add(new(index, "item", "记录应为 JSON 对象。"));
-            return null;
-        }
-
-        var before = errors.Count;
-        foreach (var property in element.EnumerateObject().Where(p => !Fields.Contains(p.Name, StringComparer.OrdinalIgnoreCase)))
-        {
-            var name = property.Name.Length > 40 ? property.Name[..40] : property.Name;
-            errors.Add(new(index, name, $"未定义的字段“{name}”。只允许 {string.Join('、', Fields)}。", UnknownFieldCode));
-        }
-
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var property in element.EnumerateObject().Where(p => Fields.Contains(p.Name, StringComparer.OrdinalIgnoreCase)))
-        {
-            if (!seen.Add(property.Name))
-            {
-                errors.Add(new(index, FieldName(property.Name), $"字段 {FieldName(property.Name)} 在同一记录中出现了不止一次（字段名不区分大小写），请只保留一个。"));
-            }
-        }
-
-        if (errors.Count > before)
-        {
-            return null;
-        }
-
-        try
-        {
-            return element.Deserialize<PassageInput>(options);
-        }
-        catch (JsonException exception)
-        {
-            // The path names the property whose value failed, such as $.sequence.
-            var field = exception.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? FieldName(path[2..]) : "item";
-            errors.Add(new(index, field, field == "item"
-                ? "记录格式无效：字段类型不正确，或文字中含有控制字符。"
-                : $"字段 {field} 的值无效：类型不正确（如数字写成了字符串），或文字中含有控制字符。"));
-            return null;
-        }
             if (element.ValueKind != JsonValueKind.Object)
             {
                 items.Add(null);
@@ -165,9 +107,6 @@ public static class PassageBatch
         var name = path is { Length: > 2 } && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..].Split('.', '[')[0] : "";
         return Fields.FirstOrDefault(f => string.Equals(f, name, StringComparison.OrdinalIgnoreCase)) ?? "item";
     }
-
-    /// <summary>The field's name as documented, for a name sent in another letter case.</summary>
-    private static string FieldName(string name) => Fields.FirstOrDefault(f => f.Equals(name, StringComparison.OrdinalIgnoreCase)) ?? name;
 
     /// <summary>The error of a passage whose person key is not in the population registry.</summary>
     public static PassageInputError UnknownPerson(int index, long personKey) => new(index, "personKey",
@@ -211,12 +150,6 @@ public static class PassageBatch
     }
 
     /// <summary>
-    /// Validates read items; records are returned only when every item is valid, so that records[i]
-    /// is items[i]. A null item is an error ("记录为空"), unless <paramref name="readErrors"/> already
-    /// lists its index: then <see cref="Read"/> could not read it and has said why.
-    /// </summary>
-    public static (IReadOnlyList<PassageRecord> Records, IReadOnlyList<PassageInputError> Errors) Validate(
-        DeviceContext device, IReadOnlyList<PassageInput?> items, DateTimeOffset now, IReadOnlyList<PassageInputError>? readErrors = null)
     /// Validates each item on its own. Returns the valid items' records with their positions in
     /// <paramref name="items"/>, and the errors of the others. Positions in <paramref name="unreadable"/>
     /// were rejected by <see cref="Read"/> already and are skipped.
@@ -227,10 +160,8 @@ public static class PassageBatch
         var records = new List<PassageRecord>(items.Count);
         var indexes = new List<int>(items.Count);
         var errors = new List<PassageInputError>();
-        var unreadable = readErrors?.Select(e => e.Index).ToHashSet() ?? [];
         for (var i = 0; i < items.Count; i++)
         {
-            if (items[i] is null && unreadable.Contains(i))
             if (unreadable?.Contains(i) == true)
             {
                 continue;
@@ -243,7 +174,6 @@ public static class PassageBatch
             }
         }
 
-        return errors.Count == 0 && records.Count == items.Count ? (records, errors) : ([], errors);
         return (records, indexes, errors);
     }
 
