@@ -190,18 +190,18 @@ internal static class IndexRebuildBenchmark
         var transaction = connection.BeginTransaction();
         using var insert = connection.CreateCommand();
         insert.CommandText = $"""
-            INSERT INTO {Passage.Table} (device_id, device_sequence, entrance_id, place_id, person_key, {Passage.OccurredAtColumn}, direction, decision, channel, received_at)
-            VALUES (1, $sequence, 1, $place, $person, $at, $direction, 1, 0, $at)
+            INSERT INTO {Passage.Table} (device_id, device_sequence, entrance_id, place_id, person_key, {Passage.OccurredAtColumn}, direction, decision, channel, received_at, occurred_hour)
+            VALUES (1, $sequence, 1, $place, $person, $at, $direction, 1, 0, $at, $hour)
             """;
-        var parameters = new[] { "$sequence", "$place", "$person", "$at", "$direction" }.Select(n => insert.Parameters.Add(n, SqliteType.Integer)).ToArray();
+        var parameters = new[] { "$sequence", "$place", "$person", "$at", "$direction", "$hour" }.Select(n => insert.Parameters.Add(n, SqliteType.Integer)).ToArray();
         insert.Prepare();
         long sequence = 0;
         city.Generate(batch =>
         {
             foreach (var p in batch)
             {
-                (parameters[0].Value, parameters[1].Value, parameters[2].Value, parameters[3].Value, parameters[4].Value) =
-                    (++sequence, p.PlaceId, p.PersonKey, p.At.UtcTicks, (short)p.Direction);
+                (parameters[0].Value, parameters[1].Value, parameters[2].Value, parameters[3].Value, parameters[4].Value, parameters[5].Value) =
+                    (++sequence, p.PlaceId, p.PersonKey, p.At.UtcTicks, (short)p.Direction, Passage.HourOf(p.At));
                 insert.ExecuteNonQuery();
                 if (sequence % RowsPerTransaction == 0)
                 {
@@ -230,7 +230,7 @@ internal static class IndexRebuildBenchmark
         var indexes = DropIndexes(connection, $"SELECT indexname, indexdef FROM pg_indexes WHERE tablename = '{Passage.Table}' AND indexname NOT LIKE 'PK%'");
 
         using (var copy = connection.BeginBinaryImport($"""
-            COPY {Passage.Table} (device_id, device_sequence, entrance_id, place_id, person_key, {Passage.OccurredAtColumn}, direction, decision, channel, received_at)
+            COPY {Passage.Table} (device_id, device_sequence, entrance_id, place_id, person_key, {Passage.OccurredAtColumn}, direction, decision, channel, received_at, occurred_hour)
             FROM STDIN (FORMAT BINARY)
             """))
         {
@@ -250,6 +250,7 @@ internal static class IndexRebuildBenchmark
                     copy.Write((short)1, NpgsqlDbType.Smallint);
                     copy.Write((short)0, NpgsqlDbType.Smallint);
                     copy.Write(p.At.UtcDateTime, NpgsqlDbType.TimestampTz);
+                    copy.Write(Passage.HourOf(p.At), NpgsqlDbType.Bigint);
                 }
             });
             copy.Complete();
