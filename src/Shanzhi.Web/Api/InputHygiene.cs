@@ -105,6 +105,7 @@ public static class InputHygiene
         return builder.AddEndpointFilterFactory((factory, next) =>
         {
             var allowed = QueryParameterNames(factory.MethodInfo);
+            var enums = EnumQueryParameters(factory.MethodInfo);
             return async context =>
             {
                 var request = context.HttpContext.Request;
@@ -118,6 +119,14 @@ public static class InputHygiene
                     if (!allowed.Contains(name) || request.RouteValues.ContainsKey(name))
                     {
                         return Problems.From(UnknownParameter(name, allowed.Where(a => !request.RouteValues.ContainsKey(a))));
+                    }
+
+                    // Binding reads an enum with Enum.TryParse, which also takes numbers and comma lists
+                    // ("Green,Red" is the flags combination of both), and takes the first of repeated values.
+                    if (enums.TryGetValue(name, out var type) && request.Query[name] is var values
+                        && (values.Count != 1 || !Enum.GetNames(type).Contains(values[0], StringComparer.Ordinal)))
+                    {
+                        return Problems.From(InvalidEnumParameter(name, type));
                     }
                 }
 
@@ -145,6 +154,32 @@ public static class InputHygiene
         }
 
         return names;
+    }
+
+    /// <summary>The enum type of each single-valued enum parameter among the query names a handler binds.</summary>
+    private static Dictionary<string, Type> EnumQueryParameters(MethodInfo handler)
+    {
+        var names = QueryParameterNames(handler);
+        var enums = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase);
+        foreach (var parameter in handler.GetParameters())
+        {
+            var name = parameter.GetCustomAttributes(inherit: true).OfType<IFromQueryMetadata>().FirstOrDefault()?.Name ?? parameter.Name!;
+            var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+            if (type.IsEnum && names.Contains(name))
+            {
+                enums[name] = type;
+            }
+        }
+
+        return enums;
+    }
+
+    private static Error InvalidEnumParameter(string name, Type type)
+    {
+        var expected = Problems.ExpectedValues(type);
+        return Error.Invalid("request.invalid_parameter", name, expected is null
+            ? $"参数“{name}”的值无效，请只给出一个取值。"
+            : $"参数“{name}”的值无效，应为{expected}中的一个（区分大小写），且只能给出一次。");
     }
 
     /// <summary>Whether minimal APIs bind a parameter of this type from a route or query string, as they do for strings, enums and types with TryParse.</summary>

@@ -175,8 +175,11 @@ public sealed class EnumNamesOnly : JsonConverterFactory
             {
                 try
                 {
+                    // The text must be one name: the converter also reads "Green,Yellow" as the
+                    // flags combination of both, which may be another defined value.
+                    var text = reader.GetString();
                     var value = names.Read(ref reader, typeToConvert, options);
-                    if (Enum.IsDefined(value))
+                    if (Enum.IsDefined(value) && string.Equals(Enum.GetName(value), text, StringComparison.OrdinalIgnoreCase))
                     {
                         return value;
                     }

@@ -80,7 +80,7 @@ public sealed class StrictInputTests
         var (officer, _) = await SignInAsync(platform);
         var key = await RegisterAsync(officer, 63);
 
-        foreach (var status in new[] { "2", "\"2\"", "\"Purple\"" })
+        foreach (var status in new[] { "2", "\"2\"", "\"Purple\"", "\"Green,Yellow\"", "\"Green, Yellow\"" })
         {
             var response = await PostJsonAsync(officer, $"/api/v1/epidemic/persons/{key}/health/overrides", $$"""{"status":{{status}},"reason":"复核"}""");
 
@@ -93,6 +93,29 @@ public sealed class StrictInputTests
 
         var pending = await (await officer.GetAsync($"/api/v1/epidemic/persons/{key}/health/overrides", Ct)).ReadJsonAsync();
         Assert.Equal(0, pending.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Enum_query_takes_one_name()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var (officer, _) = await SignInAsync(platform);
+
+        foreach (var query in new[] { "status=0", "status=Green,Red", "status=Green&status=Red", "residency=1", "status=%2B1" })
+        {
+            var response = await officer.GetAsync($"/api/v1/epidemic/persons?{query}", Ct);
+
+            var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "request.invalid_parameter");
+            Assert.Equal(query.Split('=')[0], problem.GetProperty("field").GetString());
+        }
+
+        var places = await officer.GetAsync("/api/v1/epidemic/places?kind=5", Ct);
+        var investigations = await officer.GetAsync("/api/v1/epidemic/investigations?state=0", Ct);
+        var named = await officer.GetAsync("/api/v1/epidemic/persons?status=Green&residency=Permanent", Ct);
+
+        await ProblemAssert.IsProblemAsync(places, HttpStatusCode.BadRequest, "request.invalid_parameter");
+        await ProblemAssert.IsProblemAsync(investigations, HttpStatusCode.BadRequest, "request.invalid_parameter");
+        Assert.Equal(HttpStatusCode.OK, named.StatusCode);
     }
 
     [Fact]

@@ -236,12 +236,16 @@ public static class PassageBatch
             return null;
         }
 
-        if (char.IsLetter(text.Trim()[0]) && Enum.TryParse<T>(text.Trim(), ignoreCase: true, out var value) && Enum.IsDefined(value))
+        // One name only: Enum.TryParse also reads numbers and comma lists such as "Pass,ManualCheck".
+        var name = text.Trim();
+        if (Enum.TryParse<T>(name, ignoreCase: true, out var value) && Enum.IsDefined(value)
+            && string.Equals(Enum.GetName(value), name, StringComparison.OrdinalIgnoreCase))
         {
             return value;
         }
 
-        errors.Add(new(index, field, $"{field} 的值“{text}”无效，应为 {allowed}。"));
+        // The value is not repeated: a device may put personal data in the wrong field.
+        errors.Add(new(index, field, $"{field} 的值无效，应为 {allowed}。"));
         return null;
     }
 }

@@ -31,6 +31,21 @@ public sealed class PassageBatchTests
     }
 
     [Fact]
+    public void Enum_list_or_number_is_rejected()
+    {
+        var (records, indexes, errors) = PassageBatch.Validate(Device,
+        [
+            Valid(1) with { Decision = "Pass,ManualCheck" }, Valid(2) with { Status = "Green,Yellow" }, Valid(3) with { Direction = "0" },
+            Valid(4) with { Direction = "990101199001011003" }, Valid(5) with { Decision = " deny " },
+        ], Now);
+
+        Assert.Equal([4], indexes);
+        Assert.Equal(GateDecision.Deny, records.Single().Decision);
+        Assert.Equal(["0:decision", "1:status", "2:direction", "3:direction"], errors.Select(e => $"{e.Index}:{e.Field}"));
+        Assert.All(errors, e => Assert.DoesNotContain("990101199001011003", e.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Every_item_error_is_listed()
     {
         var (records, _, errors) = PassageBatch.Validate(Device,
