@@ -84,7 +84,7 @@ public static class GateCheckParser
 
         if (!Find(root, "direction", out var directionElement) || directionElement.ValueKind != JsonValueKind.String
             || !Enum.TryParse<PassageDirection>(directionElement.GetString(), ignoreCase: true, out var direction)
-            || !Enum.IsDefined(direction) || char.IsDigit(directionElement.GetString()![0]))
+            || !string.Equals(Enum.GetName(direction), directionElement.GetString(), StringComparison.OrdinalIgnoreCase))
         {
             return GateErrors.DirectionRequired;
         }
@@ -134,13 +134,23 @@ public static class GateCheckParser
     private static bool IsImageText(string value) =>
         value.Length > MaxStringLength || ImageSignatures.Any(s => value.StartsWith(s, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// Finds a property that is not allowed, or one given twice in any letter case: a device and a
+    /// proxy that took different copies of the sequence would disagree about the passage.
+    /// </summary>
     private static Error? Unknown(JsonElement element, string[] allowed, string prefix)
     {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in element.EnumerateObject())
         {
             if (!allowed.Contains(property.Name, StringComparer.OrdinalIgnoreCase))
             {
                 return GateErrors.UnknownField(prefix + property.Name);
+            }
+
+            if (!seen.Add(property.Name))
+            {
+                return GateErrors.DuplicateField(prefix + allowed.First(a => a.Equals(property.Name, StringComparison.OrdinalIgnoreCase)));
             }
         }
 

@@ -60,6 +60,9 @@ public static class GateErrors
     public static Error UnknownField(string name) => Error.Invalid("gate.unknown_field", name = name.Length > 40 ? name[..40] : name,
         $"核验请求中有未定义的字段“{name}”。只允许 sequence、occurredAt、direction 和 identity（kind、idNumber、personKey）。");
 
+    public static Error DuplicateField(string name) => Error.Invalid("gate.duplicate_field", name,
+        $"核验请求中字段“{name}”出现了不止一次（字段名不区分大小写）。请只保留一个后重新发送。");
+
     public static readonly Error FollowUpNotFound = Error.NotFound("unidentified.not_found", "该不明身份人员核查案件不存在，或不在您的管辖区域内。");
 
     public static readonly Error FollowUpAlreadyResolved = Error.Conflict("unidentified.already_resolved", "核查已办结", "该不明身份人员核查已办结，不能重复办结。");

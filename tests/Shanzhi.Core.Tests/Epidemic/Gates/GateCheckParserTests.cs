@@ -58,6 +58,10 @@ public sealed class GateCheckParserTests
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"iris"}}""", "gate.identity_required", "identity")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"idNumber","idNumber":"330203199001011235"}}""", "gate.invalid_id_number", "identity.idNumber")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"personKey"}}""", "gate.person_key_required", "identity.personKey")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In,Out","identity":{"kind":"noMatch"}}""", "gate.direction_required", "direction")]
+    [InlineData("""{"sequence":1014,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"},"sequence":1015}""", "gate.duplicate_field", "sequence")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","Direction":"Out","identity":{"kind":"noMatch"}}""", "gate.duplicate_field", "direction")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"personKey","personKey":1,"PersonKey":2}}""", "gate.duplicate_field", "identity.personKey")]
     [InlineData("""[1,2]""", "gate.malformed_body", "body")]
     [InlineData("""{"sequence":1,""", "gate.malformed_body", "body")]
     public void Bad_input_names_the_field(string json, string code, string field)
