@@ -89,8 +89,8 @@ public static class EpidemicRegistryEndpoints
     private static async Task<Results<Ok<PagedResult<PersonView>>, ProblemHttpResult>> SearchAsync(
         SearchBody body, HttpContext http, PersonRegistry registry, CancellationToken cancellationToken)
     {
-        // A malformed number cannot match anyone; an empty list would hide the typing error.
-        if (!string.IsNullOrWhiteSpace(body.IdNumber) && ChineseIdNumber.Validate(body.IdNumber, "idNumber") is { } invalid)
+        // A malformed or empty number is a typing error: it would match no one, or (empty) list everyone in scope.
+        if (body.IdNumber is not null && ChineseIdNumber.Validate(body.IdNumber, "idNumber") is { } invalid)
         {
             return Problems.From(invalid);
         }

@@ -167,8 +167,11 @@ public sealed class StrictInputTests
 
         var response = await officer.PostAsJsonAsync("/api/v1/epidemic/persons/search", new { idNumber = SyntheticIds.WithBadCheckDigit(66) }, Ct);
 
+        var empty = await officer.PostAsJsonAsync("/api/v1/epidemic/persons/search", new { idNumber = "" }, Ct);
+
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "privacy.id_number_invalid");
         Assert.Equal("idNumber", problem.GetProperty("field").GetString());
+        await ProblemAssert.IsProblemAsync(empty, HttpStatusCode.BadRequest, "privacy.id_number_invalid");
     }
 
     [Theory]

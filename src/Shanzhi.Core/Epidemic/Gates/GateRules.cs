@@ -35,7 +35,7 @@ public static class GateRules
     public static readonly GateVerdict NoStatus = new(GateDecision.ManualCheck, "no_status", "未查到该人员的健康码状态，请人工核验。");
 
     public static readonly GateVerdict Unregistered = new(GateDecision.ManualCheck, "unregistered",
-        "该身份证号未在人口登记库中，请人工核验身份并引导其登记。");
+        "该人员未在人口登记库中（身份证号或人员标识无登记），请人工核验身份并引导其登记。");
 
     public static readonly GateVerdict NoMatch = new(GateDecision.ManualCheck, "no_match",
         "设备未能识别身份，请人工核验；已生成不明身份人员核查任务。");
