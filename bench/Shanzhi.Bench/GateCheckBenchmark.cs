@@ -280,7 +280,7 @@ internal static class GateCheckBenchmark
         {
             if (waited.Elapsed > TimeSpan.FromMinutes(2))
             {
-                throw new InvalidOperationException($"The population directory holds {population.Count:N0} of {keys.Length:N0} persons after 2 minutes.");
+                throw new InvalidOperationException($"Population directory load timed out: {population.Count:N0} of {keys.Length:N0} persons loaded after 2 minutes. Check the store and the loader log.");
             }
 
             await Task.Delay(100);

@@ -69,8 +69,8 @@ public static class EpidemicRegistryEndpoints
     }
 
     /// <summary>
-    /// Rejected rather than ignored, on every registry endpoint: ignoring it would answer with
-    /// everyone, as if no person matched the number, and the number would still be in the URL.
+    /// Rejected rather than ignored, on every registry endpoint. Ignoring it would return everyone,
+    /// as if no person matched the number, and the number would still be in the URL.
     /// </summary>
     private static readonly Error IdNumberInQuery = Error.Invalid("person.id_number_in_query", "idNumber",
         "身份证号不能放在网址查询参数中（可能被代理服务器记入日志）。请改用 POST /api/v1/epidemic/persons/search，在请求正文中提交。");

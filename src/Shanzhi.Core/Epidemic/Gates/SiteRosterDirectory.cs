@@ -74,7 +74,7 @@ public sealed class SiteRosterDirectory
     public void MarkReady(bool ready) => _ready = ready;
 }
 
-/// <summary>One roster entry as the directory holds it.</summary>
+/// <summary>One roster entry as stored in the directory.</summary>
 public readonly record struct RosterSpan(long EntryId, long SiteId, long PersonKey, DateOnly ValidFrom, DateOnly ValidTo)
 {
     public static RosterSpan Of(RosterEntry entry) => new(entry.Id, entry.SiteId, entry.PersonKey, entry.ValidFrom, entry.ValidTo);

@@ -77,7 +77,7 @@ public sealed class PersonLookup(IServiceScopeFactory scopes, PersonIdentity ide
         return new Gates.PersonStatus(person.Status);
     }
 
-    /// <summary>The residency class held in the directory; null when the directory cannot answer. Residency is set at registration and never changes.</summary>
+    /// <summary>Returns the residency class from the directory, or null when the directory has no value for the person. Residency is set at registration and never changes.</summary>
     public ResidencyClass? KnownResidency(long personKey) =>
         directory?.FindStatus(personKey, out _, out var residency) == DirectoryAnswer.Found ? residency : null;
 

@@ -6,7 +6,7 @@ namespace Shanzhi.Epidemic.Registry;
 /// <summary>What <see cref="PopulationDirectory"/> can tell about an ID number's blind index or a person key.</summary>
 public enum DirectoryAnswer
 {
-    /// <summary>The directory cannot answer (not loaded, changed in this process a moment ago, or an ambiguous index prefix): read the store.</summary>
+    /// <summary>No value from the directory, because it is not loaded, the person changed in this process a moment ago, or the index prefix is ambiguous. The caller reads the store.</summary>
     AskStore,
 
     /// <summary>Not held: not registered as of the last load or poll, or registered since by another process.</summary>
@@ -25,7 +25,7 @@ public enum DirectoryAnswer
 /// <remarks>
 /// Memory per person is about 21 bytes at 10 M persons (measured by the <c>population</c> benchmark).
 /// An open-addressing table, kept at most 3/4 full, maps the first 8 bytes of each blind index to a
-/// 4-byte person key, and one state byte per person key holds status and residency. The blind index
+/// 4-byte person key, and one state byte per person key contains status and residency. The blind index
 /// is a keyed HMAC-SHA256, so the prefixes are uniform and cannot be chosen without the key. Two registered persons whose prefixes collide make that prefix ambiguous, and
 /// their lookups go to the store. An unregistered ID number whose prefix equals a registered one
 /// (about 10 M / 2^64 per lookup) would be taken for that person. Person keys above
