@@ -36,8 +36,19 @@ internal static class IndexRebuildBenchmark
         var city = new SyntheticPassages((int)(passages / 10), passages, 14, 20261205);
         Console.WriteLine($"rebuild benchmark: {passages:N0} passages, runtime {Environment.Version}, {Environment.ProcessorCount} logical processors, load average {BenchSupport.LoadAverage()}");
 
-        InMemory(city);
-        if (!args.Contains("--postgres-only"))
+        if (!args.Contains("--no-in-memory"))
+        {
+            InMemory(city);
+        }
+
+        var keptFolder = args.Contains("--keep-sqlite") ? args[Array.IndexOf(args, "--keep-sqlite") + 1] : null;
+        if (keptFolder is not null && !args.Contains("--postgres-only"))
+        {
+            // The store stays in the folder, so the slow set-up (about 7 minutes for 100 M rows) runs once and the timed part can run again later.
+            Directory.CreateDirectory(keptFolder);
+            Measure("SQLite", new StorageOptions { Provider = StorageProvider.Sqlite, DataDirectory = keptFolder }, city, WriteSqliteOnce(keptFolder), baseline, rounds);
+        }
+        else if (!args.Contains("--postgres-only"))
         {
             BenchSupport.InSqliteFolder("shanzhi-rebuild-", folder =>
                 Measure("SQLite", new StorageOptions { Provider = StorageProvider.Sqlite, DataDirectory = folder }, city, WriteSqlite, baseline, rounds));
@@ -73,8 +84,20 @@ internal static class IndexRebuildBenchmark
         {
             var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
             db.Database.Migrate();
-            db.Places.AddRange(city.Places().Select(p => new Place { Id = p.PlaceId, Name = "场所", Kind = p.Kind, GridCode = "330203001001001", RegionPath = "/330200/330203/" }));
-            db.SaveChanges();
+        }
+
+        using (var scope = provider.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
+            if (db.Places.Any())
+            {
+                Console.WriteLine($"{label}: places already stored");
+            }
+            else
+            {
+                db.Places.AddRange(city.Places().Select(p => new Place { Id = p.PlaceId, Name = "场所", Kind = p.Kind, GridCode = "330203001001001", RegionPath = "/330200/330203/" }));
+                db.SaveChanges();
+            }
         }
 
         var writing = Stopwatch.StartNew();
@@ -179,6 +202,24 @@ internal static class IndexRebuildBenchmark
         index.EndRebuild();
         return (index.PassageCount, index.StayCount);
     }
+
+    /// <summary>
+    /// Writes the passages into the kept folder unless its marker file records that the same city
+    /// (persons, passages, days and seed) was written there before.
+    /// </summary>
+    private static Action<StorageOptions, SyntheticPassages> WriteSqliteOnce(string folder) => (storage, city) =>
+    {
+        var marker = Path.Combine(folder, "written.txt");
+        var expected = city.Description;
+        if (File.Exists(marker) && File.ReadAllText(marker) == expected)
+        {
+            Console.WriteLine($"SQLite: passages already written in {folder}");
+            return;
+        }
+
+        WriteSqlite(storage, city);
+        File.WriteAllText(marker, expected);
+    };
 
     private static void WriteSqlite(StorageOptions storage, SyntheticPassages city)
     {

@@ -51,7 +51,11 @@ internal sealed class SyntheticPassages(int persons, long passages, int days, in
         }
     }
 
+    /// <summary>The parameters that fix the generated passages, as one line of text.</summary>
+    public string Description => $"{persons} persons, {passages} passages, {days} days, seed {seed}";
+
     /// <summary>Hands the passages to <paramref name="consume"/> in time-ordered batches.</summary>
+
     public void Generate(Action<ReadOnlySpan<IndexedPassage>> consume)
     {
         var random = new Random(seed);
