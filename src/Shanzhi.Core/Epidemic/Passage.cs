@@ -10,8 +10,8 @@ namespace Shanzhi.Epidemic;
 /// is referred to only by <see cref="PersonKey"/>; an unidentified passage has none. Rows expire
 /// under the movement retention policy (28 days by default).
 /// </summary>
-[Classify(DataClass.Sensitive, "追踪密切接触者（行程记录）", Recipients = "流调人员", RetentionDays = 28,
-    Activity = "疫情防控场所与通行")]
+[Classify(DataClass.Sensitive, "追踪密切接触者（行程记录）", Recipients = "流调人员", RetentionDays = Privacy.RetentionOptions.MovementDays,
+    RetentionRule = Privacy.RetentionOptions.MovementRule, Activity = "疫情防控场所与通行")]
 public sealed class Passage
 {
     public const string Table = "passages";

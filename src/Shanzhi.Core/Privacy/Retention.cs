@@ -28,11 +28,14 @@ public sealed class RetentionOptions
     /// </summary>
     public const int HealthStatusHistoryDays = 180;
 
-    /// <summary>
-    /// The health-status history's retention as the record of processing activities states it.
-    /// The 180 repeats <see cref="HealthStatusHistoryDays"/>, because a constant string cannot format an int.
-    /// </summary>
-    public const string HealthStatusHistoryRule = "每条变更记录自入库起保存 180 天，到期删除；每人最新的一条变更一直保存，作为其现行健康码的依据。";
+    /// <summary>The health-status history's retention as the record of processing activities states it, <c>{0}</c> being the days.</summary>
+    public const string HealthStatusHistoryRule = "每条变更记录自入库起保存 {0} 天，到期删除；每人最新的一条变更一直保存，作为其现行健康码的依据。";
+
+    /// <summary>Passages' and trace results' retention as the record of processing activities states it, <c>{0}</c> being the days.</summary>
+    public const string MovementRule = "自发生之日起保存 {0} 天，到期删除。";
+
+    /// <summary>Unidentified-person follow-ups' retention as the record of processing activities states it, <c>{0}</c> being the days.</summary>
+    public const string UnidentifiedFollowUpRule = "核查办结后保存 {0} 天，到期删除；未办结的核查一直保存。";
 
     /// <summary>
     /// Unidentified-person follow-ups: 28 days after resolution, like the passage they refer to.

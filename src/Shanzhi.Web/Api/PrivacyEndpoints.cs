@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Shanzhi.Privacy;
 using Shanzhi.Privacy.Classification;
 using Shanzhi.Storage;
 
@@ -33,9 +35,9 @@ public static class PrivacyEndpoints
             .RequireAuthorization();
     }
 
-    private static ProcessingRecordDto GetProcessingRecord(ShanzhiDbContext db)
+    private static ProcessingRecordDto GetProcessingRecord(ShanzhiDbContext db, IEnumerable<IRetentionTarget> targets, IOptions<RetentionOptions> retention)
     {
-        var record = ProcessingRecord.Build(db.Model);
+        var record = ProcessingRecord.Build(db.Model, targets, retention.Value);
         return new ProcessingRecordDto("个人信息处理活动记录", Legend, record.Activities, record.Unclassified);
     }
 }

@@ -1,4 +1,7 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Shanzhi.Epidemic;
+using Shanzhi.Epidemic.Registry;
 using Shanzhi.Privacy;
 using Shanzhi.Privacy.Classification;
 using Shanzhi.Storage;
@@ -81,9 +84,45 @@ public sealed class ClassificationTests
 
         var history = record.Activities.Single(a => a.Entity == "HealthStatusChange");
         Assert.NotEmpty(history.Fields);
-        Assert.All(history.Fields, f => Assert.Equal(RetentionOptions.HealthStatusHistoryRule, f.Retention));
-        Assert.Contains($"{RetentionOptions.HealthStatusHistoryDays} 天", RetentionOptions.HealthStatusHistoryRule, StringComparison.Ordinal);
-        Assert.DoesNotContain("办结", RetentionOptions.HealthStatusHistoryRule, StringComparison.Ordinal);
+        Assert.All(history.Fields, f => Assert.Equal(string.Format(CultureInfo.InvariantCulture, RetentionOptions.HealthStatusHistoryRule, 180), f.Retention));
+        Assert.All(history.Fields, f => Assert.Contains($"{RetentionOptions.HealthStatusHistoryDays} 天", f.Retention, StringComparison.Ordinal));
+        Assert.All(history.Fields, f => Assert.DoesNotContain("办结", f.Retention, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Passages_and_follow_ups_state_retention()
+    {
+        using var db = SqliteModel();
+
+        var record = ProcessingRecord.Build(db.Model);
+
+        var passages = record.Activities.Single(a => a.Entity == "Passage");
+        var followUps = record.Activities.Single(a => a.Entity == "UnidentifiedFollowUp");
+        Assert.All(passages.Fields, f => Assert.Equal("自发生之日起保存 28 天，到期删除。", f.Retention));
+        Assert.All(followUps.Fields, f => Assert.Equal("核查办结后保存 28 天，到期删除；未办结的核查一直保存。", f.Retention));
+    }
+
+    [Fact]
+    public void Configured_policy_sets_stated_days()
+    {
+        using var db = SqliteModel();
+        var retention = new RetentionOptions();
+        retention.Policies[Shanzhi.Privacy.DataClasses.Movement] = 14;
+        retention.Policies.Remove(Shanzhi.Privacy.DataClasses.HealthStatusHistory);
+        IRetentionTarget[] targets =
+        [
+            new TableRetentionTarget(Shanzhi.Privacy.DataClasses.Movement, Passage.Table, Passage.OccurredAtColumn),
+            new TableRetentionTarget(Shanzhi.Privacy.DataClasses.HealthStatusHistory, HealthStatusChange.Table, HealthStatusChange.RecordedAtColumn),
+        ];
+
+        var record = ProcessingRecord.Build(db.Model, targets, retention);
+
+        var passages = record.Activities.Single(a => a.Entity == "Passage");
+        var history = record.Activities.Single(a => a.Entity == "HealthStatusChange");
+        var trace = record.Activities.Single(a => a.Entity == "TraceSnapshot");
+        Assert.All(passages.Fields, f => Assert.Equal("自发生之日起保存 14 天，到期删除。", f.Retention));
+        Assert.All(history.Fields, f => Assert.Equal("未设定期限，随所属记录保存", f.Retention));
+        Assert.All(trace.Fields, f => Assert.Equal("自发生之日起保存 28 天，到期删除。", f.Retention));
     }
 
     private static ShanzhiDbContext SqliteModel()

@@ -20,7 +20,8 @@ public enum FollowUpOutcome
 /// outcome once the person is registered or cleared. A resolved row expires
 /// <see cref="Privacy.RetentionOptions.UnidentifiedFollowUpDays"/> after resolution.
 /// </summary>
-[Classify(DataClass.Internal, "不明身份人员核查", Activity = "疫情防控场所与通行", RetentionDays = Privacy.RetentionOptions.UnidentifiedFollowUpDays)]
+[Classify(DataClass.Internal, "不明身份人员核查", Activity = "疫情防控场所与通行", RetentionDays = Privacy.RetentionOptions.UnidentifiedFollowUpDays,
+    RetentionRule = Privacy.RetentionOptions.UnidentifiedFollowUpRule)]
 public sealed class UnidentifiedFollowUp
 {
     public const string Table = "unidentified_followups";
@@ -47,7 +48,8 @@ public sealed class UnidentifiedFollowUp
     [Classify(DataClass.Internal, "核查结果")]
     public FollowUpOutcome? Outcome { get; private set; }
 
-    [Classify(DataClass.Personal, "核查后登记的人员编号", RetentionDays = Privacy.RetentionOptions.UnidentifiedFollowUpDays)]
+    [Classify(DataClass.Personal, "核查后登记的人员编号", RetentionDays = Privacy.RetentionOptions.UnidentifiedFollowUpDays,
+        RetentionRule = Privacy.RetentionOptions.UnidentifiedFollowUpRule)]
     public long? PersonKey { get; private set; }
 
     [Classify(DataClass.Internal, "排除理由")]

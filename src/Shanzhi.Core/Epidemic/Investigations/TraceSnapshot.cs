@@ -10,7 +10,8 @@ namespace Shanzhi.Epidemic.Investigations;
 /// differ (new passages, expired ones), and follow-up cases must point at the evidence they came from.
 /// Snapshots are derived movement data and expire with the passages (28 days by default).
 /// </summary>
-[Classify(DataClass.Sensitive, "保存流调追踪结果作为随访依据", Recipients = "流调人员", RetentionDays = 28, Activity = "疫情防控流调")]
+[Classify(DataClass.Sensitive, "保存流调追踪结果作为随访依据", Recipients = "流调人员", RetentionDays = Privacy.RetentionOptions.MovementDays,
+    RetentionRule = Privacy.RetentionOptions.MovementRule, Activity = "疫情防控流调")]
 public sealed class TraceSnapshot
 {
     public const string Table = "investigation_traces";

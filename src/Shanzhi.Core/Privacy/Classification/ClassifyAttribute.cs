@@ -20,9 +20,9 @@ public sealed class ClassifyAttribute(DataClass dataClass, string purpose) : Att
     public int RetentionDays { get; init; }
 
     /// <summary>
-    /// Chinese wording of the retention rule for the record of processing activities, for data
-    /// whose period does not start when its record closes; empty for the default wording built
-    /// from <see cref="RetentionDays"/>.
+    /// Chinese wording of the retention rule for the record of processing activities, with
+    /// <c>{0}</c> where the number of days goes, for data whose period does not start when its
+    /// record closes. Empty for the default wording built from <see cref="RetentionDays"/>.
     /// </summary>
     public string RetentionRule { get; init; } = "";
 
