@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Options;
-using Shanzhi.Privacy;
 using Shanzhi.Privacy.Classification;
-using Shanzhi.Storage;
 
 namespace Shanzhi.Web.Api;
 
@@ -35,9 +32,9 @@ public static class PrivacyEndpoints
             .RequireAuthorization();
     }
 
-    private static ProcessingRecordDto GetProcessingRecord(ShanzhiDbContext db, IEnumerable<IRetentionTarget> targets, IOptions<RetentionOptions> retention)
+    private static ProcessingRecordDto GetProcessingRecord(HttpContext context)
     {
-        var record = ProcessingRecord.Build(db.Model, targets, retention.Value);
+        var record = ProcessingRecord.For(context.RequestServices);
         return new ProcessingRecordDto("个人信息处理活动记录", Legend, record.Activities, record.Unclassified);
     }
 }

@@ -1,5 +1,8 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Shanzhi.Storage;
 
 namespace Shanzhi.Privacy.Classification;
 
@@ -29,6 +32,12 @@ public sealed record ProcessingActivity(string Activity, string Entity, string T
 /// </summary>
 public sealed record ProcessingRecord(IReadOnlyList<ProcessingActivity> Activities, IReadOnlyList<string> Unclassified)
 {
+    /// <summary>Builds the record as the platform states it: the store's model with the registered retention targets and the configured policies.</summary>
+    public static ProcessingRecord For(IServiceProvider services) => Build(
+        services.GetRequiredService<ShanzhiDbContext>().Model,
+        services.GetServices<IRetentionTarget>(),
+        services.GetRequiredService<IOptions<RetentionOptions>>().Value);
+
     /// <summary>
     /// Builds the record from the model's declarations. With <paramref name="targets"/> and
     /// <paramref name="retention"/>, a table that the retention job purges states the days of its
