@@ -62,53 +62,58 @@ public static class GateCheckParser
                 return GateErrors.ImageRejected;
             }
 
-            return Unknown(root, TopLevel, "") ?? Read(root);
+            var fields = new JsonElement[TopLevel.Length];
+            return Collect(root, TopLevel, "", fields) ?? Read(fields);
         }
     }
 
-    private static Result<GateCheckInput> Read(JsonElement root)
+    /// <summary>Reads the top-level fields, in the order of <see cref="TopLevel"/>; a missing field is <c>default</c>.</summary>
+    private static Result<GateCheckInput> Read(ReadOnlySpan<JsonElement> fields)
     {
-        if (!Find(root, "sequence", out var sequenceElement) || sequenceElement.ValueKind != JsonValueKind.Number
+        var (sequenceElement, atElement, directionElement, identity) = (fields[0], fields[1], fields[2], fields[3]);
+        if (sequenceElement.ValueKind != JsonValueKind.Number
             || !sequenceElement.TryGetInt64(out var sequence) || sequence < 0)
         {
             return GateErrors.SequenceRequired;
         }
 
         // A time without an offset would be read as UTC and put the passage eight hours off.
-        if (!Find(root, "occurredAt", out var atElement) || atElement.ValueKind != JsonValueKind.String
+        if (atElement.ValueKind != JsonValueKind.String
             || !PlatformDates.HasOffset(atElement.GetString()!) || !atElement.TryGetDateTimeOffset(out var occurredAt)
             || !PlatformDates.IsSupported(occurredAt))
         {
             return GateErrors.OccurredAtRequired;
         }
 
-        if (!Find(root, "direction", out var directionElement) || directionElement.ValueKind != JsonValueKind.String
+        if (directionElement.ValueKind != JsonValueKind.String
             || !Enum.TryParse<PassageDirection>(directionElement.GetString(), ignoreCase: true, out var direction)
             || !string.Equals(Enum.GetName(direction), directionElement.GetString(), StringComparison.OrdinalIgnoreCase))
         {
             return GateErrors.DirectionRequired;
         }
 
-        if (!Find(root, "identity", out var identity) || identity.ValueKind != JsonValueKind.Object)
+        if (identity.ValueKind != JsonValueKind.Object)
         {
             return GateErrors.IdentityRequired;
         }
 
-        if (Unknown(identity, IdentityFields, "identity.") is { } unknown)
+        var identityFields = new JsonElement[IdentityFields.Length];
+        if (Collect(identity, IdentityFields, "identity.", identityFields) is { } unknown)
         {
             return unknown;
         }
 
-        var kind = Find(identity, "kind", out var kindElement) && kindElement.ValueKind == JsonValueKind.String ? kindElement.GetString() : null;
+        var (kindElement, id, key) = (identityFields[0], identityFields[1], identityFields[2]);
+        var kind = kindElement.ValueKind == JsonValueKind.String ? kindElement.GetString() : null;
         var at = occurredAt.ToUniversalTime();
         switch (kind?.ToUpperInvariant())
         {
             case "IDNUMBER":
-                return Find(identity, "idNumber", out var id) && id.ValueKind == JsonValueKind.String && ChineseIdNumberIsValid(id.GetString()!)
+                return id.ValueKind == JsonValueKind.String && ChineseIdNumberIsValid(id.GetString()!)
                     ? new GateCheckInput(sequence, at, direction, IdentityKind.IdNumber, IdNumber: id.GetString())
                     : GateErrors.InvalidIdNumber;
             case "PERSONKEY":
-                return Find(identity, "personKey", out var key) && key.ValueKind == JsonValueKind.Number && key.TryGetInt64(out var personKey) && personKey > 0
+                return key.ValueKind == JsonValueKind.Number && key.TryGetInt64(out var personKey) && personKey > 0
                     ? new GateCheckInput(sequence, at, direction, IdentityKind.PersonKey, PersonKey: personKey)
                     : GateErrors.PersonKeyRequired;
             case "NOMATCH":
@@ -121,54 +126,107 @@ public static class GateCheckParser
     private static bool ChineseIdNumberIsValid(string value) => Privacy.ChineseIdNumber.IsValid(value);
 
     /// <summary>The image rule above, applied to any JSON; the passage batch API refuses images with it too.</summary>
-    public static bool ContainsImage(JsonElement element) => element.ValueKind switch
+    /// <remarks>Loops, not LINQ: every gate check runs this, and the lambdas and enumerators were a fifth of a check's allocations.</remarks>
+    public static bool ContainsImage(JsonElement element)
     {
-        JsonValueKind.Object => element.EnumerateObject().Any(p => IsImageName(p.Name) || ContainsImage(p.Value)),
-        JsonValueKind.Array => element.EnumerateArray().Any(ContainsImage),
-        JsonValueKind.String => IsImageText(element.GetString()!),
-        _ => false,
-    };
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (IsImageName(property.Name) || ContainsImage(property.Value))
+                    {
+                        return true;
+                    }
+                }
 
-    private static bool IsImageName(string name) => ImageNameParts.Any(part => name.Contains(part, StringComparison.OrdinalIgnoreCase));
+                return false;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (ContainsImage(item))
+                    {
+                        return true;
+                    }
+                }
 
-    private static bool IsImageText(string value) =>
-        value.Length > MaxStringLength || ImageSignatures.Any(s => value.StartsWith(s, StringComparison.OrdinalIgnoreCase));
+                return false;
+            case JsonValueKind.String:
+                return IsImageText(element.GetString()!);
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsImageName(string name)
+    {
+        foreach (var part in ImageNameParts)
+        {
+            if (name.Contains(part, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsImageText(string value)
+    {
+        if (value.Length > MaxStringLength)
+        {
+            return true;
+        }
+
+        foreach (var signature in ImageSignatures)
+        {
+            if (value.StartsWith(signature, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
-    /// Finds a property that is not allowed, or one given twice in any letter case: a device and a
-    /// proxy that took different copies of the sequence would disagree about the passage.
+    /// Puts each property's value in <paramref name="values"/> at the index of its name in
+    /// <paramref name="allowed"/>, matched in any letter case. Returns the error for the first
+    /// property that is not allowed, or that is given twice: a device and a proxy that took
+    /// different copies of the sequence would disagree about the passage.
     /// </summary>
-    private static Error? Unknown(JsonElement element, string[] allowed, string prefix)
+    private static Error? Collect(JsonElement element, string[] allowed, string prefix, Span<JsonElement> values)
     {
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in element.EnumerateObject())
         {
-            if (!allowed.Contains(property.Name, StringComparer.OrdinalIgnoreCase))
+            var name = property.Name;
+            var index = IndexOf(allowed, name);
+            if (index < 0)
             {
-                return GateErrors.UnknownField(prefix + property.Name);
+                return GateErrors.UnknownField(prefix + name);
             }
 
-            if (!seen.Add(property.Name))
+            if (values[index].ValueKind != JsonValueKind.Undefined)
             {
-                return GateErrors.DuplicateField(prefix + allowed.First(a => a.Equals(property.Name, StringComparison.OrdinalIgnoreCase)));
+                return GateErrors.DuplicateField(prefix + allowed[index]);
             }
+
+            values[index] = property.Value;
         }
 
         return null;
     }
 
-    private static bool Find(JsonElement element, string name, out JsonElement value)
+    private static int IndexOf(string[] names, string name)
     {
-        foreach (var property in element.EnumerateObject())
+        for (var i = 0; i < names.Length; i++)
         {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            if (names[i].Equals(name, StringComparison.OrdinalIgnoreCase))
             {
-                value = property.Value;
-                return true;
+                return i;
             }
         }
 
-        value = default;
-        return false;
+        return -1;
     }
 }
