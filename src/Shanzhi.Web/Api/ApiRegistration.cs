@@ -57,7 +57,9 @@ public static partial class ApiRegistration
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(self)";
-            headers.ContentSecurityPolicy = SecurityHeaders.ContentSecurityPolicy(context, tileHost);
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/api")
+                ? SecurityHeaders.ApiPolicy
+                : SecurityHeaders.ContentSecurityPolicy(context, tileHost);
 
             // Over plain HTTP the header is ignored by browsers and would only mislead (RFC 6797 §8.1).
             if (context.Request.IsHttps)

@@ -13,6 +13,12 @@ public static class SecurityHeaders
 {
     private const string NonceItem = "shanzhi.csp-nonce";
 
+    /// <summary>
+    /// The policy of <c>/api</c> responses: JSON loads nothing and is never framed. It is a
+    /// constant, so an API call builds no policy string and draws no nonce.
+    /// </summary>
+    public const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'";
+
     /// <summary>Returns the nonce the page's inline import map must carry.</summary>
     public static string ScriptNonce(this HttpContext context)
     {

@@ -23,6 +23,16 @@ public sealed partial class SecurityHeaderTests
     }
 
     [Fact]
+    public async Task Api_response_allows_no_content()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+
+        var policy = await PolicyOfAsync(await platform.CreateClient().GetAsync("/api/v1/auth/me"));
+
+        Assert.Equal("default-src 'none'; frame-ancestors 'none'", policy);
+    }
+
+    [Fact]
     public async Task Import_map_carries_the_policy_nonce()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
