@@ -39,9 +39,9 @@ public static class AuditEndpoints
         DateTimeOffset? from = null, DateTimeOffset? to = null, AuditAction? action = null, string? actor = null, string? subject = null,
         int page = 1, int pageSize = 50)
     {
-        if (page < 1 || pageSize is < 1 or > AuditLogReader.MaxPageSize)
+        if (Paging.Check(page, pageSize, AuditLogReader.MaxPageSize) is { } paging)
         {
-            return Problems.Invalid("request.invalid_paging", "pageSize", $"页码必须从 1 开始，每页条数必须在 1 到 {AuditLogReader.MaxPageSize} 之间。");
+            return Problems.From(paging);
         }
 
         var result = await reader.SearchAsync(new AuditQuery(from, to, action, actor, subject, page, pageSize), http.User.ToStaffPrincipal()!, cancellationToken);

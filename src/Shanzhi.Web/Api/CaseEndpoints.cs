@@ -35,9 +35,9 @@ public static class CaseEndpoints
         CaseState? state = null, string? category = null, string? region = null, bool? overdue = null, string? q = null,
         Guid? unit = null, int page = 1, int pageSize = 20)
     {
-        if (page < 1 || pageSize is < 1 or > MaxPageSize)
+        if (Paging.Check(page, pageSize, MaxPageSize) is { } paging)
         {
-            return Problems.Invalid("request.invalid_paging", "pageSize", $"页码必须从 1 开始，每页条数必须在 1 到 {MaxPageSize} 之间。");
+            return Problems.From(paging);
         }
 
         var result = await service.QueryAsync(new CaseQuery(state, category, region, overdue, q, unit, page, pageSize), User(http), cancellationToken);

@@ -102,9 +102,9 @@ public static class EpidemicRegistryEndpoints
     private static async Task<Results<Ok<PagedResult<PersonView>>, ProblemHttpResult>> QueryAsync(
         PersonQuery query, HttpContext http, PersonRegistry registry, CancellationToken cancellationToken)
     {
-        if (query.Page < 1 || query.PageSize is < 1 or > PersonRegistry.MaxPageSize)
+        if (Paging.Check(query.Page, query.PageSize, PersonRegistry.MaxPageSize) is { } paging)
         {
-            return Problems.Invalid("request.invalid_paging", "pageSize", $"页码必须从 1 开始，每页条数必须在 1 到 {PersonRegistry.MaxPageSize} 之间。");
+            return Problems.From(paging);
         }
 
         if (query.WithoutStatus && query.Status is not null)

@@ -46,9 +46,9 @@ public static class PiHandlerEndpoints
         string? q = null, PiIndustry? industry = null, PiDataScale? scale = null, bool? keySupervision = null, string? region = null,
         string? officerPhone = null, int page = 1, int pageSize = 20)
     {
-        if (page < 1 || pageSize is < 1 or > PiHandlerService.MaxPageSize)
+        if (Paging.Check(page, pageSize, PiHandlerService.MaxPageSize) is { } paging)
         {
-            return Problems.Invalid("request.invalid_paging", "pageSize", $"页码必须从 1 开始，每页条数必须在 1 到 {PiHandlerService.MaxPageSize} 之间。");
+            return Problems.From(paging);
         }
 
         var query = new PiHandlerQuery(q, industry, scale, keySupervision, region, officerPhone, page, pageSize);
