@@ -33,7 +33,7 @@ public static class EpidemicGateEndpoints
     public static void MapEpidemicGateEndpoints(this WebApplication app)
     {
         var places = app.MapGroup("/api/v1/epidemic/places").WithTags("疫情防控场所与设备").RequireAuthorization().DisableAntiforgery()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
         places.MapGet("/", ListPlacesAsync).WithName("ListEpidemicPlaces").WithSummary("管辖区域内的场所、出入口和核验设备");
         places.MapPost("/", CreatePlaceAsync).WithName("CreateEpidemicPlace").WithSummary("登记场所（按坐标定位到网格）");
         places.MapGet("/{placeId:long}", GetPlaceAsync).WithName("GetEpidemicPlace").WithSummary("场所及其出入口和核验设备");
@@ -48,14 +48,15 @@ public static class EpidemicGateEndpoints
 
         app.MapPost("/api/v1/epidemic/gate/check", CheckAsync).WithTags("疫情防控核验").WithName("GateCheck")
             .WithSummary("设备上报识别结果（身份证号、人员编号或未识别），返回通行、人工核验或禁止通行及通道；不接收任何图像")
-            .AllowAnonymous().DisableAntiforgery().RejectUnknownQueryParameters();
+            .Accepts<System.Text.Json.JsonElement>("application/json")
+            .AllowAnonymous().DisableAntiforgery().RejectUnexpectedInput();
 
         app.MapPost("/api/v1/epidemic/unidentified/{caseId:guid}/resolve", ResolveAsync).WithTags("疫情防控核验").WithName("ResolveUnidentifiedPerson")
             .WithSummary("不明身份人员核查办结：已登记（填写人员编号）或已排除（填写理由），并结案").RequireAuthorization().DisableAntiforgery()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
 
         var sites = app.MapGroup("/api/v1/epidemic/sites").WithTags("建筑工地实名制").RequireAuthorization().DisableAntiforgery()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
         sites.MapPost("/employers", AddEmployerAsync).WithName("AddSiteEmployer").WithSummary("登记用工单位（统一社会信用代码）");
         sites.MapGet("/employers/{employerId:long}", GetEmployerAsync).WithName("GetSiteEmployer").WithSummary("用工单位");
         sites.MapGet("/{siteId:long}/roster", ListRosterAsync).WithName("ListSiteRoster").WithSummary("工地实名花名册");

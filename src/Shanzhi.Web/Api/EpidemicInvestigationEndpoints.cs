@@ -25,7 +25,7 @@ public static class EpidemicInvestigationEndpoints
     public static void MapEpidemicInvestigationEndpoints(this WebApplication app)
     {
         var group = app.MapGroup("/api/v1/epidemic/investigations").WithTags("流调").RequireAuthorization().DisableAntiforgery()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
         group.MapGet("/choices", GetChoices).WithName("ListInvestigationChoices").WithSummary("可选的法律依据和追踪规则集");
         group.MapGet("/", ListAsync).WithName("ListInvestigations").WithSummary("管辖范围内的流调，按立案时间倒序");
         group.MapPost("/", OpenAsync).WithName("OpenInvestigation").WithSummary("为确诊病例立案流调：法律依据、调查区域与时间范围、目的");

@@ -29,7 +29,7 @@ public static class EpidemicPassageEndpoints
     public static void MapEpidemicPassageEndpoints(this WebApplication app)
     {
         var passages = app.MapGroup("/api/v1/epidemic/passages").WithTags("疫情防控：通行记录").DisableAntiforgery()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
         passages.MapPost("/batch", SubmitBatchAsync)
             .WithName("SubmitPassageBatch")
             .WithSummary("设备批量上报通行记录（设备密钥认证；入库后应答；按设备序号去重）")

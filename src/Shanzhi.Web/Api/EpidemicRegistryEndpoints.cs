@@ -37,13 +37,13 @@ public static class EpidemicRegistryEndpoints
     {
         var persons = app.MapGroup("/api/v1/epidemic/persons").WithTags("疫情防控人口登记").RequireAuthorization().DisableAntiforgery()
             .AddEndpointFilter(NoStore)
-            .RejectUnknownQueryParameters(new Dictionary<string, Error> { ["idNumber"] = IdNumberInQuery });
+            .RejectUnexpectedInput(new Dictionary<string, Error> { ["idNumber"] = IdNumberInQuery });
         persons.MapGet("/", ListAsync).WithName("ListEpidemicPersons")
             .WithSummary("按人口类别、居住网格、健康码列出人员（分页，身份信息已脱敏）；按身份证号查找请用 POST search");
         persons.MapPost("/search", SearchAsync).WithName("SearchEpidemicPersons")
             .WithSummary("按身份证号（盲索引精确匹配）及其他条件检索人员；条件放在请求正文中，身份证号不进入网址");
         persons.MapPost("/", RegisterAsync).WithName("RegisterEpidemicPerson").WithSummary("登记人员（身份信息加密存储）");
-        persons.MapPost("/import", ImportAsync).WithName("ImportEpidemicPersons")
+        persons.MapPost("/import", ImportAsync).WithName("ImportEpidemicPersons").Accepts<IFormFile>("multipart/form-data", "text/csv")
             .WithSummary("批量导入人员 CSV（multipart 字段 file 或 text/csv 正文）；逐行返回错误；atomic=true 时任一行出错则全部不导入");
         persons.MapGet("/{key:long}", GetAsync).WithName("GetEpidemicPerson").WithSummary("人员详情（身份信息已脱敏，记入审计日志）");
         persons.MapPost("/{key:long}/reveal", RevealAsync).WithName("RevealEpidemicPerson")
@@ -58,7 +58,7 @@ public static class EpidemicRegistryEndpoints
 
         var health = app.MapGroup("/api/v1/epidemic/health").WithTags("疫情防控人口登记").RequireAuthorization().DisableAntiforgery()
             .AddEndpointFilter(NoStore)
-            .RejectUnknownQueryParameters(new Dictionary<string, Error> { ["idNumber"] = IdNumberInQuery });
+            .RejectUnexpectedInput(new Dictionary<string, Error> { ["idNumber"] = IdNumberInQuery });
         health.MapPost("/upstream", UpstreamAsync).WithName("ApplyUpstreamHealth")
             .WithSummary("批量接收上游健康码系统的状态更新（按上游编号去重，逐条返回结果）");
         health.MapGet("/overrides/{id:guid}", GetOverrideAsync).WithName("GetHealthOverride").WithSummary("人工调整申请详情");

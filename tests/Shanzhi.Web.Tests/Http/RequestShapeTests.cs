@@ -1,4 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Shanzhi.Epidemic;
 using Shanzhi.Tests.Infrastructure;
 using Shanzhi.Web.Tests.Http.Epidemic;
 
@@ -26,5 +30,63 @@ public sealed class RequestShapeTests
         var detail = problem.GetProperty("detail").GetString()!;
         Assert.Contains(field, detail, StringComparison.Ordinal);
         Assert.DoesNotContain(field == "page" ? "pageSize" : "页码", detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Non_json_device_bodies_get_415(StoreKind kind)
+    {
+        await using var gate = await GatePlatform.StartAsync(kind);
+        var (_, device) = await gate.DeviceAsync(PlaceKind.Mall);
+        const string Check = """{"sequence":1,"occurredAt":"2026-03-02T09:00:00+08:00","direction":"In","identity":{"kind":"noMatch"}}""";
+        const string Batch = """[{"sequence":2,"occurredAt":"2026-03-02T09:00:00+08:00","direction":"In","decision":"Pass"}]""";
+
+        var checkAsText = await device.PostAsync("/api/v1/epidemic/gate/check", new StringContent(Check, Encoding.UTF8, "text/plain"));
+        var checkAsForm = await device.PostAsync("/api/v1/epidemic/gate/check", new StringContent(Check, Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var batchAsText = await device.PostAsync("/api/v1/epidemic/passages/batch", new StringContent(Batch, Encoding.UTF8, "text/plain"));
+        var checkWithoutType = new ByteArrayContent(Encoding.UTF8.GetBytes(Check));
+        var untyped = await device.PostAsync("/api/v1/epidemic/gate/check", checkWithoutType);
+        var checkAsJson = await device.PostAsync("/api/v1/epidemic/gate/check", new StringContent(Check, Encoding.UTF8, "application/json"));
+
+        foreach (var response in new[] { checkAsText, checkAsForm, batchAsText, untyped })
+        {
+            var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "request.unsupported_media_type");
+            Assert.Contains("application/json", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, checkAsJson.StatusCode);
+        Assert.Equal(1, await gate.QueryAsync(db => db.Passages.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Json_staff_body_as_text_gets_415()
+    {
+        await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
+
+        var response = await gate.Officer.PostAsync("/api/v1/epidemic/places", new StringContent("""{"name":"测试","kind":"Mall"}""", Encoding.UTF8, "text/plain"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "request.unsupported_media_type");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Body_on_bodiless_post_is_rejected(StoreKind kind)
+    {
+        await using var gate = await GatePlatform.StartAsync(kind);
+        var (placeId, _) = await gate.DeviceAsync(PlaceKind.Mall);
+        var deviceId = await gate.QueryAsync(db => db.Devices.Select(d => d.Id).SingleAsync());
+        var disable = $"/api/v1/epidemic/places/{placeId}/devices/{deviceId}/disable";
+
+        var withJson = await gate.Officer.PostAsJsonAsync(disable, new { reason = "设备故障" });
+        var withText = await gate.Officer.PostAsync(disable, new StringContent("x", Encoding.UTF8, "text/plain"));
+        var stillActive = await gate.QueryAsync(db => db.Devices.Select(d => d.Active).SingleAsync());
+        var empty = await gate.Officer.PostAsync(disable, null);
+
+        var problem = await ProblemAssert.IsProblemAsync(withJson, HttpStatusCode.BadRequest, "request.body_not_allowed");
+        Assert.Equal("body", problem.GetProperty("field").GetString());
+        await ProblemAssert.IsProblemAsync(withText, HttpStatusCode.BadRequest, "request.body_not_allowed");
+        Assert.True(stillActive);
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        Assert.False(await gate.QueryAsync(db => db.Devices.Select(d => d.Active).SingleAsync()));
     }
 }
