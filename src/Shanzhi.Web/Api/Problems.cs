@@ -21,9 +21,15 @@ public static partial class Problems
             detail: error.Detail,
             statusCode: error.Status,
             title: error.Title,
-            type: $"https://shanzhi.example/problems/{error.Code}",
+            type: TypeUri(error.Code),
             extensions: extensions);
     }
+
+    /// <summary>
+    /// The problem <c>type</c> of a code. Every problem, the framework's included, gets its type from
+    /// its code alone, so that one code never comes with two types.
+    /// </summary>
+    public static string TypeUri(string code) => $"https://shanzhi.example/problems/{code}";
 
     /// <summary>
     /// Fills in a stable code and Chinese text for responses the framework produces itself
@@ -47,6 +53,7 @@ public static partial class Problems
         {
             problem.Extensions["code"] = inputError.Code;
             problem.Extensions["field"] = inputError.Field;
+            problem.Type = TypeUri(inputError.Code);
             problem.Title = inputError.Title;
             problem.Detail = inputError.Detail;
             return;
@@ -67,6 +74,7 @@ public static partial class Problems
             _ => ("request.failed", "请求失败", "请求未能完成。"),
         };
         problem.Extensions["code"] = code;
+        problem.Type = TypeUri(code);
         problem.Title = title;
 
         // Framework details are English and may echo internals, so users get the Chinese text instead.

@@ -89,4 +89,28 @@ public sealed class RequestShapeTests
         Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
         Assert.False(await gate.QueryAsync(db => db.Devices.Select(d => d.Active).SingleAsync()));
     }
+
+    [Theory]
+    [InlineData("GET", "/api/v1/epidemic/places?x=1", null, "request.unknown_parameter")]
+    [InlineData("GET", "/api/v1/epidemic/places?kind=Nope", null, "request.invalid_parameter")]
+    [InlineData("GET", "/api/v1/cases?state=Nope", null, "request.invalid_parameter")]
+    [InlineData("POST", "/api/v1/epidemic/places", """{"name": 5}""", "request.invalid_field")]
+    [InlineData("POST", "/api/v1/epidemic/places", """{"name": "x", "note": 1}""", "request.unknown_field")]
+    [InlineData("POST", "/api/v1/epidemic/places", """{"name": """, "request.invalid")]
+    [InlineData("GET", "/api/v1/epidemic/persons?page=0", null, "request.invalid_paging")]
+    [InlineData("GET", "/api/v1/no-such-endpoint", null, "request.not_found")]
+    public async Task Problem_type_follows_from_code(string method, string url, string? body, string code)
+    {
+        await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
+        using var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        var response = await gate.Officer.SendAsync(request);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, response.StatusCode, code);
+        Assert.Equal($"https://shanzhi.example/problems/{code}", problem.GetProperty("type").GetString());
+    }
 }
