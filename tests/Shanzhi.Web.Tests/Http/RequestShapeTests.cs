@@ -113,4 +113,32 @@ public sealed class RequestShapeTests
         var problem = await ProblemAssert.IsProblemAsync(response, response.StatusCode, code);
         Assert.Equal($"https://shanzhi.example/problems/{code}", problem.GetProperty("type").GetString());
     }
+
+    [Theory]
+    [InlineData("GET", "/api/v1/epidemic/places/abc", "placeId")]
+    [InlineData("GET", "/api/v1/epidemic/places/99999999999999999999", "placeId")]
+    [InlineData("GET", "/api/v1/epidemic/places/1/entrances/x", "entranceId")]
+    [InlineData("POST", "/api/v1/epidemic/places/1/devices/x/disable", "deviceId")]
+    [InlineData("GET", "/api/v1/epidemic/persons/abc", "key")]
+    [InlineData("GET", "/api/v1/epidemic/investigations/not-a-guid", "id")]
+    [InlineData("GET", "/api/v1/epidemic/sites/x/roster", "siteId")]
+    public async Task Malformed_route_id_names_parameter(string method, string url, string field)
+    {
+        await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
+
+        var response = await gate.Officer.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "request.invalid_parameter");
+        Assert.Equal(field, problem.GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task Literal_route_still_wins_over_id()
+    {
+        await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
+
+        var choices = await gate.Officer.GetAsync("/api/v1/epidemic/investigations/choices");
+
+        Assert.Equal(HttpStatusCode.OK, choices.StatusCode);
+    }
 }
