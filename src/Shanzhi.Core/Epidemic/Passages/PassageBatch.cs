@@ -113,8 +113,8 @@ public static class PassageBatch
     }
 
     /// <summary>
-    /// The first property of an item given more than once, compared in any letter case as the
-    /// serializer does, by its passage field name; or null when every property appears once.
+    /// The passage field name of the first property an item gives more than once, or null when each
+    /// appears once. Names are compared in any letter case, as the serializer compares them.
     /// </summary>
     private static string? RepeatedField(JsonElement item)
     {
