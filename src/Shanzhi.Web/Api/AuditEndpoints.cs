@@ -31,7 +31,8 @@ public static class AuditEndpoints
         // Authenticated users only; the reader itself admits audit administrators, so others get a 403 problem with a code.
         app.MapGet("/api/v1/audit", SearchAsync).WithTags("审计").WithName("SearchAuditLog")
             .WithSummary("审计日志查询（审计管理员）：按时间、操作类型、操作人、对象筛选，最新的在前")
-            .RequireAuthorization();
+            .RequireAuthorization()
+            .RejectUnknownQueryParameters();
     }
 
     private static async Task<Results<Ok<PagedResult<AuditRecordDto>>, ProblemHttpResult>> SearchAsync(

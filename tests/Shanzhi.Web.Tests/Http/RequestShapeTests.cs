@@ -141,4 +141,40 @@ public sealed class RequestShapeTests
 
         Assert.Equal(HttpStatusCode.OK, choices.StatusCode);
     }
+
+    [Theory]
+    [InlineData("/api/v1/cases?name=x")]
+    [InlineData("/api/v1/cases/map-points?page=2")]
+    [InlineData("/api/v1/grid/duties?q=x")]
+    [InlineData("/api/v1/pi-handlers?phone=x")]
+    [InlineData("/api/v1/kpi?district=x")]
+    [InlineData("/api/v1/audit?user=x")]
+    [InlineData("/api/v1/regions?parentCode=x")]
+    [InlineData("/api/v1/calendar/2026?month=1")]
+    [InlineData("/api/v1/categories?all=true")]
+    [InlineData("/api/v1/privacy/processing-record?format=csv")]
+    [InlineData("/api/v1/auth/me?x=1")]
+    public async Task Unknown_parameter_is_rejected_outside_epidemic(string url)
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var admin = await platform.SignInAdminAsync();
+
+        var response = await admin.GetAsync(url);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "request.unknown_parameter");
+        Assert.Equal(url[(url.IndexOf('?', StringComparison.Ordinal) + 1)..url.IndexOf('=', StringComparison.Ordinal)], problem.GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task Known_parameters_still_pass_outside_epidemic()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var admin = await platform.SignInAdminAsync();
+
+        var boundaries = await admin.GetAsync("/api/v1/regions/boundaries?level=district");
+        var cases = await admin.GetAsync("/api/v1/cases?state=Reported&page=1&pageSize=5");
+
+        Assert.Equal(HttpStatusCode.OK, boundaries.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, cases.StatusCode);
+    }
 }
