@@ -195,7 +195,7 @@ public sealed class ContactIndexBulkRebuildTests
     /// with follows from the place ids, not from which place the index happened to see first.
     /// </summary>
     [Fact]
-    public void Same_second_entries_pair_alike_in_any_load_order()
+    public void Same_second_ties_ignore_load_order()
     {
         IndexedPassage[] mallFirst =
         [
@@ -219,7 +219,7 @@ public sealed class ContactIndexBulkRebuildTests
         Assert.Equal(expected, incrementalStationFirst.ExportStays().Order());
     }
 
-    /// <summary>The same rows stored in two orders rebuild into the same stays, which the store's row order once decided for ties.</summary>
+    /// <summary>The same rows stored in two orders rebuild into the same stays: a tie between same-second passages never follows the row order.</summary>
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Loader_stays_do_not_depend_on_row_order(StoreKind kind)

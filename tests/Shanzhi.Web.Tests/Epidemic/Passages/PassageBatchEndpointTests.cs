@@ -189,7 +189,7 @@ public sealed class PassageBatchEndpointTests
     [InlineData("""[{"sequence": 1,}]""")]
     [InlineData("")]
     [InlineData("""{"sequence": 1}""")]
-    public async Task Malformed_body_is_malformed_body(string body)
+    public async Task Broken_body_gets_malformed_body(string body)
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
         var (key, _) = await RegisterAsync(platform.Store);

@@ -109,7 +109,7 @@ public sealed class GateCheckHttpTests
         copy.DefaultRequestHeaders.Add("X-Device-Key", device.DefaultRequestHeaders.GetValues("X-Device-Key").Single());
         const int Checks = 10;
 
-        // Each check is sent twice at once, as a device that resends before the first answer arrives.
+        // Each check is sent twice at once, as from a device that resends before the first response arrives.
         var responses = await Task.WhenAll(Enumerable.Range(1, Checks).SelectMany(sequence => new[] { device, copy }
             .Select(client => client.PostAsJsonAsync("/api/v1/epidemic/gate/check", Check(sequence, new { kind = "noMatch" })))));
 
