@@ -32,7 +32,7 @@ public static class AuditEndpoints
         app.MapGet("/api/v1/audit", SearchAsync).WithTags("审计").WithName("SearchAuditLog")
             .WithSummary("审计日志查询（审计管理员）：按时间、操作类型、操作人、对象筛选，最新的在前")
             .RequireAuthorization()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
     }
 
     private static async Task<Results<Ok<PagedResult<AuditRecordDto>>, ProblemHttpResult>> SearchAsync(

@@ -16,7 +16,7 @@ public static class CaseEndpoints
     public static void MapCaseEndpoints(this WebApplication app)
     {
         var cases = app.MapGroup("/api/v1/cases").WithTags("案件").RequireAuthorization().DisableAntiforgery()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
         cases.MapGet("/", ListAsync).WithName("ListCases").WithSummary("按状态、分类、区域、超期筛选案件（分页）");
         cases.MapPost("/", ReportAsync).WithName("ReportCase").WithSummary("上报案件");
         cases.MapGet("/map-points", MapPointsAsync).WithName("CaseMapPoints").WithSummary("地图上的案件点位");
@@ -27,9 +27,9 @@ public static class CaseEndpoints
         cases.MapGet("/{id:guid}/routing-proposal", ProposeUnitAsync).WithName("ProposeUnit").WithSummary("按分类与属地推荐责任单位");
         cases.MapGet("/{id:guid}/duplicates", DuplicatesAsync).WithName("ProposeDuplicates").WithSummary("疑似重复案件");
         cases.MapGet("/{id:guid}/attachments", ListAttachmentsAsync).WithName("ListAttachments").WithSummary("案件照片列表");
-        cases.MapPost("/{id:guid}/attachments", UploadAsync).WithName("UploadAttachment").WithSummary("上传照片（multipart/form-data，字段 file，参数 stage=report|handling|verification）");
+        cases.MapPost("/{id:guid}/attachments", UploadAsync).WithName("UploadAttachment").Accepts<IFormFile>("multipart/form-data").WithSummary("上传照片（multipart/form-data，字段 file，参数 stage=report|handling|verification）");
         app.MapGet("/api/v1/attachments/{id:guid}", DownloadAsync).WithTags("案件").WithName("GetAttachment").WithSummary("下载照片").RequireAuthorization()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
     }
 
     private static async Task<Results<Ok<PagedResult<CaseDto>>, ProblemHttpResult>> ListAsync(

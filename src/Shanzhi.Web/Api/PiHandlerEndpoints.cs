@@ -26,7 +26,7 @@ public static class PiHandlerEndpoints
     public static void MapPiHandlerEndpoints(this WebApplication app)
     {
         var handlers = app.MapGroup("/api/v1/pi-handlers").WithTags("个人信息处理者名录").RequireAuthorization().DisableAntiforgery()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
         handlers.MapGet("/", ListAsync).WithName("ListPiHandlers")
             .WithSummary("按名称、统一社会信用代码、负责人手机号检索，按行业、数据规模、重点监管、区划筛选（分页，负责人联系方式已脱敏）");
         handlers.MapGet("/export.csv", ExportAsync).WithName("ExportPiHandlers").WithSummary("导出名录 CSV（负责人联系方式已脱敏，记入审计日志）");

@@ -19,7 +19,7 @@ public static class PrivacyRequestEndpoints
                 """)
             .RequireAuthorization()
             .DisableAntiforgery()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
     }
 
     private static async Task<Results<Created<CaseDto>, ProblemHttpResult>> RegisterAsync(

@@ -6,10 +6,12 @@ namespace Shanzhi.Web.Api;
 /// <summary>
 /// Checks a request body against what the endpoint reads, before the handler runs. An endpoint that
 /// declares the content types it reads (<c>Accepts</c>, added by the framework for a bound JSON body
-/// and by hand where a handler reads the body itself) rejects a body of any other type with 415
-/// <c>request.unsupported_media_type</c>. An endpoint that reads no body rejects a non-empty one
-/// with 400 <c>request.body_not_allowed</c>, because a client that sends fields there expects them
-/// to have an effect. Only POST, PUT and PATCH are checked.
+/// and by hand where a handler reads the body itself) rejects a body of any other type, or one
+/// sent without a Content-Type, with 415 <c>request.unsupported_media_type</c>. Routing already
+/// rejects a Content-Type outside <c>Accepts</c> with the same code, so this filter mostly catches
+/// the body without one. An endpoint that reads no body rejects a non-empty one with 400
+/// <c>request.body_not_allowed</c>, because a client that sends fields there expects them to have
+/// an effect. Only POST, PUT and PATCH are checked.
 /// </summary>
 public static class RequestBodies
 {

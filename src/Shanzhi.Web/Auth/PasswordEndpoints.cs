@@ -17,11 +17,11 @@ public static class PasswordEndpoints
     {
         app.MapPost("/api/v1/auth/password", ChangeAsync).WithTags("账户").WithName("ChangePassword")
             .WithSummary("修改本人密码").RequireAuthorization().DisableAntiforgery()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
 
         var users = app.MapGroup("/api/v1/users/{id:guid}").WithTags("账户")
             .RequireAuthorization(p => p.RequireRole(Roles.SystemAdmin)).DisableAntiforgery()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
         users.MapPost("/password", ResetAsync).WithName("ResetPassword").WithSummary("重置账户密码并解除锁定（系统管理员）");
         users.MapPost("/unlock", UnlockAsync).WithName("UnlockUser").WithSummary("解除账户锁定（系统管理员）");
     }

@@ -177,4 +177,20 @@ public sealed class RequestShapeTests
         Assert.Equal(HttpStatusCode.OK, boundaries.StatusCode);
         Assert.Equal(HttpStatusCode.OK, cases.StatusCode);
     }
+
+    [Fact]
+    public async Task Body_checks_apply_outside_epidemic()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var admin = await platform.SignInAdminAsync();
+
+        var logoutWithBody = await admin.PostAsJsonAsync("/api/v1/auth/logout", new { everywhere = true });
+        var stillSignedIn = await admin.GetAsync("/api/v1/auth/me");
+        var uploadAsText = await admin.PostAsync($"/api/v1/cases/{Guid.NewGuid()}/attachments", new StringContent("photo", Encoding.UTF8, "text/plain"));
+
+        await ProblemAssert.IsProblemAsync(logoutWithBody, HttpStatusCode.BadRequest, "request.body_not_allowed");
+        Assert.Equal(HttpStatusCode.OK, stillSignedIn.StatusCode);
+        var problem = await ProblemAssert.IsProblemAsync(uploadAsText, HttpStatusCode.UnsupportedMediaType, "request.unsupported_media_type");
+        Assert.Contains("multipart/form-data", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
 }
