@@ -31,7 +31,8 @@ public static class AuditEndpoints
         // Authenticated users only; the reader itself admits audit administrators, so others get a 403 problem with a code.
         app.MapGet("/api/v1/audit", SearchAsync).WithTags("审计").WithName("SearchAuditLog")
             .WithSummary("审计日志查询（审计管理员）：按时间、操作类型、操作人、对象筛选，最新的在前")
-            .RequireAuthorization();
+            .RequireAuthorization()
+            .RejectUnexpectedInput();
     }
 
     private static async Task<Results<Ok<PagedResult<AuditRecordDto>>, ProblemHttpResult>> SearchAsync(
@@ -39,9 +40,9 @@ public static class AuditEndpoints
         DateTimeOffset? from = null, DateTimeOffset? to = null, AuditAction? action = null, string? actor = null, string? subject = null,
         int page = 1, int pageSize = 50)
     {
-        if (page < 1 || pageSize is < 1 or > AuditLogReader.MaxPageSize)
+        if (Paging.Check(page, pageSize, AuditLogReader.MaxPageSize) is { } paging)
         {
-            return Problems.Invalid("request.invalid_paging", "pageSize", $"页码必须从 1 开始，每页条数必须在 1 到 {AuditLogReader.MaxPageSize} 之间。");
+            return Problems.From(paging);
         }
 
         var result = await reader.SearchAsync(new AuditQuery(from, to, action, actor, subject, page, pageSize), http.User.ToStaffPrincipal()!, cancellationToken);

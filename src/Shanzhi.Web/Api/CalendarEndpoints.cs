@@ -17,7 +17,8 @@ public static class CalendarEndpoints
 
     public static void MapCalendarEndpoints(this WebApplication app)
     {
-        var calendar = app.MapGroup("/api/v1/calendar").WithTags("工作日历").RequireAuthorization().DisableAntiforgery();
+        var calendar = app.MapGroup("/api/v1/calendar").WithTags("工作日历").RequireAuthorization().DisableAntiforgery()
+            .RejectUnexpectedInput();
         calendar.MapGet("/{year:int}", ListAsync).WithName("GetCalendarYear").WithSummary("某年的节假日与调休工作日");
         calendar.MapPut("/{year:int}", LoadAsync).WithName("LoadCalendarYear")
             .WithSummary("整体替换某年的节假日与调休工作日（系统管理员）；isWorkingDay=false 为工作日放假，true 为周末调休上班");

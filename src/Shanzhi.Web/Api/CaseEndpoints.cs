@@ -15,7 +15,8 @@ public static class CaseEndpoints
 
     public static void MapCaseEndpoints(this WebApplication app)
     {
-        var cases = app.MapGroup("/api/v1/cases").WithTags("案件").RequireAuthorization().DisableAntiforgery();
+        var cases = app.MapGroup("/api/v1/cases").WithTags("案件").RequireAuthorization().DisableAntiforgery()
+            .RejectUnexpectedInput();
         cases.MapGet("/", ListAsync).WithName("ListCases").WithSummary("按状态、分类、区域、超期筛选案件（分页）");
         cases.MapPost("/", ReportAsync).WithName("ReportCase").WithSummary("上报案件");
         cases.MapGet("/map-points", MapPointsAsync).WithName("CaseMapPoints").WithSummary("地图上的案件点位");
@@ -26,8 +27,9 @@ public static class CaseEndpoints
         cases.MapGet("/{id:guid}/routing-proposal", ProposeUnitAsync).WithName("ProposeUnit").WithSummary("按分类与属地推荐责任单位");
         cases.MapGet("/{id:guid}/duplicates", DuplicatesAsync).WithName("ProposeDuplicates").WithSummary("疑似重复案件");
         cases.MapGet("/{id:guid}/attachments", ListAttachmentsAsync).WithName("ListAttachments").WithSummary("案件照片列表");
-        cases.MapPost("/{id:guid}/attachments", UploadAsync).WithName("UploadAttachment").WithSummary("上传照片（multipart/form-data，字段 file，参数 stage=report|handling|verification）");
-        app.MapGet("/api/v1/attachments/{id:guid}", DownloadAsync).WithTags("案件").WithName("GetAttachment").WithSummary("下载照片").RequireAuthorization();
+        cases.MapPost("/{id:guid}/attachments", UploadAsync).WithName("UploadAttachment").Accepts<IFormFile>("multipart/form-data").WithSummary("上传照片（multipart/form-data，字段 file，参数 stage=report|handling|verification）");
+        app.MapGet("/api/v1/attachments/{id:guid}", DownloadAsync).WithTags("案件").WithName("GetAttachment").WithSummary("下载照片").RequireAuthorization()
+            .RejectUnexpectedInput();
     }
 
     private static async Task<Results<Ok<PagedResult<CaseDto>>, ProblemHttpResult>> ListAsync(
@@ -35,9 +37,9 @@ public static class CaseEndpoints
         CaseState? state = null, string? category = null, string? region = null, bool? overdue = null, string? q = null,
         Guid? unit = null, int page = 1, int pageSize = 20)
     {
-        if (page < 1 || pageSize is < 1 or > MaxPageSize)
+        if (Paging.Check(page, pageSize, MaxPageSize) is { } paging)
         {
-            return Problems.Invalid("request.invalid_paging", "pageSize", $"页码必须从 1 开始，每页条数必须在 1 到 {MaxPageSize} 之间。");
+            return Problems.From(paging);
         }
 
         var result = await service.QueryAsync(new CaseQuery(state, category, region, overdue, q, unit, page, pageSize), User(http), cancellationToken);

@@ -32,36 +32,39 @@ public static class EpidemicGateEndpoints
 
     public static void MapEpidemicGateEndpoints(this WebApplication app)
     {
+        // Route values have no type constraint such as {placeId:long}: an id of the wrong form then fails
+        // binding and gets 400 request.invalid_parameter naming it, where a constraint would give a bare 404.
         var places = app.MapGroup("/api/v1/epidemic/places").WithTags("疫情防控场所与设备").RequireAuthorization().DisableAntiforgery()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
         places.MapGet("/", ListPlacesAsync).WithName("ListEpidemicPlaces").WithSummary("管辖区域内的场所、出入口和核验设备");
         places.MapPost("/", CreatePlaceAsync).WithName("CreateEpidemicPlace").WithSummary("登记场所（按坐标定位到网格）");
-        places.MapGet("/{placeId:long}", GetPlaceAsync).WithName("GetEpidemicPlace").WithSummary("场所及其出入口和核验设备");
-        places.MapPost("/{placeId:long}/entrances", AddEntranceAsync).WithName("AddPlaceEntrance").WithSummary("登记出入口");
-        places.MapGet("/{placeId:long}/entrances/{entranceId:long}", GetEntranceAsync).WithName("GetPlaceEntrance").WithSummary("出入口及其核验设备");
-        places.MapGet("/{placeId:long}/devices/{deviceId:long}", GetDeviceAsync).WithName("GetGateDevice").WithSummary("核验设备（不含密钥）");
-        places.MapPost("/{placeId:long}/entrances/{entranceId:long}/devices", AddDeviceAsync).WithName("AddGateDevice")
+        places.MapGet("/{placeId}", GetPlaceAsync).WithName("GetEpidemicPlace").WithSummary("场所及其出入口和核验设备");
+        places.MapPost("/{placeId}/entrances", AddEntranceAsync).WithName("AddPlaceEntrance").WithSummary("登记出入口");
+        places.MapGet("/{placeId}/entrances/{entranceId}", GetEntranceAsync).WithName("GetPlaceEntrance").WithSummary("出入口及其核验设备");
+        places.MapGet("/{placeId}/devices/{deviceId}", GetDeviceAsync).WithName("GetGateDevice").WithSummary("核验设备（不含密钥）");
+        places.MapPost("/{placeId}/entrances/{entranceId}/devices", AddDeviceAsync).WithName("AddGateDevice")
             .WithSummary("登记核验设备；返回的设备密钥只显示这一次，平台只保存其散列");
-        places.MapPost("/{placeId:long}/devices/{deviceId:long}/rotate-key", RotateKeyAsync).WithName("RotateGateDeviceKey")
+        places.MapPost("/{placeId}/devices/{deviceId}/rotate-key", RotateKeyAsync).WithName("RotateGateDeviceKey")
             .WithSummary("更换设备密钥，原密钥立即失效");
-        places.MapPost("/{placeId:long}/devices/{deviceId:long}/disable", DisableAsync).WithName("DisableGateDevice").WithSummary("停用设备，其密钥立即失效");
+        places.MapPost("/{placeId}/devices/{deviceId}/disable", DisableAsync).WithName("DisableGateDevice").WithSummary("停用设备，其密钥立即失效");
 
         app.MapPost("/api/v1/epidemic/gate/check", CheckAsync).WithTags("疫情防控核验").WithName("GateCheck")
             .WithSummary("设备上报识别结果（身份证号、人员编号或未识别），返回通行、人工核验或禁止通行及通道；不接收任何图像")
-            .AllowAnonymous().DisableAntiforgery().RejectUnknownQueryParameters();
+            .Accepts<System.Text.Json.JsonElement>("application/json")
+            .AllowAnonymous().DisableAntiforgery().RejectUnexpectedInput();
 
-        app.MapPost("/api/v1/epidemic/unidentified/{caseId:guid}/resolve", ResolveAsync).WithTags("疫情防控核验").WithName("ResolveUnidentifiedPerson")
+        app.MapPost("/api/v1/epidemic/unidentified/{caseId}/resolve", ResolveAsync).WithTags("疫情防控核验").WithName("ResolveUnidentifiedPerson")
             .WithSummary("不明身份人员核查办结：已登记（填写人员编号）或已排除（填写理由），并结案").RequireAuthorization().DisableAntiforgery()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
 
         var sites = app.MapGroup("/api/v1/epidemic/sites").WithTags("建筑工地实名制").RequireAuthorization().DisableAntiforgery()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
         sites.MapPost("/employers", AddEmployerAsync).WithName("AddSiteEmployer").WithSummary("登记用工单位（统一社会信用代码）");
-        sites.MapGet("/employers/{employerId:long}", GetEmployerAsync).WithName("GetSiteEmployer").WithSummary("用工单位");
-        sites.MapGet("/{siteId:long}/roster", ListRosterAsync).WithName("ListSiteRoster").WithSummary("工地实名花名册");
-        sites.MapGet("/{siteId:long}/roster/{entryId:long}", GetRosterEntryAsync).WithName("GetSiteRosterEntry").WithSummary("花名册条目（人员只显示人员编号）");
-        sites.MapPost("/{siteId:long}/roster", AddRosterEntryAsync).WithName("AddSiteRosterEntry").WithSummary("把已登记人员加入工地花名册，含有效期");
-        sites.MapPost("/{siteId:long}/roster/{entryId:long}/end", EndRosterEntryAsync).WithName("EndSiteRosterEntry").WithSummary("终止花名册条目（最后有效日）");
+        sites.MapGet("/employers/{employerId}", GetEmployerAsync).WithName("GetSiteEmployer").WithSummary("用工单位");
+        sites.MapGet("/{siteId}/roster", ListRosterAsync).WithName("ListSiteRoster").WithSummary("工地实名花名册");
+        sites.MapGet("/{siteId}/roster/{entryId}", GetRosterEntryAsync).WithName("GetSiteRosterEntry").WithSummary("花名册条目（人员只显示人员编号）");
+        sites.MapPost("/{siteId}/roster", AddRosterEntryAsync).WithName("AddSiteRosterEntry").WithSummary("把已登记人员加入工地花名册，含有效期");
+        sites.MapPost("/{siteId}/roster/{entryId}/end", EndRosterEntryAsync).WithName("EndSiteRosterEntry").WithSummary("终止花名册条目（最后有效日）");
     }
 
     private static async Task<Results<Ok<IReadOnlyList<PlaceView>>, ProblemHttpResult>> ListPlacesAsync(

@@ -24,20 +24,22 @@ public static class EpidemicInvestigationEndpoints
 
     public static void MapEpidemicInvestigationEndpoints(this WebApplication app)
     {
+        // Route values have no type constraint such as {placeId:long}: an id of the wrong form then fails
+        // binding and gets 400 request.invalid_parameter naming it, where a constraint would give a bare 404.
         var group = app.MapGroup("/api/v1/epidemic/investigations").WithTags("流调").RequireAuthorization().DisableAntiforgery()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
         group.MapGet("/choices", GetChoices).WithName("ListInvestigationChoices").WithSummary("可选的法律依据和追踪规则集");
         group.MapGet("/", ListAsync).WithName("ListInvestigations").WithSummary("管辖范围内的流调，按立案时间倒序");
         group.MapPost("/", OpenAsync).WithName("OpenInvestigation").WithSummary("为确诊病例立案流调：法律依据、调查区域与时间范围、目的");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetInvestigation").WithSummary("流调详情");
-        group.MapPost("/{id:guid}/close", CloseAsync).WithName("CloseInvestigation").WithSummary("流调结案；结案后不能再查询轨迹或追踪密接");
-        group.MapPost("/{id:guid}/trace", TraceAsync).WithName("TraceInvestigation")
+        group.MapGet("/{id}", GetAsync).WithName("GetInvestigation").WithSummary("流调详情");
+        group.MapPost("/{id}/close", CloseAsync).WithName("CloseInvestigation").WithSummary("流调结案；结案后不能再查询轨迹或追踪密接");
+        group.MapPost("/{id}/trace", TraceAsync).WithName("TraceInvestigation")
             .WithSummary("在流调范围内追踪密接与次密接（每条接触附证据），保存追踪结果并记入审计日志");
-        group.MapGet("/{id:guid}/trace", LatestTraceAsync).WithName("GetInvestigationTrace").WithSummary("最近一次追踪结果（查看记入审计日志）");
-        group.MapGet("/{id:guid}/trajectory", TrajectoryAsync).WithName("GetInvestigationTrajectory")
+        group.MapGet("/{id}/trace", LatestTraceAsync).WithName("GetInvestigationTrace").WithSummary("最近一次追踪结果（查看记入审计日志）");
+        group.MapGet("/{id}/trajectory", TrajectoryAsync).WithName("GetInvestigationTrajectory")
             .WithSummary("确诊病例在流调区域和时间范围内的通行记录（仅场所名称），记入审计日志");
-        group.MapGet("/{id:guid}/follow-ups", ListFollowUpsAsync).WithName("ListInvestigationFollowUps").WithSummary("流调生成的随访案件及其状态");
-        group.MapPost("/{id:guid}/follow-ups", CreateFollowUpsAsync).WithName("CreateInvestigationFollowUps")
+        group.MapGet("/{id}/follow-ups", ListFollowUpsAsync).WithName("ListInvestigationFollowUps").WithSummary("流调生成的随访案件及其状态");
+        group.MapPost("/{id}/follow-ups", CreateFollowUpsAsync).WithName("CreateInvestigationFollowUps")
             .WithSummary("按网格生成密接/次密接管控随访案件（每个网格一件，可重复提交）");
     }
 

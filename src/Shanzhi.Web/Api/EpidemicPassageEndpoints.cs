@@ -13,7 +13,7 @@ namespace Shanzhi.Web.Api;
 /// <summary>
 /// Bulk passage upload by gate devices. A device authenticates with its API key and sends its own
 /// passages; the response comes only after they are committed, and resending is safe because
-/// (device, sequence) is stored once. A structural fault (not a JSON array, image data, a property
+/// (device, sequence) is stored once. A structural fault (not JSON, not a JSON array, image data, a property
 /// that is not a passage field, too many items) rejects the whole batch. A malformed item or one
 /// naming an unregistered person key is rejected alone (listed in <c>rejected</c>) and the rest is stored.
 /// </summary>
@@ -29,10 +29,11 @@ public static class EpidemicPassageEndpoints
     public static void MapEpidemicPassageEndpoints(this WebApplication app)
     {
         var passages = app.MapGroup("/api/v1/epidemic/passages").WithTags("疫情防控：通行记录").DisableAntiforgery()
-            .RejectUnknownQueryParameters();
+            .RejectUnexpectedInput();
         passages.MapPost("/batch", SubmitBatchAsync)
             .WithName("SubmitPassageBatch")
             .WithSummary("设备批量上报通行记录（设备密钥认证；入库后应答；按设备序号去重）")
+            .Accepts<PassageInput[]>("application/json")
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .AllowAnonymous();
     }
@@ -40,8 +41,13 @@ public static class EpidemicPassageEndpoints
     /// <summary>The result of a batch: passages stored, passages already stored, and the items rejected one by one.</summary>
     public sealed record PassageBatchReceipt(int Accepted, int Duplicates, IReadOnlyList<PassageInputError> Rejected);
 
+    /// <summary>
+    /// Reads the body itself instead of binding it: the binder rejects the whole body for a field
+    /// repeated in one item, which here rejects that item alone, and a syntax error gets
+    /// <c>passage.malformed_body</c> instead of the generic <c>request.invalid</c>.
+    /// </summary>
     private static async Task<Results<Ok<PassageBatchReceipt>, ProblemHttpResult>> SubmitBatchAsync(
-        [FromBody] JsonElement body, HttpContext http, IDeviceResolver devices, IPassageIngest ingest, ShanzhiDbContext db,
+        HttpContext http, IDeviceResolver devices, IPassageIngest ingest, ShanzhiDbContext db,
         IOptions<PassageIngestOptions> options, IOptions<HttpJsonOptions> json, TimeProvider clock, CancellationToken cancellationToken)
     {
         var key = http.Request.Headers[DeviceKeyHeader].ToString();
@@ -52,12 +58,32 @@ public static class EpidemicPassageEndpoints
                 $"请在 {DeviceKeyHeader} 请求头中提供有效且已启用的设备密钥。", StatusCodes.Status401Unauthorized));
         }
 
-        if (body.ValueKind == JsonValueKind.Array && body.GetArrayLength() > options.Value.MaxBatchSize)
+        JsonDocument document;
+        try
         {
-            return Problems.From(PassageErrors.TooLarge(options.Value.MaxBatchSize));
+            document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return Problems.From(PassageBatch.MalformedBody);
         }
 
-        var read = PassageBatch.Read(body, json.Value.SerializerOptions);
+        using (document)
+        {
+            return await SubmitAsync(document.RootElement, http, device, ingest, db, options.Value, json.Value.SerializerOptions, clock, cancellationToken);
+        }
+    }
+
+    private static async Task<Results<Ok<PassageBatchReceipt>, ProblemHttpResult>> SubmitAsync(
+        JsonElement body, HttpContext http, DeviceContext device, IPassageIngest ingest, ShanzhiDbContext db,
+        PassageIngestOptions options, JsonSerializerOptions json, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (body.ValueKind == JsonValueKind.Array && body.GetArrayLength() > options.MaxBatchSize)
+        {
+            return Problems.From(PassageErrors.TooLarge(options.MaxBatchSize));
+        }
+
+        var read = PassageBatch.Read(body, json);
         if (read.Error is { } readError)
         {
             return Problems.From(readError);
@@ -89,7 +115,7 @@ public static class EpidemicPassageEndpoints
         {
             if (error.Status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable)
             {
-                http.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                http.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             }
 
             return Problems.From(error);

@@ -35,36 +35,38 @@ public static class EpidemicRegistryEndpoints
 
     public static void MapEpidemicRegistryEndpoints(this WebApplication app)
     {
+        // Route values have no type constraint such as {placeId:long}: an id of the wrong form then fails
+        // binding and gets 400 request.invalid_parameter naming it, where a constraint would give a bare 404.
         var persons = app.MapGroup("/api/v1/epidemic/persons").WithTags("疫情防控人口登记").RequireAuthorization().DisableAntiforgery()
             .AddEndpointFilter(NoStore)
-            .RejectUnknownQueryParameters(new Dictionary<string, Error> { ["idNumber"] = IdNumberInQuery });
+            .RejectUnexpectedInput(new Dictionary<string, Error> { ["idNumber"] = IdNumberInQuery });
         persons.MapGet("/", ListAsync).WithName("ListEpidemicPersons")
             .WithSummary("按人口类别、居住网格、健康码列出人员（分页，身份信息已脱敏）；按身份证号查找请用 POST search");
         persons.MapPost("/search", SearchAsync).WithName("SearchEpidemicPersons")
             .WithSummary("按身份证号（盲索引精确匹配）及其他条件检索人员；条件放在请求正文中，身份证号不进入网址");
         persons.MapPost("/", RegisterAsync).WithName("RegisterEpidemicPerson").WithSummary("登记人员（身份信息加密存储）");
-        persons.MapPost("/import", ImportAsync).WithName("ImportEpidemicPersons")
+        persons.MapPost("/import", ImportAsync).WithName("ImportEpidemicPersons").Accepts<IFormFile>("multipart/form-data", "text/csv")
             .WithSummary("批量导入人员 CSV（multipart 字段 file 或 text/csv 正文）；逐行返回错误；atomic=true 时任一行出错则全部不导入");
-        persons.MapGet("/{key:long}", GetAsync).WithName("GetEpidemicPerson").WithSummary("人员详情（身份信息已脱敏，记入审计日志）");
-        persons.MapPost("/{key:long}/reveal", RevealAsync).WithName("RevealEpidemicPerson")
+        persons.MapGet("/{key}", GetAsync).WithName("GetEpidemicPerson").WithSummary("人员详情（身份信息已脱敏，记入审计日志）");
+        persons.MapPost("/{key}/reveal", RevealAsync).WithName("RevealEpidemicPerson")
             .WithSummary("查看完整姓名、身份证号、手机号：必须填写事由，记入审计日志");
-        persons.MapGet("/{key:long}/health", HistoryAsync).WithName("GetHealthHistory").WithSummary("健康码变更记录");
-        persons.MapGet("/{key:long}/health/explanation", ExplainAsync).WithName("ExplainHealthStatus")
+        persons.MapGet("/{key}/health", HistoryAsync).WithName("GetHealthHistory").WithSummary("健康码变更记录");
+        persons.MapGet("/{key}/health/explanation", ExplainAsync).WithName("ExplainHealthStatus")
             .WithSummary("面向本人的健康码说明：当前颜色、起始时间和原因");
-        persons.MapPost("/{key:long}/health/rule-hits", ApplyRuleAsync).WithName("ApplyHealthRule").WithSummary("按规则判定调整健康码（须附证据）");
-        persons.MapGet("/{key:long}/health/overrides", PendingOverridesAsync).WithName("ListHealthOverrides").WithSummary("待审核的人工调整申请");
-        persons.MapPost("/{key:long}/health/overrides", RequestOverrideAsync).WithName("RequestHealthOverride")
+        persons.MapPost("/{key}/health/rule-hits", ApplyRuleAsync).WithName("ApplyHealthRule").WithSummary("按规则判定调整健康码（须附证据）");
+        persons.MapGet("/{key}/health/overrides", PendingOverridesAsync).WithName("ListHealthOverrides").WithSummary("待审核的人工调整申请");
+        persons.MapPost("/{key}/health/overrides", RequestOverrideAsync).WithName("RequestHealthOverride")
             .WithSummary("申请人工调整健康码（须填写原因，由另一名专员审核后生效）");
 
         var health = app.MapGroup("/api/v1/epidemic/health").WithTags("疫情防控人口登记").RequireAuthorization().DisableAntiforgery()
             .AddEndpointFilter(NoStore)
-            .RejectUnknownQueryParameters(new Dictionary<string, Error> { ["idNumber"] = IdNumberInQuery });
+            .RejectUnexpectedInput(new Dictionary<string, Error> { ["idNumber"] = IdNumberInQuery });
         health.MapPost("/upstream", UpstreamAsync).WithName("ApplyUpstreamHealth")
             .WithSummary("批量接收上游健康码系统的状态更新（按上游编号去重，逐条返回结果）");
-        health.MapGet("/overrides/{id:guid}", GetOverrideAsync).WithName("GetHealthOverride").WithSummary("人工调整申请详情");
-        health.MapPost("/overrides/{id:guid}/approve", ApproveOverrideAsync).WithName("ApproveHealthOverride")
+        health.MapGet("/overrides/{id}", GetOverrideAsync).WithName("GetHealthOverride").WithSummary("人工调整申请详情");
+        health.MapPost("/overrides/{id}/approve", ApproveOverrideAsync).WithName("ApproveHealthOverride")
             .WithSummary("审核通过人工调整申请（申请人本人不能审核）");
-        health.MapPost("/overrides/{id:guid}/reject", RejectOverrideAsync).WithName("RejectHealthOverride")
+        health.MapPost("/overrides/{id}/reject", RejectOverrideAsync).WithName("RejectHealthOverride")
             .WithSummary("驳回人工调整申请（须说明原因；申请人本人驳回即撤回）");
     }
 
@@ -102,9 +104,9 @@ public static class EpidemicRegistryEndpoints
     private static async Task<Results<Ok<PagedResult<PersonView>>, ProblemHttpResult>> QueryAsync(
         PersonQuery query, HttpContext http, PersonRegistry registry, CancellationToken cancellationToken)
     {
-        if (query.Page < 1 || query.PageSize is < 1 or > PersonRegistry.MaxPageSize)
+        if (Paging.Check(query.Page, query.PageSize, PersonRegistry.MaxPageSize) is { } paging)
         {
-            return Problems.Invalid("request.invalid_paging", "pageSize", $"页码必须从 1 开始，每页条数必须在 1 到 {PersonRegistry.MaxPageSize} 之间。");
+            return Problems.From(paging);
         }
 
         if (query.WithoutStatus && query.Status is not null)

@@ -18,13 +18,15 @@ public static class GeographyEndpoints
 
     public static void MapGeographyEndpoints(this WebApplication app)
     {
-        var regions = app.MapGroup("/api/v1/regions").WithTags("区划与网格").RequireAuthorization();
+        var regions = app.MapGroup("/api/v1/regions").WithTags("区划与网格").RequireAuthorization()
+            .RejectUnexpectedInput();
         regions.MapGet("/", ListAsync).WithName("ListRegions").WithSummary("下级区划列表；不带 parent 时返回本人管辖的最高一级");
         regions.MapGet("/boundaries", BoundariesAsync).WithName("RegionBoundaries")
             .WithSummary("某一层级区划边界（GeoJSON，WGS84），level 可选 city、district、street、community、grid");
         regions.MapGet("/{code}", GetAsync).WithName("GetRegion").WithSummary("区划详情");
         app.MapGet("/api/v1/geo/locate", Locate).WithTags("区划与网格").WithName("LocatePoint")
-            .WithSummary("坐标（WGS84）所在网格").RequireAuthorization();
+            .WithSummary("坐标（WGS84）所在网格").RequireAuthorization()
+            .RejectUnexpectedInput();
     }
 
     private static async Task<Results<Ok<List<RegionDto>>, ProblemHttpResult>> ListAsync(

@@ -24,7 +24,8 @@ public static partial class GridEndpoints
 
     public static void MapGridEndpoints(this WebApplication app)
     {
-        var grid = app.MapGroup("/api/v1/grid").WithTags("网格治理").RequireAuthorization().DisableAntiforgery();
+        var grid = app.MapGroup("/api/v1/grid").WithTags("网格治理").RequireAuthorization().DisableAntiforgery()
+            .RejectUnexpectedInput();
 
         grid.MapGet("/grids/{code}/assignments", AssignmentsAsync).WithName("ListGridAssignments").WithSummary("网格员任职记录（含历史）");
         grid.MapPost("/assignments", AssignAsync).WithName("AssignGridWorker").WithSummary("配备网格员；配备新的责任网格员时原责任网格员同时离任");

@@ -88,6 +88,15 @@ public static class InputHygiene
     }
 
     /// <summary>
+    /// The input rules of the API's endpoints in one convention: unknown query parameters
+    /// (<see cref="RejectUnknownQueryParameters"/>) and a body the endpoint does not read or of a
+    /// content type it does not take (<see cref="RequestBodies.CheckRequestBody"/>) are rejected.
+    /// </summary>
+    public static TBuilder RejectUnexpectedInput<TBuilder>(this TBuilder builder, IReadOnlyDictionary<string, Error>? refused = null)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RejectUnknownQueryParameters(refused).CheckRequestBody();
+
+    /// <summary>
     /// Rejects a query parameter the endpoint's handler does not bind with 400
     /// <c>request.unknown_parameter</c>, instead of ignoring it. An ignored filter such as
     /// <c>?name=</c> returns the unfiltered list as if it had matched. The allowed names are the

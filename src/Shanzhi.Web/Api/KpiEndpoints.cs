@@ -13,7 +13,8 @@ public static class KpiEndpoints
     {
         app.MapGet("/api/v1/kpi", GetAsync).WithTags("考核指标").WithName("GetKpi")
             .WithSummary("结案率、按期结案率、返工率、延期率、准确派遣率、平均处置时长；from/to 为北京时间日期 yyyy-MM-dd，groupBy 可选 unit、district、street、community、grid、day、month")
-            .RequireAuthorization();
+            .RequireAuthorization()
+            .RejectUnexpectedInput();
     }
 
     private static async Task<IResult> GetAsync(

@@ -25,7 +25,8 @@ public static class PiHandlerEndpoints
 
     public static void MapPiHandlerEndpoints(this WebApplication app)
     {
-        var handlers = app.MapGroup("/api/v1/pi-handlers").WithTags("个人信息处理者名录").RequireAuthorization().DisableAntiforgery();
+        var handlers = app.MapGroup("/api/v1/pi-handlers").WithTags("个人信息处理者名录").RequireAuthorization().DisableAntiforgery()
+            .RejectUnexpectedInput();
         handlers.MapGet("/", ListAsync).WithName("ListPiHandlers")
             .WithSummary("按名称、统一社会信用代码、负责人手机号检索，按行业、数据规模、重点监管、区划筛选（分页，负责人联系方式已脱敏）");
         handlers.MapGet("/export.csv", ExportAsync).WithName("ExportPiHandlers").WithSummary("导出名录 CSV（负责人联系方式已脱敏，记入审计日志）");
@@ -46,9 +47,9 @@ public static class PiHandlerEndpoints
         string? q = null, PiIndustry? industry = null, PiDataScale? scale = null, bool? keySupervision = null, string? region = null,
         string? officerPhone = null, int page = 1, int pageSize = 20)
     {
-        if (page < 1 || pageSize is < 1 or > PiHandlerService.MaxPageSize)
+        if (Paging.Check(page, pageSize, PiHandlerService.MaxPageSize) is { } paging)
         {
-            return Problems.Invalid("request.invalid_paging", "pageSize", $"页码必须从 1 开始，每页条数必须在 1 到 {PiHandlerService.MaxPageSize} 之间。");
+            return Problems.From(paging);
         }
 
         var query = new PiHandlerQuery(q, industry, scale, keySupervision, region, officerPhone, page, pageSize);

@@ -29,7 +29,8 @@ public static class PrivacyEndpoints
     {
         app.MapGet("/api/v1/privacy/processing-record", GetProcessingRecord).WithTags("个人信息保护").WithName("GetProcessingRecord")
             .WithSummary("个人信息处理活动记录：各数据表中的个人信息与敏感个人信息字段、处理目的、接收方与保存期限")
-            .RequireAuthorization();
+            .RequireAuthorization()
+            .RejectUnexpectedInput();
     }
 
     private static ProcessingRecordDto GetProcessingRecord(HttpContext context)

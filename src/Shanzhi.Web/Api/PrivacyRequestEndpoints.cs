@@ -18,7 +18,8 @@ public static class PrivacyRequestEndpoints
                 description：只写请求事项。请勿在案件中填写请求人的姓名、证件号码、电话、住址等身份信息，联系方式留在来电或来信记录中。
                 """)
             .RequireAuthorization()
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .RejectUnexpectedInput();
     }
 
     private static async Task<Results<Created<CaseDto>, ProblemHttpResult>> RegisterAsync(

@@ -21,9 +21,15 @@ public static partial class Problems
             detail: error.Detail,
             statusCode: error.Status,
             title: error.Title,
-            type: $"https://shanzhi.example/problems/{error.Code}",
+            type: TypeUri(error.Code),
             extensions: extensions);
     }
+
+    /// <summary>
+    /// The problem <c>type</c> of a code. Every problem, the framework's included, gets its type from
+    /// its code alone, so that one code never comes with two types.
+    /// </summary>
+    public static string TypeUri(string code) => $"https://shanzhi.example/problems/{code}";
 
     /// <summary>
     /// Fills in a stable code and Chinese text for responses the framework produces itself
@@ -47,6 +53,7 @@ public static partial class Problems
         {
             problem.Extensions["code"] = inputError.Code;
             problem.Extensions["field"] = inputError.Field;
+            problem.Type = TypeUri(inputError.Code);
             problem.Title = inputError.Title;
             problem.Detail = inputError.Detail;
             return;
@@ -61,12 +68,13 @@ public static partial class Problems
             StatusCodes.Status405MethodNotAllowed => ("request.method_not_allowed", "请求方法不允许", "该地址不支持此 HTTP 方法。"),
             StatusCodes.Status413PayloadTooLarge => ("request.too_large", "请求内容过大", "上传内容超过允许的大小。"),
             StatusCodes.Status415UnsupportedMediaType => ("request.unsupported_media_type", "内容类型不支持",
-                "请求的 Content-Type 不被支持：JSON 接口请使用 application/json。"),
+                "请求正文的 Content-Type 不被此接口支持，本次请求未处理。JSON 接口请使用 application/json，上传文件请使用 multipart/form-data。"),
             StatusCodes.Status429TooManyRequests => ("request.too_many", "请求过于频繁", "请稍后重试。"),
             >= 500 => ("server.error", "服务器内部错误", "服务器处理请求时出错，已记录日志。请稍后重试或联系系统管理员。"),
             _ => ("request.failed", "请求失败", "请求未能完成。"),
         };
         problem.Extensions["code"] = code;
+        problem.Type = TypeUri(code);
         problem.Title = title;
 
         // Framework details are English and may echo internals, so users get the Chinese text instead.

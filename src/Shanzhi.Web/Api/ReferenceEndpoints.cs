@@ -26,7 +26,8 @@ public static class ReferenceEndpoints
 
     public static void MapReferenceEndpoints(this WebApplication app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery();
+        var api = app.MapGroup("/api/v1").RequireAuthorization().DisableAntiforgery()
+            .RejectUnexpectedInput();
         api.MapGet("/categories", ListCategoriesAsync).WithTags("事件分类").WithName("ListCategories").WithSummary("事件分类（大类/小类）及时限");
         api.MapGet("/units", ListUnitsAsync).WithTags("单位").WithName("ListUnits").WithSummary("单位列表");
         api.MapPost("/units", CreateUnitAsync).WithTags("单位").WithName("CreateUnit").WithSummary("新增单位（系统管理员）")

@@ -29,7 +29,8 @@ public static class AccountEndpoints
         app.MapPost("/account/enroll", EnrollFormAsync).WithName("EnrollForm").ExcludeFromDescription();
         app.MapPost("/account/logout", LogoutFormAsync).WithName("LogoutForm").ExcludeFromDescription();
 
-        var api = app.MapGroup("/api/v1/auth").WithTags("账户");
+        var api = app.MapGroup("/api/v1/auth").WithTags("账户")
+            .RejectUnexpectedInput();
         api.MapPost("/login", LoginAsync).WithName("Login").DisableAntiforgery()
             .WithSummary("登录（JSON）：密码正确时返回当前用户并设置登录 Cookie，或提示需要动态口令（requiresTwoFactor）或绑定身份验证器（requiresEnrollment）");
         api.MapPost("/login/totp", TotpAsync).WithName("LoginTotp").WithSummary("登录第二步：提交身份验证器上的 6 位动态口令").DisableAntiforgery();

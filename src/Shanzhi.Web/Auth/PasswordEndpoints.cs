@@ -16,10 +16,12 @@ public static class PasswordEndpoints
     public static void MapPasswordEndpoints(this WebApplication app)
     {
         app.MapPost("/api/v1/auth/password", ChangeAsync).WithTags("账户").WithName("ChangePassword")
-            .WithSummary("修改本人密码").RequireAuthorization().DisableAntiforgery();
+            .WithSummary("修改本人密码").RequireAuthorization().DisableAntiforgery()
+            .RejectUnexpectedInput();
 
         var users = app.MapGroup("/api/v1/users/{id:guid}").WithTags("账户")
-            .RequireAuthorization(p => p.RequireRole(Roles.SystemAdmin)).DisableAntiforgery();
+            .RequireAuthorization(p => p.RequireRole(Roles.SystemAdmin)).DisableAntiforgery()
+            .RejectUnexpectedInput();
         users.MapPost("/password", ResetAsync).WithName("ResetPassword").WithSummary("重置账户密码并解除锁定（系统管理员）");
         users.MapPost("/unlock", UnlockAsync).WithName("UnlockUser").WithSummary("解除账户锁定（系统管理员）");
     }

@@ -1,5 +1,8 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Shanzhi.Cases;
 using Shanzhi.Identity;
@@ -29,19 +32,26 @@ public sealed class OpenUnidentifiedCase(ShanzhiDbContext db, CaseService cases,
             return false;
         }
 
-        var followUp = new UnidentifiedFollowUp { DeviceId = device.DeviceId, DeviceSequence = input.Sequence, PlaceId = device.PlaceId, OpenedAt = clock.GetUtcNow() };
-        db.UnidentifiedFollowUps.Add(followUp);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException)
-        {
-            // A concurrent copy of the same check claimed it first (primary key violation).
-            db.ChangeTracker.Clear();
-            return false;
-        }
+        // Two copies of one check sent at once both pass the test above. An insert through EF fails
+        // for the second on the primary key, and EF logs that failure at Error level before a catch
+        // block runs. So the race is settled in SQL: with ON CONFLICT DO NOTHING (PostgreSQL, and
+        // SQLite 3.24 or later) the second copy inserts no row.
+        var entity = db.Model.FindEntityType(typeof(UnidentifiedFollowUp))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
+        var deviceId = Column(nameof(UnidentifiedFollowUp.DeviceId));
+        var sequence = Column(nameof(UnidentifiedFollowUp.DeviceSequence));
+        var insert =
+            $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({deviceId}, {sequence}, {Column(nameof(UnidentifiedFollowUp.PlaceId))}, " +
+            $"{Column(nameof(UnidentifiedFollowUp.OpenedAt))}) VALUES ({{0}}, {{1}}, {{2}}, {{3}}) ON CONFLICT ({deviceId}, {sequence}) DO NOTHING";
+
+        // The store's own representation of the time (UTC ticks on SQLite), as EF would write it.
+        var openedAt = entity.FindProperty(nameof(UnidentifiedFollowUp.OpenedAt))!.GetTypeMapping().Converter is { } converter
+            ? converter.ConvertToProvider(clock.GetUtcNow())!
+            : clock.GetUtcNow();
+        var inserted = await db.Database.ExecuteSqlRawAsync(insert, [device.DeviceId, input.Sequence, device.PlaceId, openedAt], cancellationToken);
+        return inserted == 1;
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ public sealed record PassageInputError(int Index, string Field, string Message, 
 /// Reads and validates a batch. Structural faults reject the whole batch, because they mean the
 /// sender is broken: a body that is not a JSON array, image data, or an item with a property
 /// that is not a passage field. Every other fault belongs to its item alone: a malformed item
-/// (not an object, a value of the wrong type, a missing or invalid field) or a well-formed item
+/// (not an object, a field given twice, a value of the wrong type, a missing or invalid field) or a well-formed item
 /// naming a person key the registry does not know (<see cref="SplitUnknownPersonsAsync"/>) is
 /// rejected with its index, field and code, and the rest of the batch is stored. A sequence
 /// repeated inside the batch is not an error; the writer counts it as a duplicate.
@@ -36,12 +36,14 @@ public static class PassageBatch
     public const string MissingFieldCode = "passage.missing_field";
     public const string InvalidItemCode = "passage.invalid_item";
     public const string UnknownFieldCode = "passage.unknown_field";
+    public const string DuplicateFieldCode = "passage.duplicate_field";
     public const string UnknownPersonCode = "passage.unknown_person";
 
     private static readonly string[] Fields = ["sequence", "occurredAt", "direction", "personKey", "decision", "channel", "status"];
 
+    /// <summary>A body that is not JSON at all (truncated, a syntax error, empty) or JSON other than an array.</summary>
     public static readonly Error MalformedBody = Error.Invalid("passage.malformed_body", "body",
-        "请求内容应为通行记录的 JSON 数组，请检查格式。");
+        "请求内容应为通行记录的 JSON 数组，但无法按此解析（JSON 语法错误、内容不完整或不是数组），整批未接收。请检查格式后重新发送整批。");
 
     /// <summary>Uses the gate check's image rule (<see cref="GateCheckParser.ContainsImage"/>), so both APIs reject the same input.</summary>
     public static readonly Error ImageRejected = Error.Invalid("passage.image_rejected", "body",
@@ -86,6 +88,15 @@ public static class PassageBatch
                 unknownFields.Add(new(index, name, $"未定义的字段“{name}”。只允许 {string.Join('、', Fields)}。", UnknownFieldCode));
             }
 
+            // Checked before deserializing, which would reject the repeat as a value of the wrong type.
+            if (RepeatedField(element) is { } repeated)
+            {
+                items.Add(null);
+                unreadable.Add(new(index, repeated, $"字段“{repeated}”在本条记录中出现了不止一次（字段名不区分大小写），本条未接收。请只保留一个。",
+                    DuplicateFieldCode));
+                continue;
+            }
+
             try
             {
                 items.Add(element.Deserialize<PassageInput?>(options));
@@ -99,6 +110,25 @@ public static class PassageBatch
         }
 
         return (items, unknownFields, unreadable);
+    }
+
+    /// <summary>
+    /// The passage field name of the first property an item gives more than once, or null when each
+    /// appears once. Names are compared in any letter case, as the serializer compares them.
+    /// </summary>
+    private static string? RepeatedField(JsonElement item)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in item.EnumerateObject())
+        {
+            if (!seen.Add(property.Name))
+            {
+                return Fields.FirstOrDefault(f => string.Equals(f, property.Name, StringComparison.OrdinalIgnoreCase))
+                       ?? (property.Name.Length > 40 ? property.Name[..40] : property.Name);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The passage field a JSON path such as <c>$.sequence</c> names, or <c>item</c> when it names none.</summary>

@@ -81,7 +81,7 @@ internal sealed partial class Compaction
         for (var person = 0; person < persons.Count; person++)
         {
             var own = points.AsSpan(firstPoint[person], firstPoint[person + 1] - firstPoint[person]);
-            own = own[..SortAndDeduplicate(own)];
+            own = own[..SortAndDeduplicate(own, places)];
             distinct += own.Length;
             if (paired.Length < own.Length)
             {
@@ -131,13 +131,13 @@ internal sealed partial class Compaction
     }
 
     /// <summary>Sorts one person's passages in the pairing's order and drops repeats. Returns how many are left.</summary>
-    private static int SortAndDeduplicate(Span<ContactIndex.Point> points)
+    private static int SortAndDeduplicate(Span<ContactIndex.Point> points, PlaceStays[] places)
     {
         for (var i = 1; i < points.Length; i++)
         {
-            if (ContactIndex.Point.Compare(points[i - 1], points[i]) > 0)
+            if (ContactIndex.Point.Compare(points[i - 1], points[i], places) > 0)
             {
-                points.Sort(default(PointOrder));
+                points.Sort(new ContactIndex.PointOrder(places));
                 break;
             }
         }
@@ -189,11 +189,6 @@ internal sealed partial class Compaction
         }
 
         return chunks;
-    }
-
-    private readonly struct PointOrder : IComparer<ContactIndex.Point>
-    {
-        public int Compare(ContactIndex.Point a, ContactIndex.Point b) => ContactIndex.Point.Compare(a, b);
     }
 
     /// <summary>Stays appended in chunks, so growth never copies the ones already written.</summary>

@@ -399,11 +399,11 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
         }
 
         _passageCount++;
-        var inOrder = _points.Count == 0 || Point.Compare(_points[^1], added) < 0;
+        var inOrder = _points.Count == 0 || Point.Compare(_points[^1], added, _places) < 0;
         _points.Add(added);
         if (!inOrder)
         {
-            _points.Sort(Point.Compare);
+            _points.Sort(new PointOrder(_places));
         }
 
         CollectionsMarshal.SetCount(_derived, _points.Count);
@@ -719,15 +719,27 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
         }
     }
 
-    /// <summary>A passage as the pairing sees it; at the same second an Out sorts before an In.</summary>
+    /// <summary>A passage in the form the pairing reads. <see cref="Place"/> is the dense place index.</summary>
     internal readonly record struct Point(int At, PassageDirection Direction, int Place)
     {
-        public static int Compare(Point a, Point b)
+        /// <summary>
+        /// The pairing's order: by time, at the same second an Out before an In, then by place id.
+        /// The tie is broken by the id in <paramref name="places"/>, not by the dense index, because
+        /// the index follows the order places were first seen in, and the pairing of two passages of
+        /// one second at two places must not depend on the order the passages were loaded in.
+        /// </summary>
+        public static int Compare(Point a, Point b, ReadOnlySpan<PlaceStays> places)
         {
             var c = a.At.CompareTo(b.At);
             c = c != 0 ? c : b.Direction.CompareTo(a.Direction);
-            return c != 0 ? c : a.Place.CompareTo(b.Place);
+            return c != 0 || a.Place == b.Place ? c : places[a.Place].Id.CompareTo(places[b.Place].Id);
         }
+    }
+
+    /// <summary><see cref="Point.Compare"/> as a comparer, for sorting a person's passages.</summary>
+    internal readonly struct PointOrder(PlaceStays[] places) : IComparer<Point>
+    {
+        public int Compare(Point a, Point b) => Point.Compare(a, b, places);
     }
 
     internal readonly record struct Derived(int Place, StayKind Kind, int Start, int End)

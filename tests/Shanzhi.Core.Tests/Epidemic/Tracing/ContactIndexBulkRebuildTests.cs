@@ -190,6 +190,77 @@ public sealed class ContactIndexBulkRebuildTests
         Assert.Equal((true, 0L, 0, 0), (bulk.IsReady, bulk.PassageCount, bulk.StayCount, bulk.PersonCount));
     }
 
+    /// <summary>
+    /// Two entries of one person in the same second at two places: which one the mall exit pairs
+    /// with follows from the place ids, not from which place the index happened to see first.
+    /// </summary>
+    [Fact]
+    public void Same_second_ties_ignore_load_order()
+    {
+        IndexedPassage[] mallFirst =
+        [
+            new(1, Mall, At(10, 10), PassageDirection.In),
+            new(1, Station, At(10, 10), PassageDirection.In),
+            new(1, Mall, At(10, 10, 30), PassageDirection.Out),
+        ];
+        IndexedPassage[] stationFirst = [mallFirst[1], mallFirst[0], mallFirst[2]];
+        var time = new FakeTimeProvider(At(20, 0));
+
+        using var bulk = Bulk(mallFirst, time);
+        using var bulkStationFirst = Bulk(stationFirst, time);
+        using var incremental = Incremental(mallFirst, time);
+        using var incrementalStationFirst = Incremental(stationFirst, time);
+
+        // Mall (id 100) sorts before the station (id 300): its entry ends at the station entry, and the exit is a stay of its own.
+        var expected = bulk.ExportStays().Order().ToList();
+        Assert.Equal(3, expected.Count);
+        Assert.Equal(expected, bulkStationFirst.ExportStays().Order());
+        Assert.Equal(expected, incremental.ExportStays().Order());
+        Assert.Equal(expected, incrementalStationFirst.ExportStays().Order());
+    }
+
+    /// <summary>The same rows stored in two orders rebuild into the same stays: a tie between same-second passages never follows the row order.</summary>
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Loader_stays_do_not_depend_on_row_order(StoreKind kind)
+    {
+        IndexedPassage[] mallFirst =
+        [
+            new(1, Mall, At(10, 10), PassageDirection.In),
+            new(1, Station, At(10, 10), PassageDirection.In),
+            new(1, Mall, At(10, 10, 30), PassageDirection.Out),
+            new(2, Station, At(10, 10), PassageDirection.In),
+            new(2, Mall, At(10, 10), PassageDirection.In),
+            new(2, Station, At(10, 10, 40), PassageDirection.Out),
+        ];
+        var stays = new List<List<(long, long, int, int)>>();
+        foreach (var rows in new[] { mallFirst, [.. mallFirst.Reverse()] })
+        {
+            await using var store = await TestStore.CreateAsync(kind);
+            var ids = new Dictionary<long, long>();
+            await using (var db = store.NewContext())
+            {
+                foreach (var (id, placeKind) in Places)
+                {
+                    var place = new Place { Name = "测试场所", Kind = placeKind, GridCode = "330203001001001", RegionPath = "/330200/330203/" };
+                    db.Places.Add(place);
+                    await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+                    ids[id] = place.Id;
+                }
+
+                var sequence = 0L;
+                await BulkInsert.InsertAsync(db, [.. rows.Select(p => Stored(++sequence, p with { PlaceId = ids[p.PlaceId] }))], TestContext.Current.CancellationToken);
+            }
+
+            await using var services = ContactIndexStoreTests.Services(store);
+            await services.GetRequiredService<ContactIndexLoader>().RebuildAsync(TestContext.Current.CancellationToken);
+            stays.Add([.. services.GetRequiredService<ContactIndex>().ExportStays().Order()]);
+        }
+
+        Assert.Equal(5, stays[0].Count);
+        Assert.Equal(stays[0], stays[1]);
+    }
+
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Loader_matches_incremental_build(StoreKind kind)

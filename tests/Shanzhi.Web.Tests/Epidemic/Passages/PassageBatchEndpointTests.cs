@@ -156,6 +156,51 @@ public sealed class PassageBatchEndpointTests
         Assert.Equal(1, await CountAsync(platform.Store));
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Repeated_field_rejects_its_row_only(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var (key, _) = await RegisterAsync(platform.Store);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O");
+        var batch = $$"""
+            [
+              {"sequence": 1, "occurredAt": "{{at}}", "direction": "In", "decision": "Pass"},
+              {"sequence": 2, "sequence": 3, "occurredAt": "{{at}}", "direction": "In", "decision": "Pass"},
+              {"sequence": 4, "occurredAt": "{{at}}", "direction": "In", "Direction": "Out", "decision": "Pass"},
+              {"sequence": 5, "occurredAt": "{{at}}", "direction": "Out", "decision": "Pass"}
+            ]
+            """;
+
+        var response = await DeviceClient(platform, key).PostAsync(Url, new StringContent(batch, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var receipt = await response.Content.ReadFromJsonAsync<ReceiptBody>();
+        Assert.Equal(2, receipt!.Accepted);
+        Assert.Equal(["1:sequence:passage.duplicate_field", "2:direction:passage.duplicate_field"], receipt.Rejected
+            .Select(e => $"{e.GetProperty("index").GetInt32()}:{e.GetProperty("field").GetString()}:{e.GetProperty("code").GetString()}"));
+        Assert.Contains("不止一次", receipt.Rejected[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+        await using var db = platform.Store.NewContext();
+        Assert.Equal([1L, 5L], await db.Passages.OrderBy(p => p.DeviceSequence).Select(p => p.DeviceSequence).ToListAsync());
+    }
+
+    [Theory]
+    [InlineData("""[{"sequence": 1, "occurredAt": """)]
+    [InlineData("""[{"sequence": 1,}]""")]
+    [InlineData("")]
+    [InlineData("""{"sequence": 1}""")]
+    public async Task Broken_body_gets_malformed_body(string body)
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var (key, _) = await RegisterAsync(platform.Store);
+
+        var response = await DeviceClient(platform, key).PostAsync(Url, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "passage.malformed_body");
+        Assert.Equal("body", problem.GetProperty("field").GetString());
+        Assert.Equal(0, await CountAsync(platform.Store));
+    }
+
     [Fact]
     public async Task Unknown_device_key_is_rejected()
     {

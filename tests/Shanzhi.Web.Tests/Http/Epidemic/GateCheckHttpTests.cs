@@ -99,6 +99,30 @@ public sealed class GateCheckHttpTests
         Assert.Equal("Closed", resolved.GetProperty("caseState").GetString());
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Concurrent_no_match_copies_open_one_case(StoreKind kind)
+    {
+        await using var gate = await GatePlatform.StartAsync(kind, passageModule: true);
+        var (_, device) = await gate.DeviceAsync(PlaceKind.ResidentialCompound);
+        var copy = gate.Platform.CreateClient();
+        copy.DefaultRequestHeaders.Add("X-Device-Key", device.DefaultRequestHeaders.GetValues("X-Device-Key").Single());
+        const int Checks = 10;
+
+        // Each check is sent twice at once, as from a device that resends before the first response arrives.
+        var responses = await Task.WhenAll(Enumerable.Range(1, Checks).SelectMany(sequence => new[] { device, copy }
+            .Select(client => client.PostAsJsonAsync("/api/v1/epidemic/gate/check", Check(sequence, new { kind = "noMatch" })))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(Checks, await gate.QueryAsync(db => db.Passages.CountAsync()));
+        Assert.Equal(Checks, await gate.QueryAsync(db => db.UnidentifiedFollowUps.CountAsync(f => f.CaseId != null)));
+        Assert.Equal(Checks, await gate.QueryAsync(db => db.UnidentifiedFollowUps.CountAsync()));
+        Assert.Equal(Checks, await gate.QueryAsync(db => db.Cases.CountAsync(c => c.CategoryCode == "Y0101")));
+        var errors = LogSink.Shared.Text().Split('\n')
+            .Where(line => line.Contains(" Error ", StringComparison.Ordinal) && line.Contains("unidentified_followups", StringComparison.Ordinal));
+        Assert.Empty(errors);
+    }
+
     [Fact]
     public async Task Place_management_needs_epidemic_officer()
     {

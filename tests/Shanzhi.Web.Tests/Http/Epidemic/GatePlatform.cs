@@ -26,10 +26,19 @@ internal sealed class GatePlatform : IAsyncDisposable
 
     public HttpClient Officer { get; }
 
-    public static async Task<GatePlatform> StartAsync(StoreKind kind)
+    /// <param name="passageModule">
+    /// Store passages through the platform's own ingest instead of the plain EF stand-in, which
+    /// is not safe for two copies of one passage stored at once.
+    /// </param>
+    public static async Task<GatePlatform> StartAsync(StoreKind kind, bool passageModule = false)
     {
         var platform = await PlatformFactory.StartAsync(kind, builder => builder.ConfigureServices(services =>
-            services.AddSingleton<IPassageIngest, StorePassageIngest>()));
+        {
+            if (!passageModule)
+            {
+                services.AddSingleton<IPassageIngest, StorePassageIngest>();
+            }
+        }));
         var admin = await platform.SignInAdminAsync();
         await admin.CreateUserAsync("officer", OfficerPassword, ["epidemic-officer"], "330203");
         return new GatePlatform(platform, await platform.SignInAsync("officer", OfficerPassword));
