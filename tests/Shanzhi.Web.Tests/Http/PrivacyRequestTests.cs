@@ -33,7 +33,12 @@ public sealed class PrivacyRequestTests
         Assert.Equal(CityUnits.CommandCentre, proposal.GetProperty("unitName").GetString());
         var dispatchedAt = dispatched.GetProperty("dispatchedAt").GetDateTimeOffset();
         var deadline = dispatched.GetProperty("handlingDeadline").GetDateTimeOffset();
-        Assert.InRange(deadline - dispatchedAt, TimeSpan.FromDays(30), TimeSpan.FromDays(40));
+        // Counted as the Civil Code counts periods: the 30th day after the dispatch day (later if that
+        // is not a working day), until business ends, so after 17:30 the span is under 30 × 24 h.
+        var beijing = TimeSpan.FromHours(8);
+        Assert.True(DateOnly.FromDateTime(deadline.ToOffset(beijing).DateTime) >= DateOnly.FromDateTime(dispatchedAt.ToOffset(beijing).DateTime).AddDays(30),
+            $"deadline {deadline:O} is before the 30th day after dispatch {dispatchedAt:O}");
+        Assert.True(deadline - dispatchedAt <= TimeSpan.FromDays(40), $"deadline {deadline:O} is more than 40 days after dispatch {dispatchedAt:O}");
     }
 
     [Theory]
