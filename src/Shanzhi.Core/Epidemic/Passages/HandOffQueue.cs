@@ -5,8 +5,9 @@ namespace Shanzhi.Epidemic.Passages;
 /// <summary>
 /// A queue between any number of producers and one consumer thread that blocks while it is empty.
 /// Unlike <see cref="BlockingCollection{T}"/>, whose take spins before it sleeps, the consumer goes
-/// to sleep at once: with a wake-up per gate check, that spinning cost about a third of the
-/// server's CPU on two cores. An item is added only while the queue holds fewer than its capacity.
+/// to sleep at once. With a wake-up per gate check, that spinning took about a third of the
+/// server's CPU samples at 3,000 checks/s on two cores. An item is added only while the queue
+/// contains fewer items than its capacity.
 /// </summary>
 internal sealed class HandOffQueue<T>(int capacity)
 {

@@ -25,8 +25,8 @@ namespace Shanzhi.Epidemic.Passages;
 public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDisposable
 {
     private readonly HandOffQueue<Pending> _queue;
-    // Committed groups on their way to the observers; the store thread writes the next transaction
-    // meanwhile, and waits for a free slot when the observers fall two groups behind.
+    // Committed groups on their way to the observers. The store thread writes the next transaction
+    // meanwhile, and it waits for a free slot when the observers fall two groups behind.
     private readonly HandOffQueue<Written> _committed = new(CommittedSlots);
     private readonly SemaphoreSlim _committedSlots = new(CommittedSlots);
     private const int CommittedSlots = 2;
@@ -159,8 +159,19 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
                 }
             }
         }
+        catch (Exception exception)
+        {
+            // Not expected: a failed commit is handled in Write. The writer stops so that no submitter waits on a dead thread.
+            _logger.WriterFailed(exception);
+        }
         finally
         {
+            _queue.Complete();
+            while (_queue.TryTake(out var left))
+            {
+                left.Done.TrySetResult(PassageErrors.Stopping);
+            }
+
             _committed.Complete();
             publisher.Join();
             _logger.WriterStopped();

@@ -5,7 +5,7 @@ namespace Shanzhi.Tests.Epidemic.Passages;
 public sealed class HandOffQueueTests
 {
     [Fact]
-    public void Full_queue_refuses_until_taken()
+    public void Full_queue_rejects_until_taken()
     {
         var queue = new HandOffQueue<int>(2);
 
@@ -18,7 +18,7 @@ public sealed class HandOffQueueTests
     }
 
     [Fact]
-    public void Completed_queue_hands_out_what_it_holds_then_stops()
+    public void Completed_queue_drains_then_stops()
     {
         var queue = new HandOffQueue<int>(10);
         queue.TryAdd(1);
@@ -34,17 +34,17 @@ public sealed class HandOffQueueTests
     }
 
     [Fact]
-    public async Task Every_accepted_item_reaches_the_consumer_when_completion_races_the_producers()
+    public async Task Completion_race_loses_no_item()
     {
         for (var round = 0; round < 20; round++)
         {
             var queue = new HandOffQueue<int>(int.MaxValue);
-            var taken = new List<int>();
+            var consumed = new List<int>();
             var consumer = new Thread(() =>
             {
                 while (queue.Take(out var item))
                 {
-                    taken.Add(item);
+                    consumed.Add(item);
                 }
             });
             consumer.Start();
@@ -68,7 +68,7 @@ public sealed class HandOffQueueTests
             var accepted = (await Task.WhenAll(producers)).SelectMany(a => a).Order().ToList();
             Assert.True(consumer.Join(TimeSpan.FromSeconds(30)), "the consumer did not stop after completion");
 
-            Assert.Equal(accepted, taken.Order().ToList());
+            Assert.Equal(accepted, consumed.Order().ToList());
         }
     }
 }
