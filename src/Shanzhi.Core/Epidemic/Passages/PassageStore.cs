@@ -12,13 +12,14 @@ namespace Shanzhi.Epidemic.Passages;
 /// written in the columns and encodings EF Core uses for <see cref="Passage"/> (UTC ticks on
 /// SQLite, <c>timestamptz</c> on PostgreSQL, enums as small integers), so EF reads them back.
 /// </summary>
-internal interface IPassageStore : IAsyncDisposable
+internal interface IPassageStore : IDisposable
 {
     /// <summary>
     /// Inserts the rows, whose keys are distinct, in one committed transaction and returns for each
     /// whether it was new (false: that device and sequence were already stored).
     /// </summary>
-    Task<bool[]> InsertAsync(IReadOnlyList<PassageRecord> rows, DateTimeOffset receivedAt, CancellationToken cancellationToken);
+    /// <remarks>Synchronous: the writer calls it from a thread of its own, so that a commit waits for no thread-pool thread.</remarks>
+    bool[] Insert(IReadOnlyList<PassageRecord> rows, DateTimeOffset receivedAt);
 
     static IPassageStore For(StorageOptions storage) => storage.Provider switch
     {
@@ -42,22 +43,22 @@ internal static class PassageColumns
 /// </summary>
 internal sealed class SqlitePassageStore(string path) : IPassageStore
 {
-    private const string Insert =
+    private const string InsertSql =
         $"INSERT INTO passages ({PassageColumns.List}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) " +
         "ON CONFLICT(device_id, device_sequence) DO NOTHING";
 
     private SqliteConnection? _connection;
     private sqlite3_stmt? _insert;
 
-    public async Task<bool[]> InsertAsync(IReadOnlyList<PassageRecord> rows, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    public bool[] Insert(IReadOnlyList<PassageRecord> rows, DateTimeOffset receivedAt)
     {
-        var connection = await OpenAsync(cancellationToken);
+        var connection = Open();
         try
         {
             var inserted = new bool[rows.Count];
             var db = connection.Handle!;
             var statement = _insert!;
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            using var transaction = connection.BeginTransaction();
             Check(db, raw.sqlite3_bind_int64(statement, 11, receivedAt.UtcTicks));
             for (var i = 0; i < rows.Count; i++)
             {
@@ -84,12 +85,12 @@ internal sealed class SqlitePassageStore(string path) : IPassageStore
                 inserted[i] = raw.sqlite3_changes(db) == 1;
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            transaction.Commit();
             return inserted;
         }
         catch
         {
-            await DropConnectionAsync();
+            DropConnection();
             throw;
         }
     }
@@ -102,7 +103,7 @@ internal sealed class SqlitePassageStore(string path) : IPassageStore
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    private SqliteConnection Open()
     {
         if (_connection is { State: ConnectionState.Open })
         {
@@ -113,34 +114,31 @@ internal sealed class SqlitePassageStore(string path) : IPassageStore
         var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         try
         {
-            await connection.OpenAsync(cancellationToken);
-            await using var pragmas = connection.CreateCommand();
+            connection.Open();
+            using var pragmas = connection.CreateCommand();
             // 64 MiB of page cache keeps the secondary indexes' hot pages in memory between transactions.
             pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536;";
-            await pragmas.ExecuteNonQueryAsync(cancellationToken);
-            Check(connection.Handle!, raw.sqlite3_prepare_v2(connection.Handle, Insert, out var insert));
+            pragmas.ExecuteNonQuery();
+            Check(connection.Handle!, raw.sqlite3_prepare_v2(connection.Handle, InsertSql, out var insert));
             (_connection, _insert) = (connection, insert);
             return connection;
         }
         catch
         {
-            await connection.DisposeAsync();
+            connection.Dispose();
             throw;
         }
     }
 
-    private async Task DropConnectionAsync()
+    private void DropConnection()
     {
         _insert?.Dispose();
         _insert = null;
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync();
-            _connection = null;
-        }
+        _connection?.Dispose();
+        _connection = null;
     }
 
-    public ValueTask DisposeAsync() => new(DropConnectionAsync());
+    public void Dispose() => DropConnection();
 }
 
 /// <summary>
@@ -156,7 +154,7 @@ internal sealed class PostgresPassageStore(string connectionString) : IPassageSt
 
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
 
-    public async Task<bool[]> InsertAsync(IReadOnlyList<PassageRecord> rows, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    public bool[] Insert(IReadOnlyList<PassageRecord> rows, DateTimeOffset receivedAt)
     {
         var n = rows.Count;
         var device = new long[n];
@@ -180,9 +178,9 @@ internal sealed class PostgresPassageStore(string connectionString) : IPassageSt
             hour[i] = Passage.HourOf(row.OccurredAt);
         }
 
-        await using var connection = await _source.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(Sql, connection, transaction)
+        using var connection = _source.OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        using var command = new NpgsqlCommand(Sql, connection, transaction)
         {
             Parameters =
             {
@@ -202,15 +200,15 @@ internal sealed class PostgresPassageStore(string connectionString) : IPassageSt
         };
 
         var stored = new List<(long, long)>(n);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        using (var reader = command.ExecuteReader())
         {
-            while (await reader.ReadAsync(cancellationToken))
+            while (reader.Read())
             {
                 stored.Add((reader.GetInt64(0), reader.GetInt64(1)));
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        transaction.Commit();
         return Inserted(rows, stored);
     }
 
@@ -238,5 +236,5 @@ internal sealed class PostgresPassageStore(string connectionString) : IPassageSt
         return inserted;
     }
 
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
+    public void Dispose() => _source.Dispose();
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,27 +7,37 @@ using Shanzhi.Storage;
 namespace Shanzhi.Epidemic.Passages;
 
 /// <summary>
-/// The one writer of passages. Submitted batches wait in a bounded queue; a single task takes
-/// every batch waiting (up to <see cref="PassageIngestOptions.MaxRowsPerTransaction"/> rows), writes
-/// them in one transaction, and only after the commit notifies the observers of the rows that
-/// were new and completes each submitter with its own receipt. A full queue rejects at once
-/// (429) instead of making the caller wait or dropping rows; a failed commit fails its submitters,
-/// who have no acknowledgement and resend, and the writer carries on.
+/// The one writer of passages. Submitted batches wait in a bounded queue; a thread of the writer's
+/// own takes every batch waiting (up to <see cref="PassageIngestOptions.MaxRowsPerTransaction"/>
+/// rows), writes them in one transaction, and only after the commit notifies the observers of the
+/// rows that were new and completes each submitter with its own receipt. A full queue rejects at
+/// once (429) instead of making the caller wait or dropping rows; a failed commit fails its
+/// submitters, who have no acknowledgement and resend, and the writer carries on.
 /// </summary>
 /// <remarks>
-/// Runs as a hosted service in the web host; a process without a host (the CLI) starts it with
-/// its first submission and stops it when the service provider is disposed.
+/// The store and the observers run on two dedicated threads, not on the thread pool: a gate
+/// check's answer waits for its commit, and under HTTP load a thread-pool hop between a
+/// submission and its commit, or between the commit and the receipts, queued behind the requests
+/// and made the tail of the check latency. Runs as a hosted service in the web host; a process
+/// without a host (the CLI) starts it with its first submission and stops it when the service
+/// provider is disposed.
 /// </remarks>
 public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDisposable
 {
-    private readonly Channel<Pending> _queue;
+    private readonly HandOffQueue<Pending> _queue;
+    // Committed groups on their way to the observers. The store thread writes the next transaction
+    // meanwhile, and it waits for a free slot when the observers fall two groups behind.
+    private readonly HandOffQueue<Written> _committed = new(CommittedSlots);
+    private readonly SemaphoreSlim _committedSlots = new(CommittedSlots);
+    private const int CommittedSlots = 2;
     private readonly IPassageObserver[] _observers;
     private readonly PassageIngestOptions _options;
     private readonly StorageOptions _storage;
     private readonly TimeProvider _clock;
     private readonly ILogger<PassageWriter> _logger;
     private readonly Lock _startLock = new();
-    private Task? _loop;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _started;
 
     /// <summary>Transactions committed, rows they held, and the time spent in the store and in the observers (for the benchmark).</summary>
     internal (long Transactions, long Rows, TimeSpan Store, TimeSpan Observers) Statistics { get; private set; }
@@ -41,11 +50,7 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
         _observers = [.. observers];
         _clock = clock;
         _logger = logger;
-        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Math.Max(1, _options.QueueCapacity))
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new HandOffQueue<Pending>(Math.Max(1, _options.QueueCapacity));
     }
 
     public async Task<Result<IngestReceipt>> SubmitAsync(IReadOnlyList<PassageRecord> passages, CancellationToken cancellationToken)
@@ -58,9 +63,9 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
 
         EnsureStarted();
         var pending = new Pending(passages, new TaskCompletionSource<Result<IngestReceipt>>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
+        if (!_queue.TryAdd(pending))
         {
-            if (_queue.Reader.Completion.IsCompleted || _loop is { IsCompleted: true })
+            if (_queue.IsCompleted)
             {
                 return PassageErrors.Stopping;
             }
@@ -82,68 +87,113 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
     /// <summary>Stops taking batches, writes those already queued, then returns.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
-        if (_loop is { } loop)
+        _queue.Complete();
+        if (IsStarted())
         {
-            await loop.WaitAsync(cancellationToken);
+            await _stopped.Task.WaitAsync(cancellationToken);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        if (_loop is { } loop)
+        _queue.Complete();
+        if (IsStarted())
         {
-            await loop;
+            await _stopped.Task;
+        }
+    }
+
+    private bool IsStarted()
+    {
+        lock (_startLock)
+        {
+            return _started;
         }
     }
 
     private void EnsureStarted()
     {
-        if (_loop is not null)
+        if (Volatile.Read(ref _started))
         {
             return;
         }
 
         lock (_startLock)
         {
-            _loop ??= Task.Run(RunAsync);
+            if (_started)
+            {
+                return;
+            }
+
+            var publisher = new Thread(RunPublisher) { IsBackground = true, Name = "passage observers" };
+            var writer = new Thread(() => RunWriter(publisher)) { IsBackground = true, Name = "passage writer" };
+            publisher.Start();
+            writer.Start();
+            Volatile.Write(ref _started, true);
         }
     }
 
-    private async Task RunAsync()
+    private void RunWriter(Thread publisher)
     {
         _logger.WriterStarted(_storage.Provider.ToString(), _options.QueueCapacity);
-        await using var store = IPassageStore.For(_storage);
-        var published = Task.CompletedTask;
-        while (await _queue.Reader.WaitToReadAsync())
+        try
         {
+            using var store = IPassageStore.For(_storage);
             // Whatever is waiting goes into the next transaction at once: a single gate check is
             // committed without delay, and under load the batches that queued up during the last
             // commit share the next one.
-            var group = new List<Pending>();
-            var rows = 0;
-            while (rows < _options.MaxRowsPerTransaction && _queue.Reader.TryRead(out var pending))
+            while (_queue.Take(out var first))
             {
-                group.Add(pending);
-                rows += pending.Rows.Count;
+                var group = new List<Pending> { first };
+                var rows = first.Rows.Count;
+                while (rows < _options.MaxRowsPerTransaction && _queue.TryTake(out var pending))
+                {
+                    group.Add(pending);
+                    rows += pending.Rows.Count;
+                }
+
+                if (Write(store, group, rows) is { } written)
+                {
+                    _committedSlots.Wait();
+                    _committed.TryAdd(written);
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            // Not expected: a failed commit is handled in Write. The writer stops so that no submitter waits on a dead thread.
+            _logger.WriterFailed(exception);
+        }
+        finally
+        {
+            _queue.Complete();
+            while (_queue.TryTake(out var left))
+            {
+                left.Done.TrySetResult(PassageErrors.Stopping);
             }
 
-            var written = await WriteAsync(store, group, rows);
-
-            // The observers and the receipts of one transaction run on another thread while the
-            // next transaction is written. Each publication waits for the one before, so observers
-            // see commits in order. No receipt goes out before its passages are in the contact index.
-            await published;
-            published = written is null ? Task.CompletedTask : Task.Run(() => Publish(written));
+            _committed.Complete();
+            publisher.Join();
+            _logger.WriterStopped();
+            _stopped.TrySetResult();
         }
+    }
 
-        await published;
-        _logger.WriterStopped();
+    /// <summary>
+    /// Hands each committed group to the observers, then to its submitters, in commit order. No
+    /// receipt goes out before its passages are in the contact index.
+    /// </summary>
+    private void RunPublisher()
+    {
+        while (_committed.Take(out var written))
+        {
+            Publish(written);
+            _committedSlots.Release();
+        }
     }
 
     /// <summary>Writes a group in one transaction; null when it failed and its submitters already have the error.</summary>
-    private async Task<Written?> WriteAsync(IPassageStore store, List<Pending> group, int rows)
+    private Written? Write(IPassageStore store, List<Pending> group, int rows)
     {
         // Keys repeated across or inside the waiting batches are duplicates of their first occurrence,
         // so the store receives each key once and each submitter's receipt counts its own rows.
@@ -173,7 +223,7 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
         try
         {
             // Not cancellable: a transaction under way finishes, so that what is committed is also acknowledged.
-            inserted = await store.InsertAsync(unique, _clock.GetUtcNow(), CancellationToken.None);
+            inserted = store.Insert(unique, _clock.GetUtcNow());
         }
         catch (Exception exception)
         {

@@ -20,4 +20,8 @@ internal static partial class PassagesLog
 
     [LoggerMessage(EventId = 6205, Level = LogLevel.Information, Message = "Passage writer stopped after draining its queue")]
     public static partial void WriterStopped(this ILogger logger);
+
+    [LoggerMessage(EventId = 6206, Level = LogLevel.Critical,
+        Message = "Passage writer failed and stopped; batches still queued get passage.stopping, and the host needs a restart to take passages again")]
+    public static partial void WriterFailed(this ILogger logger, Exception exception);
 }
