@@ -41,14 +41,14 @@ internal static class GateCheckBenchmark
     public static int Run(string[] args)
     {
         // The web host runs with server GC in production (Microsoft.NET.Sdk.Web turns it on in its
-        // runtimeconfig.json), and this process hosts it, so it restarts itself with server GC
-        // unless --workstation-gc selects the set-up of earlier runs.
+        // runtimeconfig.json) and without thread-pool spinning (Shanzhi.Web.csproj). This process
+        // hosts it, so it restarts itself with both unless --workstation-gc selects the set-up of earlier runs.
         if (!System.Runtime.GCSettings.IsServerGC && !args.Contains("--workstation-gc") && Environment.GetEnvironmentVariable(ServerGcVariable) is null)
         {
             var start = new ProcessStartInfo(Environment.ProcessPath!, [typeof(GateCheckBenchmark).Assembly.Location, "gate", .. args])
             {
                 UseShellExecute = false,
-                Environment = { [ServerGcVariable] = "1" },
+                Environment = { [ServerGcVariable] = "1", [SpinLimitVariable] = "0" },
             };
             using var server = Process.Start(start) ?? throw new InvalidOperationException("The benchmark could not restart itself with server GC.");
             server.WaitForExit();
@@ -59,6 +59,8 @@ internal static class GateCheckBenchmark
     }
 
     private const string ServerGcVariable = "DOTNET_gcServer";
+
+    private const string SpinLimitVariable = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
 
     /// <summary>The load generator's own entry point, run by <see cref="Run"/> in a child process.</summary>
     public static int RunLoad(string[] args) => RunLoadAsync(args).GetAwaiter().GetResult();
