@@ -7,18 +7,17 @@ using Shanzhi.Storage;
 namespace Shanzhi.Epidemic.Passages;
 
 /// <summary>
-/// The one writer of passages. Submitted batches wait in a bounded queue; a thread of the writer's
-/// own takes every batch waiting (up to <see cref="PassageIngestOptions.MaxRowsPerTransaction"/>
-/// rows), writes them in one transaction, and only after the commit notifies the observers of the
-/// rows that were new and completes each submitter with its own receipt. A full queue rejects at
-/// once (429) instead of making the caller wait or dropping rows; a failed commit fails its
-/// submitters, who have no acknowledgement and resend, and the writer carries on.
+/// The one writer of passages. Submitted batches wait in a bounded queue. A dedicated thread takes
+/// every batch waiting (up to <see cref="PassageIngestOptions.MaxRowsPerTransaction"/> rows) and
+/// writes them in one transaction. Only after the commit are the observers told of the new rows
+/// and each submitter completed with its own receipt. A full queue rejects a batch at once (429)
+/// instead of making the caller wait or dropping rows. A failed commit fails its submitters, who
+/// have no acknowledgement and resend, and the writer carries on.
 /// </summary>
 /// <remarks>
-/// The store and the observers run on two dedicated threads, not on the thread pool: a gate
-/// check's answer waits for its commit, and under HTTP load a thread-pool hop between a
-/// submission and its commit, or between the commit and the receipts, queued behind the requests
-/// and made the tail of the check latency. Runs as a hosted service in the web host; a process
+/// The store and the observers run on two dedicated threads, not on the thread pool, because a
+/// gate check's response waits for its commit. Under HTTP load, a thread-pool hop between a
+/// submission and its commit, or between the commit and the receipts, queued behind the requests. Runs as a hosted service in the web host; a process
 /// without a host (the CLI) starts it with its first submission and stops it when the service
 /// provider is disposed.
 /// </remarks>
