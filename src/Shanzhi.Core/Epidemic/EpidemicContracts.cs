@@ -32,6 +32,12 @@ public interface IPassageObserver
     void OnCommitted(IReadOnlyList<PassageRecord> passages);
 }
 
+/// <summary>Receives each place registered while the platform runs, so the contact index has its kind at once.</summary>
+public interface IPlaceObserver
+{
+    void OnRegistered(long placeId, PlaceKind kind);
+}
+
 /// <summary>A device authenticated by its API key, with where it stands.</summary>
 public sealed record DeviceContext(long DeviceId, long EntranceId, long PlaceId, PlaceKind PlaceKind, string GridCode, string RegionPath);
 

@@ -82,6 +82,17 @@ public static class EpidemicNames
         _ => "高速出口",
     };
 
+    /// <summary>What a rule set traces, in one line for the console, e.g. when an officer picks one for an investigation.</summary>
+    public static string Describe(RuleSet rules)
+    {
+        var minutes = rules.MinimumOverlap.TotalMinutes.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+        var overlap = rules.Cumulative ? $"同一场所同日累计共处不少于 {minutes} 分钟" : $"单次共处不少于 {minutes} 分钟";
+        var second = !rules.SecondDegree ? "不追踪次密接"
+            : rules.SecondDegreePlaceKinds is { } kinds ? $"追踪次密接，仅计{string.Join("、", kinds.Order().Select(Chinese))}内的共处"
+            : "追踪次密接，各类场所的共处均计入";
+        return $"发病（或采样）前 {rules.DaysBeforeOnset} 天至后 {rules.DaysAfterOnset} 天；{overlap}；{second}。";
+    }
+
     public static string Chinese(GateDecision decision) => decision switch
     {
         GateDecision.Pass => "通行",

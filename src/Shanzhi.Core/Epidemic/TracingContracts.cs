@@ -4,6 +4,11 @@ namespace Shanzhi.Epidemic;
 /// A versioned contact-tracing rule set (WHO, China 8th and 9th editions, custom). Windows are
 /// counted from the index person's onset date, or the sample date when asymptomatic.
 /// </summary>
+/// <param name="SecondDegreePlaceKinds">
+/// Where a close contact's own contacts count (次密接): only co-presence at places of these kinds
+/// makes a second-degree edge. Null counts every kind. Close contacts themselves are found at
+/// places of every kind.
+/// </param>
 public sealed record RuleSet(
     string Id,
     string Version,
@@ -12,7 +17,13 @@ public sealed record RuleSet(
     int DaysAfterOnset,
     TimeSpan MinimumOverlap,
     bool Cumulative,
-    bool SecondDegree);
+    bool SecondDegree,
+    IReadOnlySet<PlaceKind>? SecondDegreePlaceKinds = null)
+{
+    /// <summary>Whether co-presence at a place of <paramref name="kind"/> (null when the kind is unknown) can make a second-degree edge.</summary>
+    public bool CountsForSecondDegree(PlaceKind? kind) =>
+        SecondDegreePlaceKinds is null || (kind is { } k && SecondDegreePlaceKinds.Contains(k));
+}
 
 /// <summary>What to trace: one index person, the anchor date and the rule set.</summary>
 public sealed record TraceRequest(long IndexPersonKey, DateTimeOffset Anchor, RuleSet Rules, DateTimeOffset? IsolatedAt = null);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Investigations;
 using Shanzhi.Epidemic.Tracing;
 using Shanzhi.Identity;
@@ -20,7 +21,8 @@ public static class EpidemicInvestigationEndpoints
 
     public sealed record Choices(IReadOnlyList<LegalBasis> LegalBases, IReadOnlyList<RuleSetChoice> RuleSets);
 
-    public sealed record RuleSetChoice(string Id, string Version, string Name, bool SecondDegree);
+    /// <summary>A rule set on offer; <paramref name="SecondDegreePlaceKinds"/> is null when every place kind counts for the second degree.</summary>
+    public sealed record RuleSetChoice(string Id, string Version, string Name, bool SecondDegree, IReadOnlyList<PlaceKind>? SecondDegreePlaceKinds);
 
     public static void MapEpidemicInvestigationEndpoints(this WebApplication app)
     {
@@ -45,7 +47,8 @@ public static class EpidemicInvestigationEndpoints
 
     private static Ok<Choices> GetChoices(RuleSetCatalog ruleSets) => TypedResults.Ok(new Choices(
         LegalBases.All,
-        [.. ruleSets.All.Select(r => new RuleSetChoice(r.Id, r.Version, r.Name, r.SecondDegree))]));
+        [.. ruleSets.All.Select(r => new RuleSetChoice(r.Id, r.Version, r.Name, r.SecondDegree,
+            r.SecondDegreePlaceKinds is { } kinds ? [.. kinds.Order()] : null))]));
 
     private static async Task<Results<Ok<IReadOnlyList<InvestigationView>>, ProblemHttpResult>> ListAsync(
         HttpContext http, InvestigationService service, CancellationToken cancellationToken, InvestigationState? state = null) =>

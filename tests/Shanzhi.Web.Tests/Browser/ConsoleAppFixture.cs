@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,7 +13,6 @@ using Shanzhi.Geography;
 using Shanzhi.Identity;
 using Shanzhi.Storage;
 using Shanzhi.Tests.Infrastructure;
-using Shanzhi.Web.Tests.Epidemic;
 
 namespace Shanzhi.Web.Tests.Browser;
 
@@ -77,7 +75,6 @@ public sealed class ConsoleAppFixture : IAsyncLifetime
             // the TOTP step has its own test with an enrolled account.
             web.UseSetting("Security:RequireTwoFactorForAdmins", "false");
             web.ConfigureLogging(logging => logging.AddProvider(LogSink.Shared.Provider()));
-            web.ConfigureTestServices(PassageListTracer.AddIfMissing);
         });
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();

@@ -12,7 +12,8 @@ namespace Shanzhi.Web.Tests.Epidemic;
 /// a mall, where contact A stayed 40 minutes and contact B 25 minutes. At 13:00 contact A spent an
 /// hour at a school, where S stayed 30 minutes. The index person and A live in the mall's grid,
 /// B in the school's grid, and S has no registered home, so S belongs to the school's grid.
-/// After the rows are committed every <see cref="IPassageObserver"/> is notified, as the ingest does.
+/// Every <see cref="IPlaceObserver"/> receives the two places, as from the place registry, and
+/// after the passages are committed every <see cref="IPassageObserver"/> is notified, as the ingest does.
 /// </summary>
 public sealed record EpidemicScene(long IndexKey, long ContactA, long ContactB, long Secondary, string MallGrid, string SchoolGrid)
 {
@@ -42,6 +43,11 @@ public sealed record EpidemicScene(long IndexKey, long ContactA, long ContactB, 
         var s = Person(null);
         db.Persons.AddRange(index, a, b, s);
         await db.SaveChangesAsync();
+        foreach (var observer in scope.ServiceProvider.GetServices<IPlaceObserver>())
+        {
+            observer.OnRegistered(mall.Id, mall.Kind);
+            observer.OnRegistered(school.Id, school.Kind);
+        }
 
         var yesterday = ShanghaiTime.StartOfDay(ShanghaiTime.Today(clock).AddDays(-1));
         var device = Random.Shared.NextInt64(1_000_000, long.MaxValue / 2);

@@ -19,7 +19,7 @@ public sealed class InvestigationTests
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Trace_and_follow_ups_run_inside_an_investigation(StoreKind kind)
     {
-        await using var platform = await PlatformFactory.StartAsync(kind, web => web.ConfigureTestServices(PassageListTracer.AddIfMissing));
+        await using var platform = await PlatformFactory.StartAsync(kind);
         var scene = await EpidemicScene.SeedAsync(platform.Services);
         var officer = await SignInOfficerAsync(platform);
         var id = await OpenAsync(officer, scene.IndexKey);
@@ -78,7 +78,7 @@ public sealed class InvestigationTests
             anchorDate = today,
             anchorKind = "Onset",
             ruleSetId = "china-9",
-            ruleSetVersion = "cn9-2022.1",
+            ruleSetVersion = "cn9-2022.2",
             legalBasis = "pdcl-12",
             scopeRegionCode = "330200",
             scopeFrom = today.AddDays(-14),

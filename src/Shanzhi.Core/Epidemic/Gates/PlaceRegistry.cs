@@ -24,7 +24,8 @@ public sealed record IssuedDeviceKey(long DeviceId, string ApiKey);
 /// scope. A place is located in its grid when it is registered; a place outside the officer's
 /// scope is reported as not found.
 /// </summary>
-public sealed class PlaceRegistry(ShanzhiDbContext db, GridLocator locator, DeviceResolver devices, TimeProvider clock, ILogger<PlaceRegistry> logger)
+public sealed class PlaceRegistry(ShanzhiDbContext db, GridLocator locator, DeviceResolver devices, TimeProvider clock, ILogger<PlaceRegistry> logger,
+    IEnumerable<IPlaceObserver> observers)
 {
     public async Task<Result<PlaceView>> CreatePlaceAsync(CreatePlaceRequest request, StaffPrincipal user, CancellationToken cancellationToken)
     {
@@ -65,6 +66,11 @@ public sealed class PlaceRegistry(ShanzhiDbContext db, GridLocator locator, Devi
         };
         db.Places.Add(place);
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var observer in observers)
+        {
+            observer.OnRegistered(place.Id, place.Kind);
+        }
+
         logger.PlaceRegistered(place.Id, place.Kind, place.GridCode);
         return View(place, []);
     }

@@ -36,7 +36,7 @@ public readonly record struct IndexedPassage(long PersonKey, long PlaceId, DateT
 /// store, and persons left without stays. A stay whose In expired keeps its Out as an exit-only
 /// stay, as a rebuild would make it. Built without one (benchmarks, data tests), nothing expires.</para>
 /// </remarks>
-public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
+public sealed class ContactIndex : IContactTracer, IPassageObserver, IPlaceObserver, IDisposable
 {
     internal const int ChunkShift = 16;
     internal const int ChunkSize = 1 << ChunkShift;
@@ -109,8 +109,11 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
         if (_placeIndex.TryGetValue(placeId, out var place))
         {
             _places[place].Dwell = DwellSeconds(placeId);
+            _places[place].Kind = (byte)kind;
         }
     });
+
+    void IPlaceObserver.OnRegistered(long placeId, PlaceKind kind) => SetPlaceKind(placeId, kind);
 
     public void OnCommitted(IReadOnlyList<PassageRecord> passages)
     {
@@ -684,7 +687,11 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IDisposable
         }
 
         _placeIndex.Add(placeId, index);
-        _places[index] = new PlaceStays { Id = placeId, First = _baseCount, Tail = [], Dwell = DwellSeconds(placeId) };
+        _places[index] = new PlaceStays
+        {
+            Id = placeId, First = _baseCount, Tail = [], Dwell = DwellSeconds(placeId),
+            Kind = _placeKinds.TryGetValue(placeId, out var kind) ? (byte)kind : PlaceStays.UnknownKind,
+        };
         return index;
     }
 
@@ -802,6 +809,11 @@ internal struct PlaceStays
     public int BaseCount;
     public int[] Tail;
     public int TailCount;
+    public const byte UnknownKind = 0;
+
     public int MaximumDuration;
     public int Dwell;
+
+    /// <summary>The place's <see cref="PlaceKind"/>, or <see cref="UnknownKind"/> until <see cref="ContactIndex.SetPlaceKind"/> sets it.</summary>
+    public byte Kind;
 }

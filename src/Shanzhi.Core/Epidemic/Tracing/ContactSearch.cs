@@ -12,8 +12,9 @@ namespace Shanzhi.Epidemic.Tracing;
 /// must last longer than zero. With <see cref="RuleSet.Cumulative"/> the overlaps of one pair at
 /// one place are summed per Asia/Shanghai day (an overlap across midnight counts towards both days)
 /// and the edge spans the first to the last of them; otherwise every overlapping pair of stays is
-/// judged on its own. Nothing is capped: a second degree through a busy hub returns every person
-/// the rules reach.</para>
+/// judged on its own. Nothing is capped: a second degree returns every person the rules reach,
+/// though only at the place kinds the rule set counts for it
+/// (<see cref="RuleSet.SecondDegreePlaceKinds"/>).</para>
 /// <para>Work is in integer structs in buffers reused across traces (one set per concurrent trace,
 /// from a pool). Each source person's overlaps are sorted by (to, place, start) and summed in one
 /// pass. The edges are sorted as integer tuples, one run per source person, before the
@@ -36,6 +37,9 @@ internal sealed class ContactSearch
     private RuleSet _rules = null!;
     private int _minimum;
 
+    /// <summary>Bit k is set when a place of kind k (0: unknown) counts for the second degree.</summary>
+    private uint _secondDegreeKinds;
+
     public static List<ContactEdge> Run(ContactIndex index, RuleSet rules, int person, int windowStart, int windowEnd)
     {
         var search = Pool.TryTake(out var pooled) ? pooled : new ContactSearch();
@@ -44,6 +48,7 @@ internal sealed class ContactSearch
             search._index = index;
             search._rules = rules;
             search._minimum = (int)Math.Ceiling(rules.MinimumOverlap.TotalSeconds);
+            search._secondDegreeKinds = KindMask(rules);
             return search.Run(person, windowStart, windowEnd);
         }
         finally
@@ -52,6 +57,22 @@ internal sealed class ContactSearch
             search._rules = null!;
             Pool.Add(search);
         }
+    }
+
+    private static uint KindMask(RuleSet rules)
+    {
+        if (rules.SecondDegreePlaceKinds is null)
+        {
+            return uint.MaxValue;
+        }
+
+        var mask = 0u;
+        foreach (var kind in rules.SecondDegreePlaceKinds)
+        {
+            mask |= 1u << (byte)kind;
+        }
+
+        return mask;
     }
 
     private List<ContactEdge> Run(int person, int windowStart, int windowEnd)
@@ -129,6 +150,11 @@ internal sealed class ContactSearch
 
             var placeIndex = own.Place;
             ref var place = ref _index.PlaceAt(placeIndex);
+            if (secondDegree && (_secondDegreeKinds & (1u << place.Kind)) == 0)
+            {
+                continue;
+            }
+
             var lowest = start - place.MaximumDuration;
             ScanBase(ref place, lowest, person, placeIndex, start, end, indexPerson, secondDegree);
 

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 
@@ -24,9 +25,25 @@ public static class RuleSets
     public static readonly RuleSet China8 = new("china-8", "cn8-2021.1", "中国第八版防控方案（2021）",
         DaysBeforeOnset: 2, DaysAfterOnset: 14, MinimumOverlap: DefaultChinaMinimumOverlap, Cumulative: true, SecondDegree: false);
 
-    /// <summary>China protocol, 9th edition (June 2022): 4 days before onset, contacts of contacts traced.</summary>
-    public static readonly RuleSet China9 = new("china-9", "cn9-2022.1", "中国第九版防控方案（2022）",
-        DaysBeforeOnset: 4, DaysAfterOnset: 14, MinimumOverlap: DefaultChinaMinimumOverlap, Cumulative: true, SecondDegree: true);
+    /// <summary>
+    /// Place kinds where the 9th edition's contacts of contacts are found. The edition counts people
+    /// who lived with a close contact, worked in the same enclosed space, or ate or played with them
+    /// at close range, from the close contact's first exposure until isolation. Shared exposure in a
+    /// mall, a market or a station makes only a general contact (一般接触者). Of the kinds the gates
+    /// cover, residential compounds, schools and construction sites fit the first.
+    /// </summary>
+    /// <remarks>NOTE: an epidemiologist still has to confirm this list. A deployment that needs other kinds defines a custom rule set.</remarks>
+    public static readonly IReadOnlySet<PlaceKind> China9SecondDegreePlaceKinds =
+        new[] { PlaceKind.ResidentialCompound, PlaceKind.School, PlaceKind.ConstructionSite }.ToFrozenSet();
+
+    /// <summary>
+    /// China protocol, 9th edition (June 2022): 4 days before onset, contacts of contacts traced at
+    /// the places in <see cref="China9SecondDegreePlaceKinds"/>. Version 2022.1 traced them at places of
+    /// every kind.
+    /// </summary>
+    public static readonly RuleSet China9 = new("china-9", "cn9-2022.2", "中国第九版防控方案（2022）",
+        DaysBeforeOnset: 4, DaysAfterOnset: 14, MinimumOverlap: DefaultChinaMinimumOverlap, Cumulative: true, SecondDegree: true,
+        SecondDegreePlaceKinds: China9SecondDegreePlaceKinds);
 
     public static IReadOnlyList<RuleSet> BuiltIn { get; } = [Who, China8, China9];
 }
@@ -62,5 +79,6 @@ public sealed class RuleSetCatalog(IOptions<TracingOptions> options)
         custom.DaysAfterOnset,
         custom.MinimumOverlap,
         custom.Cumulative,
-        custom.SecondDegree);
+        custom.SecondDegree,
+        custom.SecondDegreePlaceKinds.Count == 0 ? null : custom.SecondDegreePlaceKinds.ToFrozenSet());
 }

@@ -70,4 +70,7 @@ public sealed class CustomRuleSet
     public bool Cumulative { get; set; } = true;
 
     public bool SecondDegree { get; set; }
+
+    /// <summary>Place kinds where second-degree contacts count; empty counts every kind.</summary>
+    public List<PlaceKind> SecondDegreePlaceKinds { get; set; } = [];
 }

@@ -24,6 +24,7 @@ public static class TracingServiceCollectionExtensions
             sp.GetRequiredService<IOptions<TracingOptions>>(), sp.GetRequiredService<IOptions<RetentionOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IContactTracer>(sp => sp.GetRequiredService<ContactIndex>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPassageObserver, ContactIndex>(sp => sp.GetRequiredService<ContactIndex>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlaceObserver, ContactIndex>(sp => sp.GetRequiredService<ContactIndex>()));
         services.TryAddSingleton<RuleSetCatalog>();
         services.TryAddSingleton<ContactIndexLoader>();
         services.AddHostedService(sp => sp.GetRequiredService<ContactIndexLoader>());

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Gates;
+using Shanzhi.Epidemic.Tracing;
 using Shanzhi.Identity;
 using Shanzhi.Privacy.Crypto;
 using Shanzhi.Storage;
@@ -12,7 +14,8 @@ namespace Shanzhi.Tests.Epidemic.Gates;
 
 /// <summary>
 /// The case world plus the Y0101 category, a key ring for the blind index, a plain passage store,
-/// and an epidemic officer for the whole city. Places are registered through <see cref="PlaceRegistry"/>.
+/// an epidemic officer for the whole city and a contact index. Places are registered through
+/// <see cref="PlaceRegistry"/>, which tells the index their kinds.
 /// </summary>
 internal sealed class GateWorld : IAsyncDisposable
 {
@@ -33,6 +36,8 @@ internal sealed class GateWorld : IAsyncDisposable
 
     public DeviceResolver Devices { get; }
 
+    public ContactIndex Index { get; } = new(Options.Create(new TracingOptions()));
+
     public ResidencyCache Residencies => new(Cases.Clock);
 
     public StaffPrincipal Officer { get; } = new(Guid.NewGuid(), "防控专员", new HashSet<string> { Roles.EpidemicOfficer }, null, CaseWorld.PathOf(CaseWorld.City));
@@ -47,7 +52,7 @@ internal sealed class GateWorld : IAsyncDisposable
 
     public BlindIndex BlindIndex => new(Keys.Store);
 
-    public PlaceRegistry Places(ShanzhiDbContext db) => new(db, Cases.Locator, Devices, Cases.Clock, Logs.CreateLogger<PlaceRegistry>());
+    public PlaceRegistry Places(ShanzhiDbContext db) => new(db, Cases.Locator, Devices, Cases.Clock, Logs.CreateLogger<PlaceRegistry>(), [Index]);
 
     public CheckGate Gate(ShanzhiDbContext db) => new(new CheckScope(db, new OpenUnidentifiedCase(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<OpenUnidentifiedCase>())),
         new StorePersonDirectory(db, BlindIndex), Ingest, Residencies, Logs.CreateLogger<CheckGate>());
@@ -109,6 +114,7 @@ internal sealed class GateWorld : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Keys.Dispose();
+        Index.Dispose();
         await Cases.DisposeAsync();
     }
 

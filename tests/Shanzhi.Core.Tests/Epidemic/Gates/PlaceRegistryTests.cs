@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Gates;
+using Shanzhi.Epidemic.Tracing;
 using Shanzhi.Tests.Cases;
 using Shanzhi.Tests.Infrastructure;
 
@@ -21,6 +22,21 @@ public sealed class PlaceRegistryTests
         Assert.Equal(43, key.Length);
         Assert.Equal(Device.HashApiKey(key), stored.ApiKeyHash);
         Assert.Equal(CaseWorld.StreetB + "001001", device.GridCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task New_place_kind_reaches_index(StoreKind kind)
+    {
+        await using var world = await GateWorld.CreateAsync(kind);
+        var (device, _) = await world.DeviceAtAsync(PlaceKind.School, CaseWorld.InStreetA);
+        var entered = new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.FromHours(8));
+
+        world.Index.Add([new IndexedPassage(7, device.PlaceId, entered, PassageDirection.In)]);
+
+        // An entry without an exit lasts the kind's default dwell: 8 hours at a school, 2 at a place of unknown kind.
+        var stay = Assert.Single(world.Index.ExportStays());
+        Assert.Equal(TimeSpan.FromHours(8).TotalSeconds, stay.End - stay.Start);
     }
 
     [Theory]

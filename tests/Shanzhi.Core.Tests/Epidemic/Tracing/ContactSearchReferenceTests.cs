@@ -7,14 +7,20 @@ namespace Shanzhi.Tests.Epidemic.Tracing;
 /// <summary>
 /// The index's search against a brute-force reference over every pair of stays, on small random
 /// cities: both degrees, per-stay and cumulative rules, stays across Asia/Shanghai midnights, long
-/// stays that make the search skip blocks, and passages added after a compaction.
+/// stays that make the search skip blocks, passages added after a compaction, and second degrees
+/// limited to some place kinds (with a place whose kind the index never receives).
 /// </summary>
 public sealed class ContactSearchReferenceTests
 {
     private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
     private static readonly DateTimeOffset CityStart = new(2026, 3, 1, 0, 0, 0, Beijing);
-    private static readonly long[] Places = [100, 200, 300, 400];
+    private static readonly long[] Places = [100, 200, 300, 400, 500];
+
+    /// <summary>The kinds of the first four places; the index never receives the kind of place 500.</summary>
     private static readonly PlaceKind[] Kinds = [PlaceKind.Mall, PlaceKind.RailStation, PlaceKind.ResidentialCompound, PlaceKind.HighwayExit];
+
+    private static readonly IReadOnlySet<PlaceKind>?[] SecondDegreeKinds =
+        [null, new HashSet<PlaceKind> { PlaceKind.ResidentialCompound }, new HashSet<PlaceKind> { PlaceKind.Mall, PlaceKind.HighwayExit, PlaceKind.School }];
 
     private readonly record struct Overlap(long From, long To, long Place, int Start, int End);
 
@@ -42,10 +48,12 @@ public sealed class ContactSearchReferenceTests
         var all = index.ExportStays();
         Assert.Contains(all, s => s.End - s.Start > TimeSpan.FromDays(1).TotalSeconds);
         var degrees = new int[3];
+        var limited = 0;
         for (var trace = 0; trace < 40; trace++)
         {
             var rules = new RuleSet("test", $"test-{trace}", "测试", random.Next(0, 3), random.Next(0, 4),
-                TimeSpan.FromMinutes(random.Next(4) * 10), Cumulative: random.Next(2) == 0, SecondDegree: random.Next(2) == 0);
+                TimeSpan.FromMinutes(random.Next(4) * 10), Cumulative: random.Next(2) == 0, SecondDegree: random.Next(2) == 0,
+                SecondDegreeKinds[random.Next(SecondDegreeKinds.Length)]);
             var request = new TraceRequest(1 + random.Next(40), CityStart.AddDays(random.Next(1, 8)), rules,
                 random.Next(4) == 0 ? CityStart.AddHours(random.Next(24, 200)) : null);
 
@@ -53,6 +61,12 @@ public sealed class ContactSearchReferenceTests
             var actual = index.Trace(request).Edges;
 
             Assert.Equal(expected, actual);
+            if (rules is { SecondDegree: true, SecondDegreePlaceKinds: not null }
+                && Reference(all, request with { Rules = rules with { SecondDegreePlaceKinds = null } }).Count > expected.Count)
+            {
+                limited++;
+            }
+
             foreach (var edge in actual)
             {
                 degrees[edge.Degree]++;
@@ -61,12 +75,13 @@ public sealed class ContactSearchReferenceTests
 
         Assert.True(degrees[1] > 100, $"only {degrees[1]} first-degree edges were compared");
         Assert.True(degrees[2] > 100, $"only {degrees[2]} second-degree edges were compared");
+        Assert.True(limited > 0, "no trace had a second degree that its place kinds made smaller");
     }
 
     private static ContactIndex NewIndex()
     {
         var index = new ContactIndex(Options.Create(new TracingOptions()));
-        for (var i = 0; i < Places.Length; i++)
+        for (var i = 0; i < Kinds.Length; i++)
         {
             index.SetPlaceKind(Places[i], Kinds[i]);
         }
@@ -123,15 +138,16 @@ public sealed class ContactSearchReferenceTests
         var window = TraceWindow.For(request);
         var (from, to) = (IndexClock.ToSeconds(window.Start), IndexClock.ToSeconds(window.End));
         var rules = request.Rules;
-        var edges = Qualify(Overlaps(stays, request.IndexPersonKey, from, to, _ => false), rules, degree: 1);
+        var edges = Qualify(Overlaps(stays, request.IndexPersonKey, from, to, _ => false, _ => true), rules, degree: 1);
 
         if (rules.SecondDegree)
         {
             var exposures = edges.GroupBy(e => e.To).ToDictionary(g => g.Key, g => g.Min(e => IndexClock.ToSeconds(e.OverlapStart)));
             bool Excluded(long person) => person == request.IndexPersonKey || exposures.ContainsKey(person);
+            bool Counts(long place) => rules.CountsForSecondDegree(Array.IndexOf(Places, place) is var i && i < Kinds.Length ? Kinds[i] : null);
             foreach (var (contact, exposed) in exposures)
             {
-                edges.AddRange(Qualify(Overlaps(stays, contact, exposed, to, Excluded), rules, degree: 2));
+                edges.AddRange(Qualify(Overlaps(stays, contact, exposed, to, Excluded, Counts), rules, degree: 2));
             }
         }
 
@@ -140,10 +156,11 @@ public sealed class ContactSearchReferenceTests
             .ThenBy(e => e.PlaceId).ThenBy(e => e.OverlapEnd).ThenBy(e => e.Overlap)];
     }
 
-    private static List<Overlap> Overlaps(List<(long Person, long Place, int Start, int End)> stays, long person, int from, int to, Func<long, bool> excluded)
+    private static List<Overlap> Overlaps(List<(long Person, long Place, int Start, int End)> stays, long person, int from, int to,
+        Func<long, bool> excluded, Func<long, bool> countsAt)
     {
         var overlaps = new List<Overlap>();
-        foreach (var own in stays.Where(s => s.Person == person))
+        foreach (var own in stays.Where(s => s.Person == person && countsAt(s.Place)))
         {
             foreach (var other in stays.Where(s => s.Place == own.Place && s.Person != person && !excluded(s.Person)))
             {

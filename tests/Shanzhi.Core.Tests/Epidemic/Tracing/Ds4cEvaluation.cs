@@ -17,7 +17,10 @@ public sealed record Ds4cRecall(string RuleSetVersion, int Traced, int InfectorH
 /// building. Routes have dates without times, so each visit is a whole-day stay; Korean dates are
 /// taken as Beijing days, which changes nothing because every window is counted in whole days. The
 /// anchor is <c>symptom_onset_date</c>, or <c>confirmed_date</c> (as the sample date) when onset is
-/// unknown. Candidates are the distinct first-degree contacts.
+/// unknown. Candidates are the distinct first-degree contacts. Route types that match a
+/// <see cref="PlaceKind"/> give the place that kind (<see cref="KindOf"/>); the rest (churches,
+/// "etc", lodging and others) stay of unknown kind, which only matters for rule sets that count
+/// second-degree contacts at some kinds only.
 /// </remarks>
 public sealed class Ds4cEvaluation
 {
@@ -84,12 +87,32 @@ public sealed class Ds4cEvaluation
             .ToList();
         var places = visits.Select(v => v.Place).Distinct().Order(StringComparer.Ordinal)
             .Select((key, i) => (key, id: i + 1L)).ToDictionary(p => p.key, p => p.id);
+        foreach (var (key, id) in places)
+        {
+            if (KindOf(key[..key.IndexOf('|')]) is { } kind)
+            {
+                _index.SetPlaceKind(id, kind);
+            }
+        }
+
         foreach (var visit in visits.OrderBy(v => v.Day).ThenBy(v => v.Patient))
         {
             _index.AddStay(visit.Patient, places[visit.Place], ShanghaiTime.StartOfDay(visit.Day), ShanghaiTime.StartOfDay(visit.Day.AddDays(1)));
             _withRoute.Add(visit.Patient);
         }
     }
+
+    /// <summary>The place kind of a DS4C route type, where one of ours fits it.</summary>
+    internal static PlaceKind? KindOf(string type) => type switch
+    {
+        "school" or "university" or "academy" => PlaceKind.School,
+        "hospital" => PlaceKind.Hospital,
+        "airport" => PlaceKind.Airport,
+        "public_transportation" => PlaceKind.RailStation,
+        "store" or "restaurant" or "pharmacy" or "cafe" or "pc_cafe" or "bakery" or "bank" or "gym" or "real_estate_agency"
+            or "beauty_salon" or "post_office" or "bar" or "gas_station" or "karaoke" => PlaceKind.Mall,
+        _ => null,
+    };
 
     private void LoadPatients(string path)
     {

@@ -26,6 +26,15 @@ public sealed class Ds4cTracingTests
     [Fact]
     public void China9_finds_53_of_341_infectors()
     {
-        Assert.Equal(new Ds4cRecall("cn9-2022.1", 341, 320, 53, 68, 1010, 27), Data.Value.Measure(RuleSets.China9));
+        Assert.Equal(new Ds4cRecall("cn9-2022.2", 341, 320, 53, 53, 1010, 27), Data.Value.Measure(RuleSets.China9));
+    }
+
+    /// <summary>The 9th edition's windows with contacts of contacts counted at places of every kind, as version 2022.1 did.</summary>
+    [Fact]
+    public void China9_every_kind_finds_68()
+    {
+        var everyKind = RuleSets.China9 with { Version = "cn9-2022.1", SecondDegreePlaceKinds = null };
+
+        Assert.Equal(new Ds4cRecall("cn9-2022.1", 341, 320, 53, 68, 1010, 27), Data.Value.Measure(everyKind));
     }
 }

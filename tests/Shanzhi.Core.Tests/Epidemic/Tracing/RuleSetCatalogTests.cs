@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Tracing;
 
 namespace Shanzhi.Tests.Epidemic.Tracing;
@@ -18,7 +20,7 @@ public sealed class RuleSetCatalogTests
     {
         var catalog = new RuleSetCatalog(Options.Create(new TracingOptions { ChinaMinimumOverlap = TimeSpan.FromMinutes(10) }));
 
-        Assert.Equal("cn9-2022.1+min10", catalog.Find("china-9")!.Version);
+        Assert.Equal("cn9-2022.2+min10", catalog.Find("china-9")!.Version);
     }
 
     [Fact]
@@ -39,5 +41,36 @@ public sealed class RuleSetCatalogTests
 
         Assert.Equal(("custom-school-outbreak-3", 7, TimeSpan.FromMinutes(30), true),
             (found!.Version, found.DaysBeforeOnset, found.MinimumOverlap, found.SecondDegree));
+    }
+
+    [Fact]
+    public void Custom_second_degree_kinds_bind()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Tracing:Custom:homes:SecondDegree"] = "true",
+            ["Tracing:Custom:homes:SecondDegreePlaceKinds:0"] = "ResidentialCompound",
+            ["Tracing:Custom:homes:SecondDegreePlaceKinds:1"] = "School",
+            ["Tracing:Custom:everywhere:SecondDegree"] = "true",
+        }).Build();
+        var options = new TracingOptions();
+        configuration.GetSection(TracingOptions.Section).Bind(options);
+        var catalog = new RuleSetCatalog(Options.Create(options));
+
+        var homes = catalog.Find("homes")!;
+        var everywhere = catalog.Find("everywhere")!;
+
+        Assert.Equal([PlaceKind.School, PlaceKind.ResidentialCompound], homes.SecondDegreePlaceKinds!.Order());
+        Assert.Equal((true, false, false), (homes.CountsForSecondDegree(PlaceKind.School), homes.CountsForSecondDegree(PlaceKind.Mall), homes.CountsForSecondDegree(null)));
+        Assert.Null(everywhere.SecondDegreePlaceKinds);
+        Assert.True(everywhere.CountsForSecondDegree(null));
+    }
+
+    [Fact]
+    public void China9_second_degree_kinds()
+    {
+        var china9 = new RuleSetCatalog(Options.Create(new TracingOptions())).Find("china-9")!;
+
+        Assert.Equal([PlaceKind.School, PlaceKind.ResidentialCompound, PlaceKind.ConstructionSite], china9.SecondDegreePlaceKinds!.Order());
     }
 }
