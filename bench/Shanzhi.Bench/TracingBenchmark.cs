@@ -13,7 +13,6 @@ namespace Shanzhi.Bench;
 internal static class TracingBenchmark
 {
     private static readonly RuleSet FirstDegree = RuleSets.Who;
-    private static readonly RuleSet SecondDegree = RuleSets.China9;
 
     public static int Run(string[] args)
     {
@@ -23,6 +22,7 @@ internal static class TracingBenchmark
         var queries = (int)BenchSupport.Option(args, "--queries", 2_000);
         var seed = (int)BenchSupport.Option(args, "--seed", 20261205);
         var secondQueries = (int)BenchSupport.Option(args, "--second-queries", queries);
+        var secondDegree = args.Contains("--every-kind") ? RuleSets.China9 with { SecondDegreePlaceKinds = null } : RuleSets.China9;
 
         Console.WriteLine($"trace benchmark: {persons:N0} persons, {passages:N0} passages over {days} days, {queries:N0} queries, seed {seed}");
         Console.WriteLine($"runtime {Environment.Version}, {Environment.ProcessorCount} logical processors, server GC {System.Runtime.GCSettings.IsServerGC}, load average {BenchSupport.LoadAverage()}");
@@ -43,7 +43,8 @@ internal static class TracingBenchmark
             : BuildBulk(new SyntheticPassages(persons, passages, days, seed)))
         {
             Latency("first degree (WHO, cumulative 15 min)", index, people, FirstDegree, warmUp);
-            Latency("first + second degree (China 9th)", index, people[..Math.Min(secondQueries, people.Length)], SecondDegree, warmUp);
+            var where = secondDegree.SecondDegreePlaceKinds is { } kinds ? string.Join(", ", kinds.Order()) : "every place kind";
+            Latency($"first + second degree (China 9th, second degree at {where})", index, people[..Math.Min(secondQueries, people.Length)], secondDegree, warmUp);
         }
 
         return 0;

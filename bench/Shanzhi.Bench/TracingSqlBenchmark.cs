@@ -20,14 +20,17 @@ namespace Shanzhi.Bench;
 /// judged per pair of stays (≥ 15 minutes each) rather than summed per day, so that one SQL
 /// statement expresses them. Second degree follows <c>ContactSearch</c>: the contacts of each close
 /// contact from that contact's first exposure to the end of the window, leaving out the index
-/// person and every close contact.
+/// person and every close contact, and only at the place kinds the rule set counts for it (a
+/// <c>places</c> table holds each place's kind). <c>--every-kind</c> counts every kind, as
+/// <c>cn9-2022.1</c> did.
 /// </remarks>
 internal static class TracingSqlBenchmark
 {
     private static readonly RuleSet First = RuleSets.Who with { Cumulative = false };
-    private static readonly RuleSet Second = RuleSets.China9 with { Cumulative = false };
 
     private const string Columns = "person, place, start_s, end_s";
+
+    private const string PlacesTable = "CREATE TABLE places (place bigint PRIMARY KEY, kind integer NOT NULL)";
 
     // Indexes a DBA would add for "whose stays overlap this one at this place": the person's stays
     // in time order, and each place's stays by start with the columns the join reads.
@@ -47,22 +50,30 @@ internal static class TracingSqlBenchmark
         var random = new Random(seed + 1);
         var people = Enumerable.Range(0, queries).Select(_ => SyntheticPassages.Key(random.Next(persons))).ToArray();
         var secondPeople = people[..Math.Min(secondQueries, people.Length)];
+        var second = RuleSets.China9 with { Cumulative = false };
+        if (args.Contains("--every-kind"))
+        {
+            second = second with { SecondDegreePlaceKinds = null };
+        }
 
-        using var contacts = Build(new SyntheticPassages(persons, passages, days, seed));
+        Console.WriteLine($"second degree at: {(second.SecondDegreePlaceKinds is { } kinds ? string.Join(", ", kinds.Order()) : "every place kind")}");
+        var city = new SyntheticPassages(persons, passages, days, seed);
+        var places = city.Places().ToList();
+        using var contacts = Build(city);
         var stays = contacts.ExportStays();
         var longest = stays.Max(s => s.End - s.Start);
         Console.WriteLine($"  {stays.Count:N0} stays, longest {longest:N0} s");
 
         var results = new List<Timings>
         {
-            new("ContactIndex", Time(people, p => contacts.Trace(Request(p, First)).Edges.Count), Time(secondPeople, p => contacts.Trace(Request(p, Second)).Edges.Count), TimeSpan.Zero),
+            new("ContactIndex", Time(people, p => contacts.Trace(Request(p, First)).Edges.Count), Time(secondPeople, p => contacts.Trace(Request(p, second)).Edges.Count), TimeSpan.Zero),
         };
         results[0] = Compared(results[0], results[0]);
 
         if (!args.Contains("--postgres-only"))
         {
             BenchSupport.InSqliteFolder("shanzhi-trace-sql-", folder =>
-                results.Add(Compared(Sqlite(Path.Combine(folder, "stays.db"), stays, longest, people, secondPeople), results[0])));
+                results.Add(Compared(Sqlite(Path.Combine(folder, "stays.db"), stays, places, longest, people, secondPeople, second), results[0])));
         }
 
         var admin = Environment.GetEnvironmentVariable("SHANZHI_TEST_POSTGRES");
@@ -72,7 +83,7 @@ internal static class TracingSqlBenchmark
         }
         else
         {
-            results.Add(Compared(BenchSupport.InPostgresDatabase(admin, "shanzhi_trace_sql_", connection => Postgres(connection, stays, longest, people, secondPeople)), results[0]));
+            results.Add(Compared(BenchSupport.InPostgresDatabase(admin, "shanzhi_trace_sql_", connection => Postgres(connection, stays, places, longest, people, secondPeople, second)), results[0]));
         }
 
         Console.WriteLine();
@@ -106,11 +117,12 @@ internal static class TracingSqlBenchmark
         return (IndexClock.ToSeconds(window.Start), IndexClock.ToSeconds(window.End));
     }
 
-    private static Timings Sqlite(string path, List<(long Person, long Place, int Start, int End)> stays, int longest, long[] people, long[] secondPeople)
+    private static Timings Sqlite(string path, List<(long Person, long Place, int Start, int End)> stays, List<(long PlaceId, PlaceKind Kind)> places,
+        int longest, long[] people, long[] secondPeople, RuleSet secondRules)
     {
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
-        Execute(connection, $"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576; CREATE TABLE stays (person INTEGER NOT NULL, place INTEGER NOT NULL, start_s INTEGER NOT NULL, end_s INTEGER NOT NULL)");
+        Execute(connection, $"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576; CREATE TABLE stays (person INTEGER NOT NULL, place INTEGER NOT NULL, start_s INTEGER NOT NULL, end_s INTEGER NOT NULL); {PlacesTable}");
         var load = Stopwatch.StartNew();
         using (var transaction = connection.BeginTransaction())
         using (var insert = connection.CreateCommand())
@@ -124,6 +136,16 @@ internal static class TracingSqlBenchmark
                 insert.ExecuteNonQuery();
             }
 
+            insert.Parameters.Clear();
+            insert.CommandText = "INSERT INTO places (place, kind) VALUES ($place, $kind)";
+            var (placeId, kind) = (insert.Parameters.Add("$place", SqliteType.Integer), insert.Parameters.Add("$kind", SqliteType.Integer));
+            insert.Prepare();
+            foreach (var p in places)
+            {
+                (placeId.Value, kind.Value) = (p.PlaceId, (int)p.Kind);
+                insert.ExecuteNonQuery();
+            }
+
             transaction.Commit();
         }
 
@@ -134,8 +156,8 @@ internal static class TracingSqlBenchmark
         using var first = connection.CreateCommand();
         first.CommandText = FirstSql(Dialect.Sqlite);
         using var second = connection.CreateCommand();
-        second.CommandText = SecondSql(Dialect.Sqlite);
-        return new Timings("SQLite", Time(people, p => Count(first, p, First, longest)), Time(secondPeople, p => Count(second, p, Second, longest)), load.Elapsed);
+        second.CommandText = SecondSql(Dialect.Sqlite, secondRules);
+        return new Timings("SQLite", Time(people, p => Count(first, p, First, longest)), Time(secondPeople, p => Count(second, p, secondRules, longest)), load.Elapsed);
 
         static int Count(SqliteCommand command, long person, RuleSet rules, int longest)
         {
@@ -150,11 +172,12 @@ internal static class TracingSqlBenchmark
         }
     }
 
-    private static Timings Postgres(string connectionString, List<(long Person, long Place, int Start, int End)> stays, int longest, long[] people, long[] secondPeople)
+    private static Timings Postgres(string connectionString, List<(long Person, long Place, int Start, int End)> stays, List<(long PlaceId, PlaceKind Kind)> places,
+        int longest, long[] people, long[] secondPeople, RuleSet secondRules)
     {
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
-        Execute(connection, "CREATE TABLE stays (person bigint NOT NULL, place bigint NOT NULL, start_s integer NOT NULL, end_s integer NOT NULL)");
+        Execute(connection, $"CREATE TABLE stays (person bigint NOT NULL, place bigint NOT NULL, start_s integer NOT NULL, end_s integer NOT NULL); {PlacesTable}");
         var load = Stopwatch.StartNew();
         using (var copy = connection.BeginBinaryImport($"COPY stays ({Columns}) FROM STDIN (FORMAT BINARY)"))
         {
@@ -170,13 +193,25 @@ internal static class TracingSqlBenchmark
             copy.Complete();
         }
 
+        using (var copy = connection.BeginBinaryImport("COPY places (place, kind) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var (place, kind) in places)
+            {
+                copy.StartRow();
+                copy.Write(place, NpgsqlDbType.Bigint);
+                copy.Write((int)kind, NpgsqlDbType.Integer);
+            }
+
+            copy.Complete();
+        }
+
         Execute(connection, Indexes);
-        Execute(connection, "VACUUM ANALYZE stays");
+        Execute(connection, "VACUUM ANALYZE stays; VACUUM ANALYZE places");
         load.Stop();
         Console.WriteLine($"PostgreSQL {connection.PostgreSqlVersion}: {stays.Count:N0} stays loaded and indexed in {load.Elapsed.TotalSeconds:F1} s");
 
         using var first = Prepared(connection, FirstSql(Dialect.Postgres), First, longest);
-        using var second = Prepared(connection, SecondSql(Dialect.Postgres), Second, longest);
+        using var second = Prepared(connection, SecondSql(Dialect.Postgres, secondRules), secondRules, longest);
         return new Timings("PostgreSQL", Time(people, p => Count(first, p)), Time(secondPeople, p => Count(second, p)), load.Elapsed);
 
         static NpgsqlCommand Prepared(NpgsqlConnection connection, string sql, RuleSet rules, int longest)
@@ -219,7 +254,7 @@ internal static class TracingSqlBenchmark
     /// contact's stays from its first exposure to the end of the window, leaving out the index
     /// person and the close contacts themselves.
     /// </summary>
-    private static string SecondSql(Dialect dialect) => Portable(dialect, $"""
+    private static string SecondSql(Dialect dialect, RuleSet rules) => Portable(dialect, $"""
         WITH first AS ({FirstSql(Dialect.Postgres)}),
         exposed AS (SELECT contact, MIN(os) AS since FROM first GROUP BY contact)
         SELECT 1 AS degree, contact, place, os, oe FROM first
@@ -227,11 +262,17 @@ internal static class TracingSqlBenchmark
         SELECT 2, d.person, c.place, GREATEST(c.start_s, d.start_s, e.since), LEAST(c.end_s, d.end_s, @we)
         FROM exposed e
         JOIN stays c ON c.person = e.contact AND c.start_s < @we AND c.end_s > e.since
+        {KindFilter(rules)}
         JOIN stays d
           ON d.place = c.place AND d.start_s >= c.start_s - @longest AND d.start_s < LEAST(c.end_s, @we) AND d.end_s > GREATEST(c.start_s, e.since)
         WHERE d.person <> e.contact AND d.person <> @p AND d.person NOT IN (SELECT contact FROM exposed)
           AND LEAST(c.end_s, d.end_s, @we) - GREATEST(c.start_s, d.start_s, e.since) >= @minimum
         """);
+
+    /// <summary>Joins the close contact's stays to their place's kind when the rule set counts some kinds only.</summary>
+    private static string KindFilter(RuleSet rules) => rules.SecondDegreePlaceKinds is { } kinds
+        ? $"JOIN places k ON k.place = c.place AND k.kind IN ({string.Join(", ", kinds.Select(kind => (int)kind).Order())})"
+        : "";
 
     /// <summary>SQLite spells GREATEST/LEAST as the many-argument MAX/MIN and names parameters with $.</summary>
     private static string Portable(Dialect dialect, string sql) => dialect == Dialect.Postgres

@@ -17,10 +17,10 @@ namespace Shanzhi.Epidemic.Tracing;
 /// (<see cref="RuleSet.SecondDegreePlaceKinds"/>).</para>
 /// <para>Work is in integer structs in buffers reused across traces (one set per concurrent trace,
 /// from a pool). Each source person's overlaps are sorted by (to, place, start) and summed in one
-/// pass. The edges are sorted as integer tuples, one run per source person, before the
-/// <see cref="ContactEdge"/> records are made. A pooled
-/// set keeps the size of the largest trace it served: about 28 bytes per edge, so tens of MiB after
-/// a second degree through a busy hub at city scale.</para>
+/// pass. The edges are sorted one run per source person before the <see cref="ContactEdge"/>
+/// records are made. Every sort is a primitive sort on a packed 64-bit key, with a comparer only
+/// for the short runs of equal keys. A pooled set keeps the size of the largest trace it served:
+/// about 36 bytes per edge.</para>
 /// </remarks>
 internal sealed class ContactSearch
 {
@@ -30,6 +30,7 @@ internal sealed class ContactSearch
     private int _overlapCount;
     private Found[] _found = new Found[1024];
     private int _foundCount;
+    private ulong[] _keys = new ulong[1024];
     private ulong[] _contacts = [];
     private readonly List<Source> _sources = [];
 
@@ -93,7 +94,8 @@ internal sealed class ContactSearch
                 _contacts = new ulong[words];
             }
 
-            // Found is sorted by (to, start) here: the first row of each contact is its first exposure.
+            // Sorted by (to, start), the first row of each contact is its first exposure.
+            SortByContact(_found.AsSpan(0, firstDegree));
             var exposures = new List<(int Contact, int From)>();
             for (var i = 0; i < firstDegree; i++)
             {
@@ -237,11 +239,11 @@ internal sealed class ContactSearch
         }
 
         // Per-stay rules judge each overlap alone, so only sums need the overlaps of a pair together.
-        // Degree-1 rows are sorted below and every row again in Edges, so the order is the same.
+        // Edges sorts every row into the published order, so the order of the found rows is free.
         var overlaps = _overlaps.AsSpan(0, _overlapCount);
         if (_rules.Cumulative)
         {
-            overlaps.Sort(default(ByPair));
+            SortByPair(overlaps);
         }
 
         var from = _foundCount;
@@ -271,11 +273,6 @@ internal sealed class ContactSearch
             }
 
             i = j;
-        }
-
-        if (degree == 1)
-        {
-            _found.AsSpan(from, _foundCount - from).Sort(default(ByContact));
         }
 
         _overlapCount = 0;
@@ -328,7 +325,7 @@ internal sealed class ContactSearch
                 rows[at + i - source.First] = new Row(f.Degree, source.Key, _index.PersonKeyAt(f.To), f.Start, _index.PlaceIdAt(f.Place), f.End, f.Total);
             }
 
-            rows.AsSpan(at, source.Count).Sort(default(ByEdgeOrder));
+            SortRows(rows.AsSpan(at, source.Count));
             at += source.Count;
         }
 
@@ -340,6 +337,80 @@ internal sealed class ContactSearch
         }
 
         return edges;
+    }
+
+    /// <summary>
+    /// Sorts overlaps by (to, place, start): a primitive sort on (to, place) packed into one 64-bit
+    /// key, which is much faster than a comparer, then each run of one pair by start. A pair meets
+    /// at a place a few times in a window, so those runs are short.
+    /// </summary>
+    private void SortByPair(Span<Overlap> overlaps)
+    {
+        var keys = Keys(overlaps.Length);
+        for (var i = 0; i < overlaps.Length; i++)
+        {
+            keys[i] = ((ulong)(uint)overlaps[i].To << 32) | (uint)overlaps[i].Place;
+        }
+
+        keys.Sort(overlaps);
+        SortRuns(keys, overlaps, default(ByStart));
+    }
+
+    /// <summary>Sorts found rows by (to, start) with (to, start) packed into one 64-bit key; the rest of the order is free.</summary>
+    private void SortByContact(Span<Found> found)
+    {
+        var keys = Keys(found.Length);
+        for (var i = 0; i < found.Length; i++)
+        {
+            keys[i] = ((ulong)(uint)found[i].To << 32) | (uint)found[i].Start;
+        }
+
+        keys.Sort(found);
+    }
+
+    /// <summary>Sorts the rows of one source into the published order: by the contact's key, then each run of one contact with the full comparer.</summary>
+    private void SortRows(Span<Row> rows)
+    {
+        var keys = Keys(rows.Length);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            // Flipping the sign bit keeps the order of signed keys as unsigned numbers.
+            keys[i] = (ulong)rows[i].To ^ (1UL << 63);
+        }
+
+        keys.Sort(rows);
+        SortRuns(keys, rows, default(ByEdgeOrder));
+    }
+
+    private Span<ulong> Keys(int count)
+    {
+        if (_keys.Length < count)
+        {
+            _keys = new ulong[Math.Max(count, _keys.Length * 2)];
+        }
+
+        return _keys.AsSpan(0, count);
+    }
+
+    /// <summary>Sorts each run of equal <paramref name="keys"/> in <paramref name="items"/> with <paramref name="comparer"/>.</summary>
+    private static void SortRuns<T, TComparer>(Span<ulong> keys, Span<T> items, TComparer comparer)
+        where TComparer : IComparer<T>
+    {
+        for (var i = 0; i < keys.Length;)
+        {
+            var j = i + 1;
+            while (j < keys.Length && keys[j] == keys[i])
+            {
+                j++;
+            }
+
+            if (j - i > 1)
+            {
+                items[i..j].Sort(comparer);
+            }
+
+            i = j;
+        }
     }
 
     private readonly record struct Overlap(int From, int To, int Place, int Start, int End)
@@ -354,39 +425,19 @@ internal sealed class ContactSearch
 
     private readonly record struct Row(int Degree, long From, long To, int Start, long PlaceId, int End, int Total);
 
-    /// <summary>
-    /// Orders overlaps by (to, place, start, end) as two 64-bit keys. From is left out because every
-    /// overlap of one <see cref="Qualify"/> call has the same source person. All four fields are
-    /// non-negative, so their unsigned order is their order.
-    /// </summary>
-    private readonly struct ByPair : IComparer<Overlap>
+    /// <summary>Orders overlaps of one pair at one place by start, then end.</summary>
+    private readonly struct ByStart : IComparer<Overlap>
     {
         public int Compare(Overlap a, Overlap b)
         {
-            var c = Pair(a).CompareTo(Pair(b));
-            return c != 0 ? c : Bounds(a).CompareTo(Bounds(b));
+            var c = a.Start.CompareTo(b.Start);
+            return c != 0 ? c : a.End.CompareTo(b.End);
         }
-
-        private static ulong Pair(Overlap o) => ((ulong)(uint)o.To << 32) | (uint)o.Place;
-
-        private static ulong Bounds(Overlap o) => ((ulong)(uint)o.Start << 32) | (uint)o.End;
     }
 
     private readonly struct BySourceKey : IComparer<Source>
     {
         public int Compare(Source a, Source b) => a.Key.CompareTo(b.Key);
-    }
-
-    private readonly struct ByContact : IComparer<Found>
-    {
-        public int Compare(Found a, Found b)
-        {
-            var c = a.To.CompareTo(b.To);
-            c = c != 0 ? c : a.Start.CompareTo(b.Start);
-            c = c != 0 ? c : a.From.CompareTo(b.From);
-            c = c != 0 ? c : a.Place.CompareTo(b.Place);
-            return c != 0 ? c : a.End.CompareTo(b.End);
-        }
     }
 
     /// <summary>The published order: degree, from, to (person keys), overlap start, place id, overlap end.</summary>
