@@ -325,6 +325,8 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IPlaceObser
 
     internal long PlaceIdAt(int place) => _places[place].Id;
 
+    internal int ParallelSecondDegreeContacts => _options.ParallelSecondDegreeContacts;
+
     internal int PlaceCountUnlocked => _placeCount;
 
     internal ref PlaceStays PlaceAt(int place) => ref _places[place];

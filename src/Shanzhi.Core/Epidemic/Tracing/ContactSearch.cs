@@ -20,7 +20,7 @@ namespace Shanzhi.Epidemic.Tracing;
 /// pass. The edges are sorted one run per source person before the <see cref="ContactEdge"/>
 /// records are made. Every sort is a primitive sort on a packed 64-bit key, with a comparer only
 /// for the short runs of equal keys. A pooled set keeps the size of the largest trace it served:
-/// about 36 bytes per edge.</para>
+/// about 76 bytes per edge (found row, sort key and edge row).</para>
 /// </remarks>
 internal sealed class ContactSearch
 {
@@ -31,7 +31,14 @@ internal sealed class ContactSearch
     private Found[] _found = new Found[1024];
     private int _foundCount;
     private ulong[] _keys = new ulong[1024];
+    private Row[] _rows = new Row[1024];
     private ulong[] _contacts = [];
+
+    /// <summary>The search that shares this trace's work on a second thread, or null.</summary>
+    private ContactSearch? _helper;
+
+    /// <summary>The persons a second degree leaves out: this search's <see cref="_contacts"/>, or the main search's in a helper.</summary>
+    private ulong[] _excluded = [];
     private readonly List<Source> _sources = [];
 
     private ContactIndex _index = null!;
@@ -41,7 +48,7 @@ internal sealed class ContactSearch
     /// <summary>Bit k is set when a place of kind k (0: unknown) counts for the second degree.</summary>
     private uint _secondDegreeKinds;
 
-    public static List<ContactEdge> Run(ContactIndex index, RuleSet rules, int person, int windowStart, int windowEnd)
+    public static ContactEdge[] Run(ContactIndex index, RuleSet rules, int person, int windowStart, int windowEnd)
     {
         var search = Pool.TryTake(out var pooled) ? pooled : new ContactSearch();
         try
@@ -54,6 +61,13 @@ internal sealed class ContactSearch
         }
         finally
         {
+            if (search._helper is { } helper)
+            {
+                (helper._index, helper._rules, helper._excluded) = (null!, null!, []);
+                Pool.Add(helper);
+                search._helper = null;
+            }
+
             search._index = null!;
             search._rules = null!;
             Pool.Add(search);
@@ -76,7 +90,7 @@ internal sealed class ContactSearch
         return mask;
     }
 
-    private List<ContactEdge> Run(int person, int windowStart, int windowEnd)
+    private ContactEdge[] Run(int person, int windowStart, int windowEnd)
     {
         _overlapCount = 0;
         _foundCount = 0;
@@ -109,18 +123,12 @@ internal sealed class ContactSearch
 
             try
             {
-                // One contact at a time: sums never cross contacts, and small sorts stay in cache.
-                foreach (var (contact, exposed) in exposures)
-                {
-                    _overlapCount = 0;
-                    var from = _foundCount;
-                    Scan(contact, exposed, windowEnd, person, secondDegree: true);
-                    Qualify(degree: 2);
-                    _sources.Add(new Source(_index.PersonKeyAt(contact), from, _foundCount - from));
-                }
+                _excluded = _contacts;
+                SecondDegree(new Exposures(exposures, person, windowEnd));
             }
             finally
             {
+                _excluded = [];
                 foreach (var (contact, _) in exposures)
                 {
                     _contacts[contact >> 6] = 0;
@@ -129,6 +137,70 @@ internal sealed class ContactSearch
         }
 
         return Edges();
+    }
+
+    /// <summary>
+    /// Finds the contacts of every close contact. From <see cref="TracingOptions.ParallelSecondDegreeContacts"/>
+    /// close contacts on, a second search from the pool takes a share on a pool thread, its rows are
+    /// appended to this one's afterwards, and it makes half of the edges in <see cref="Edges"/>. The
+    /// caller's read lock covers both threads because the caller waits for the helper each time.
+    /// </summary>
+    private void SecondDegree(Exposures exposures)
+    {
+        if (exposures.Count < _index.ParallelSecondDegreeContacts)
+        {
+            ContactsOf(exposures);
+            return;
+        }
+
+        var helper = _helper = Pool.TryTake(out var pooled) ? pooled : new ContactSearch();
+        (helper._index, helper._rules, helper._minimum, helper._secondDegreeKinds, helper._excluded) = (_index, _rules, _minimum, _secondDegreeKinds, _excluded);
+        (helper._overlapCount, helper._foundCount) = (0, 0);
+        helper._sources.Clear();
+        var helping = Task.Run(() => helper.ContactsOf(exposures));
+        try
+        {
+            ContactsOf(exposures);
+        }
+        finally
+        {
+            helping.GetAwaiter().GetResult();
+        }
+
+        var offset = _foundCount;
+        EnsureFound(_foundCount + helper._foundCount);
+        helper._found.AsSpan(0, helper._foundCount).CopyTo(_found.AsSpan(offset));
+        _foundCount += helper._foundCount;
+        foreach (var source in helper._sources)
+        {
+            _sources.Add(source with { First = source.First + offset });
+        }
+    }
+
+    /// <summary>Takes close contacts from <paramref name="exposures"/> until none are left and appends their contacts to the found rows.</summary>
+    private void ContactsOf(Exposures exposures)
+    {
+        // One contact at a time: sums never cross contacts, and small sorts stay in cache.
+        while (exposures.Take() is var (first, end) && first < end)
+        {
+            for (var i = first; i < end; i++)
+            {
+                var (contact, exposed) = exposures[i];
+                _overlapCount = 0;
+                var from = _foundCount;
+                Scan(contact, exposed, exposures.WindowEnd, exposures.IndexPerson, secondDegree: true);
+                Qualify(degree: 2);
+                _sources.Add(new Source(_index.PersonKeyAt(contact), from, _foundCount - from));
+            }
+        }
+    }
+
+    private void EnsureFound(int count)
+    {
+        if (_found.Length < count)
+        {
+            Array.Resize(ref _found, Math.Max(count, _found.Length * 2));
+        }
     }
 
     /// <summary>Every co-presence of <paramref name="person"/> with someone else inside [from, to).</summary>
@@ -217,7 +289,7 @@ internal sealed class ContactSearch
         var s = Math.Max(start, other.Start);
         var e = Math.Min(end, other.End);
         var to = other.Person;
-        if (e <= s || to == person || (secondDegree && (to == indexPerson || (_contacts[to >> 6] & (1UL << to)) != 0)))
+        if (e <= s || to == person || (secondDegree && (to == indexPerson || (_excluded[to >> 6] & (1UL << to)) != 0)))
         {
             return;
         }
@@ -311,32 +383,69 @@ internal sealed class ContactSearch
     /// their source's key and each run is sorted on its own. That gives the order of one sort over
     /// all rows at a fraction of its cost, since a run is a few hundred rows.
     /// </summary>
-    private List<ContactEdge> Edges()
+    private ContactEdge[] Edges()
     {
         // The first run is degree 1 and stays first. The degree-2 runs follow in order of source key.
         _sources.Sort(1, _sources.Count - 1, default(BySourceKey));
-        var rows = new Row[_foundCount];
-        var at = 0;
-        foreach (var source in _sources)
+        if (_rows.Length < _foundCount)
         {
+            _rows = new Row[Math.Max(_foundCount, _rows.Length * 2)];
+        }
+
+        var edges = new ContactEdge[_foundCount];
+        if (_helper is not { } helper)
+        {
+            MakeEdges(this, 0, _sources.Count, 0, edges);
+            return edges;
+        }
+
+        // The helper makes the edges of the sources after the one that reaches half of the rows.
+        var (split, at) = (0, 0);
+        while (split < _sources.Count && at < _foundCount / 2)
+        {
+            at += _sources[split++].Count;
+        }
+
+        var helping = Task.Run(() => helper.MakeEdges(this, split, _sources.Count, at, edges));
+        try
+        {
+            MakeEdges(this, 0, split, 0, edges);
+        }
+        finally
+        {
+            helping.GetAwaiter().GetResult();
+        }
+
+        return edges;
+    }
+
+    /// <summary>
+    /// Makes the edges of <paramref name="owner"/>'s sources [<paramref name="first"/>, <paramref name="end"/>),
+    /// whose rows start at <paramref name="at"/>, with this search's sort keys.
+    /// </summary>
+    private void MakeEdges(ContactSearch owner, int first, int end, int at, ContactEdge[] edges)
+    {
+        var (index, found, rows, version) = (owner._index, owner._found, owner._rows, owner._rules.Version);
+        var start = at;
+        for (var s = first; s < end; s++)
+        {
+            var source = owner._sources[s];
             for (var i = source.First; i < source.First + source.Count; i++)
             {
-                var f = _found[i];
-                rows[at + i - source.First] = new Row(f.Degree, source.Key, _index.PersonKeyAt(f.To), f.Start, _index.PlaceIdAt(f.Place), f.End, f.Total);
+                var f = found[i];
+                rows[at + i - source.First] = new Row(source.Key, index.PersonKeyAt(f.To), index.PlaceIdAt(f.Place), f.Degree, f.Start, f.End, f.Total);
             }
 
             SortRows(rows.AsSpan(at, source.Count));
             at += source.Count;
         }
 
-        var edges = new List<ContactEdge>(rows.Length);
-        foreach (var r in rows)
+        for (var i = start; i < at; i++)
         {
-            edges.Add(new ContactEdge(r.From, r.To, r.Degree, r.PlaceId, IndexClock.FromSeconds(r.Start), IndexClock.FromSeconds(r.End),
-                TimeSpan.FromSeconds(r.Total), _rules.Version));
+            var r = rows[i];
+            edges[i] = new ContactEdge(r.From, r.To, r.Degree, r.PlaceId, IndexClock.FromSeconds(r.Start), IndexClock.FromSeconds(r.End),
+                TimeSpan.FromSeconds(r.Total), version);
         }
-
-        return edges;
     }
 
     /// <summary>
@@ -413,6 +522,30 @@ internal sealed class ContactSearch
         }
     }
 
+    /// <summary>The close contacts of one trace with their first exposures, handed out in chunks to the searches that share the second degree.</summary>
+    private sealed class Exposures(List<(int Contact, int From)> exposures, int indexPerson, int windowEnd)
+    {
+        // At most 64 contacts a chunk, and at least 64 chunks, so both threads get a share of small lists too.
+        private readonly int _chunk = Math.Clamp(exposures.Count / 64, 1, 64);
+        private int _next;
+
+        public int Count => exposures.Count;
+
+        public int IndexPerson => indexPerson;
+
+        public int WindowEnd => windowEnd;
+
+        public (int Contact, int From) this[int i] => exposures[i];
+
+        /// <summary>Claims the next chunk [First, End); empty when every contact is taken.</summary>
+        public (int First, int End) Take()
+        {
+            var end = Interlocked.Add(ref _next, _chunk);
+            var first = end - _chunk;
+            return first >= exposures.Count ? (0, 0) : (first, Math.Min(end, exposures.Count));
+        }
+    }
+
     private readonly record struct Overlap(int From, int To, int Place, int Start, int End)
     {
         public bool SamePair(Overlap other) => From == other.From && To == other.To && Place == other.Place;
@@ -423,7 +556,8 @@ internal sealed class ContactSearch
     /// <summary>The found rows [First, First + Count) whose source person has the key <paramref name="Key"/>.</summary>
     private readonly record struct Source(long Key, int First, int Count);
 
-    private readonly record struct Row(int Degree, long From, long To, int Start, long PlaceId, int End, int Total);
+    /// <summary>An edge before it becomes a record, longs first so the struct has no padding.</summary>
+    private readonly record struct Row(long From, long To, long PlaceId, int Degree, int Start, int End, int Total);
 
     /// <summary>Orders overlaps of one pair at one place by start, then end.</summary>
     private readonly struct ByStart : IComparer<Overlap>

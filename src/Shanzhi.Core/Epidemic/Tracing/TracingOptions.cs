@@ -47,6 +47,13 @@ public sealed class TracingOptions
     /// </summary>
     public TimeSpan ChinaMinimumOverlap { get; set; } = RuleSets.DefaultChinaMinimumOverlap;
 
+    /// <summary>
+    /// Close contacts from which a trace searches their contacts on two threads. Below it the
+    /// hand-off costs more than it saves. One trace then uses two cores, which suits a host that
+    /// runs few traces at a time.
+    /// </summary>
+    public int ParallelSecondDegreeContacts { get; set; } = 512;
+
     /// <summary>Deployment-defined rule sets, by id.</summary>
     public Dictionary<string, CustomRuleSet> Custom { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

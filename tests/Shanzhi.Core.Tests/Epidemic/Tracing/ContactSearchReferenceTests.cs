@@ -8,7 +8,8 @@ namespace Shanzhi.Tests.Epidemic.Tracing;
 /// The index's search against a brute-force reference over every pair of stays, on small random
 /// cities: both degrees, per-stay and cumulative rules, stays across Asia/Shanghai midnights, long
 /// stays that make the search skip blocks, passages added after a compaction, and second degrees
-/// limited to some place kinds (with a place whose kind the index never receives).
+/// limited to some place kinds (with a place whose kind the index never receives), searched on one
+/// thread and on two.
 /// </summary>
 public sealed class ContactSearchReferenceTests
 {
@@ -34,7 +35,8 @@ public sealed class ContactSearchReferenceTests
     public void Search_equals_brute_force(int seed)
     {
         var random = new Random(seed);
-        using var index = NewIndex();
+        // Odd seeds search every second degree on two threads, even seeds on one.
+        using var index = NewIndex(parallelFrom: seed % 2 == 1 ? 1 : int.MaxValue);
         var (passages, stays) = City(random, persons: 40, fixedStays: seed % 2 == 0);
         var compactAt = passages.Count * 2 / 3;
         index.Add(passages[..compactAt].ToArray());
@@ -78,9 +80,9 @@ public sealed class ContactSearchReferenceTests
         Assert.True(limited > 0, "no trace had a second degree that its place kinds made smaller");
     }
 
-    private static ContactIndex NewIndex()
+    private static ContactIndex NewIndex(int parallelFrom)
     {
-        var index = new ContactIndex(Options.Create(new TracingOptions()));
+        var index = new ContactIndex(Options.Create(new TracingOptions { ParallelSecondDegreeContacts = parallelFrom }));
         for (var i = 0; i < Kinds.Length; i++)
         {
             index.SetPlaceKind(Places[i], Kinds[i]);
