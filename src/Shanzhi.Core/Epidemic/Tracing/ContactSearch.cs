@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 
 namespace Shanzhi.Epidemic.Tracing;
 
@@ -386,7 +387,7 @@ internal sealed class ContactSearch
     private ContactEdge[] Edges()
     {
         // The first run is degree 1 and stays first. The degree-2 runs follow in order of source key.
-        _sources.Sort(1, _sources.Count - 1, default(BySourceKey));
+        SortSources();
         if (_rows.Length < _foundCount)
         {
             _rows = new Row[Math.Max(_foundCount, _rows.Length * 2)];
@@ -483,13 +484,28 @@ internal sealed class ContactSearch
         var keys = Keys(rows.Length);
         for (var i = 0; i < rows.Length; i++)
         {
-            // Flipping the sign bit keeps the order of signed keys as unsigned numbers.
-            keys[i] = (ulong)rows[i].To ^ (1UL << 63);
+            keys[i] = SignedOrder(rows[i].To);
         }
 
         keys.Sort(rows);
         SortRuns(keys, rows, default(ByEdgeOrder));
     }
+
+    /// <summary>Sorts the close contacts' sources (all but the first) by person key; each key appears once.</summary>
+    private void SortSources()
+    {
+        var sources = CollectionsMarshal.AsSpan(_sources)[1..];
+        var keys = Keys(sources.Length);
+        for (var i = 0; i < sources.Length; i++)
+        {
+            keys[i] = SignedOrder(sources[i].Key);
+        }
+
+        keys.Sort(sources);
+    }
+
+    /// <summary>Flips the sign bit, so that signed keys keep their order as unsigned numbers.</summary>
+    private static ulong SignedOrder(long key) => (ulong)key ^ (1UL << 63);
 
     private Span<ulong> Keys(int count)
     {
@@ -567,11 +583,6 @@ internal sealed class ContactSearch
             var c = a.Start.CompareTo(b.Start);
             return c != 0 ? c : a.End.CompareTo(b.End);
         }
-    }
-
-    private readonly struct BySourceKey : IComparer<Source>
-    {
-        public int Compare(Source a, Source b) => a.Key.CompareTo(b.Key);
     }
 
     /// <summary>The published order: degree, from, to (person keys), overlap start, place id, overlap end.</summary>
