@@ -456,6 +456,11 @@ internal sealed class ContactSearch
     /// </summary>
     private void SortByPair(Span<Overlap> overlaps)
     {
+        if (overlaps.Length < 2)
+        {
+            return;
+        }
+
         var keys = Keys(overlaps.Length);
         for (var i = 0; i < overlaps.Length; i++)
         {
@@ -481,6 +486,11 @@ internal sealed class ContactSearch
     /// <summary>Sorts the rows of one source into the published order: by the contact's key, then each run of one contact with the full comparer.</summary>
     private void SortRows(Span<Row> rows)
     {
+        if (rows.Length < 2)
+        {
+            return;
+        }
+
         var keys = Keys(rows.Length);
         for (var i = 0; i < rows.Length; i++)
         {

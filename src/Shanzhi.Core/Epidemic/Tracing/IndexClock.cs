@@ -18,7 +18,7 @@ internal static class IndexClock
         return (int)Math.Clamp(seconds, 0, int.MaxValue / 2);
     }
 
-    public static DateTimeOffset FromSeconds(int seconds) => Epoch.AddSeconds(seconds);
+    public static DateTimeOffset FromSeconds(int seconds) => Epoch.AddTicks(seconds * TimeSpan.TicksPerSecond);
 
     /// <summary>Number of the Asia/Shanghai calendar day holding this second.</summary>
     public static int ShanghaiDay(int seconds) => (seconds + ShanghaiOffset) / DaySeconds;
