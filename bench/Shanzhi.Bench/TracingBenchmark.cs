@@ -126,6 +126,7 @@ internal static class TracingBenchmark
         }
 
         var micros = new double[people.Length];
+        var sizes = new (int Edges, int Close, int People)[people.Length];
         long edges = 0, contacts = 0;
         using var process = Process.GetCurrentProcess();
         var processor = TimeSpan.Zero;
@@ -140,7 +141,13 @@ internal static class TracingBenchmark
             processor += process.TotalProcessorTime - processorBefore;
             edges += result.Edges.Count;
             contacts += result.Edges.Select(e => e.To).Distinct().Count();
+            sizes[i] = (result.Edges.Count, result.Edges.Where(e => e.Degree == 1).Select(e => e.To).Distinct().Count(), result.Edges.Select(e => e.To).Distinct().Count());
         }
+
+        // The slowest 1 % of traces, which set the p99: how big their answers were.
+        var slowest = Enumerable.Range(0, people.Length).OrderByDescending(i => micros[i]).Take(Math.Max(1, people.Length / 100)).ToList();
+        Console.WriteLine($"    slowest 1 % ({slowest.Count} traces): {slowest.Average(i => micros[i]) / 1000:N1} ms, {slowest.Average(i => sizes[i].Close):N0} close contacts, " +
+            $"{slowest.Average(i => sizes[i].People):N0} people and {slowest.Average(i => sizes[i].Edges):N0} edges per trace on average");
 
         Report(label, micros, $"{(double)edges / people.Length:F1} edges, {(double)contacts / people.Length:F1} distinct people per trace");
         Console.WriteLine($"    processor time of the process during the traces: {processor.TotalMilliseconds / people.Length:N2} ms per trace on average (all threads, GC included)");

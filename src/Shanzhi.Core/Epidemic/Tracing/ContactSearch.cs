@@ -21,7 +21,7 @@ namespace Shanzhi.Epidemic.Tracing;
 /// pass. The edges are sorted one run per source person before the <see cref="ContactEdge"/>
 /// records are made. Every sort is a primitive sort on a packed 64-bit key, with a comparer only
 /// for the short runs of equal keys. A pooled set keeps the size of the largest trace it served:
-/// about 76 bytes per edge (found row, sort key and edge row).</para>
+/// about 84 bytes per edge (found row, sort key and edge row).</para>
 /// </remarks>
 internal sealed class ContactSearch
 {
@@ -342,7 +342,7 @@ internal sealed class ContactSearch
                     Array.Resize(ref _found, _found.Length * 2);
                 }
 
-                _found[_foundCount++] = new Found(degree, o.From, o.To, o.Place, start, end, total);
+                _found[_foundCount++] = new Found(_index.PlaceIdAt(o.Place), degree, o.From, o.To, start, end, total);
             }
 
             i = j;
@@ -434,7 +434,7 @@ internal sealed class ContactSearch
             for (var i = source.First; i < source.First + source.Count; i++)
             {
                 var f = found[i];
-                rows[at + i - source.First] = new Row(source.Key, index.PersonKeyAt(f.To), index.PlaceIdAt(f.Place), f.Degree, f.Start, f.End, f.Total);
+                rows[at + i - source.First] = new Row(source.Key, index.PersonKeyAt(f.To), f.PlaceId, f.Degree, f.Start, f.End, f.Total);
             }
 
             SortRows(rows.AsSpan(at, source.Count));
@@ -577,7 +577,8 @@ internal sealed class ContactSearch
         public bool SamePair(Overlap other) => From == other.From && To == other.To && Place == other.Place;
     }
 
-    private readonly record struct Found(int Degree, int From, int To, int Place, int Start, int End, int Total);
+    /// <summary>A qualifying contact. The place id is read here, where the place was just scanned, rather than when the edge is made.</summary>
+    private readonly record struct Found(long PlaceId, int Degree, int From, int To, int Start, int End, int Total);
 
     /// <summary>The found rows [First, First + Count) whose source person has the key <paramref name="Key"/>.</summary>
     private readonly record struct Source(long Key, int First, int Count);
