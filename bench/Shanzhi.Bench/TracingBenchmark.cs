@@ -128,6 +128,8 @@ internal static class TracingBenchmark
         var micros = new double[people.Length];
         var sizes = new (int Edges, int Close, int People)[people.Length];
         long edges = 0, contacts = 0;
+        // Reused sets: counting must not leave garbage for the next timed trace to collect.
+        var (reached, close) = (new HashSet<long>(), new HashSet<long>());
         using var process = Process.GetCurrentProcess();
         var processor = TimeSpan.Zero;
         for (var i = 0; i < people.Length; i++)
@@ -139,9 +141,20 @@ internal static class TracingBenchmark
             micros[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
             process.Refresh();
             processor += process.TotalProcessorTime - processorBefore;
+            reached.Clear();
+            close.Clear();
+            foreach (var edge in result.Edges)
+            {
+                reached.Add(edge.To);
+                if (edge.Degree == 1)
+                {
+                    close.Add(edge.To);
+                }
+            }
+
             edges += result.Edges.Count;
-            contacts += result.Edges.Select(e => e.To).Distinct().Count();
-            sizes[i] = (result.Edges.Count, result.Edges.Where(e => e.Degree == 1).Select(e => e.To).Distinct().Count(), result.Edges.Select(e => e.To).Distinct().Count());
+            contacts += reached.Count;
+            sizes[i] = (result.Edges.Count, close.Count, reached.Count);
         }
 
         // The slowest 1 % of traces, which set the p99: how big their answers were.
