@@ -157,7 +157,7 @@ internal static class TracingBenchmark
             sizes[i] = (result.Edges.Count, close.Count, reached.Count);
         }
 
-        // The slowest 1 % of traces, which set the p99: how big their answers were.
+        // The result sizes of the slowest 1 % of traces, which set the p99.
         var slowest = Enumerable.Range(0, people.Length).OrderByDescending(i => micros[i]).Take(Math.Max(1, people.Length / 100)).ToList();
         Console.WriteLine($"    slowest 1 % ({slowest.Count} traces): {slowest.Average(i => micros[i]) / 1000:N1} ms, {slowest.Average(i => sizes[i].Close):N0} close contacts, " +
             $"{slowest.Average(i => sizes[i].People):N0} people and {slowest.Average(i => sizes[i].Edges):N0} edges per trace on average");

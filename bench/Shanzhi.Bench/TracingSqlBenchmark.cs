@@ -21,7 +21,7 @@ namespace Shanzhi.Bench;
 /// statement expresses them. Second degree follows <c>ContactSearch</c>: the contacts of each close
 /// contact from that contact's first exposure to the end of the window, leaving out the index
 /// person and every close contact, and only at the place kinds the rule set counts for it (a
-/// <c>places</c> table holds each place's kind). <c>--every-kind</c> counts every kind, as
+/// <c>places</c> table gives each place's kind). <c>--every-kind</c> counts every kind, as
 /// <c>cn9-2022.1</c> did.
 /// </remarks>
 internal static class TracingSqlBenchmark
