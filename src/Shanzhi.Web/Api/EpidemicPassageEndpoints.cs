@@ -48,7 +48,7 @@ public static class EpidemicPassageEndpoints
     /// </summary>
     private static async Task<Results<Ok<PassageBatchReceipt>, ProblemHttpResult>> SubmitBatchAsync(
         HttpContext http, IDeviceResolver devices, IPassageIngest ingest, ShanzhiDbContext db,
-        IOptions<PassageIngestOptions> options, IOptions<HttpJsonOptions> json, TimeProvider clock, CancellationToken cancellationToken)
+        IOptions<PassageIngestOptions> options, IOptions<HttpJsonOptions> json, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var key = http.Request.Headers[DeviceKeyHeader].ToString();
         var device = string.IsNullOrWhiteSpace(key) ? null : await devices.ResolveAsync(key, cancellationToken);
@@ -70,13 +70,14 @@ public static class EpidemicPassageEndpoints
 
         using (document)
         {
-            return await SubmitAsync(document.RootElement, http, device, ingest, db, options.Value, json.Value.SerializerOptions, clock, cancellationToken);
+            return await SubmitAsync(document.RootElement, http, device, ingest, db, options.Value, json.Value.SerializerOptions, clock,
+                loggers.CreateLogger(typeof(PassageBatch)), cancellationToken);
         }
     }
 
     private static async Task<Results<Ok<PassageBatchReceipt>, ProblemHttpResult>> SubmitAsync(
         JsonElement body, HttpContext http, DeviceContext device, IPassageIngest ingest, ShanzhiDbContext db,
-        PassageIngestOptions options, JsonSerializerOptions json, TimeProvider clock, CancellationToken cancellationToken)
+        PassageIngestOptions options, JsonSerializerOptions json, TimeProvider clock, ILogger logger, CancellationToken cancellationToken)
     {
         if (body.ValueKind == JsonValueKind.Array && body.GetArrayLength() > options.MaxBatchSize)
         {
@@ -105,6 +106,7 @@ public static class EpidemicPassageEndpoints
                 .Concat(unknown.Select(i => PassageBatch.UnknownPerson(indexes[i], records[i].PersonKey!.Value)))
                 .OrderBy(e => e.Index),
         ];
+        PassageBatch.LogRejected(logger, device.DeviceId, items.Count, rejected);
         if (known.Count == 0)
         {
             return TypedResults.Ok(new PassageBatchReceipt(0, 0, rejected));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Shanzhi.Epidemic.Gates;
 using Shanzhi.Storage;
 
@@ -29,6 +30,22 @@ public sealed record PassageInputError(int Index, string Field, string Message, 
 /// </summary>
 public static class PassageBatch
 {
+    /// <summary>
+    /// Logs one line for a batch that had items rejected: the device, how many items, and the codes
+    /// with how often each occurred (an item can have several). Codes only, so no value from the
+    /// batch reaches the log.
+    /// </summary>
+    public static void LogRejected(ILogger logger, long deviceId, int items, IReadOnlyList<PassageInputError> rejected)
+    {
+        if (rejected.Count == 0)
+        {
+            return;
+        }
+
+        var codes = string.Join(", ", rejected.GroupBy(e => e.Code).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}"));
+        logger.ItemsRejected(deviceId, rejected.Select(e => e.Index).Distinct().Count(), items, codes);
+    }
+
     /// <summary>Devices' clocks drift; a passage further in the future than this is a clock fault.</summary>
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
 

@@ -21,6 +21,9 @@ internal static partial class PassagesLog
     [LoggerMessage(EventId = 6205, Level = LogLevel.Information, Message = "Passage writer stopped after draining its queue")]
     public static partial void WriterStopped(this ILogger logger);
 
+    [LoggerMessage(EventId = 6207, Level = LogLevel.Warning, Message = "Passage batch from device {DeviceId}: {Rejected} of {Items} items rejected ({Codes})")]
+    public static partial void ItemsRejected(this ILogger logger, long deviceId, int rejected, int items, string codes);
+
     [LoggerMessage(EventId = 6206, Level = LogLevel.Critical,
         Message = "Passage writer failed and stopped; batches still queued get passage.stopping, and the host needs a restart to take passages again")]
     public static partial void WriterFailed(this ILogger logger, Exception exception);

@@ -53,6 +53,7 @@ public sealed class PassageBatchEndpointTests
         ];
         var client = DeviceClient(platform, key);
 
+        var loggedBefore = RejectionLines().Count;
         var response = await client.PostAsJsonAsync(Url, batch);
         var resent = await client.PostAsJsonAsync(Url, batch);
 
@@ -70,7 +71,15 @@ public sealed class PassageBatchEndpointTests
         Assert.Equal((0, 4, expected.Length), (again!.Accepted, again.Duplicates, again.Rejected.Length));
         await using var db = platform.Store.NewContext();
         Assert.Equal([1L, 2L, 3L, 10L], await db.Passages.OrderBy(p => p.DeviceSequence).Select(p => p.DeviceSequence).ToListAsync());
+
+        // One warning per batch, made of the device, counts and codes only.
+        Assert.Equal(2, RejectionLines().Count - loggedBefore);
     }
+
+    /// <summary>The warnings for this test's batch; the codes and counts occur in no other test's batch.</summary>
+    private static List<string> RejectionLines() => [.. LogSink.Shared.Text().Split('\n').Where(line => line.Contains(
+        ": 6 of 10 items rejected (passage.invalid_field ×3, passage.invalid_item ×1, passage.missing_field ×2, passage.unknown_person ×1)",
+        StringComparison.Ordinal) && line.Contains("Warning Passage batch from device ", StringComparison.Ordinal))];
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
