@@ -90,7 +90,7 @@ public static class EpidemicNames
         var second = !rules.SecondDegree ? "不追踪次密接"
             : rules.SecondDegreePlaceKinds is { } kinds ? $"追踪次密接，仅计{string.Join("、", kinds.Order().Select(Chinese))}内的共处"
             : "追踪次密接，各类场所的共处均计入";
-        return $"发病（或采样）前 {rules.DaysBeforeOnset} 天至后 {rules.DaysAfterOnset} 天；{overlap}；{second}。";
+        return $"发病（或采样）前 {rules.DaysBeforeOnset} 天起，至确诊隔离时止，最迟到发病后第 {rules.DaysAfterOnset} 天；{overlap}；{second}。";
     }
 
     public static string Chinese(GateDecision decision) => decision switch

@@ -17,7 +17,7 @@ public sealed class InvestigationPageTests(ConsoleAppFixture app)
         await page.LoginAsync("epi-browser", ConsoleAppFixture.StaffPassword, "/epidemic/investigations");
         await page.WaitForReadyAsync("investigations");
 
-        Assert.Equal("发病（或采样）前 4 天至后 14 天；同一场所同日累计共处不少于 15 分钟；追踪次密接，仅计学校、住宅小区、建筑工地内的共处。",
+        Assert.Equal("发病（或采样）前 4 天起，至确诊隔离时止，最迟到发病后第 14 天；同一场所同日累计共处不少于 15 分钟；追踪次密接，仅计学校、住宅小区、建筑工地内的共处。",
             await page.TestId("inv-rules-summary").InnerTextAsync());
         await page.TestId("inv-person").FillAsync(scene.IndexKey.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await page.TestId("inv-purpose").Locator("textarea").FillAsync("追踪确诊病例的密切接触者并落实管控");

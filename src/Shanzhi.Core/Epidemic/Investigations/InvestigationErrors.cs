@@ -21,6 +21,15 @@ public static class InvestigationErrors
     public static readonly Error UnknownRuleSet = Error.Invalid("investigation.unknown_rule_set", "ruleSetId",
         "追踪规则集无效：请从列表中选择规则集及其版本。");
 
+    public static readonly Error UnknownRuleSetVersion = Error.Invalid("investigation.unknown_rule_set_version", "ruleSetVersion",
+        "追踪规则集版本无效：新建流调只能使用列表中的现行版本，已停用的版本不能再选。");
+
+    public static readonly Error ConfirmedInFuture = Error.Invalid("investigation.confirmed_in_future", "confirmedAt",
+        "确诊时间不能晚于当前时间：请填写实际确诊的北京时间。");
+
+    public static readonly Error RuleSetRetired = Error.Conflict("investigation.rule_set_retired", "追踪规则集已停用",
+        "该流调立案时使用的追踪规则集版本已不再提供，无法按原口径追踪。请按现行规则集新建流调。");
+
     public static readonly Error UnknownLegalBasis = Error.Invalid("investigation.unknown_legal_basis", "legalBasis",
         "法律依据无效：请从列表中选择。");
 

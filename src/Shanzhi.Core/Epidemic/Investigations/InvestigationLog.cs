@@ -20,6 +20,10 @@ internal static partial class InvestigationLog
     [LoggerMessage(EventId = 6405, Level = LogLevel.Warning, Message = "Trace of investigation {Number} asked for, but no contact tracer is registered")]
     public static partial void TracerMissing(this ILogger logger, string number);
 
+    [LoggerMessage(EventId = 6408, Level = LogLevel.Warning,
+        Message = "Trace of investigation {Number} refused: its rule set {RuleSetId} {RuleSetVersion} is neither offered nor a retired built-in version")]
+    public static partial void RuleSetRetired(this ILogger logger, string number, string ruleSetId, string ruleSetVersion);
+
     [LoggerMessage(EventId = 6406, Level = LogLevel.Information,
         Message = "Investigation {Number}: {Created} follow-up cases opened, {Existing} grids already had one")]
     public static partial void FollowUpsCreated(this ILogger logger, string number, int created, int existing);

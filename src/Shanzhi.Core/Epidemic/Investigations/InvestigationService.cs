@@ -104,7 +104,7 @@ public sealed partial class InvestigationService(
             ConfirmedAt = request.ConfirmedAt.ToUniversalTime(),
             AnchorDate = request.AnchorDate,
             AnchorKind = request.AnchorKind,
-            RuleSetId = request.RuleSetId,
+            RuleSetId = ruleSets.Find(request.RuleSetId)!.Id,
             RuleSetVersion = request.RuleSetVersion,
             LegalBasis = request.LegalBasis,
             LegalBasisNote = Blank(request.LegalBasisNote),
@@ -201,9 +201,20 @@ public sealed partial class InvestigationService(
 
     private Error? Validate(OpenInvestigationRequest request)
     {
-        if (ruleSets.Find(request.RuleSetId, request.RuleSetVersion) is null)
+        if (ruleSets.Find(request.RuleSetId) is not { } offered)
         {
             return InvestigationErrors.UnknownRuleSet;
+        }
+
+        if (offered.Version != request.RuleSetVersion)
+        {
+            return InvestigationErrors.UnknownRuleSetVersion;
+        }
+
+        // The confirmation ends the trace window as the isolation time, so a future one would trace days that have not happened.
+        if (request.ConfirmedAt > clock.GetUtcNow().AddMinutes(5))
+        {
+            return InvestigationErrors.ConfirmedInFuture;
         }
 
         if (LegalBases.Find(request.LegalBasis) is null)
@@ -265,7 +276,7 @@ public sealed partial class InvestigationService(
         InvestigationNames.Chinese(i.AnchorKind),
         i.RuleSetId,
         i.RuleSetVersion,
-        ruleSets.Find(i.RuleSetId, i.RuleSetVersion)?.Name ?? $"{i.RuleSetId} {i.RuleSetVersion}",
+        ruleSets.FindRecorded(i.RuleSetId, i.RuleSetVersion)?.Name ?? $"{i.RuleSetId} {i.RuleSetVersion}",
         i.LegalBasis,
         LegalBases.Find(i.LegalBasis)?.Text ?? i.LegalBasis,
         i.LegalBasisNote,

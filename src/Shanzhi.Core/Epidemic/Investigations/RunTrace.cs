@@ -63,8 +63,14 @@ public sealed partial class InvestigationService
             return InvestigationErrors.TraceUnavailable;
         }
 
-        var rules = ruleSets.Find(investigation.RuleSetId, investigation.RuleSetVersion)
-            ?? throw new InvalidOperationException($"Investigation {investigation.Id} names rule set {investigation.RuleSetId} {investigation.RuleSetVersion}, which is not in the catalogue.");
+        if (ruleSets.FindRecorded(investigation.RuleSetId, investigation.RuleSetVersion) is not { } rules)
+        {
+            // A custom rule set removed from configuration: its rules are gone, so the trace cannot follow them.
+            logger.RuleSetRetired(investigation.Number, investigation.RuleSetId, investigation.RuleSetVersion);
+            await AuditAsync(investigation, TraceQuery, user, "outcome=refused; reason=rule set retired", cancellationToken);
+            return InvestigationErrors.RuleSetRetired;
+        }
+
         var result = tracer.Trace(new TraceRequest(investigation.IndexPersonKey, ShanghaiTime.StartOfDay(investigation.AnchorDate), rules,
             investigation.ConfirmedAt));
 

@@ -46,6 +46,12 @@ public static class RuleSets
         SecondDegreePlaceKinds: China9SecondDegreePlaceKinds);
 
     public static IReadOnlyList<RuleSet> BuiltIn { get; } = [Who, China8, China9];
+
+    /// <summary>
+    /// Built-in versions no longer offered for new investigations. An investigation opened under one
+    /// is still traced by it, so its results keep the rules it was opened with.
+    /// </summary>
+    public static IReadOnlyList<RuleSet> Retired { get; } = [China9 with { Version = "cn9-2022.1", SecondDegreePlaceKinds = null }];
 }
 
 /// <summary>The rule sets a deployment offers: the built-in ones (with the configured China minimum) and the custom ones.</summary>
@@ -55,8 +61,16 @@ public sealed class RuleSetCatalog(IOptions<TracingOptions> options)
 
     public RuleSet? Find(string id) => All.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Finds the rule set an investigation recorded: the id and the exact version, or null when that version is no longer offered.</summary>
+    /// <summary>Finds an offered rule set by id and exact version, or null when that version is not offered.</summary>
     public RuleSet? Find(string id, string version) => Find(id) is { } rules && rules.Version == version ? rules : null;
+
+    /// <summary>
+    /// Finds the rule set an investigation recorded: an offered version, or a retired built-in one
+    /// (with the configured China minimum, as when it was offered). Null when neither has that id and version.
+    /// </summary>
+    public RuleSet? FindRecorded(string id, string version) =>
+        Find(id, version) ?? RuleSets.Retired.Select(Configured)
+            .FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase) && r.Version == version);
 
     private RuleSet Configured(RuleSet rules)
     {

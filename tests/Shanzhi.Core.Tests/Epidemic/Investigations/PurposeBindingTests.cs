@@ -249,4 +249,80 @@ public sealed class PurposeBindingTests
 
         Assert.Equal([haishu.Id], listed.Select(i => i.Id));
     }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Retired_version_traces_by_its_rules(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var opened = await world.OpenAsync();
+        await using var db = world.NewContext();
+        var ct = TestContext.Current.CancellationToken;
+        await db.Investigations.Where(i => i.Id == opened.Id).ExecuteUpdateAsync(s => s.SetProperty(i => i.RuleSetVersion, "cn9-2022.1"), ct);
+
+        var result = await world.Service(db).TraceAsync(opened.Id, world.Officer, ct);
+
+        Assert.Null(result.Error);
+        var request = Assert.Single(world.Tracer.Requests);
+        Assert.Equal(("cn9-2022.1", true), (request.Rules.Version, request.Rules.SecondDegree));
+        Assert.Null(request.Rules.SecondDegreePlaceKinds);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Removed_rule_set_rejects_trace(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var opened = await world.OpenAsync();
+        await using var db = world.NewContext();
+        var ct = TestContext.Current.CancellationToken;
+        await db.Investigations.Where(i => i.Id == opened.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RuleSetId, "school-outbreak").SetProperty(i => i.RuleSetVersion, "custom-school-outbreak-1"), ct);
+
+        var result = await world.Service(db).TraceAsync(opened.Id, world.Officer, ct);
+
+        Assert.Equal("investigation.rule_set_retired", result.Error?.Code);
+        Assert.Empty(world.Tracer.Requests);
+        Assert.Equal("kind=trace; outcome=refused; reason=rule set retired", Assert.Single(await world.QueryAuditAsync()).Detail);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Open_with_retired_version_is_rejected(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+
+        var result = await world.Service(db).OpenAsync(world.Request() with { RuleSetVersion = "cn9-2022.1" }, world.Officer,
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(("investigation.unknown_rule_set_version", "ruleSetVersion"), (result.Error?.Code, result.Error?.Field));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Rule_set_id_is_stored_as_offered(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+
+        var result = await world.Service(db).OpenAsync(world.Request() with { RuleSetId = "CHINA-9" }, world.Officer,
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal("china-9", result.Value?.RuleSetId);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Future_confirmation_is_rejected(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        var tomorrow = world.Cases.Clock.GetUtcNow().AddDays(1);
+
+        var result = await world.Service(db).OpenAsync(world.Request() with { ConfirmedAt = tomorrow }, world.Officer,
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(("investigation.confirmed_in_future", "confirmedAt"), (result.Error?.Code, result.Error?.Field));
+    }
 }

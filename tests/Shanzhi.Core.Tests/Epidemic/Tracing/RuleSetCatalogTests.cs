@@ -73,4 +73,15 @@ public sealed class RuleSetCatalogTests
 
         Assert.Equal([PlaceKind.School, PlaceKind.ResidentialCompound, PlaceKind.ConstructionSite], china9.SecondDegreePlaceKinds!.Order());
     }
+
+    [Fact]
+    public void Retired_version_found_for_recorded_investigations()
+    {
+        var catalog = new RuleSetCatalog(Options.Create(new TracingOptions { ChinaMinimumOverlap = TimeSpan.FromMinutes(10) }));
+
+        Assert.Null(catalog.Find("china-9", "cn9-2022.1+min10"));
+        Assert.Equal(TimeSpan.FromMinutes(10), catalog.FindRecorded("china-9", "cn9-2022.1+min10")?.MinimumOverlap);
+        Assert.Null(catalog.FindRecorded("china-9", "cn9-2022.1+min10")?.SecondDegreePlaceKinds);
+        Assert.Null(catalog.FindRecorded("china-9", "cn9-2022.1"));
+    }
 }
