@@ -136,6 +136,11 @@ public sealed partial class InvestigationService(
             return InvestigationErrors.ReasonTooLong;
         }
 
+        if (IdentifiersInText.Contains(trimmed))
+        {
+            return InvestigationErrors.IdentifierInText("reason");
+        }
+
         var found = await FindAsync(id, user, tracked: true, cancellationToken);
         if (found.Error is { } error)
         {
@@ -233,6 +238,11 @@ public sealed partial class InvestigationService(
             return InvestigationErrors.NoteTooLong;
         }
 
+        if (IdentifiersInText.Contains(note))
+        {
+            return InvestigationErrors.IdentifierInText("legalBasisNote");
+        }
+
         var purpose = request.Purpose?.Trim() ?? "";
         if (purpose.Length == 0)
         {
@@ -242,6 +252,11 @@ public sealed partial class InvestigationService(
         if (purpose.Length > Investigation.PurposeMaxLength)
         {
             return InvestigationErrors.PurposeTooLong;
+        }
+
+        if (IdentifiersInText.Contains(purpose))
+        {
+            return InvestigationErrors.IdentifierInText("purpose");
         }
 
         var days = request.ScopeTo.DayNumber - request.ScopeFrom.DayNumber + 1;

@@ -325,4 +325,18 @@ public sealed class PurposeBindingTests
 
         Assert.Equal(("investigation.confirmed_in_future", "confirmedAt"), (result.Error?.Code, result.Error?.Field));
     }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Purpose_with_mobile_number_is_rejected(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+
+        var result = await world.Service(db).OpenAsync(world.Request() with { Purpose = "追踪密接，联系人 13812345678" }, world.Officer,
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(("investigation.identifier_in_text", "purpose"), (result.Error?.Code, result.Error?.Field));
+        Assert.Equal(0, await db.Investigations.CountAsync(TestContext.Current.CancellationToken));
+    }
 }
