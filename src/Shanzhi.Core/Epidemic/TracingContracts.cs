@@ -32,7 +32,11 @@ public sealed record TraceRequest(long IndexPersonKey, DateTimeOffset Anchor, Ru
 /// One contact edge with its evidence: where both people were, when, for how long together, and
 /// under which rule-set version. Degree 1 is a close contact (密接), degree 2 a contact of a contact (次密接).
 /// </summary>
-public sealed record ContactEdge(
+/// <remarks>
+/// A struct: a second degree at city scale returns a quarter of a million edges, and as objects
+/// they cost a third of such a trace's time (docs/benchmarks.md, round seven).
+/// </remarks>
+public readonly record struct ContactEdge(
     long From,
     long To,
     int Degree,
