@@ -15,7 +15,7 @@ namespace Shanzhi.Tests.Epidemic.Gates;
 /// <summary>
 /// The case world plus the Y0101 category, a key ring for the blind index, a plain passage store,
 /// an epidemic officer for the whole city and a contact index. Places are registered through
-/// <see cref="PlaceRegistry"/>, which tells the index their kinds.
+/// <see cref="PlaceRegistry"/>, which passes their kinds to the index.
 /// </summary>
 internal sealed class GateWorld : IAsyncDisposable
 {
