@@ -33,8 +33,8 @@ public sealed record TraceRequest(long IndexPersonKey, DateTimeOffset Anchor, Ru
 /// under which rule-set version. Degree 1 is a close contact (密接), degree 2 a contact of a contact (次密接).
 /// </summary>
 /// <remarks>
-/// A struct: a second degree at city scale returns a quarter of a million edges, and as objects
-/// they cost a third of such a trace's time (docs/benchmarks.md, round seven).
+/// A struct: a second degree at city scale can return a quarter of a million edges, and as
+/// objects they took about a third of such a trace's time (measured in docs/benchmarks.md).
 /// </remarks>
 public readonly record struct ContactEdge(
     long From,

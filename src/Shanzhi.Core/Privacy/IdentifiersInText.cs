@@ -7,6 +7,7 @@ namespace Shanzhi.Privacy;
 /// mainland mobile numbers, each standing alone rather than inside a longer run of digits. Fields
 /// that explain a purpose or a reason need neither, since a person is named by their person key.
 /// </summary>
+/// <remarks>NOTE: numbers written with spaces or dashes ("138 1234 5678") are not found.</remarks>
 public static partial class IdentifiersInText
 {
     public static bool Contains(string? text)

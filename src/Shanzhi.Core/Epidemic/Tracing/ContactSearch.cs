@@ -551,7 +551,7 @@ internal sealed class ContactSearch
     /// <summary>The close contacts of one trace with their first exposures, handed out in chunks to the searches that share the second degree.</summary>
     private sealed class Exposures(List<(int Contact, int From)> exposures, int indexPerson, int windowEnd)
     {
-        // At most 64 contacts a chunk, and at least 64 chunks, so both threads get a share of small lists too.
+        // A chunk is a 64th of the list, kept between 1 and 64 contacts, so both threads get a share of short lists too.
         private readonly int _chunk = Math.Clamp(exposures.Count / 64, 1, 64);
         private int _next;
 

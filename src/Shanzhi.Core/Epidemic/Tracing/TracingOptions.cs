@@ -48,9 +48,9 @@ public sealed class TracingOptions
     public TimeSpan ChinaMinimumOverlap { get; set; } = RuleSets.DefaultChinaMinimumOverlap;
 
     /// <summary>
-    /// Close contacts from which a trace searches their contacts on two threads. Below it the
-    /// hand-off costs more than it saves. One trace then uses two cores, which suits a host that
-    /// runs few traces at a time.
+    /// Close contacts from which a trace searches their contacts on two threads. One trace then uses
+    /// two cores, which suits a host that runs few traces at a time. The default is an estimate of
+    /// where the hand-off starts to pay; only large traces were measured.
     /// </summary>
     public int ParallelSecondDegreeContacts { get; set; } = 512;
 

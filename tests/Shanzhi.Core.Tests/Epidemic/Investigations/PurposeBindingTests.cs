@@ -264,7 +264,8 @@ public sealed class PurposeBindingTests
 
         Assert.Null(result.Error);
         var request = Assert.Single(world.Tracer.Requests);
-        Assert.Equal(("cn9-2022.1", true), (request.Rules.Version, request.Rules.SecondDegree));
+        Assert.Equal("cn9-2022.1", request.Rules.Version);
+        Assert.True(request.Rules.SecondDegree);
         Assert.Null(request.Rules.SecondDegreePlaceKinds);
     }
 
@@ -296,7 +297,8 @@ public sealed class PurposeBindingTests
         var result = await world.Service(db).OpenAsync(world.Request() with { RuleSetVersion = "cn9-2022.1" }, world.Officer,
             TestContext.Current.CancellationToken);
 
-        Assert.Equal(("investigation.unknown_rule_set_version", "ruleSetVersion"), (result.Error?.Code, result.Error?.Field));
+        Assert.Equal("investigation.unknown_rule_set_version", result.Error?.Code);
+        Assert.Equal("ruleSetVersion", result.Error?.Field);
     }
 
     [Theory]
@@ -323,7 +325,8 @@ public sealed class PurposeBindingTests
         var result = await world.Service(db).OpenAsync(world.Request() with { ConfirmedAt = tomorrow }, world.Officer,
             TestContext.Current.CancellationToken);
 
-        Assert.Equal(("investigation.confirmed_in_future", "confirmedAt"), (result.Error?.Code, result.Error?.Field));
+        Assert.Equal("investigation.confirmed_in_future", result.Error?.Code);
+        Assert.Equal("confirmedAt", result.Error?.Field);
     }
 
     [Theory]
@@ -336,7 +339,8 @@ public sealed class PurposeBindingTests
         var result = await world.Service(db).OpenAsync(world.Request() with { Purpose = "追踪密接，联系人 13812345678" }, world.Officer,
             TestContext.Current.CancellationToken);
 
-        Assert.Equal(("investigation.identifier_in_text", "purpose"), (result.Error?.Code, result.Error?.Field));
+        Assert.Equal("investigation.identifier_in_text", result.Error?.Code);
+        Assert.Equal("purpose", result.Error?.Field);
         Assert.Equal(0, await db.Investigations.CountAsync(TestContext.Current.CancellationToken));
     }
 }

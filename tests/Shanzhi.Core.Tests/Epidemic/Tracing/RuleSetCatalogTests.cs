@@ -61,7 +61,9 @@ public sealed class RuleSetCatalogTests
         var everywhere = catalog.Find("everywhere")!;
 
         Assert.Equal([PlaceKind.School, PlaceKind.ResidentialCompound], homes.SecondDegreePlaceKinds!.Order());
-        Assert.Equal((true, false, false), (homes.CountsForSecondDegree(PlaceKind.School), homes.CountsForSecondDegree(PlaceKind.Mall), homes.CountsForSecondDegree(null)));
+        Assert.True(homes.CountsForSecondDegree(PlaceKind.School));
+        Assert.False(homes.CountsForSecondDegree(PlaceKind.Mall));
+        Assert.False(homes.CountsForSecondDegree(null));
         Assert.Null(everywhere.SecondDegreePlaceKinds);
         Assert.True(everywhere.CountsForSecondDegree(null));
     }
