@@ -41,6 +41,13 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
     /// <summary>Transactions committed, rows they held, and the time spent in the store and in the observers (for the benchmark).</summary>
     internal (long Transactions, long Rows, TimeSpan Store, TimeSpan Observers) Statistics { get; private set; }
 
+    // Maximum times since the benchmark last read them, in stopwatch ticks: a batch's wait in the
+    // queue, one transaction in the store, and the observers' handling of one committed group.
+    // Each is recorded before the receipts go out, so a submitter that got its receipt sees them.
+    private long _maxQueued;
+    private long _maxStore;
+    private long _maxObservers;
+
     public PassageWriter(StorageOptions storage, IEnumerable<IPassageObserver> observers, IOptions<PassageIngestOptions> options,
         TimeProvider clock, ILogger<PassageWriter> logger)
     {
@@ -61,7 +68,7 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
         }
 
         EnsureStarted();
-        var pending = new Pending(passages, new TaskCompletionSource<Result<IngestReceipt>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(passages, Stopwatch.GetTimestamp(), new TaskCompletionSource<Result<IngestReceipt>>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.TryAdd(pending))
         {
             if (_queue.IsCompleted)
@@ -151,6 +158,7 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
                     rows += pending.Rows.Count;
                 }
 
+                RaiseMax(ref _maxQueued, Stopwatch.GetTimestamp() - first.Submitted);
                 if (Write(store, group, rows) is { } written)
                 {
                     _committedSlots.Wait();
@@ -235,7 +243,9 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
             return null;
         }
 
-        var storeTime = Stopwatch.GetElapsedTime(started);
+        var ended = Stopwatch.GetTimestamp();
+        var storeTime = Stopwatch.GetElapsedTime(started, ended);
+        RaiseMax(ref _maxStore, ended - started);
         var stored = new List<PassageRecord>(unique.Count);
         for (var i = 0; i < inserted.Length; i++)
         {
@@ -258,11 +268,37 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
         var started = Stopwatch.GetTimestamp();
         // Observers first, so a client with an acknowledgement finds its passages in the contact index too.
         Notify(written.Stored);
+        var notified = Stopwatch.GetTimestamp();
+        RaiseMax(ref _maxObservers, notified - started);
         var (transactions, total, storeTime, observerTime) = Statistics;
-        Statistics = (transactions + 1, total + written.Rows, storeTime + written.StoreTime, observerTime + Stopwatch.GetElapsedTime(started));
+        Statistics = (transactions + 1, total + written.Rows, storeTime + written.StoreTime, observerTime + Stopwatch.GetElapsedTime(started, notified));
         for (var g = 0; g < written.Group.Count; g++)
         {
             written.Group[g].Done.TrySetResult(new IngestReceipt(written.Accepted[g], written.Duplicates[g]));
+        }
+    }
+
+    /// <summary>
+    /// Returns the maximum queue wait of a batch, store transaction and observer step since the
+    /// last call, and starts the next interval (for the benchmark's per-second statistics).
+    /// </summary>
+    internal (TimeSpan Queued, TimeSpan Store, TimeSpan Observers) TakeMaxTimes() => (
+        Stopwatch.GetElapsedTime(0, Interlocked.Exchange(ref _maxQueued, 0)),
+        Stopwatch.GetElapsedTime(0, Interlocked.Exchange(ref _maxStore, 0)),
+        Stopwatch.GetElapsedTime(0, Interlocked.Exchange(ref _maxObservers, 0)));
+
+    private static void RaiseMax(ref long max, long value)
+    {
+        var seen = Volatile.Read(ref max);
+        while (value > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref max, value, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
         }
     }
 
@@ -286,7 +322,7 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
         }
     }
 
-    private sealed record Pending(IReadOnlyList<PassageRecord> Rows, TaskCompletionSource<Result<IngestReceipt>> Done);
+    private sealed record Pending(IReadOnlyList<PassageRecord> Rows, long Submitted, TaskCompletionSource<Result<IngestReceipt>> Done);
 
     /// <summary>A committed transaction: its submitters, the rows that were new, and each submitter's counts.</summary>
     private sealed record Written(List<Pending> Group, List<PassageRecord> Stored, int[] Accepted, int[] Duplicates, int Rows, TimeSpan StoreTime);

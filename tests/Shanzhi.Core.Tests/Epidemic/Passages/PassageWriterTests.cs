@@ -193,4 +193,27 @@ public sealed class PassageWriterTests
         Assert.Equal(PassageErrors.StoreUnavailable, failed.Error);
         Assert.Equal(new IngestReceipt(3, 0), resent.Value);
     }
+
+    [Fact]
+    public async Task Max_times_cover_commit_then_reset()
+    {
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
+        await using var writer = Writer(store, TimeProvider.System, observers: new SlowObserver(TimeSpan.FromMilliseconds(30)));
+        var cancellationToken = TestContext.Current.CancellationToken;
+
+        await writer.SubmitAsync(Range(1, 1, 3), cancellationToken);
+        var (queued, inStore, observers) = writer.TakeMaxTimes();
+        var again = writer.TakeMaxTimes();
+
+        Assert.True(queued >= TimeSpan.Zero, $"queued {queued}");
+        Assert.True(inStore > TimeSpan.Zero, $"store {inStore}");
+        Assert.True(observers >= TimeSpan.FromMilliseconds(30), $"observers {observers}");
+        Assert.Equal((TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero), again);
+    }
+
+    /// <summary>An observer that takes a fixed time per committed group.</summary>
+    private sealed class SlowObserver(TimeSpan delay) : IPassageObserver
+    {
+        public void OnCommitted(IReadOnlyList<PassageRecord> passages) => Thread.Sleep(delay);
+    }
 }
