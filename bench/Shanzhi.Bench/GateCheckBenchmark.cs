@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Gates;
+using Shanzhi.Epidemic.Passages;
 using Shanzhi.Epidemic.Registry;
 using Shanzhi.Identity;
 using Shanzhi.Privacy;
@@ -93,6 +94,7 @@ internal static class GateCheckBenchmark
                 return 0;
             }
 
+            using var stats = args.Contains("--stats") ? new ServerStats(host.Services.GetRequiredService<PassageWriter>()) : null;
             if (!args.Contains("--no-baselines"))
             {
                 await CommitBaselinesAsync(host.Services, work, folder, rates, int.Parse(seconds, CultureInfo.InvariantCulture));
@@ -101,7 +103,7 @@ internal static class GateCheckBenchmark
             var workFile = Path.Combine(folder, "load.txt");
             await File.WriteAllLinesAsync(workFile, [work.Key, .. work.PersonKeys.Select((k, i) => string.Create(CultureInfo.InvariantCulture, $"{k} {work.IdNumbers[i]}"))]);
             string[] loadArgs = ["--url", url, "--work", workFile, "--rates", rates, "--seconds", seconds, "--connections", connections, "--server-pid",
-                Environment.ProcessId.ToString(CultureInfo.InvariantCulture), .. args.Where(a => a == "--http-client")];
+                Environment.ProcessId.ToString(CultureInfo.InvariantCulture), .. args.Where(a => a is "--http-client" or "--stats")];
             if (args.Contains("--in-process"))
             {
                 return await RunLoadAsync(loadArgs);
@@ -141,7 +143,11 @@ internal static class GateCheckBenchmark
             var identity = n % 2 == 0
                 ? $$"""{"kind":"idNumber","idNumber":"{{person[1]}}"}"""
                 : $$"""{"kind":"personKey","personKey":{{person[0]}}}""";
-            return Encoding.UTF8.GetBytes($$"""{"sequence":{{n}},"occurredAt":"2026-03-02T09:00:00+08:00","direction":"In","identity":{{identity}}}""");
+            // The time of the check, as a live gate sends it. With one fixed time for every check,
+            // each passage landed before the person's earlier ones from the writer baseline, and the
+            // index re-sorted that person's stays for every check.
+            var now = DateTimeOffset.UtcNow.ToOffset(ChinaStandardTime).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
+            return Encoding.UTF8.GetBytes($$"""{"sequence":{{n}},"occurredAt":"{{now}}","direction":"In","identity":{{identity}}}""");
         }
 
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
@@ -151,6 +157,7 @@ internal static class GateCheckBenchmark
         };
         client.DefaultRequestHeaders.Add(web::Shanzhi.Web.Api.EpidemicGateEndpoints.DeviceKeyHeader, key);
         var useHttpClient = args.Contains("--http-client");
+        PerSecond = args.Contains("--stats");
         Func<Func<byte[], Task<bool>>> worker = useHttpClient
             ? () => async content =>
             {
@@ -164,10 +171,13 @@ internal static class GateCheckBenchmark
             : () => new RawConnection(new Uri(url), key).PostAsync;
 
         Console.WriteLine($"load generator: {(separate ? $"process {Environment.ProcessId}" : "in the server process")}, {connections} connections, {(useHttpClient ? "HttpClient" : "raw HTTP/1.1 sockets")}");
-        // Warm-up, not reported. After 2 s at 500/s alone, the first timed step (1,000/s) had a p99 of
-        // 25 ms in a quiet run while the later, faster steps had 10 ms, so 3 s at 2,000/s follow.
-        await DriveAsync(worker, Body, 500, 2, connections, cpu: null, report: false);
-        await DriveAsync(worker, Body, 2_000, 3, connections, cpu: null, report: false);
+        // Warm-up, not reported: 20 s, so that the steps measure the steady state. In the first
+        // 20 s of load the server's gen-0 collections promoted 2–14 MiB each (the connections'
+        // state, the JIT's tiering) and paused 6–60 ms, while the server GC adapted its heap count;
+        // afterwards they promoted under 0.1 MiB and paused about 1 ms (quiet runs of 2026-12-05).
+        await DriveAsync(worker, Body, 500, 5, connections, cpu: null, report: false);
+        await DriveAsync(worker, Body, 2_000, 5, connections, cpu: null, report: false);
+        await DriveAsync(worker, Body, 5_000, 10, connections, cpu: null, report: false);
         Console.WriteLine($"{"target/s",9} {"sent",8} {"ok",8} {"failed",7} {"achieved/s",11} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"server µs/req",14} {"client µs/req",14} {"sent late p99 ms",17}");
         foreach (var rate in rates)
         {
@@ -178,6 +188,11 @@ internal static class GateCheckBenchmark
     }
 
     private const int MaxOutstanding = 2000;
+
+    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+
+    /// <summary>Set by <c>--stats</c>: the generator prints each second's p99 and max after a step.</summary>
+    private static bool PerSecond { get; set; }
 
     private const string CheckPath = "/api/v1/epidemic/gate/check";
 
@@ -193,6 +208,7 @@ internal static class GateCheckBenchmark
         var late = new double[total];
         var failures = 0;
         var clock = Stopwatch.StartNew();
+        var started = DateTime.UtcNow;
         var lastDone = 0L;
         var completed = 0;
         var queue = Channel.CreateUnbounded<(int Index, TimeSpan Due, byte[] Content)>(new UnboundedChannelOptions { SingleWriter = true });
@@ -247,6 +263,18 @@ internal static class GateCheckBenchmark
         cpu?.Refresh();
         var serverMicros = cpu is null ? double.NaN : (cpu.TotalProcessorTime - serverCpu).TotalMicroseconds / sent;
         var clientMicros = (Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalMicroseconds / sent;
+        if (PerSecond)
+        {
+            // Each second of the schedule (by due time, on the wall clock) with its p99 and max, to line up with the server's lines.
+            for (var from = 0; from < sent; from += rate)
+            {
+                var second = latencies[from..Math.Min(sent, from + rate)];
+                Array.Sort(second);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  load {started.AddSeconds(from / (double)rate):HH:mm:ss} {rate,6}/s p99 {Percentile(second, 0.99),7:F2} ms max {second[^1],7:F1} ms"));
+            }
+        }
+
         var measured = latencies[..sent];
         Array.Sort(measured);
         // Delay between each request's due time and its send, which is the generator's share of the latency.
@@ -384,26 +412,36 @@ internal static class GateCheckBenchmark
             var total = rate * seconds;
             var latencies = new double[total];
             var clock = Stopwatch.StartNew();
-            var pending = new List<Task>(total);
+            // Counts finished submissions instead of keeping their tasks. A list of every task kept
+            // them all alive until the step ended, so each gen-0 collection in the server process
+            // copied the benchmark's own garbage on top of the writer's.
+            using var finished = new CountdownEvent(total);
             var failures = 0;
             await PaceAsync(clock, rate, total, (index, due) =>
             {
                 var record = new PassageRecord(device.DeviceId, Interlocked.Increment(ref sequence), device.EntranceId, device.PlaceId, work.PersonKeys[index % work.PersonKeys.Length],
                     DateTimeOffset.UtcNow, PassageDirection.In, GateDecision.Pass, HubChannel.None, HealthStatus.Green);
-                pending.Add(Task.Run(async () =>
+                _ = Task.Run(async () =>
                 {
-                    var receipt = await ingest.SubmitAsync([record], CancellationToken.None);
-                    // A rejected submission (queue full) has no commit latency; it is counted and left out of the percentiles.
-                    latencies[index] = receipt.Error is null ? (clock.Elapsed - due).TotalMilliseconds : double.NaN;
-                    if (receipt.Error is not null)
+                    try
                     {
-                        Interlocked.Increment(ref failures);
+                        var receipt = await ingest.SubmitAsync([record], CancellationToken.None);
+                        // A rejected submission (queue full) has no commit latency; it is counted and left out of the percentiles.
+                        latencies[index] = receipt.Error is null ? (clock.Elapsed - due).TotalMilliseconds : double.NaN;
+                        if (receipt.Error is not null)
+                        {
+                            Interlocked.Increment(ref failures);
+                        }
                     }
-                }));
+                    finally
+                    {
+                        finished.Signal();
+                    }
+                });
                 return true;
             });
 
-            await Task.WhenAll(pending);
+            await Task.Run(finished.Wait);
             var committed = latencies.Where(l => !double.IsNaN(l)).ToArray();
             Array.Sort(committed);
             Console.WriteLine(committed.Length == 0
@@ -457,9 +495,9 @@ internal static class GateCheckBenchmark
                 for (var i = 0; i < total; i++)
                 {
                     var due = TimeSpan.FromSeconds((double)i / rate);
-                    while (clock.Elapsed < due)
+                    for (var wait = due - clock.Elapsed; wait > TimeSpan.Zero; wait = due - clock.Elapsed)
                     {
-                        Thread.Sleep(1);
+                        PreciseSleep.For(wait > MinimumSleep ? wait : MinimumSleep);
                     }
 
                     if (!send(i, due))
@@ -480,6 +518,10 @@ internal static class GateCheckBenchmark
         thread.Start();
         return done.Task;
     }
+
+    // Waking for every request cost the generator about 25 µs of CPU per request at 10,000/s,
+    // taken from the server's two cores; requests due within this span leave together.
+    private static readonly TimeSpan MinimumSleep = TimeSpan.FromMicroseconds(250);
 
     private static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
 
@@ -635,4 +677,50 @@ internal static class GateCheckBenchmark
     }
 
     private sealed record Work(string Key, long[] PersonKeys, string[] IdNumbers);
+}
+
+/// <summary>
+/// With <c>--stats</c>, the server process prints one line a second: the passage writer's
+/// transactions and rows, its maximum queue wait, store transaction and observer step, the GC
+/// pauses and collections, and the thread pool, to tell where a latency stall came from.
+/// </summary>
+internal sealed class ServerStats : IDisposable
+{
+    private readonly PassageWriter _writer;
+    private readonly Timer _timer;
+    private (long Transactions, long Rows) _last;
+    private TimeSpan _pauses = GC.GetTotalPauseDuration();
+    private long _lastGc;
+    private (int Gen0, int Gen1, int Gen2) _collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+
+    public ServerStats(PassageWriter writer)
+    {
+        _writer = writer;
+        _writer.TakeMaxTimes();
+        Console.WriteLine("  server   time      commits    rows  queued max  store max  observers max  GC pause ms  gen0/1/2  pool threads/queued");
+        _timer = new Timer(_ => Print(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    private void Print()
+    {
+        var (transactions, rows, _, _) = _writer.Statistics;
+        var (queued, store, observers) = _writer.TakeMaxTimes();
+        var pauses = GC.GetTotalPauseDuration();
+        (int Gen0, int Gen1, int Gen2) collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  server {DateTime.UtcNow:HH:mm:ss} {transactions - _last.Transactions,10} {rows - _last.Rows,7} {queued.TotalMilliseconds,8:F1} ms {store.TotalMilliseconds,7:F1} ms {observers.TotalMilliseconds,9:F1} ms {(pauses - _pauses).TotalMilliseconds,11:F1}  " +
+            $"{collections.Gen0 - _collections.Gen0}/{collections.Gen1 - _collections.Gen1}/{collections.Gen2 - _collections.Gen2}  {ThreadPool.ThreadCount}/{ThreadPool.PendingWorkItemCount}"));
+        // The latest collection of the second, if there was one: what it promoted tells start-up state from steady-state garbage.
+        var latest = GC.GetGCMemoryInfo(GCKind.Any);
+        if (latest.Index != _lastGc)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    latest GC #{latest.Index}: gen {latest.Generation}, promoted {latest.PromotedBytes / 1048576.0:F1} MiB, pause {latest.PauseDurations[0].TotalMilliseconds:F1} ms, heap {latest.HeapSizeBytes / 1048576.0:F0} MiB"));
+            _lastGc = latest.Index;
+        }
+
+        (_last, _pauses, _collections) = ((transactions, rows), pauses, collections);
+    }
+
+    public void Dispose() => _timer.Dispose();
 }
