@@ -172,9 +172,8 @@ internal static class GateCheckBenchmark
 
         Console.WriteLine($"load generator: {(separate ? $"process {Environment.ProcessId}" : "in the server process")}, {connections} connections, {(useHttpClient ? "HttpClient" : "raw HTTP/1.1 sockets")}");
         // Warm-up, not reported: 20 s, so that the steps measure the steady state. In the first
-        // 20 s of load the server's gen-0 collections promoted 2–14 MiB each (the connections'
-        // state, the JIT's tiering) and paused 6–60 ms, while the server GC adapted its heap count;
-        // afterwards they promoted under 0.1 MiB and paused about 1 ms (quiet runs of 2026-12-05).
+        // 20 s of load the server's gen-0 collections promoted 2–14 MiB each and paused 6–90 ms.
+        // Afterwards they promoted under 0.5 MiB and paused 1–4 ms (quiet runs of 2026-12-05).
         await DriveAsync(worker, Body, 500, 5, connections, cpu: null, report: false);
         await DriveAsync(worker, Body, 2_000, 5, connections, cpu: null, report: false);
         await DriveAsync(worker, Body, 5_000, 10, connections, cpu: null, report: false);
