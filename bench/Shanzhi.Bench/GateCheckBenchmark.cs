@@ -689,6 +689,7 @@ internal sealed class ServerStats : IDisposable
     private readonly Timer _timer;
     private (long Transactions, long Rows) _last;
     private TimeSpan _pauses = GC.GetTotalPauseDuration();
+    private long _allocated = GC.GetTotalAllocatedBytes();
     private long _lastGc;
     private (int Gen0, int Gen1, int Gen2) _collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
 
@@ -696,7 +697,7 @@ internal sealed class ServerStats : IDisposable
     {
         _writer = writer;
         _writer.TakeMaxTimes();
-        Console.WriteLine("  server   time      commits    rows  queued max  store max  observers max  GC pause ms  gen0/1/2  pool threads/queued");
+        Console.WriteLine("  server   time      commits    rows  queued max  store max  observers max  GC pause ms  gen0/1/2  pool threads/queued  allocated MiB");
         _timer = new Timer(_ => Print(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
@@ -705,10 +706,11 @@ internal sealed class ServerStats : IDisposable
         var (transactions, rows, _, _) = _writer.Statistics;
         var (queued, store, observers) = _writer.TakeMaxTimes();
         var pauses = GC.GetTotalPauseDuration();
+        var allocated = GC.GetTotalAllocatedBytes();
         (int Gen0, int Gen1, int Gen2) collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  server {DateTime.UtcNow:HH:mm:ss} {transactions - _last.Transactions,10} {rows - _last.Rows,7} {queued.TotalMilliseconds,8:F1} ms {store.TotalMilliseconds,7:F1} ms {observers.TotalMilliseconds,9:F1} ms {(pauses - _pauses).TotalMilliseconds,11:F1}  " +
-            $"{collections.Gen0 - _collections.Gen0}/{collections.Gen1 - _collections.Gen1}/{collections.Gen2 - _collections.Gen2}  {ThreadPool.ThreadCount}/{ThreadPool.PendingWorkItemCount}"));
+            $"{collections.Gen0 - _collections.Gen0}/{collections.Gen1 - _collections.Gen1}/{collections.Gen2 - _collections.Gen2}  {ThreadPool.ThreadCount}/{ThreadPool.PendingWorkItemCount}  {(allocated - _allocated) / 1048576.0,6:F1}"));
         // The latest collection of the second, if there was one: what it promoted tells start-up state from steady-state garbage.
         var latest = GC.GetGCMemoryInfo(GCKind.Any);
         if (latest.Index != _lastGc)
@@ -718,7 +720,7 @@ internal sealed class ServerStats : IDisposable
             _lastGc = latest.Index;
         }
 
-        (_last, _pauses, _collections) = ((transactions, rows), pauses, collections);
+        (_last, _pauses, _allocated, _collections) = ((transactions, rows), pauses, allocated, collections);
     }
 
     public void Dispose() => _timer.Dispose();
