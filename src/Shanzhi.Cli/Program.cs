@@ -7,7 +7,7 @@ root.Options.Add(CliHost.DataOption);
 root.Options.Add(CliHost.ProviderOption);
 root.Options.Add(CliHost.ConnectionOption);
 
-var import = new Command("import", "导入数据（区划图层、历史案件、通行记录）。");
+var import = new Command("import", "导入数据（区划图层、历史案件、人口登记、通行记录）。");
 import.Subcommands.Add(ImportRegionsCommand.Create());
 import.Subcommands.Add(ImportCasesCommand.Create());
 import.Subcommands.Add(ImportPassagesCommand.Create());
