@@ -1,6 +1,11 @@
 using System.CommandLine;
+using System.Globalization;
 using Shanzhi.Cli;
 using Shanzhi.Cli.Commands;
+
+// The command's own texts are Chinese; System.CommandLine's built-in ones ("Usage", "Options",
+// parse errors) follow the UI culture, which is invariant on a server with LANG=C.
+CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("zh-CN");
 
 var root = new RootCommand("善治 Shanzhi 城市治理平台命令行：导入、指标、维护。");
 root.Options.Add(CliHost.DataOption);
