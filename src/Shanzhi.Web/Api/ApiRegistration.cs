@@ -26,6 +26,18 @@ public static partial class ApiRegistration
     /// <summary>Turns every unhandled exception and every empty 4xx/5xx into a problem body and logs the exceptions.</summary>
     public static WebApplication UseShanzhiErrors(this WebApplication app)
     {
+        // The API and the Open311 façade answer only in JSON, and ASP.NET Core writes a problem body
+        // only when the Accept header allows JSON; otherwise a 401 or 404 went out as plain text.
+        app.Use((context, next) =>
+        {
+            var path = context.Request.Path;
+            if ((path.StartsWithSegments("/api") || path.StartsWithSegments("/open311")) && !AcceptsJson(context.Request))
+            {
+                context.Request.Headers.Accept = "application/problem+json";
+            }
+
+            return next(context);
+        });
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = exception => exception switch
@@ -41,6 +53,15 @@ public static partial class ApiRegistration
         });
         app.UseStatusCodePages();
         return app;
+    }
+
+    private static bool AcceptsJson(HttpRequest request)
+    {
+        var accept = request.GetTypedHeaders().Accept;
+        return accept.Count == 0 || accept.Any(media =>
+            media.MatchesAllTypes || media.MediaType.Equals("application/*", StringComparison.OrdinalIgnoreCase)
+            || media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || media.MediaType.Equals("application/problem+json", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Shanzhi.Tests.Infrastructure;
 
 namespace Shanzhi.Web.Tests.Http;
@@ -26,6 +27,23 @@ public sealed class BadInputTests
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "case.invalid_coordinates");
         Assert.Equal("latitude", problem.GetProperty("field").GetString());
         Assert.Equal(0, await CaseCountAsync(client));
+    }
+
+    [Theory]
+    [InlineData("/api/v1/no-such-endpoint", "application/xml", HttpStatusCode.NotFound, "request.not_found")]
+    [InlineData("/api/v1/no-such-endpoint", "text/html", HttpStatusCode.NotFound, "request.not_found")]
+    [InlineData("/api/v1/cases", "application/xml", HttpStatusCode.Unauthorized, "auth.required")]
+    [InlineData("/open311/v2/requests.json", "text/plain", HttpStatusCode.Unauthorized, "auth.required")]
+    public async Task Api_error_is_problem_whatever_accept(string url, string accept, HttpStatusCode status, string code)
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        using var client = platform.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.ParseAdd(accept);
+
+        var response = await client.SendAsync(request);
+
+        await ProblemAssert.IsProblemAsync(response, status, code);
     }
 
     [Fact]
