@@ -26,8 +26,8 @@ public static partial class ApiRegistration
     /// <summary>Turns every unhandled exception and every empty 4xx/5xx into a problem body and logs the exceptions.</summary>
     public static WebApplication UseShanzhiErrors(this WebApplication app)
     {
-        // The API and the Open311 façade answer only in JSON, and ASP.NET Core writes a problem body
-        // only when the Accept header allows JSON; otherwise a 401 or 404 went out as plain text.
+        // The API and the Open311 façade respond only in JSON. ASP.NET Core writes a problem body only
+        // when the Accept header allows JSON, so without this a 401 or 404 went out as plain text.
         app.Use((context, next) =>
         {
             var path = context.Request.Path;
