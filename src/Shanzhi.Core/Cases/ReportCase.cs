@@ -1,4 +1,5 @@
 using System.Globalization;
+using Shanzhi.Geography;
 using Shanzhi.Identity;
 
 namespace Shanzhi.Cases;
@@ -104,12 +105,12 @@ public sealed partial class CaseService
             return CaseErrors.ExternalRefTooLong(externalRef.Length);
         }
 
-        if (!double.IsFinite(request.Latitude) || request.Latitude is < -90 or > 90)
+        if (!Wgs84.IsLatitude(request.Latitude))
         {
             return CaseErrors.InvalidLatitude;
         }
 
-        if (!double.IsFinite(request.Longitude) || request.Longitude is < -180 or > 180)
+        if (!Wgs84.IsLongitude(request.Longitude))
         {
             return CaseErrors.InvalidLongitude;
         }

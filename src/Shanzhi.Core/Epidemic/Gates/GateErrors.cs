@@ -18,7 +18,13 @@ public static class GateErrors
     public static readonly Error NameTooLong = Error.Invalid("place.name_too_long", "name", $"名称不能超过 {Place.NameMaxLength} 个字符。");
 
     public static readonly Error KindRequired = Error.Invalid("place.kind_required", "kind",
-        "请选择场所类型：School、Hospital、Mall、ResidentialCompound、ConstructionSite、Airport、RailStation 或 HighwayExit。");
+        "请选择场所类型：" + string.Join("、", Enum.GetValues<PlaceKind>().Select(kind => $"{EpidemicNames.Chinese(kind)}（{kind}）")) + "。");
+
+    public static readonly Error InvalidLatitude = Error.Invalid("place.invalid_coordinates", "latitude",
+        "纬度无效：必须是 -90 到 90 之间的数值（WGS84），请核对场所坐标。");
+
+    public static readonly Error InvalidLongitude = Error.Invalid("place.invalid_coordinates", "longitude",
+        "经度无效：必须是 -180 到 180 之间的数值（WGS84），请核对场所坐标。");
 
     public static readonly Error OutsideCity = Error.Invalid("place.outside_city", "latitude",
         "场所坐标不在宁波市任何网格内。请核对经纬度（WGS84，纬度在前），或先导入该区域的网格。");

@@ -44,6 +44,16 @@ public sealed class PlaceRegistry(ShanzhiDbContext db, GridLocator locator, Devi
             return GateErrors.KindRequired;
         }
 
+        if (!Wgs84.IsLatitude(request.Latitude))
+        {
+            return GateErrors.InvalidLatitude;
+        }
+
+        if (!Wgs84.IsLongitude(request.Longitude))
+        {
+            return GateErrors.InvalidLongitude;
+        }
+
         if (locator.Locate(request.Latitude, request.Longitude) is not { } grid)
         {
             return GateErrors.OutsideCity;

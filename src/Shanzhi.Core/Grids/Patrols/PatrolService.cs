@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Shanzhi.Geography;
 using Shanzhi.Identity;
 using Shanzhi.Storage;
 
@@ -302,7 +303,7 @@ public sealed class PatrolService(
 
     private static Error? Validate(VisitProof proof)
     {
-        if (!double.IsFinite(proof.Latitude) || proof.Latitude is < -90 or > 90 || !double.IsFinite(proof.Longitude) || proof.Longitude is < -180 or > 180)
+        if (!Wgs84.IsLatitude(proof.Latitude) || !Wgs84.IsLongitude(proof.Longitude))
         {
             return GridErrors.InvalidPosition;
         }

@@ -96,6 +96,32 @@ public sealed class PlaceRegistryTests
         Assert.Equal(0, await db.Places.CountAsync(ct));
     }
 
+    [Theory]
+    [InlineData(91.0, 121.5, "latitude")]
+    [InlineData(double.PositiveInfinity, 121.5, "latitude")]
+    [InlineData(double.NaN, 121.5, "latitude")]
+    [InlineData(29.87, 181.0, "longitude")]
+    [InlineData(29.87, double.NegativeInfinity, "longitude")]
+    public async Task Invalid_coordinates_name_their_field(double latitude, double longitude, string field)
+    {
+        await using var world = await GateWorld.CreateAsync(StoreKind.Sqlite);
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = world.Cases.NewContext();
+
+        var result = await world.Places(db).CreatePlaceAsync(new CreatePlaceRequest("商场", PlaceKind.Mall, latitude, longitude), world.Officer, ct);
+
+        Assert.Equal("place.invalid_coordinates", result.Error?.Code);
+        Assert.Equal(field, result.Error?.Field);
+        Assert.Equal(0, await db.Places.CountAsync(ct));
+    }
+
+    [Fact]
+    public void Kind_message_lists_Chinese_names()
+    {
+        Assert.Contains("学校（School）", GateErrors.KindRequired.Detail, StringComparison.Ordinal);
+        Assert.Contains("高速出口（HighwayExit）", GateErrors.KindRequired.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task List_shows_only_places_in_scope()
     {
