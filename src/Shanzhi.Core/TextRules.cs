@@ -4,8 +4,10 @@ namespace Shanzhi;
 public static class TextRules
 {
     /// <summary>
-    /// Whether the text contains a control character other than tab, line feed and carriage return.
-    /// PostgreSQL rejects NUL in text, and the other C0/C1 controls only hide content from reviewers.
+    /// Whether the text contains a control character other than tab, line feed and carriage return,
+    /// or an explicit bidirectional formatting character (U+202A–U+202E, U+2066–U+2069). PostgreSQL
+    /// rejects NUL in text, the other C0/C1 controls only hide content from reviewers, and the
+    /// bidirectional ones make a list or an audit entry show characters in another order than stored.
     /// </summary>
     public static bool HasControlCharacters(string? text)
     {
@@ -16,7 +18,7 @@ public static class TextRules
 
         foreach (var c in text)
         {
-            if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))
+            if ((char.IsControl(c) && c is not ('\t' or '\n' or '\r')) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')
             {
                 return true;
             }
@@ -24,4 +26,11 @@ public static class TextRules
 
         return false;
     }
+
+    /// <summary>
+    /// Whether the text has nothing a reader can see: null, empty, or only white space and invisible
+    /// format characters such as the zero-width space (Unicode category Cf).
+    /// </summary>
+    public static bool IsBlank(string? text) =>
+        text is null || text.All(c => char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
 }

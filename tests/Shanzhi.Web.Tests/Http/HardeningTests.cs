@@ -40,6 +40,26 @@ public sealed class HardeningTests
     }
 
     [Fact]
+    public async Task Bidirectional_override_is_rejected()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var client = await platform.SignInAdminAsync();
+
+        var body = await client.PostAsJsonAsync("/api/v1/cases", new
+        {
+            title = "井盖\u202E缺失",
+            latitude = ApiClient.Haishu.Latitude,
+            longitude = ApiClient.Haishu.Longitude,
+            categoryCode = "E0101",
+        });
+
+        var problem = await ProblemAssert.IsProblemAsync(body, HttpStatusCode.BadRequest, "request.invalid_field");
+        Assert.Equal("title", problem.GetProperty("field").GetString());
+        var page = await (await client.GetAsync("/api/v1/cases?pageSize=1")).ReadJsonAsync();
+        Assert.Equal(0, page.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task Json_in_other_charset_is_rejected()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);

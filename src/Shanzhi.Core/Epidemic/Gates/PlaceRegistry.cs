@@ -229,7 +229,7 @@ public sealed class PlaceRegistry(ShanzhiDbContext db, GridLocator locator, Devi
 
     private static Error? CheckName(string? name) => name?.Trim() switch
     {
-        null or "" => GateErrors.NameRequired,
+        var blank when TextRules.IsBlank(blank) => GateErrors.NameRequired,
         { Length: > Place.NameMaxLength } => GateErrors.NameTooLong,
         _ => null,
     };

@@ -116,6 +116,20 @@ public sealed class PlaceRegistryTests
     }
 
     [Fact]
+    public async Task Invisible_name_is_required()
+    {
+        await using var world = await GateWorld.CreateAsync(StoreKind.Sqlite);
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = world.Cases.NewContext();
+
+        var result = await world.Places(db).CreatePlaceAsync(
+            new CreatePlaceRequest("\u200B\u200B", PlaceKind.Mall, CaseWorld.InStreetA.Latitude, CaseWorld.InStreetA.Longitude), world.Officer, ct);
+
+        Assert.Equal("place.name_required", result.Error?.Code);
+        Assert.Equal(0, await db.Places.CountAsync(ct));
+    }
+
+    [Fact]
     public void Kind_message_lists_Chinese_names()
     {
         Assert.Contains("学校（School）", GateErrors.KindRequired.Detail, StringComparison.Ordinal);
