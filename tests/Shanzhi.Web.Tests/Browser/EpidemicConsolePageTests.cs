@@ -39,6 +39,11 @@ public sealed class EpidemicConsolePageTests(ConsoleAppFixture app)
         await page.TestId("epl-entrance-name").FillAsync("东门");
         await page.TestId("epl-add-entrance").ClickAsync();
         await page.TestId("epl-entrance").WaitForAsync();
+        await page.TestId("epl-add-device").ClickAsync();
+        var deviceError = page.TestId("epl-entrance").Locator("[data-testid='epl-device-error']");
+        await deviceError.WaitForAsync();
+        Assert.Contains("请填写名称", await deviceError.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.TestId("epl-detail-error").CountAsync());
         await page.TestId("epl-device-label").FillAsync("东门人脸核验终端 1");
         await page.TestId("epl-add-device").ClickAsync();
         var key = (await page.TestId("epl-key").InnerTextAsync()).Trim();
