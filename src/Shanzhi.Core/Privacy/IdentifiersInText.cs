@@ -10,7 +10,7 @@ namespace Shanzhi.Privacy;
 /// <remarks>
 /// A number may be written in groups joined by single spaces or dashes ("138 0013 8000",
 /// "990101-19900101-0019"), and a mobile number may carry an 86, +86 or 0086 prefix. Names are not
-/// detected, because no pattern tells a name from other Chinese words.
+/// detected, because no pattern distinguishes a name from other Chinese words.
 /// </remarks>
 public static partial class IdentifiersInText
 {
