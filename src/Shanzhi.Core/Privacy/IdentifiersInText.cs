@@ -17,6 +17,17 @@ public static partial class IdentifiersInText
     private const int IdLength = 18;
     private const int MobileLength = 11;
 
+    /// <summary>
+    /// Returns the validation failure for a free-text <paramref name="field"/> that contains an ID number
+    /// or a mobile number, under the calling module's <paramref name="code"/>, or null when it contains none.
+    /// </summary>
+    public static Error? Check(string? text, string code, string field) =>
+        Contains(text) ? Error.Invalid(code, field, Message) : null;
+
+    /// <summary>The Chinese text shown for every rejected field, so the wording is reviewed in one place.</summary>
+    public const string Message =
+        "此处不能填写身份证号或手机号（带空格、横线或 +86 的写法同样不行）：涉及人员时请写人员编号，或描述其身份特征（如“外地送货司机”），不要写证件号码或电话号码。";
+
     public static bool Contains(string? text)
     {
         if (string.IsNullOrEmpty(text))

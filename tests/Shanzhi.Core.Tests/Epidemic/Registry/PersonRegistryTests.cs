@@ -162,6 +162,24 @@ public sealed class PersonRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Reveal_reason_with_identifiers_is_rejected(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var inC = await world.RegisterAsync(1, RegistryWorld.GridC);
+        await using var db = world.NewContext();
+
+        var inScope = await world.Registry(db).RevealAsync(inC, "核实 138 0013 8000 的机主", world.CityOfficer, Ct);
+        var outOfScope = await world.Registry(db).RevealAsync(inC, "核实 " + SyntheticIds.Id(1), world.StreetAOfficer, Ct);
+
+        var purposes = await db.AuditRecords.Where(r => r.Action == AuditAction.RevealRefused).Select(r => r.Purpose).ToListAsync(Ct);
+        Assert.Equal(("person.identifier_in_text", "reason"), (inScope.Error?.Code, inScope.Error?.Field));
+        Assert.Equal("person.not_found", outOfScope.Error?.Code);
+        Assert.Equal([null, null], purposes);
+        Assert.False(await db.AuditRecords.AnyAsync(r => r.Action == AuditAction.Revealed, Ct), "a rejected reveal was recorded as a reveal");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Out_of_scope_person_looks_missing(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
