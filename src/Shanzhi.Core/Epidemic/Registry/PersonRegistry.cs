@@ -58,7 +58,7 @@ public sealed partial class PersonRegistry(
             return RegistryErrors.Forbidden;
         }
 
-        var (valid, errors) = PersonRules.Check(request);
+        var (valid, errors) = PersonRules.Check(request, ShanghaiTime.Today(clock));
         if (valid is null)
         {
             return errors[0];

@@ -70,6 +70,22 @@ public sealed class PersonRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Birth_after_Beijing_today_is_rejected(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        var bornTomorrow = Request() with { IdNumber = SyntheticIds.BornOn(new DateOnly(2026, 3, 3)) };
+
+        var early = await world.Registry(db).RegisterAsync(bornTomorrow, world.CityOfficer, Ct);
+        world.Cases.Clock.Advance(TimeSpan.FromHours(15)); // 2026-03-03 00:00 in Beijing, still 2026-03-02 in UTC
+        var atMidnight = await world.Registry(db).RegisterAsync(bornTomorrow, world.CityOfficer, Ct);
+
+        Assert.Equal(("privacy.id_number_invalid", "idNumber"), (early.Error?.Code, early.Error?.Field));
+        Assert.True(atMidnight.IsSuccess, $"registration at Beijing midnight failed: {atMidnight.Error?.Code}");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Duplicate_id_number_names_existing_key(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
