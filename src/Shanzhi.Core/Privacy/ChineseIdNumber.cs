@@ -17,7 +17,10 @@ public static class ChineseIdNumber
     public static string Normalize(string value) =>
         value.Trim().Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
 
-    /// <summary>True for an 18-character number with a real birth date and a matching check digit (after <see cref="Normalize"/>).</summary>
+    /// <summary>
+    /// True for an 18-character number with a calendar birth date from 1900-01-01 and a matching check digit
+    /// (after <see cref="Normalize"/>). Registration also rejects birth dates after today, through <see cref="Validate(string, string, DateOnly)"/>.
+    /// </summary>
     public static bool IsValid(string value)
     {
         var id = Normalize(value);
@@ -50,5 +53,25 @@ public static class ChineseIdNumber
     /// <summary>The validation failure for a form field, or null when <paramref name="value"/> is valid.</summary>
     public static Error? Validate(string value, string field) => IsValid(value)
         ? null
-        : Error.Invalid("privacy.id_number_invalid", field, "身份证号码无效：应为 18 位，含有效的出生日期，末位校验码须正确（X 可大小写）。请核对后重新输入。");
+        : Error.Invalid(InvalidCode, field, "身份证号码无效：应为 18 位，含有效的出生日期，末位校验码须正确（X 可大小写）。请核对后重新输入。");
+
+    /// <summary>
+    /// The validation failure for a number being registered, which also needs a birth date no later than
+    /// <paramref name="today"/> (the Beijing date); null when <paramref name="value"/> passes both.
+    /// </summary>
+    /// <remarks>Searches and lookups use the other overload: a number born in the future was never registered, so it finds no one.</remarks>
+    public static Error? Validate(string value, string field, DateOnly today)
+    {
+        if (Validate(value, field) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var birth = DateOnly.ParseExact(Normalize(value).AsSpan(6, 8), "yyyyMMdd", CultureInfo.InvariantCulture);
+        return birth <= today
+            ? null
+            : Error.Invalid(InvalidCode, field, "身份证号码无效：其中的出生日期晚于今天，不是真实的出生日期。请核对证件后重新输入。");
+    }
+
+    private const string InvalidCode = "privacy.id_number_invalid";
 }

@@ -1,9 +1,13 @@
+using System.Globalization;
 using Shanzhi.Privacy;
+using Shanzhi.Tests.Epidemic.Registry;
 
 namespace Shanzhi.Tests.Privacy;
 
 public sealed class IdentifierTests
 {
+    private static readonly DateOnly Today = new(2026, 12, 5);
+
     [Theory]
     [InlineData("330203199001011236")]
     [InlineData("11010519491231002X")]
@@ -20,6 +24,36 @@ public sealed class IdentifierTests
     [InlineData("3302031990010112361")]
     [InlineData("")]
     public void Invalid_id_number_is_rejected(string value) => Assert.False(ChineseIdNumber.IsValid(value));
+
+    [Theory]
+    [InlineData("2026-12-06")]
+    [InlineData("2099-12-31")]
+    [InlineData("3000-01-01")]
+    [InlineData("9999-12-31")]
+    public void Registration_rejects_future_birth_date(string birth)
+    {
+        var id = SyntheticIds.BornOn(DateOnly.Parse(birth, CultureInfo.InvariantCulture));
+
+        var error = ChineseIdNumber.Validate(id, "idNumber", Today);
+
+        Assert.Equal("privacy.id_number_invalid", error?.Code);
+        Assert.Equal("idNumber", error?.Field);
+        Assert.Contains("出生日期晚于今天", error?.Detail);
+    }
+
+    [Theory]
+    [InlineData("2026-12-05")]
+    [InlineData("1900-01-01")]
+    public void Registration_accepts_birth_up_to_today(string birth)
+    {
+        var id = SyntheticIds.BornOn(DateOnly.Parse(birth, CultureInfo.InvariantCulture));
+
+        Assert.Null(ChineseIdNumber.Validate(id, "idNumber", Today));
+    }
+
+    [Fact]
+    public void Registration_rejects_birth_before_1900() =>
+        Assert.Equal("privacy.id_number_invalid", ChineseIdNumber.Validate(SyntheticIds.BornOn(new DateOnly(1899, 12, 31)), "idNumber", Today)?.Code);
 
     [Fact]
     public void Check_character_follows_iso_7064_mod_11_2() =>

@@ -82,6 +82,8 @@ public static class GateErrors
     public static readonly Error ClearReasonRequired = Error.Invalid("unidentified.reason_required", "reason",
         $"排除核查必须填写理由（不超过 {UnidentifiedFollowUp.ReasonMaxLength} 个字符），例如“经核实为外地送货司机，已离甬”。");
 
+    public const string IdentifierInTextCode = "unidentified.identifier_in_text";
+
     public static readonly Error InvalidCreditCode = Error.Invalid("roster.invalid_credit_code", "creditCode",
         "统一社会信用代码无效：应为 18 位，只含数字和大写字母（不含 I、O、Z、S、V），且第 18 位校验码正确。");
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Shanzhi.Cases;
 using Shanzhi.Identity;
+using Shanzhi.Privacy;
 using Shanzhi.Storage;
 
 namespace Shanzhi.Epidemic.Gates;
@@ -47,6 +48,12 @@ public sealed class ResolveUnidentified(ShanzhiDbContext db, CaseService cases, 
                 if (string.IsNullOrEmpty(reason) || reason.Length > UnidentifiedFollowUp.ReasonMaxLength)
                 {
                     return GateErrors.ClearReasonRequired;
+                }
+
+                // The reason is copied into the case timeline, which every handler of the case reads.
+                if (IdentifiersInText.Check(reason, GateErrors.IdentifierInTextCode, "reason") is { } identified)
+                {
+                    return identified;
                 }
 
                 note = "经核实排除：" + reason;

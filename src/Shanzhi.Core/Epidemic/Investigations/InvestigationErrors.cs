@@ -1,3 +1,5 @@
+using Shanzhi.Privacy;
+
 namespace Shanzhi.Epidemic.Investigations;
 
 /// <summary>Expected failures of investigations (流调), with the Chinese text users see.</summary>
@@ -25,8 +27,7 @@ public static class InvestigationErrors
         "追踪规则集版本无效：新建流调只能使用列表中的现行版本，已停用的版本不能再选。");
 
     /// <summary>The error for an ID number or mobile number typed into the free-text <paramref name="field"/>.</summary>
-    public static Error IdentifierInText(string field) => Error.Invalid("investigation.identifier_in_text", field,
-        "此处不能填写身份证号或手机号：涉及人员时请写人员编号。");
+    public static Error IdentifierInText(string field) => Error.Invalid("investigation.identifier_in_text", field, IdentifiersInText.Message);
 
     public static readonly Error ConfirmedInFuture = Error.Invalid("investigation.confirmed_in_future", "confirmedAt",
         "确诊时间不能晚于当前时间：请填写实际确诊的北京时间。");

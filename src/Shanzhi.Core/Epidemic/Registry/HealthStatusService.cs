@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Shanzhi.Identity;
+using Shanzhi.Privacy;
 using Shanzhi.Storage;
 
 namespace Shanzhi.Epidemic.Registry;
@@ -82,6 +83,12 @@ public sealed class HealthStatusService(
         if (evidence.Length > HealthStatusChange.TextMaxLength || evidenceRef?.Length > HealthStatusChange.ReferenceMaxLength)
         {
             return RegistryErrors.TextTooLong with { Field = "evidence" };
+        }
+
+        if ((IdentifiersInText.Check(evidence, RegistryErrors.HealthIdentifierCode, "evidence")
+                ?? IdentifiersInText.Check(evidenceRef, RegistryErrors.HealthIdentifierCode, "evidenceRef")) is { } identified)
+        {
+            return identified;
         }
 
         var found = await registry.FindInScopeAsync(personKey, user, cancellationToken);
@@ -358,11 +365,14 @@ public sealed class HealthStatusService(
         c.Id, c.PersonKey, c.From, c.To, EpidemicNames.Chinese(c.To), c.Source, c.SourceSystem, c.UpstreamRef, c.RuleId,
         HealthRules.Find(c.RuleId)?.Name, c.Evidence, c.EvidenceRef, c.Reason, c.RequestedBy, c.ApprovedBy, c.At);
 
-    /// <summary>Checks an override's or a rejection's reason: required, at most <see cref="HealthStatusChange.TextMaxLength"/> characters.</summary>
+    /// <summary>
+    /// Checks an override's or a rejection's reason: required, at most <see cref="HealthStatusChange.TextMaxLength"/>
+    /// characters, and free of ID and mobile numbers because the history and the explanation show it.
+    /// </summary>
     private static Error? CheckOverrideReason(string trimmed) =>
         trimmed.Length == 0 ? RegistryErrors.OverrideReasonRequired
         : trimmed.Length > HealthStatusChange.TextMaxLength ? RegistryErrors.TextTooLong
-        : null;
+        : IdentifiersInText.Check(trimmed, RegistryErrors.HealthIdentifierCode, "reason");
 
     private static OverrideRequestView ToView(HealthOverrideRequest r) =>
         new(r.Id, r.PersonKey, r.To, r.Reason, r.RequestedBy, r.RequestedAt, r.State, r.DecidedAt, r.RejectedById, r.RejectedBy, r.RejectionReason);

@@ -188,7 +188,7 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
         var residencyText = field(ResidencyColumn);
         var residency = PersonRules.ParseResidency(residencyText);
         var (person, rowErrors) = PersonRules.Check(new RegisterPersonRequest(
-            field(NameColumn), field(IdNumberColumn), field(PhoneColumn), residency, field(HomeGridColumn)));
+            field(NameColumn), field(IdNumberColumn), field(PhoneColumn), residency, field(HomeGridColumn)), ShanghaiTime.Today(clock));
         foreach (var error in rowErrors)
         {
             var reported = error == RegistryErrors.ResidencyRequired && !string.IsNullOrWhiteSpace(residencyText)

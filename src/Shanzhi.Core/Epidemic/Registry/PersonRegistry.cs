@@ -58,7 +58,7 @@ public sealed partial class PersonRegistry(
             return RegistryErrors.Forbidden;
         }
 
-        var (valid, errors) = PersonRules.Check(request);
+        var (valid, errors) = PersonRules.Check(request, ShanghaiTime.Today(clock));
         if (valid is null)
         {
             return errors[0];
@@ -152,7 +152,7 @@ public sealed partial class PersonRegistry(
             var exists = error != RegistryErrors.NotFound || await db.Persons.AnyAsync(p => p.Key == personKey, cancellationToken);
             if (exists)
             {
-                await AuditRefusalAsync(personKey, trimmed, error == RegistryErrors.Forbidden ? "role not allowed" : "out of scope", user, cancellationToken);
+                await AuditRefusalAsync(personKey, IdentifiersInText.Contains(trimmed) ? null : trimmed, error == RegistryErrors.Forbidden ? "role not allowed" : "out of scope", user, cancellationToken);
             }
 
             return error;
@@ -162,6 +162,13 @@ public sealed partial class PersonRegistry(
         {
             await AuditRefusalAsync(personKey, null, trimmed.Length == 0 ? "no reason given" : "reason too long", user, cancellationToken);
             return trimmed.Length == 0 ? RegistryErrors.ReasonRequired : RegistryErrors.ReasonTooLong;
+        }
+
+        // The reason is stored as the purpose of an entry in the append-only, hash-chained audit log.
+        if (IdentifiersInText.Check(trimmed, RegistryErrors.PersonIdentifierCode, "reason") is { } identified)
+        {
+            await AuditRefusalAsync(personKey, null, "identifier in reason", user, cancellationToken);
+            return identified;
         }
 
         var clear = identity.Open(found.Value!);

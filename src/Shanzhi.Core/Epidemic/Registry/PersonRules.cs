@@ -29,8 +29,11 @@ public static class PersonRules
     public static bool InScope(StaffPrincipal user, string? gridPath) =>
         gridPath is null ? HasCityScope(user) : user.CanSee(gridPath);
 
-    /// <summary>Every field error of <paramref name="request"/> (the import reports them all), or the normalised person.</summary>
-    public static (ValidPerson? Person, List<Error> Errors) Check(RegisterPersonRequest request)
+    /// <summary>
+    /// Every field error of <paramref name="request"/> (the import reports them all), or the normalised person.
+    /// <paramref name="today"/> is the Beijing date, the latest birth date an ID number may carry.
+    /// </summary>
+    public static (ValidPerson? Person, List<Error> Errors) Check(RegisterPersonRequest request, DateOnly today)
     {
         var errors = new List<Error>();
         var name = request.Name?.Trim() ?? "";
@@ -43,7 +46,7 @@ public static class PersonRules
             errors.Add(RegistryErrors.NameTooLong);
         }
 
-        if (ChineseIdNumber.Validate(request.IdNumber ?? "", "idNumber") is { } badId)
+        if (ChineseIdNumber.Validate(request.IdNumber ?? "", "idNumber", today) is { } badId)
         {
             errors.Add(badId);
         }

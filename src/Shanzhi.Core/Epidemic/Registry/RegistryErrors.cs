@@ -32,6 +32,10 @@ public static class RegistryErrors
     public static readonly Error ReasonTooLong = Error.Invalid("person.reason_too_long", "reason",
         $"事由不能超过 {PersonRules.ReasonMaxLength} 个字符。");
 
+    public const string PersonIdentifierCode = "person.identifier_in_text";
+
+    public const string HealthIdentifierCode = "health.identifier_in_text";
+
     public static readonly Error UnknownRule = Error.Invalid("health.unknown_rule", "ruleId",
         "规则编号无效：可用的规则为 " + string.Join("、", HealthRules.All.Select(r => $"{r.Id}（{r.Name}）")) + "。");
 

@@ -170,6 +170,26 @@ public sealed class GateCheckTests
         Assert.Equal(CaseState.Dispatched, (await world.Cases.GetAsync(caseId)).State);
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Cleared_reason_with_identifiers_is_rejected(StoreKind kind)
+    {
+        await using var world = await GateWorld.CreateAsync(kind);
+        var caseId = await UnidentifiedCaseAsync(world);
+        string[] reasons = ["经核实为张三，身份证 " + GateCheckParserTests.Id(), "联系电话 138 0013 8000，已离甬", "手机 +86-13800138000"];
+
+        foreach (var reason in reasons)
+        {
+            var result = await ResolveAsync(world, caseId, new ResolveUnidentifiedRequest(FollowUpOutcome.Cleared, null, reason));
+
+            Assert.Equal("unidentified.identifier_in_text", result.Error?.Code);
+            Assert.Equal("reason", result.Error?.Field);
+        }
+
+        Assert.Equal(CaseState.Dispatched, (await world.Cases.GetAsync(caseId)).State);
+        Assert.DoesNotContain(await world.Cases.EventsAsync(caseId), e => e.Reason?.Contains("经核实排除", StringComparison.Ordinal) == true);
+    }
+
     [Fact]
     public async Task Resolve_outside_the_scope_is_not_found()
     {

@@ -142,6 +142,43 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Rule_hit_evidence_with_identifiers_is_rejected(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+
+        var inEvidence = await world.Health(db).ApplyRuleAsync(key,
+            new HealthRuleHit("close-contact", "与病例 " + SyntheticIds.Id(2) + " 同时在商场停留"), world.CityOfficer, Ct);
+        var inReference = await world.Health(db).ApplyRuleAsync(key,
+            new HealthRuleHit("close-contact", "与病例同时在商场停留", "138-0013-8000"), world.CityOfficer, Ct);
+
+        Assert.Equal(("health.identifier_in_text", "evidence"), (inEvidence.Error?.Code, inEvidence.Error?.Field));
+        Assert.Equal(("health.identifier_in_text", "evidenceRef"), (inReference.Error?.Code, inReference.Error?.Field));
+        Assert.Equal(0, await db.HealthStatusChanges.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Override_reasons_with_identifiers_are_rejected(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+        var health = world.Health(db);
+
+        var requested = await health.RequestOverrideAsync(key, HealthStatus.Red, "同住人员电话 +86 138 0013 8000", world.CityOfficer, Ct);
+        var request = (await health.RequestOverrideAsync(key, HealthStatus.Red, "误报为确诊病例同住人员", world.CityOfficer, Ct)).Value!;
+        var rejected = await health.RejectOverrideAsync(request.Id, "已电话联系 13800138000 核实", world.SecondCityOfficer, Ct);
+
+        Assert.Equal(("health.identifier_in_text", "reason"), (requested.Error?.Code, requested.Error?.Field));
+        Assert.Equal(("health.identifier_in_text", "reason"), (rejected.Error?.Code, rejected.Error?.Field));
+        Assert.Equal(1, await db.HealthOverrideRequests.CountAsync(Ct));
+        Assert.Equal(OverrideState.Pending, (await health.GetOverrideAsync(request.Id, world.CityOfficer, Ct)).Value?.State);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Override_applies_after_second_approval(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);

@@ -140,6 +140,21 @@ public sealed class ImportPersonsTests
         Assert.Equal(1, report.Imported);
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Future_birth_date_rejects_the_row(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+
+        var report = await ImportAsync(world, db,
+            $"name,id_number,residency\n测试甲,{SyntheticIds.Id(1)},Permanent\n测试乙,{SyntheticIds.BornOn(new DateOnly(2099, 12, 31), 2)},Permanent\n" +
+            $"测试丙,{SyntheticIds.BornOn(new DateOnly(9999, 12, 31), 3)},Permanent\n", atomic: false);
+
+        Assert.Equal(["3 id_number privacy.id_number_invalid", "4 id_number privacy.id_number_invalid"], report.Errors.Select(e => $"{e.Row} {e.Field} {e.Code}"));
+        Assert.Equal(1, report.Imported);
+    }
+
     [Fact]
     public async Task Atomic_import_reports_concurrent_registration_as_duplicate()
     {

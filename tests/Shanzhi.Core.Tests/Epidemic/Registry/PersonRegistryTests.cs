@@ -70,6 +70,22 @@ public sealed class PersonRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Birth_after_Beijing_today_is_rejected(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        var bornTomorrow = Request() with { IdNumber = SyntheticIds.BornOn(new DateOnly(2026, 3, 3)) };
+
+        var early = await world.Registry(db).RegisterAsync(bornTomorrow, world.CityOfficer, Ct);
+        world.Cases.Clock.Advance(TimeSpan.FromHours(15)); // 2026-03-03 00:00 in Beijing, still 2026-03-02 in UTC
+        var atMidnight = await world.Registry(db).RegisterAsync(bornTomorrow, world.CityOfficer, Ct);
+
+        Assert.Equal(("privacy.id_number_invalid", "idNumber"), (early.Error?.Code, early.Error?.Field));
+        Assert.True(atMidnight.IsSuccess, $"registration at Beijing midnight failed: {atMidnight.Error?.Code}");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Duplicate_id_number_names_existing_key(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
@@ -158,6 +174,24 @@ public sealed class PersonRegistryTests
             (noReason.Error?.Code, outOfScope.Error?.Code, otherRole.Error?.Code));
         Assert.Equal(3, refusals);
         Assert.False(await db.AuditRecords.AnyAsync(r => r.Action == AuditAction.Revealed, Ct), "a refused reveal was recorded as a reveal");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Reveal_reason_with_identifiers_is_rejected(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var inC = await world.RegisterAsync(1, RegistryWorld.GridC);
+        await using var db = world.NewContext();
+
+        var inScope = await world.Registry(db).RevealAsync(inC, "核实 138 0013 8000 的机主", world.CityOfficer, Ct);
+        var outOfScope = await world.Registry(db).RevealAsync(inC, "核实 " + SyntheticIds.Id(1), world.StreetAOfficer, Ct);
+
+        var purposes = await db.AuditRecords.Where(r => r.Action == AuditAction.RevealRefused).Select(r => r.Purpose).ToListAsync(Ct);
+        Assert.Equal(("person.identifier_in_text", "reason"), (inScope.Error?.Code, inScope.Error?.Field));
+        Assert.Equal("person.not_found", outOfScope.Error?.Code);
+        Assert.Equal([null, null], purposes);
+        Assert.False(await db.AuditRecords.AnyAsync(r => r.Action == AuditAction.Revealed, Ct), "a rejected reveal was recorded as a reveal");
     }
 
     [Theory]

@@ -12,10 +12,12 @@ internal static class SyntheticIds
     public const string Region = "990101";
 
     /// <summary>The <paramref name="n"/>-th synthetic number (0–999), born 1990-01-01 plus n days.</summary>
-    public static string Id(int n)
+    public static string Id(int n) => BornOn(new DateOnly(1990, 1, 1).AddDays(n), n);
+
+    /// <summary>A synthetic number with the given birth date and sequence <paramref name="n"/> (0–999).</summary>
+    public static string BornOn(DateOnly birth, int n = 0)
     {
-        var birth = new DateOnly(1990, 1, 1).AddDays(n).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        var first17 = Region + birth + (n % 1000).ToString("D3", CultureInfo.InvariantCulture);
+        var first17 = Region + birth.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + (n % 1000).ToString("D3", CultureInfo.InvariantCulture);
         return first17 + ChineseIdNumber.CheckCharacter(first17);
     }
 

@@ -101,6 +101,25 @@ public sealed class GateCheckHttpTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Cleared_reason_with_phone_is_a_problem(StoreKind kind)
+    {
+        await using var gate = await GatePlatform.StartAsync(kind);
+        var (_, device) = await gate.DeviceAsync(PlaceKind.ResidentialCompound);
+        await device.PostAsJsonAsync("/api/v1/epidemic/gate/check", Check(7, new { kind = "noMatch" }));
+        var caseId = await gate.QueryAsync(db => db.Cases.Where(c => c.CategoryCode == "Y0101").Select(c => c.Id).SingleAsync());
+
+        var response = await gate.Officer.PostAsJsonAsync($"/api/v1/epidemic/unidentified/{caseId}/resolve",
+            new { outcome = "cleared", reason = "经核实为张三，电话 +86 138 0013 8000" });
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "unidentified.identifier_in_text");
+        Assert.Equal("reason", problem.GetProperty("field").GetString());
+        Assert.Contains("不能填写身份证号或手机号", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.False(await gate.QueryAsync(db => db.CaseEvents.AnyAsync(e => e.CaseId == caseId && e.Reason != null && e.Reason.Contains("0013"))),
+            "the rejected reason reached the case timeline");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Concurrent_no_match_copies_open_one_case(StoreKind kind)
     {
         await using var gate = await GatePlatform.StartAsync(kind, passageModule: true);
