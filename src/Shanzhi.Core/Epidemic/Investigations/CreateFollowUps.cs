@@ -34,9 +34,9 @@ public sealed partial class InvestigationService
     /// grid of their registered home, or to the grid of the place of their first exposure when the
     /// home is unknown. A grid with any close contact gets a 密接 case (Y0201), otherwise a 次密接
     /// case (Y0202). The description carries person keys and counts only. A grid that already has
-    /// a follow-up for this investigation gets the contacts its case does not follow yet: added to
-    /// the case with a timeline event while the case is open, or in a new case when it is finished.
-    /// A grid without new contacts is left alone, so the request can be repeated safely.
+    /// a follow-up for this investigation gets the contacts its case does not follow yet. They are
+    /// added to the case with a timeline event while the case is open, or get a new case when it is
+    /// finished. A grid without new contacts is left alone, so the request can be repeated safely.
     /// </summary>
     public async Task<Result<FollowUpResult>> CreateFollowUpsAsync(Guid id, StaffPrincipal user, CancellationToken cancellationToken)
     {
@@ -143,8 +143,8 @@ public sealed partial class InvestigationService
 
     /// <summary>
     /// Adds the contacts of <paramref name="group"/> that <paramref name="followUp"/>'s case does not
-    /// follow yet: the grid's contacts in the snapshot the case was last brought up to date with.
-    /// An open case gets a timeline event that lists them by person key, as its description lists
+    /// follow yet, which are those missing from the grid's contacts in the snapshot the case was last
+    /// brought up to date with. An open case gets a timeline event that lists them by person key, as its description lists
     /// the first ones. A finished case cannot take them, so they get a new case of their own.
     /// </summary>
     private async Task<Result<FollowUpChange>> AddNewContactsAsync(Investigation investigation, TraceSnapshot snapshot, FollowUp followUp, GridGroup group,
@@ -156,7 +156,7 @@ public sealed partial class InvestigationService
         }
 
         // NOTE: when the earlier snapshot has expired (movement retention), the case's contacts are
-        // unknown and every contact of the grid is added again: a repeated name is safer than a
+        // unknown, so every contact of the grid is added again. A repeated name is safer than a
         // contact without a case.
         var earlier = await db.TraceSnapshots.AsNoTracking().FirstOrDefaultAsync(s => s.Id == followUp.TraceId, cancellationToken);
         var followed = earlier is null ? [] : (await GroupByGridAsync(earlier.Edges(), cancellationToken))

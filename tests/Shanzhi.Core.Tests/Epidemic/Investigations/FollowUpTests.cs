@@ -156,11 +156,6 @@ public sealed class FollowUpTests
     private static async Task<(Guid InvestigationId, FollowUpResult Result)> TraceAndFollowUpAsync(InvestigationWorld world)
     {
         var opened = await world.OpenAsync();
-        await using var db = world.NewContext();
-        var service = world.Service(db);
-        await service.TraceAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken);
-        var result = await service.CreateFollowUpsAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken);
-        Assert.True(result.IsSuccess, result.Error?.Detail);
-        return (opened.Id, result.Value!);
+        return (opened.Id, await RetraceAndFollowUpAsync(world, opened.Id));
     }
 }
