@@ -246,6 +246,10 @@ public sealed class Case
     public void RecordAttachment(Guid attachmentId, AttachmentStage stage, Actor actor, DateTimeOffset at) =>
         Append(CaseEventType.AttachmentAdded, State, actor, at, value: $"{stage}:{attachmentId}");
 
+    /// <summary>Records persons added to the case; <paramref name="reason"/> lists them as the case description does, by person key.</summary>
+    public void RecordPersonsAdded(string reason, Actor actor, DateTimeOffset at) =>
+        Append(CaseEventType.PersonsAdded, State, actor, at, reason: reason);
+
     /// <summary>Rebuilds the projected fields of a case from its full event history.</summary>
     public void Replay(IEnumerable<CaseEvent> history)
     {
@@ -394,6 +398,7 @@ public sealed class Case
                 Satisfaction = int.Parse(e.Value!, System.Globalization.CultureInfo.InvariantCulture);
                 break;
             case CaseEventType.AttachmentAdded:
+            case CaseEventType.PersonsAdded:
                 break;
         }
 

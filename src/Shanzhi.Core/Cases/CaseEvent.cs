@@ -25,6 +25,9 @@ public enum CaseEventType
     Escalated,
     Evaluated,
     AttachmentAdded,
+
+    /// <summary>Persons were added to a follow-up case after it was opened (a re-trace found more contacts).</summary>
+    PersonsAdded,
 }
 
 /// <summary>
@@ -93,6 +96,7 @@ public static class CaseEventNames
         CaseEventType.Escalated => "超期督办",
         CaseEventType.Evaluated => "评价",
         CaseEventType.AttachmentAdded => "上传附件",
+        CaseEventType.PersonsAdded => "追加人员",
         _ => type.ToString(),
     };
 }

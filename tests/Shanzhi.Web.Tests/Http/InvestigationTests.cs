@@ -30,7 +30,7 @@ public sealed class InvestigationTests
 
         Assert.Equal((2, 1), (trace.GetProperty("closeContacts").GetInt32(), trace.GetProperty("secondaryContacts").GetInt32()));
         Assert.Equal(2, first.GetProperty("created").GetInt32());
-        Assert.Equal((0, 2), (again.GetProperty("created").GetInt32(), again.GetProperty("existing").GetInt32()));
+        Assert.Equal((0, 0, 2), (again.GetProperty("created").GetInt32(), again.GetProperty("updated").GetInt32(), again.GetProperty("existing").GetInt32()));
     }
 
     [Theory]

@@ -20,8 +20,12 @@ public sealed record FollowUpView(
     int SecondaryContacts,
     DateTimeOffset CreatedAt);
 
-/// <summary>How many follow-up cases a request opened, how many grids already had one, and every follow-up of the investigation.</summary>
-public sealed record FollowUpResult(int Created, int Existing, IReadOnlyList<FollowUpView> FollowUps);
+/// <summary>
+/// How many follow-up cases a request opened, how many existing cases got the grid's new contacts
+/// added, how many grids already had a case with all their contacts, and every follow-up of the
+/// investigation.
+/// </summary>
+public sealed record FollowUpResult(int Created, int Updated, int Existing, IReadOnlyList<FollowUpView> FollowUps);
 
 public sealed partial class InvestigationService
 {
@@ -29,8 +33,10 @@ public sealed partial class InvestigationService
     /// Opens one follow-up case per grid from the latest trace snapshot. A contact belongs to the
     /// grid of their registered home, or to the grid of the place of their first exposure when the
     /// home is unknown. A grid with any close contact gets a 密接 case (Y0201), otherwise a 次密接
-    /// case (Y0202). The description carries person keys and counts only. Grids that already have
-    /// a follow-up for this investigation are skipped, so the request can be repeated safely.
+    /// case (Y0202). The description carries person keys and counts only. A grid that already has
+    /// a follow-up for this investigation gets the contacts its case does not follow yet. They are
+    /// added to the case with a timeline event while the case is open, or get a new case when it is
+    /// finished. A grid without new contacts is left alone, so the request can be repeated safely.
     /// </summary>
     public async Task<Result<FollowUpResult>> CreateFollowUpsAsync(Guid id, StaffPrincipal user, CancellationToken cancellationToken)
     {
@@ -53,22 +59,33 @@ public sealed partial class InvestigationService
         }
 
         var groups = await GroupByGridAsync(snapshot.Edges(), cancellationToken);
-        var existing = (await db.FollowUps.Where(f => f.InvestigationId == id).Select(f => f.GridCode).ToListAsync(cancellationToken)).ToHashSet();
-        var created = 0;
-        foreach (var group in groups.Where(g => !existing.Contains(g.GridCode)))
+        var existing = await db.FollowUps.Where(f => f.InvestigationId == id).ToDictionaryAsync(f => f.GridCode, StringComparer.Ordinal, cancellationToken);
+        var (created, updated) = (0, 0);
+        foreach (var group in groups)
         {
-            var opened = await OpenFollowUpAsync(investigation, snapshot, group, cancellationToken);
-            if (opened.Error is { } failed)
+            Result<FollowUpChange> change = existing.TryGetValue(group.GridCode, out var followUp)
+                ? await AddNewContactsAsync(investigation, snapshot, followUp, group, cancellationToken)
+                : await OpenFollowUpAsync(investigation, snapshot, group, cancellationToken);
+            if (change.Error is { } failed)
             {
                 logger.FollowUpFailed(investigation.Number, group.GridCode, failed.Code);
                 return failed;
             }
 
-            created++;
+            created += change.Value == FollowUpChange.Created ? 1 : 0;
+            updated += change.Value == FollowUpChange.Updated ? 1 : 0;
         }
 
-        logger.FollowUpsCreated(investigation.Number, created, groups.Count - created);
-        return new FollowUpResult(created, groups.Count - created, await FollowUpViewsAsync(id, cancellationToken));
+        var unchanged = groups.Count - created - updated;
+        logger.FollowUpsCreated(investigation.Number, created, updated, unchanged);
+        return new FollowUpResult(created, updated, unchanged, await FollowUpViewsAsync(id, cancellationToken));
+    }
+
+    private enum FollowUpChange
+    {
+        Created,
+        Updated,
+        Unchanged,
     }
 
     public async Task<Result<IReadOnlyList<FollowUpView>>> ListFollowUpsAsync(Guid id, StaffPrincipal user, CancellationToken cancellationToken)
@@ -109,7 +126,88 @@ public sealed partial class InvestigationService
             .ToList();
     }
 
-    private async Task<Result<FollowUp>> OpenFollowUpAsync(Investigation investigation, TraceSnapshot snapshot, GridGroup group, CancellationToken cancellationToken)
+    private async Task<Result<FollowUpChange>> OpenFollowUpAsync(Investigation investigation, TraceSnapshot snapshot, GridGroup group, CancellationToken cancellationToken)
+    {
+        var reported = await ReportFollowUpCaseAsync(investigation, snapshot, group, $"investigation:{investigation.Number}:{group.GridCode}", cancellationToken);
+        if (reported.Error is { } error)
+        {
+            return error;
+        }
+
+        var @case = reported.Value!;
+        db.FollowUps.Add(FollowUp.Open(investigation.Id, snapshot.Id, group.GridCode, @case.Id, @case.CaseNo,
+            group.CloseContacts.Count, group.SecondaryContacts.Count, clock.GetUtcNow()));
+        await db.SaveChangesAsync(cancellationToken);
+        return FollowUpChange.Created;
+    }
+
+    /// <summary>
+    /// Adds the contacts of <paramref name="group"/> that <paramref name="followUp"/>'s case does not
+    /// follow yet, which are those missing from the grid's contacts in the snapshot the case was last
+    /// brought up to date with. An open case gets a timeline event that lists them by person key, as its description lists
+    /// the first ones. A finished case cannot take them, so they get a new case of their own.
+    /// </summary>
+    private async Task<Result<FollowUpChange>> AddNewContactsAsync(Investigation investigation, TraceSnapshot snapshot, FollowUp followUp, GridGroup group,
+        CancellationToken cancellationToken)
+    {
+        if (followUp.TraceId == snapshot.Id)
+        {
+            return FollowUpChange.Unchanged;
+        }
+
+        // NOTE: when the earlier snapshot has expired (movement retention), the case's contacts are
+        // unknown, so every contact of the grid is added again. A repeated name is safer than a
+        // contact without a case.
+        var earlier = await db.TraceSnapshots.AsNoTracking().FirstOrDefaultAsync(s => s.Id == followUp.TraceId, cancellationToken);
+        var followed = earlier is null ? [] : (await GroupByGridAsync(earlier.Edges(), cancellationToken))
+            .Where(g => g.GridCode == group.GridCode).SelectMany(g => g.CloseContacts.Concat(g.SecondaryContacts)).ToHashSet();
+        var added = group with
+        {
+            CloseContacts = [.. group.CloseContacts.Where(k => !followed.Contains(k))],
+            SecondaryContacts = [.. group.SecondaryContacts.Where(k => !followed.Contains(k))],
+        };
+        if (added.CloseContacts.Count + added.SecondaryContacts.Count == 0)
+        {
+            return FollowUpChange.Unchanged;
+        }
+
+        var tracked = await db.FollowUps.FirstAsync(f => f.Id == followUp.Id, cancellationToken);
+        var @case = await db.Cases.FirstAsync(c => c.Id == followUp.CaseId, cancellationToken);
+        var change = FollowUpChange.Updated;
+        if (CaseStates.IsTerminal(@case.State))
+        {
+            // The external reference has at most 64 characters. The last 12 hex digits of a version 7
+            // Guid are random, enough to tell this grid's snapshots apart and to find the case again
+            // when a retry follows a request that stopped after reporting it.
+            var reported = await ReportFollowUpCaseAsync(investigation, snapshot, added,
+                $"investigation:{investigation.Number}:{group.GridCode}:{snapshot.Id.ToString("N")[^12..]}", cancellationToken);
+            if (reported.Error is { } error)
+            {
+                return error;
+            }
+
+            (@case, change) = (reported.Value!, FollowUpChange.Created);
+        }
+        else
+        {
+            @case.RecordPersonsAdded(Describe(investigation, snapshot, added, "重新追踪新增", CaseLimits.ReasonMaxLength), Actor.System, clock.GetUtcNow());
+            if (await db.SaveCaseAsync(@case, cancellationToken) is { } concurrent)
+            {
+                return concurrent;
+            }
+        }
+
+        tracked.AddContacts(snapshot.Id, @case.Id, @case.CaseNo, added.CloseContacts.Count, added.SecondaryContacts.Count);
+        await db.SaveChangesAsync(cancellationToken);
+        return change;
+    }
+
+    /// <summary>
+    /// Reports the follow-up case of one grid, or finds it by <paramref name="externalRef"/> when an
+    /// earlier request stopped after reporting the case but before saving its follow-up row.
+    /// </summary>
+    private async Task<Result<Case>> ReportFollowUpCaseAsync(Investigation investigation, TraceSnapshot snapshot, GridGroup group, string externalRef,
+        CancellationToken cancellationToken)
     {
         var grid = await db.Regions.AsNoTracking().FirstOrDefaultAsync(r => r.Code == group.GridCode, cancellationToken);
         if (await LocateAsync(grid, group, cancellationToken) is not { } point)
@@ -117,9 +215,6 @@ public sealed partial class InvestigationService
             return InvestigationErrors.GridWithoutLocation;
         }
 
-        // An earlier request may have stopped after reporting the case but before saving this row.
-        // The external reference finds that case, so no second one is reported.
-        var externalRef = $"investigation:{investigation.Number}:{group.GridCode}";
         var @case = await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.ExternalRef == externalRef, cancellationToken);
         if (@case is null)
         {
@@ -130,7 +225,7 @@ public sealed partial class InvestigationService
             // live outside the officer's own region, and their grid must get the case regardless.
             var reported = await cases.ReportAsync(new ReportCaseRequest(
                 title.Length > CaseLimits.TitleMaxLength ? title[..CaseLimits.TitleMaxLength] : title,
-                Describe(investigation, snapshot, group),
+                Describe(investigation, snapshot, group, "本网格", CaseLimits.DescriptionMaxLength),
                 point.Latitude,
                 point.Longitude,
                 category,
@@ -144,20 +239,7 @@ public sealed partial class InvestigationService
             @case = reported.Value!;
         }
 
-        var followUp = new FollowUp
-        {
-            InvestigationId = investigation.Id,
-            TraceId = snapshot.Id,
-            GridCode = group.GridCode,
-            CaseId = @case.Id,
-            CaseNo = @case.CaseNo,
-            CloseContacts = group.CloseContacts.Count,
-            SecondaryContacts = group.SecondaryContacts.Count,
-            CreatedAt = clock.GetUtcNow(),
-        };
-        db.FollowUps.Add(followUp);
-        await db.SaveChangesAsync(cancellationToken);
-        return followUp;
+        return @case;
     }
 
     /// <summary>A point inside the grid: inside its boundary, else its centre, else a place of the group.</summary>
@@ -179,19 +261,20 @@ public sealed partial class InvestigationService
         return place is null ? null : (place.Latitude, place.Longitude);
     }
 
-    private static string Describe(Investigation investigation, TraceSnapshot snapshot, GridGroup group)
+    /// <summary>The case text about <paramref name="group"/>'s contacts: person keys and counts, after <paramref name="lead"/> (本网格, 重新追踪新增).</summary>
+    private static string Describe(Investigation investigation, TraceSnapshot snapshot, GridGroup group, string lead, int maxLength)
     {
         static string Keys(IReadOnlyList<long> keys) => string.Join("、", keys.Select(InvestigationNames.PersonLabel));
 
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"流调 {investigation.Number} 的密接追踪结果（规则集 {snapshot.RuleSetVersion}，追踪记录 {snapshot.Id:N}）。");
-        text.Append(CultureInfo.InvariantCulture, $"本网格密接 {group.CloseContacts.Count} 人");
+        text.Append(CultureInfo.InvariantCulture, $"{lead}密接 {group.CloseContacts.Count} 人");
         text.Append(group.CloseContacts.Count > 0 ? "：" + Keys(group.CloseContacts) + "；" : "；");
         text.Append(CultureInfo.InvariantCulture, $"次密接 {group.SecondaryContacts.Count} 人");
         text.Append(group.SecondaryContacts.Count > 0 ? "：" + Keys(group.SecondaryContacts) + "。" : "。");
         text.Append("以上为人员编号，核实身份请在人口登记中按编号经授权查看。");
         var description = text.ToString();
-        return description.Length > CaseLimits.DescriptionMaxLength ? description[..CaseLimits.DescriptionMaxLength] : description;
+        return description.Length > maxLength ? description[..maxLength] : description;
     }
 
     private async Task<List<FollowUpView>> FollowUpViewsAsync(Guid investigationId, CancellationToken cancellationToken)

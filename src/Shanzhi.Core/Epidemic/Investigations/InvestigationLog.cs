@@ -25,8 +25,8 @@ internal static partial class InvestigationLog
     public static partial void RuleSetRetired(this ILogger logger, string number, string ruleSetId, string ruleSetVersion);
 
     [LoggerMessage(EventId = 6406, Level = LogLevel.Information,
-        Message = "Investigation {Number}: {Created} follow-up cases opened, {Existing} grids already had one")]
-    public static partial void FollowUpsCreated(this ILogger logger, string number, int created, int existing);
+        Message = "Investigation {Number}: {Created} follow-up cases opened, {Updated} cases got new contacts added, {Existing} grids had a case with all their contacts")]
+    public static partial void FollowUpsCreated(this ILogger logger, string number, int created, int updated, int existing);
 
     [LoggerMessage(EventId = 6407, Level = LogLevel.Warning,
         Message = "Investigation {Number}: follow-up case for grid {GridCode} failed with {Code}; grids after it were not processed, repeat the request after fixing")]

@@ -11,14 +11,15 @@ namespace Shanzhi.Epidemic.Tracing;
 /// <remarks>
 /// <para>Overlaps are half-open: two stays touching at one instant do not overlap, and an overlap
 /// must last longer than zero. With <see cref="RuleSet.Cumulative"/> the overlaps of one pair at
-/// one place are summed per Asia/Shanghai day (an overlap across midnight counts towards both days)
-/// and the edge spans the first to the last of them; otherwise every overlapping pair of stays is
+/// one place are measured per Asia/Shanghai day as their union, so time covered by two overlapping
+/// stays counts once (an overlap across midnight counts towards both days), and the edge spans the
+/// first to the last of them; otherwise every overlapping pair of stays is
 /// judged on its own. Nothing is capped: a second degree returns every person the rules reach,
 /// though only at the place kinds the rule set counts for it
 /// (<see cref="RuleSet.SecondDegreePlaceKinds"/>).</para>
 /// <para>Work is in integer structs in buffers reused across traces (one set per concurrent trace,
-/// from a pool). Each source person's overlaps are sorted by (to, place, start) and summed in one
-/// pass. The edges are sorted one run per source person before the <see cref="ContactEdge"/>
+/// from a pool). Each source person's overlaps are sorted by (to, place, start) and measured in
+/// one pass. The edges are sorted one run per source person before the <see cref="ContactEdge"/>
 /// records are made. Every sort is a primitive sort on a packed 64-bit key, with a comparer only
 /// for the short runs of equal keys. A pooled set keeps the size of the largest trace it served:
 /// about 84 bytes per edge (found row, sort key and edge row).</para>
@@ -327,11 +328,15 @@ internal sealed class ContactSearch
             var j = i + 1;
             if (_rules.Cumulative)
             {
+                // The run is sorted by start, so end is the latest end so far and only the part of
+                // the next overlap after it is new time. Two stays of one person at one place can
+                // overlap (an exit-only stay reaches back over the stay before it), and the minutes
+                // both were present count once.
                 var day = IndexClock.ShanghaiDay(o.Start);
                 for (; j < overlaps.Length && overlaps[j].SamePair(o) && IndexClock.ShanghaiDay(overlaps[j].Start) == day; j++)
                 {
+                    total += Math.Max(0, overlaps[j].End - Math.Max(overlaps[j].Start, end));
                     end = Math.Max(end, overlaps[j].End);
-                    total += overlaps[j].End - overlaps[j].Start;
                 }
             }
 

@@ -17,7 +17,8 @@ namespace Shanzhi.Tests.Epidemic.Investigations;
 /// The case world plus the follow-up catalogue, three places (one per street grid), an index
 /// person and four contacts, and a tracer that returns fixed edges dated around the world's clock
 /// (Monday 2026-03-02 09:00 Beijing). Contacts C1 and S1 live in street A's grid, C2 in street B's,
-/// C3 has no home grid and met the index person at the place in street C (Yinzhou).
+/// C3 has no home grid and met the index person at the place in street C (Yinzhou). C4 lives in
+/// street A's grid and is a contact only after <see cref="AddLateContact"/>, as a re-trace finds one.
 /// </summary>
 internal sealed class InvestigationWorld : IAsyncDisposable
 {
@@ -38,6 +39,8 @@ internal sealed class InvestigationWorld : IAsyncDisposable
     public long C3 { get; private set; }
 
     public long S1 { get; private set; }
+
+    public long C4 { get; private set; }
 
     public long PlaceA { get; private set; }
 
@@ -123,12 +126,12 @@ internal sealed class InvestigationWorld : IAsyncDisposable
             Place("钟公庙商场", CaseWorld.InStreetC, GridC, CaseWorld.PathOf(CaseWorld.City, CaseWorld.Yinzhou, CaseWorld.StreetC, GridC)),
         };
         db.Places.AddRange(places);
-        var persons = new[] { Person(null), Person(GridA), Person(GridB), Person(null), Person(GridA) };
+        var persons = new[] { Person(null), Person(GridA), Person(GridB), Person(null), Person(GridA), Person(GridA) };
         db.Persons.AddRange(persons);
         await db.SaveChangesAsync(ct);
 
         (PlaceA, PlaceB, PlaceC) = (places[0].Id, places[1].Id, places[2].Id);
-        (IndexKey, C1, C2, C3, S1) = (persons[0].Key, persons[1].Key, persons[2].Key, persons[3].Key, persons[4].Key);
+        (IndexKey, C1, C2, C3, S1, C4) = (persons[0].Key, persons[1].Key, persons[2].Key, persons[3].Key, persons[4].Key, persons[5].Key);
 
         db.Passages.AddRange(
             Passage(1, PlaceA, IndexKey, Beijing(2, 28, 10)),
@@ -146,6 +149,10 @@ internal sealed class InvestigationWorld : IAsyncDisposable
             Edge(C1, S1, 2, PlaceA, Beijing(3, 1, 18), 25),
         ]);
     }
+
+    /// <summary>Makes the tracer also return C4, a close contact at the place in street A.</summary>
+    public void AddLateContact() =>
+        Tracer.Edges = [.. Tracer.Edges, Edge(IndexKey, C4, 1, PlaceA, Beijing(2, 28, 10, 20), 20)];
 
     private static ContactEdge Edge(long from, long to, int degree, long placeId, DateTimeOffset start, int minutes) =>
         new(from, to, degree, placeId, start.ToUniversalTime(), start.AddMinutes(minutes).ToUniversalTime(), TimeSpan.FromMinutes(minutes), "2022");
@@ -182,14 +189,16 @@ internal sealed class InvestigationWorld : IAsyncDisposable
     };
 }
 
-/// <summary>A contact tracer that returns the same edges for every request and remembers the requests.</summary>
+/// <summary>A contact tracer that returns <see cref="Edges"/> for every request and remembers the requests.</summary>
 internal sealed class FixedTracer(IReadOnlyList<ContactEdge> edges) : IContactTracer
 {
     public List<TraceRequest> Requests { get; } = [];
 
+    public IReadOnlyList<ContactEdge> Edges { get; set; } = edges;
+
     public TraceResult Trace(TraceRequest request)
     {
         Requests.Add(request);
-        return new TraceResult(request.IndexPersonKey, edges);
+        return new TraceResult(request.IndexPersonKey, Edges);
     }
 }

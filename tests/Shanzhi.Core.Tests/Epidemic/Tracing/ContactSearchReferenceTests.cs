@@ -80,6 +80,34 @@ public sealed class ContactSearchReferenceTests
         Assert.True(limited > 0, "no trace had a second degree that its place kinds made smaller");
     }
 
+    /// <summary>
+    /// The index person's In 01:00, Out 02:31 and second Out 03:00 make two stays at the mall that
+    /// overlap: [01:00, 02:31) and the exit-only [01:00, 03:00). A contact present 02:10–03:00 met
+    /// the index person for 50 minutes, not 21 + 50. A contact present 02:20–02:30 met them for 10
+    /// minutes, which the 15-minute rule does not count.
+    /// </summary>
+    [Fact]
+    public void Overlapping_own_stays_count_once()
+    {
+        using var index = NewIndex(parallelFrom: int.MaxValue);
+        var mall = Places[0];
+        DateTimeOffset At(int hour, int minute) => CityStart.AddDays(2).AddHours(hour).AddMinutes(minute);
+        index.Add([
+            new(1, mall, At(1, 0), PassageDirection.In), new(1, mall, At(2, 31), PassageDirection.Out), new(1, mall, At(3, 0), PassageDirection.Out),
+            new(2, mall, At(2, 10), PassageDirection.In), new(2, mall, At(3, 0), PassageDirection.Out),
+            new(3, mall, At(2, 20), PassageDirection.In), new(3, mall, At(2, 30), PassageDirection.Out)]);
+        var rules = new RuleSet("test", "test-union", "测试", 2, 10, TimeSpan.FromMinutes(15), Cumulative: true, SecondDegree: false);
+        var request = new TraceRequest(1, CityStart.AddDays(3), rules);
+
+        var edges = index.Trace(request).Edges;
+
+        var edge = Assert.Single(edges);
+        Assert.Equal(2, edge.To);
+        Assert.Equal((At(2, 10), At(3, 0)), (edge.OverlapStart, edge.OverlapEnd));
+        Assert.Equal(TimeSpan.FromMinutes(50), edge.Overlap);
+        Assert.Equal(Reference(index.ExportStays(), request), edges);
+    }
+
     private static ContactIndex NewIndex(int parallelFrom)
     {
         var index = new ContactIndex(Options.Create(new TracingOptions { ParallelSecondDegreeContacts = parallelFrom }));
@@ -180,7 +208,8 @@ public sealed class ContactSearchReferenceTests
 
     /// <summary>
     /// Per-stay rules judge each overlap alone. Cumulative rules cut overlaps at Asia/Shanghai
-    /// midnights and sum them per pair, place and day. The edge spans the first to the last piece.
+    /// midnights and measure the union of the pieces per pair, place and day. The edge spans the
+    /// first to the last piece.
     /// </summary>
     private static List<ContactEdge> Qualify(List<Overlap> overlaps, RuleSet rules, int degree)
     {
@@ -199,7 +228,7 @@ public sealed class ContactSearchReferenceTests
         var pieces = overlaps.SelectMany(o => SplitAtMidnight(o));
         foreach (var day in pieces.GroupBy(o => (o.From, o.To, o.Place, Day: ShanghaiDay(o.Start))))
         {
-            var total = day.Sum(o => o.End - o.Start);
+            var total = UnionLength(day);
             if (total >= minimum)
             {
                 edges.Add(Edge(day.Key.From, day.Key.To, degree, day.Key.Place, day.Min(o => o.Start), day.Max(o => o.End), total, rules));
@@ -207,6 +236,29 @@ public sealed class ContactSearchReferenceTests
         }
 
         return edges;
+    }
+
+    /// <summary>
+    /// The seconds covered by at least one of <paramref name="overlaps"/>. Two stays of one person at
+    /// one place can overlap (an exit-only stay reaches back over the stay before it), and the time
+    /// both were present counts once.
+    /// </summary>
+    private static int UnionLength(IEnumerable<Overlap> overlaps)
+    {
+        var merged = new List<(int Start, int End)>();
+        foreach (var o in overlaps.OrderBy(o => o.Start))
+        {
+            if (merged.Count > 0 && o.Start <= merged[^1].End)
+            {
+                merged[^1] = (merged[^1].Start, Math.Max(merged[^1].End, o.End));
+            }
+            else
+            {
+                merged.Add((o.Start, o.End));
+            }
+        }
+
+        return merged.Sum(m => m.End - m.Start);
     }
 
     private static IEnumerable<Overlap> SplitAtMidnight(Overlap overlap)
