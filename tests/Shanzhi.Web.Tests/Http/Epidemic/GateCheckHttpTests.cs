@@ -93,7 +93,7 @@ public sealed class GateCheckHttpTests
     }
 
     [Fact]
-    public async Task Check_older_than_retention_is_rejected_and_one_inside_is_accepted()
+    public async Task Check_past_retention_is_rejected()
     {
         await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
         var (_, device) = await gate.DeviceAsync(PlaceKind.Mall);
