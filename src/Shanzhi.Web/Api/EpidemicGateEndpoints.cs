@@ -1,8 +1,10 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Gates;
 using Shanzhi.Identity;
+using Shanzhi.Privacy;
 using Shanzhi.Web.Auth;
 
 namespace Shanzhi.Web.Api;
@@ -117,7 +119,8 @@ public static class EpidemicGateEndpoints
     /// itself so the image rule and the unknown-field rule see the raw JSON.
     /// </summary>
     private static async Task<Results<Ok<GateAnswer>, ProblemHttpResult>> CheckAsync(
-        HttpContext http, IDeviceResolver devices, CheckGate gate, TimeProvider clock, CancellationToken cancellationToken)
+        HttpContext http, IDeviceResolver devices, CheckGate gate, TimeProvider clock, IOptions<RetentionOptions> retention,
+        CancellationToken cancellationToken)
     {
         var key = http.Request.Headers[DeviceKeyHeader].ToString();
         if (key.Length == 0)
@@ -156,9 +159,9 @@ public static class EpidemicGateEndpoints
             return Problems.From(invalid);
         }
 
-        if (input.Value!.OccurredAt > clock.GetUtcNow() + Shanzhi.Epidemic.Passages.PassageBatch.ClockTolerance)
+        if (CheckTime(input.Value!.OccurredAt, clock.GetUtcNow(), retention.Value) is { } badTime)
         {
-            return Problems.From(GateErrors.OccurredAtInFuture);
+            return Problems.From(badTime);
         }
 
         var answer = await gate.CheckAsync(device, input.Value!, cancellationToken);
@@ -168,6 +171,26 @@ public static class EpidemicGateEndpoints
         }
 
         return Reply(answer);
+    }
+
+    /// <summary>
+    /// Rejects a check from the future beyond the clock tolerance, and one older than the movement
+    /// retention policy: its passage would be purged at the next run. Without a policy passages
+    /// are kept, so no time is too old.
+    /// </summary>
+    private static Error? CheckTime(DateTimeOffset occurredAt, DateTimeOffset now, RetentionOptions retention)
+    {
+        if (occurredAt > now + Shanzhi.Epidemic.Passages.PassageBatch.ClockTolerance)
+        {
+            return GateErrors.OccurredAtInFuture;
+        }
+
+        if (retention.Policies.TryGetValue(DataClasses.Movement, out var days) && occurredAt < now - TimeSpan.FromDays(days))
+        {
+            return GateErrors.OccurredAtTooOld(days);
+        }
+
+        return null;
     }
 
     private static async Task<Results<Ok<FollowUpView>, ProblemHttpResult>> ResolveAsync(

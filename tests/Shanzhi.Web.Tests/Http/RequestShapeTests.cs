@@ -38,15 +38,15 @@ public sealed class RequestShapeTests
     {
         await using var gate = await GatePlatform.StartAsync(kind);
         var (_, device) = await gate.DeviceAsync(PlaceKind.Mall);
-        const string Check = """{"sequence":1,"occurredAt":"2026-03-02T09:00:00+08:00","direction":"In","identity":{"kind":"noMatch"}}""";
+        var check = $$$"""{"sequence":1,"occurredAt":"{{{GatePlatform.CheckTimeText}}}","direction":"In","identity":{"kind":"noMatch"}}""";
         const string Batch = """[{"sequence":2,"occurredAt":"2026-03-02T09:00:00+08:00","direction":"In","decision":"Pass"}]""";
 
-        var checkAsText = await device.PostAsync("/api/v1/epidemic/gate/check", new StringContent(Check, Encoding.UTF8, "text/plain"));
-        var checkAsForm = await device.PostAsync("/api/v1/epidemic/gate/check", new StringContent(Check, Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var checkAsText = await device.PostAsync("/api/v1/epidemic/gate/check", new StringContent(check, Encoding.UTF8, "text/plain"));
+        var checkAsForm = await device.PostAsync("/api/v1/epidemic/gate/check", new StringContent(check, Encoding.UTF8, "application/x-www-form-urlencoded"));
         var batchAsText = await device.PostAsync("/api/v1/epidemic/passages/batch", new StringContent(Batch, Encoding.UTF8, "text/plain"));
-        var checkWithoutType = new ByteArrayContent(Encoding.UTF8.GetBytes(Check));
+        var checkWithoutType = new ByteArrayContent(Encoding.UTF8.GetBytes(check));
         var untyped = await device.PostAsync("/api/v1/epidemic/gate/check", checkWithoutType);
-        var checkAsJson = await device.PostAsync("/api/v1/epidemic/gate/check", new StringContent(Check, Encoding.UTF8, "application/json"));
+        var checkAsJson = await device.PostAsync("/api/v1/epidemic/gate/check", new StringContent(check, Encoding.UTF8, "application/json"));
 
         foreach (var response in new[] { checkAsText, checkAsForm, batchAsText, untyped })
         {

@@ -11,9 +11,10 @@ public sealed record GateAnswer(GateDecision Decision, string DecisionName, HubC
 
 /// <summary>
 /// Decides one gate check and records its passage. The ID number is used only to find the person
-/// key through the blind index; the passage stores the key, never the number. A (device, sequence)
-/// seen before gets the first result again, rebuilt from the stored passage, and opens no second
-/// follow-up case. A "no match" claims its follow-up row before the passage is stored. A resend
+/// key through the blind index; the passage stores the key, never the number. A resend of a
+/// (device, sequence) seen before gets the first result again, rebuilt from the stored passage, and
+/// opens no second follow-up case. Another check under a used (device, sequence) is rejected with
+/// <see cref="GateErrors.SequenceReused"/>. A "no match" claims its follow-up row before the passage is stored. A resend
 /// that finds the claim but no passage stores the passage itself, and only the copy whose passage
 /// insert succeeds opens the unidentified-person case, so the case is opened once.
 /// </summary>
@@ -120,7 +121,7 @@ public sealed class CheckGate(
                 retaken = await RetakeUnstoredClaimAsync(device, input, cancellationToken);
                 if (!retaken)
                 {
-                    return await ReplayAsync(device, input, verdict, channel, cancellationToken);
+                    return await ReplayAsync(device, input, personKey, identity, verdict, channel, claimed: false, cancellationToken);
                 }
             }
         }
@@ -142,7 +143,7 @@ public sealed class CheckGate(
         // check cannot both open one. The retake made the claim young, so the repair leaves it alone.
         if (receipt.Value!.Duplicates > 0)
         {
-            return await ReplayAsync(device, input, verdict, channel, cancellationToken);
+            return await ReplayAsync(device, input, personKey, identity, verdict, channel, claimed, cancellationToken);
         }
 
         if (identity == GateIdentity.NoMatch)
@@ -178,25 +179,51 @@ public sealed class CheckGate(
                 cancellationToken);
     }
 
-    private async Task<Result<GateAnswer>> ReplayAsync(DeviceContext device, GateCheckInput input, GateVerdict fresh, HubChannel freshChannel,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Rebuilds the answer of a resend from the stored passage. A check that differs from the stored one in person,
+    /// "no match", time or direction is not a resend but a reused sequence number, and gets
+    /// <see cref="GateErrors.SequenceReused"/>: the stored answer belongs to another person.
+    /// </summary>
+    /// <param name="claimed">This check claimed a follow-up, so the stored passage had none; the claim is released on a reused sequence.</param>
+    private async Task<Result<GateAnswer>> ReplayAsync(DeviceContext device, GateCheckInput input, long? personKey, GateIdentity identity,
+        GateVerdict fresh, HubChannel freshChannel, bool claimed, CancellationToken cancellationToken)
     {
-        logger.CheckReplayed(device.DeviceId, input.Sequence);
         var db = await StoreAsync(cancellationToken);
         var stored = await db.Passages.AsNoTracking()
             .Where(p => p.DeviceId == device.DeviceId && p.DeviceSequence == input.Sequence)
-            .Select(p => new { p.PersonKey, p.StatusAtPassage, p.Decision, p.Channel })
+            .Select(p => new { p.PersonKey, p.StatusAtPassage, p.Decision, p.Channel, p.OccurredAt, p.Direction })
             .FirstOrDefaultAsync(cancellationToken);
         if (stored is null)
         {
             // Claimed again by a concurrent copy of this check whose passage is not committed yet.
+            // NOTE: that copy's time and direction are not stored yet, so they cannot be compared.
+            logger.CheckReplayed(device.DeviceId, input.Sequence);
             return Answer(fresh, freshChannel, replayed: true);
         }
 
-        var followedUp = stored.PersonKey is null
+        var followedUp = stored.PersonKey is null && !claimed
             && await db.UnidentifiedFollowUps.AnyAsync(f => f.DeviceId == device.DeviceId && f.DeviceSequence == input.Sequence, cancellationToken);
+
+        // NOTE: two unregistered persons both store no person key, so a reused sequence between them passes as a resend.
+        var sameCheck = stored.PersonKey == personKey && followedUp == (identity == GateIdentity.NoMatch) && stored.Direction == input.Direction
+            && IsSameInstant(stored.OccurredAt, input.OccurredAt);
+        if (!sameCheck)
+        {
+            if (claimed)
+            {
+                await FollowUps.ReleaseAsync(device, input, cancellationToken);
+            }
+
+            logger.SequenceReused(device.DeviceId, input.Sequence);
+            return GateErrors.SequenceReused;
+        }
+
+        logger.CheckReplayed(device.DeviceId, input.Sequence);
         return Answer(GateRules.Replay(stored.PersonKey, stored.StatusAtPassage, stored.Decision, followedUp), stored.Channel, replayed: true);
     }
+
+    /// <summary>Equal to the microsecond, because PostgreSQL stores times in microseconds and drops the last digit of a 100 ns tick.</summary>
+    private static bool IsSameInstant(DateTimeOffset stored, DateTimeOffset sent) => Math.Abs((stored - sent).Ticks) < TimeSpan.TicksPerMicrosecond;
 
     private static GateAnswer Answer(GateVerdict verdict, HubChannel channel, bool replayed) =>
         new(verdict.Decision, EpidemicNames.Chinese(verdict.Decision), channel, EpidemicNames.Chinese(channel), verdict.ReasonCode, verdict.Reason, replayed);

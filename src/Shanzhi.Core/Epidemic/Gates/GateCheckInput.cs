@@ -22,7 +22,10 @@ public sealed record GateCheckInput(long Sequence, DateTimeOffset OccurredAt, Pa
 /// characters (no field of the check is longer than an ID number). After that any property other
 /// than sequence, occurredAt, direction and identity {kind, idNumber, personKey} is rejected with
 /// <c>gate.unknown_field</c>, so a renamed image field cannot slip through either. Names match
-/// without regard to case.
+/// without regard to case. The identity carries only the field of its kind, and a field of
+/// another kind is rejected with <c>gate.identity_field_unexpected</c>. A field that is absent,
+/// null or empty gets a <c>_required</c> code, and one present in the wrong form an
+/// <c>_invalid</c> code.
 /// </summary>
 public static class GateCheckParser
 {
@@ -38,14 +41,23 @@ public static class GateCheckParser
 
     public static Result<GateCheckInput> Parse(ReadOnlySpan<byte> utf8Json)
     {
-        JsonDocument document;
+        JsonDocument? document = null;
         try
         {
             var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 8 });
             document = JsonDocument.ParseValue(ref reader);
+
+            // ParseValue stops after the first value. Anything but white space after it makes the
+            // body something other than one JSON object, and Read throws on it.
+            if (reader.Read())
+            {
+                document.Dispose();
+                return GateErrors.MalformedBody;
+            }
         }
         catch (JsonException)
         {
+            document?.Dispose();
             return GateErrors.MalformedBody;
         }
 
@@ -71,10 +83,19 @@ public static class GateCheckParser
     private static Result<GateCheckInput> Read(ReadOnlySpan<JsonElement> fields)
     {
         var (sequenceElement, atElement, directionElement, identity) = (fields[0], fields[1], fields[2], fields[3]);
-        if (sequenceElement.ValueKind != JsonValueKind.Number
-            || !sequenceElement.TryGetInt64(out var sequence) || sequence < 0)
+        if (IsMissing(sequenceElement))
         {
             return GateErrors.SequenceRequired;
+        }
+
+        if (sequenceElement.ValueKind != JsonValueKind.Number || !sequenceElement.TryGetInt64(out var sequence) || sequence < 0)
+        {
+            return GateErrors.SequenceInvalid;
+        }
+
+        if (IsMissing(atElement))
+        {
+            return GateErrors.OccurredAtRequired;
         }
 
         // A time without an offset would be read as UTC and put the passage eight hours off.
@@ -82,14 +103,19 @@ public static class GateCheckParser
             || !PlatformDates.HasOffset(atElement.GetString()!) || !atElement.TryGetDateTimeOffset(out var occurredAt)
             || !PlatformDates.IsSupported(occurredAt))
         {
-            return GateErrors.OccurredAtRequired;
+            return GateErrors.OccurredAtInvalid;
+        }
+
+        if (IsMissing(directionElement))
+        {
+            return GateErrors.DirectionRequired;
         }
 
         if (directionElement.ValueKind != JsonValueKind.String
             || !Enum.TryParse<PassageDirection>(directionElement.GetString(), ignoreCase: true, out var direction)
             || !string.Equals(Enum.GetName(direction), directionElement.GetString(), StringComparison.OrdinalIgnoreCase))
         {
-            return GateErrors.DirectionRequired;
+            return GateErrors.DirectionInvalid;
         }
 
         if (identity.ValueKind != JsonValueKind.Object)
@@ -109,19 +135,44 @@ public static class GateCheckParser
         switch (kind?.ToUpperInvariant())
         {
             case "IDNUMBER":
+                if (key.ValueKind != JsonValueKind.Undefined)
+                {
+                    return GateErrors.IdentityFieldUnexpected("idNumber", "identity.personKey");
+                }
+
                 return id.ValueKind == JsonValueKind.String && ChineseIdNumberIsValid(id.GetString()!)
                     ? new GateCheckInput(sequence, at, direction, IdentityKind.IdNumber, IdNumber: id.GetString())
                     : GateErrors.InvalidIdNumber;
             case "PERSONKEY":
+                if (id.ValueKind != JsonValueKind.Undefined)
+                {
+                    return GateErrors.IdentityFieldUnexpected("personKey", "identity.idNumber");
+                }
+
+                if (IsMissing(key))
+                {
+                    return GateErrors.PersonKeyRequired;
+                }
+
                 return key.ValueKind == JsonValueKind.Number && key.TryGetInt64(out var personKey) && personKey > 0
                     ? new GateCheckInput(sequence, at, direction, IdentityKind.PersonKey, PersonKey: personKey)
-                    : GateErrors.PersonKeyRequired;
+                    : GateErrors.PersonKeyInvalid;
             case "NOMATCH":
+                if (id.ValueKind != JsonValueKind.Undefined || key.ValueKind != JsonValueKind.Undefined)
+                {
+                    return GateErrors.IdentityFieldUnexpected("noMatch", id.ValueKind != JsonValueKind.Undefined ? "identity.idNumber" : "identity.personKey");
+                }
+
                 return new GateCheckInput(sequence, at, direction, IdentityKind.NoMatch);
             default:
                 return GateErrors.IdentityRequired;
         }
     }
+
+    /// <summary>Absent, null or an empty string: the device did not fill the field in.</summary>
+    private static bool IsMissing(JsonElement element) =>
+        element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
+        || (element.ValueKind == JsonValueKind.String && element.ValueEquals(ReadOnlySpan<byte>.Empty));
 
     private static bool ChineseIdNumberIsValid(string value) => Privacy.ChineseIdNumber.IsValid(value);
 

@@ -47,12 +47,26 @@ public static class GateErrors
 
     public static readonly Error SequenceRequired = Error.Invalid("gate.sequence_required", "sequence", "请填写设备流水号 sequence（非负整数，每次核验递增）。");
 
+    public static readonly Error SequenceInvalid = Error.Invalid("gate.sequence_invalid", "sequence",
+        "设备流水号 sequence 无效：应为不带引号、小数点和指数的非负整数，例如 301，每次核验递增。");
+
     public static readonly Error OccurredAtRequired = Error.Invalid("gate.occurred_at_required", "occurredAt", "请填写核验时间 occurredAt（ISO 8601，带时区）。");
+
+    public static readonly Error OccurredAtInvalid = Error.Invalid("gate.occurred_at_invalid", "occurredAt",
+        "核验时间 occurredAt 无效：应为存在的日期和时间，ISO 8601 格式并带时区，例如 2026-03-02T09:00:00+08:00。");
+
+    /// <summary>A check older than the passages' retention: its passage would be purged at once, and its follow-up case would be dated long ago.</summary>
+    public static Error OccurredAtTooOld(int retentionDays) => new("gate.occurred_at_too_old", "核验时间过早",
+        string.Create(CultureInfo.InvariantCulture,
+            $"核验时间 occurredAt 早于 {retentionDays} 天前。通行记录只保存 {retentionDays} 天，平台不接收更早的核验，请检查设备时钟。"),
+        422, "occurredAt");
 
     public static readonly Error OccurredAtInFuture = Error.Invalid("gate.occurred_at_in_future", "occurredAt",
         "核验时间晚于服务器当前时间 5 分钟以上，请检查设备时钟。");
 
     public static readonly Error DirectionRequired = Error.Invalid("gate.direction_required", "direction", "请填写通行方向 direction：In（进）或 Out（出）。");
+
+    public static readonly Error DirectionInvalid = Error.Invalid("gate.direction_invalid", "direction", "通行方向 direction 无效：只能是 In（进）或 Out（出）。");
 
     public static readonly Error IdentityRequired = Error.Invalid("gate.identity_required", "identity",
         "请填写识别结果 identity.kind：idNumber（身份证号）、personKey（人员编号）或 noMatch（未识别）。");
@@ -62,6 +76,18 @@ public static class GateErrors
 
     public static readonly Error PersonKeyRequired = Error.Invalid("gate.person_key_required", "identity.personKey",
         "识别结果为 personKey 时请填写人员编号（正整数）。");
+
+    public static readonly Error PersonKeyInvalid = Error.Invalid("gate.person_key_invalid", "identity.personKey",
+        "人员编号 identity.personKey 无效：应为不带引号和小数点的正整数，例如 12。");
+
+    /// <param name="kind">The identity kind as the API spells it: idNumber, personKey or noMatch.</param>
+    public static Error IdentityFieldUnexpected(string kind, string name) => Error.Invalid("gate.identity_field_unexpected", name,
+        $"识别结果为 {kind} 时不能填写字段“{name}”。idNumber 只带 idNumber，personKey 只带 personKey，noMatch 不带两者。");
+
+    /// <summary>A (device, sequence) sent again with another check: answering from the stored passage would give one person's decision to another.</summary>
+    public static readonly Error SequenceReused = Error.Conflict("gate.sequence_reused", "设备流水号重复",
+        "该设备已用这个流水号 sequence 上报过另一次核验（人员、时间或方向不同），平台未处理本次核验。每台设备的流水号必须持续递增，" +
+        "更换设备密钥或设备重启后也不能从头开始。请检查设备的流水号设置后，用新的流水号重新上报。");
 
     public static Error UnknownField(string name) => Error.Invalid("gate.unknown_field", name = name.Length > 40 ? name[..40] : name,
         $"核验请求中有未定义的字段“{name}”。只允许 sequence、occurredAt、direction 和 identity（kind、idNumber、personKey）。");

@@ -32,6 +32,10 @@ internal static partial class GatesLog
     [LoggerMessage(EventId = 6108, Level = LogLevel.Debug, Message = "Gate check {DeviceId}/{Sequence} was resent; answered from the stored passage")]
     public static partial void CheckReplayed(this ILogger logger, long deviceId, long sequence);
 
+    [LoggerMessage(EventId = 6114, Level = LogLevel.Warning,
+        Message = "Device {DeviceId} sent sequence {Sequence} again with another check; rejected it, because sequence numbers must keep increasing per device")]
+    public static partial void SequenceReused(this ILogger logger, long deviceId, long sequence);
+
     [LoggerMessage(EventId = 6112, Level = LogLevel.Information, Message = "Site rosters loaded: {Entries} entries")]
     public static partial void RostersLoaded(this ILogger logger, int entries);
 

@@ -52,13 +52,13 @@ public sealed class GateCheckParserTests
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"},"temperature":36.5}""", "gate.unknown_field", "temperature")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch","name":"x"}}""", "gate.unknown_field", "identity.name")]
     [InlineData("""{"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""", "gate.sequence_required", "sequence")]
-    [InlineData("""{"sequence":-1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""", "gate.sequence_required", "sequence")]
-    [InlineData("""{"sequence":1,"occurredAt":"yesterday","direction":"In","identity":{"kind":"noMatch"}}""", "gate.occurred_at_required", "occurredAt")]
-    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"1","identity":{"kind":"noMatch"}}""", "gate.direction_required", "direction")]
+    [InlineData("""{"sequence":-1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""", "gate.sequence_invalid", "sequence")]
+    [InlineData("""{"sequence":1,"occurredAt":"yesterday","direction":"In","identity":{"kind":"noMatch"}}""", "gate.occurred_at_invalid", "occurredAt")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"1","identity":{"kind":"noMatch"}}""", "gate.direction_invalid", "direction")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"iris"}}""", "gate.identity_required", "identity")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"idNumber","idNumber":"330203199001011235"}}""", "gate.invalid_id_number", "identity.idNumber")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"personKey"}}""", "gate.person_key_required", "identity.personKey")]
-    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In,Out","identity":{"kind":"noMatch"}}""", "gate.direction_required", "direction")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In,Out","identity":{"kind":"noMatch"}}""", "gate.direction_invalid", "direction")]
     [InlineData("""{"sequence":1014,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"},"sequence":1015}""", "gate.duplicate_field", "sequence")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","Direction":"Out","identity":{"kind":"noMatch"}}""", "gate.duplicate_field", "direction")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"personKey","personKey":1,"PersonKey":2}}""", "gate.duplicate_field", "identity.personKey")]
@@ -69,6 +69,83 @@ public sealed class GateCheckParserTests
         var error = Parse(json).Error;
 
         Assert.Equal((code, field), (error?.Code, error?.Field));
+    }
+
+    [Theory]
+    [InlineData("\"sequence\":\"301\"", "gate.sequence_invalid", "sequence")]
+    [InlineData("\"sequence\":-5", "gate.sequence_invalid", "sequence")]
+    [InlineData("\"sequence\":1e3", "gate.sequence_invalid", "sequence")]
+    [InlineData("\"sequence\":1.5", "gate.sequence_invalid", "sequence")]
+    [InlineData("\"sequence\":null", "gate.sequence_required", "sequence")]
+    [InlineData("\"occurredAt\":\"2026-02-29T09:00:00+08:00\"", "gate.occurred_at_invalid", "occurredAt")]
+    [InlineData("\"occurredAt\":\"2026-03-02T09:00:00\"", "gate.occurred_at_invalid", "occurredAt")]
+    [InlineData("\"occurredAt\":20260302", "gate.occurred_at_invalid", "occurredAt")]
+    [InlineData("\"occurredAt\":\"\"", "gate.occurred_at_required", "occurredAt")]
+    [InlineData("\"direction\":\"In\\u0000\"", "gate.direction_invalid", "direction")]
+    [InlineData("\"direction\":null", "gate.direction_required", "direction")]
+    public void Present_but_invalid_value_gets_invalid_code(string member, string code, string field)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["sequence"] = "\"sequence\":1",
+            ["occurredAt"] = "\"occurredAt\":\"2026-03-02T01:00:00Z\"",
+            ["direction"] = "\"direction\":\"In\"",
+        };
+        fields[field] = member;
+
+        var error = Parse($$$"""{{{{string.Join(',', fields.Values)}}},"identity":{"kind":"noMatch"}}""").Error;
+
+        Assert.Equal((code, field), (error?.Code, error?.Field));
+        if (code.EndsWith("_invalid", StringComparison.Ordinal))
+        {
+            Assert.Contains("无效", error!.Detail, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("1.0", "gate.person_key_invalid")]
+    [InlineData("\"12\"", "gate.person_key_invalid")]
+    [InlineData("0", "gate.person_key_invalid")]
+    [InlineData("null", "gate.person_key_required")]
+    public void Person_key_of_wrong_form_is_invalid(string value, string code)
+    {
+        var error = Parse($$$"""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"personKey","personKey":{{{value}}}}}""").Error;
+
+        Assert.Equal((code, "identity.personKey"), (error?.Code, error?.Field));
+    }
+
+    [Theory]
+    [InlineData("""{"kind":"personKey","personKey":12,"idNumber":"330203199001011236"}""", "identity.idNumber")]
+    [InlineData("""{"kind":"idNumber","idNumber":"330203199001011236","personKey":12}""", "identity.personKey")]
+    [InlineData("""{"kind":"noMatch","personKey":12}""", "identity.personKey")]
+    [InlineData("""{"kind":"noMatch","idNumber":null}""", "identity.idNumber")]
+    public void Identity_field_of_another_kind_is_rejected(string identity, string field)
+    {
+        var error = Parse($$"""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{{identity}}}""").Error;
+
+        Assert.Equal(("gate.identity_field_unexpected", field), (error?.Code, error?.Field));
+        Assert.Contains(field, error!.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("330203199001011236", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(" trailing")]
+    [InlineData("{}")]
+    [InlineData(",")]
+    [InlineData(" // comment")]
+    public void Content_after_the_object_is_malformed(string trailing)
+    {
+        var error = Parse("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""" + trailing).Error;
+
+        Assert.Equal("gate.malformed_body", error?.Code);
+    }
+
+    [Fact]
+    public void White_space_after_the_object_is_accepted()
+    {
+        var result = Parse("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""" + " \r\n\t");
+
+        Assert.Null(result.Error);
     }
 
     /// <summary>A valid ID number: the fixed first 17 digits with their computed check character.</summary>

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Shanzhi.Epidemic;
 using Shanzhi.Tests.Infrastructure;
@@ -12,6 +14,9 @@ public sealed class GateCheckHttpTests
 {
     // 330203199001011236: a valid ID number (check character computed), not a real person's.
     private const string IdNumber = "330203199001011236";
+
+    // Another valid, made-up ID number.
+    private const string OtherIdNumber = "330203198505051237";
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
@@ -52,10 +57,12 @@ public sealed class GateCheckHttpTests
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"},"facePhoto":"AAAA"}""", HttpStatusCode.BadRequest, "gate.image_rejected")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch","capture":"data:image/jpeg;base64,/9j/"}}""", HttpStatusCode.BadRequest, "gate.image_rejected")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"},"temperature":36.6}""", HttpStatusCode.BadRequest, "gate.unknown_field")]
-    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"sideways","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.direction_required")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"sideways","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.direction_invalid")]
     [InlineData("not json", HttpStatusCode.BadRequest, "gate.malformed_body")]
-    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T09:00:00","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_required")]
-    [InlineData("""{"sequence":1,"occurredAt":"9999-12-31T00:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_required")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T09:00:00","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_invalid")]
+    [InlineData("""{"sequence":1,"occurredAt":"9999-12-31T00:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_invalid")]
+    [InlineData("""{"sequence":1,"direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_required")]
+    [InlineData("""{"sequence":1,"occurredAt":"2000-01-01T09:00:00+08:00","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.UnprocessableEntity, "gate.occurred_at_too_old")]
     [InlineData("""{"sequence":1,"occurredAt":"2099-01-01T00:00:00+08:00","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_in_future")]
     public async Task Bad_bodies_get_problem_details_and_store_nothing(string body, HttpStatusCode status, string code)
     {
@@ -66,6 +73,83 @@ public sealed class GateCheckHttpTests
 
         await ProblemAssert.IsProblemAsync(response, status, code);
         Assert.Equal(0, await gate.QueryAsync(db => db.Passages.CountAsync()));
+        Assert.Equal(0, await gate.QueryAsync(db => db.UnidentifiedFollowUps.CountAsync()));
+    }
+
+    [Theory]
+    [InlineData(" trailing")]
+    [InlineData("{}")]
+    public async Task Content_after_the_body_is_malformed(string trailing)
+    {
+        await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
+        var (_, device) = await gate.DeviceAsync(PlaceKind.Mall);
+        var body = JsonSerializer.Serialize(Check(1, new { kind = "noMatch" })) + trailing;
+
+        var response = await device.PostAsync("/api/v1/epidemic/gate/check", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "gate.malformed_body");
+        Assert.Equal(0, await gate.QueryAsync(db => db.Passages.CountAsync()));
+        Assert.Equal(0, await gate.QueryAsync(db => db.Cases.CountAsync(c => c.CategoryCode == "Y0101")));
+    }
+
+    [Fact]
+    public async Task Check_past_retention_is_rejected()
+    {
+        await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
+        var (_, device) = await gate.DeviceAsync(PlaceKind.Mall);
+
+        var tooOld = await Post(device, Check(1, new { kind = "noMatch" }, GatePlatform.CheckTime.AddDays(-28)));
+        var inside = await Post(device, Check(2, new { kind = "noMatch" }, GatePlatform.CheckTime.AddDays(-27)));
+
+        var problem = await ProblemAssert.IsProblemAsync(tooOld, HttpStatusCode.UnprocessableEntity, "gate.occurred_at_too_old");
+        Assert.Equal("occurredAt", problem.GetProperty("field").GetString());
+        Assert.Contains("occurredAt", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("28 天", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, inside.StatusCode);
+        Assert.Equal(1, await gate.QueryAsync(db => db.Passages.CountAsync()));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Reused_sequence_with_another_check_is_rejected(StoreKind kind)
+    {
+        await using var gate = await GatePlatform.StartAsync(kind);
+        var (_, device) = await gate.DeviceAsync(PlaceKind.Mall);
+        var green = await gate.PersonAsync(IdNumber, HealthStatus.Green);
+        var red = await gate.PersonAsync(OtherIdNumber, HealthStatus.Red);
+
+        var first = await (await Post(device, Check(1, new { kind = "personKey", personKey = green }))).ReadJsonAsync();
+        var resent = await (await Post(device, Check(1, new { kind = "personKey", personKey = green }))).ReadJsonAsync();
+        var reused = new[]
+        {
+            await Post(device, Check(1, new { kind = "personKey", personKey = red })),
+            await Post(device, Check(1, new { kind = "idNumber", idNumber = OtherIdNumber })),
+            await Post(device, Check(1, new { kind = "noMatch" })),
+            await Post(device, Check(1, new { kind = "personKey", personKey = green }, GatePlatform.CheckTime.AddSeconds(1))),
+            await Post(device, Check(1, new { kind = "personKey", personKey = green }, direction: "Out")),
+        };
+        var noMatch = await Post(device, Check(2, new { kind = "noMatch" }));
+        var afterNoMatch = await Post(device, Check(2, new { kind = "personKey", personKey = green }));
+        var unregistered = await Post(device, Check(3, new { kind = "personKey", personKey = 999_999 }));
+        var afterUnregistered = await Post(device, Check(3, new { kind = "noMatch" }));
+
+        Assert.Equal(("Pass", false), (first.GetProperty("decision").GetString(), first.GetProperty("replayed").GetBoolean()));
+        Assert.Equal(("Pass", true), (resent.GetProperty("decision").GetString(), resent.GetProperty("replayed").GetBoolean()));
+        foreach (var response in reused.Append(afterNoMatch).Append(afterUnregistered))
+        {
+            var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict, "gate.sequence_reused");
+            Assert.Contains("递增", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(OtherIdNumber, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, noMatch.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, unregistered.StatusCode);
+        Assert.Equal(3, await gate.QueryAsync(db => db.Passages.CountAsync()));
+        Assert.Equal(0, await gate.QueryAsync(db => db.Passages.CountAsync(p => p.PersonKey == red)));
+        Assert.Equal(1, await gate.QueryAsync(db => db.UnidentifiedFollowUps.CountAsync()));
+        Assert.Equal(1, await gate.QueryAsync(db => db.Cases.CountAsync(c => c.CategoryCode == "Y0101")));
+        Assert.Contains(LogSink.Shared.Text().Split('\n'), line => line.Contains(" Warning ", StringComparison.Ordinal)
+            && line.Contains("sent sequence 3 again with another check", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -168,18 +252,23 @@ public sealed class GateCheckHttpTests
         var employer = await (await gate.Officer.PostAsJsonAsync("/api/v1/epidemic/sites/employers",
             new { name = "宁波某建设有限公司", creditCode = "91330200MA2AB1234Y" })).ReadJsonAsync();
         var entry = await (await gate.Officer.PostAsJsonAsync($"/api/v1/epidemic/sites/{siteId}/roster",
-            new { employerId = employer.GetProperty("id").GetInt64(), personKey = worker, validFrom = "2026-03-01", validTo = "2026-03-31" })).ReadJsonAsync();
+            new { employerId = employer.GetProperty("id").GetInt64(), personKey = worker, validFrom = Day(-1), validTo = Day(29) })).ReadJsonAsync();
 
         var onRoster = await (await device.PostAsJsonAsync("/api/v1/epidemic/gate/check", Check(1, new { kind = "idNumber", idNumber = IdNumber }))).ReadJsonAsync();
         await (await gate.Officer.PostAsJsonAsync($"/api/v1/epidemic/sites/{siteId}/roster/{entry.GetProperty("id").GetInt64()}/end",
-            new { lastDay = "2026-03-01" })).ReadJsonAsync();
+            new { lastDay = Day(-1) })).ReadJsonAsync();
         var ended = await (await device.PostAsJsonAsync("/api/v1/epidemic/gate/check", Check(2, new { kind = "idNumber", idNumber = IdNumber }))).ReadJsonAsync();
 
         Assert.Equal("Pass", onRoster.GetProperty("decision").GetString());
         Assert.Equal("not_on_roster", ended.GetProperty("reasonCode").GetString());
     }
 
-    /// <summary>A check at 09:00 on Monday 2 March 2026, Asia/Shanghai.</summary>
-    private static object Check(long sequence, object identity) =>
-        new { sequence, occurredAt = "2026-03-02T09:00:00+08:00", direction = "In", identity };
+    /// <summary>A check at <paramref name="at"/>, by default <see cref="GatePlatform.CheckTime"/>.</summary>
+    private static object Check(long sequence, object identity, DateTimeOffset? at = null, string direction = "In") =>
+        new { sequence, occurredAt = at ?? GatePlatform.CheckTime, direction, identity };
+
+    private static Task<HttpResponseMessage> Post(HttpClient device, object check) => device.PostAsJsonAsync("/api/v1/epidemic/gate/check", check);
+
+    /// <summary>The day <paramref name="offset"/> days from the day of <see cref="GatePlatform.CheckTime"/>, as yyyy-MM-dd.</summary>
+    private static string Day(int offset) => DateOnly.FromDateTime(GatePlatform.CheckTime.DateTime).AddDays(offset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

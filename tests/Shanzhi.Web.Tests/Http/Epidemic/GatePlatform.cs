@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,15 @@ internal sealed class GatePlatform : IAsyncDisposable
         Platform = platform;
         Officer = officer;
     }
+
+    /// <summary>
+    /// An hour ago in Asia/Shanghai, to whole seconds: recent enough for the movement retention
+    /// (28 days) that the gate check enforces against the platform's real clock.
+    /// </summary>
+    public static DateTimeOffset CheckTime { get; } = TruncateToSeconds(DateTimeOffset.UtcNow.AddHours(-1)).ToOffset(TimeSpan.FromHours(8));
+
+    /// <summary><see cref="CheckTime"/> in the form a device sends it.</summary>
+    public static string CheckTimeText => CheckTime.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
     public PlatformFactory Platform { get; }
 
@@ -82,6 +92,8 @@ internal sealed class GatePlatform : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => Platform.DisposeAsync();
+
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerSecond));
 
     /// <summary>Stores passages row by row through EF, counting the ones already there.</summary>
     private sealed class StorePassageIngest(IServiceScopeFactory scopes, TimeProvider clock) : IPassageIngest
