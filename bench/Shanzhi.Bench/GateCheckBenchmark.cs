@@ -146,8 +146,7 @@ internal static class GateCheckBenchmark
             // The time of the check, as a live gate sends it. With one fixed time for every check,
             // each passage landed before the person's earlier ones from the writer baseline, and the
             // index re-sorted that person's stays for every check.
-            var now = DateTimeOffset.UtcNow.ToOffset(ChinaStandardTime).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
-            return Encoding.UTF8.GetBytes($$"""{"sequence":{{n}},"occurredAt":"{{now}}","direction":"In","identity":{{identity}}}""");
+            return Encoding.UTF8.GetBytes($$"""{"sequence":{{n}},"occurredAt":"{{Now()}}","direction":"In","identity":{{identity}}}""");
         }
 
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
@@ -189,6 +188,9 @@ internal static class GateCheckBenchmark
     private const int MaxOutstanding = 2000;
 
     private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+
+    /// <summary>The current time as a device sends it; the platform rejects checks older than the movement retention.</summary>
+    private static string Now() => DateTimeOffset.UtcNow.ToOffset(ChinaStandardTime).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
 
     /// <summary>Set by <c>--stats</c>: the generator prints each second's p99 and max after a step.</summary>
     private static bool PerSecond { get; set; }
@@ -350,7 +352,7 @@ internal static class GateCheckBenchmark
     {
         const int calls = 300;
         var device = (await services.GetRequiredService<IDeviceResolver>().ResolveAsync(work.Key, CancellationToken.None))!;
-        var body = Encoding.UTF8.GetBytes($$$"""{"sequence":1,"occurredAt":"2026-03-02T09:00:00+08:00","direction":"In","identity":{"kind":"idNumber","idNumber":"{{{work.IdNumbers[0]}}}"}}""");
+        var body = Encoding.UTF8.GetBytes($$$"""{"sequence":1,"occurredAt":"{{{Now()}}}","direction":"In","identity":{"kind":"idNumber","idNumber":"{{{work.IdNumbers[0]}}}"}}""");
         using var client = new HttpClient { BaseAddress = new Uri(url) };
         client.DefaultRequestHeaders.Add(web::Shanzhi.Web.Api.EpidemicGateEndpoints.DeviceKeyHeader, work.Key);
         var sequence = 1_000_000L;
@@ -382,7 +384,7 @@ internal static class GateCheckBenchmark
             });
             var http = await TimeAsync(async i =>
             {
-                var content = Encoding.UTF8.GetBytes($$$"""{"sequence":{{{++sequence}}},"occurredAt":"2026-03-02T09:00:00+08:00","direction":"In","identity":{"kind":"personKey","personKey":{{{work.PersonKeys[i]}}}}}""");
+                var content = Encoding.UTF8.GetBytes($$$"""{"sequence":{{{++sequence}}},"occurredAt":"{{{Now()}}}","direction":"In","identity":{"kind":"personKey","personKey":{{{work.PersonKeys[i]}}}}}""");
                 using var response = await client.PostAsync(CheckPath, new ByteArrayContent(content)
                 {
                     Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") },
