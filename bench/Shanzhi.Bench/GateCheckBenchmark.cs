@@ -520,8 +520,8 @@ internal static class GateCheckBenchmark
         return done.Task;
     }
 
-    // Waking for every request cost the generator about 25 µs of CPU per request at 10,000/s,
-    // taken from the server's two cores; requests due within this span leave together.
+    // Waking for every request cost the generator about 25 µs of CPU per request at 10,000/s, CPU
+    // the server's two cores then lacked. Requests due within this span therefore leave together.
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMicroseconds(250);
 
     private static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
@@ -713,7 +713,7 @@ internal sealed class ServerStats : IDisposable
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  server {DateTime.UtcNow:HH:mm:ss} {transactions - _last.Transactions,10} {rows - _last.Rows,7} {queued.TotalMilliseconds,8:F1} ms {store.TotalMilliseconds,7:F1} ms {observers.TotalMilliseconds,9:F1} ms {(pauses - _pauses).TotalMilliseconds,11:F1}  " +
             $"{collections.Gen0 - _collections.Gen0}/{collections.Gen1 - _collections.Gen1}/{collections.Gen2 - _collections.Gen2}  {ThreadPool.ThreadCount}/{ThreadPool.PendingWorkItemCount}  {(allocated - _allocated) / 1048576.0,6:F1}"));
-        // The latest collection of the second, if there was one: what it promoted tells start-up state from steady-state garbage.
+        // The latest collection of the second, if there was one. Its promoted bytes separate start-up state from steady-state garbage.
         var latest = GC.GetGCMemoryInfo(GCKind.Any);
         if (latest.Index != _lastGc)
         {

@@ -43,7 +43,7 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
 
     // Maximum times since the benchmark last read them, in stopwatch ticks: a batch's wait in the
     // queue, one transaction in the store, and the observers' handling of one committed group.
-    // Each is recorded before the receipts go out, so a submitter that got its receipt sees them.
+    // Each is recorded before the receipts go out, so a submitter holding its receipt can read them.
     private long _maxQueued;
     private long _maxStore;
     private long _maxObservers;
