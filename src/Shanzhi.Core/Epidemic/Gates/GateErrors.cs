@@ -84,7 +84,7 @@ public static class GateErrors
     public static Error IdentityFieldUnexpected(string kind, string name) => Error.Invalid("gate.identity_field_unexpected", name,
         $"识别结果为 {kind} 时不能填写字段“{name}”。idNumber 只带 idNumber，personKey 只带 personKey，noMatch 不带两者。");
 
-    /// <summary>A (device, sequence) sent again with another check: answering from the stored passage would give one person's decision to another.</summary>
+    /// <summary>A (device, sequence) sent again with another check. Returning the stored decision would give one person's decision to another.</summary>
     public static readonly Error SequenceReused = Error.Conflict("gate.sequence_reused", "设备流水号重复",
         "该设备已用这个流水号 sequence 上报过另一次核验（人员、时间或方向不同），平台未处理本次核验。每台设备的流水号必须持续递增，" +
         "更换设备密钥或设备重启后也不能从头开始。请检查设备的流水号设置后，用新的流水号重新上报。");

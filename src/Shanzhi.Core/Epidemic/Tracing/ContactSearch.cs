@@ -12,9 +12,9 @@ namespace Shanzhi.Epidemic.Tracing;
 /// <para>Overlaps are half-open: two stays touching at one instant do not overlap, and an overlap
 /// must last longer than zero. With <see cref="RuleSet.Cumulative"/> the overlaps of one pair at
 /// one place are measured per Asia/Shanghai day as their union, so time covered by two overlapping
-/// stays counts once (an overlap across midnight counts towards both days), and the edge spans the
-/// first to the last of them; otherwise every overlapping pair of stays is
-/// judged on its own. Nothing is capped: a second degree returns every person the rules reach,
+/// stays counts once. An overlap across midnight counts towards both days, and the edge spans the
+/// first to the last of the day's overlaps. Without it, every overlapping pair of stays is judged
+/// on its own. Nothing is capped: a second degree returns every person the rules reach,
 /// though only at the place kinds the rule set counts for it
 /// (<see cref="RuleSet.SecondDegreePlaceKinds"/>).</para>
 /// <para>Work is in integer structs in buffers reused across traces (one set per concurrent trace,
