@@ -34,7 +34,9 @@ public static class AuthRegistration
             .AddEntityFrameworkStores<ShanzhiDbContext>()
             .AddSignInManager<AuditingSignInManager>()
             .AddClaimsPrincipalFactory<StaffClaimsFactory>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            // Replaces Identity's authenticator provider, which accepts a code more than once.
+            .AddTokenProvider<OneTimeAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
 
         // The periodic security-stamp check rebuilds the principal from the database; the session's
         // sign-in time and second-factor mark must survive it.

@@ -90,7 +90,7 @@ public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<Sta
             return new(SignInOutcome.RequiresEnrollment, user);
         }
 
-        // NOTE: Identity accepts a code again within its time window; reuse is not yet blocked.
+        // OneTimeAuthenticatorTokenProvider checks the code: each time step signs in once.
         var result = await signIn.TwoFactorAuthenticatorSignInAsync(NormalizeCode(code), isPersistent: false, rememberClient: false);
         if (result.Succeeded)
         {

@@ -21,6 +21,9 @@ public static class Totp
 
     public static string Now(string base32Key) => Code(base32Key, DateTimeOffset.UtcNow);
 
+    /// <summary>The code of the next 30-second step, which the app shows once the current code was used.</summary>
+    public static string Next(string base32Key) => Code(base32Key, DateTimeOffset.UtcNow.AddSeconds(30));
+
     /// <summary>A code that is wrong now: the current one with its last digit changed.</summary>
     public static string WrongNow(string base32Key)
     {

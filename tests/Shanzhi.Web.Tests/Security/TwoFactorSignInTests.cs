@@ -10,8 +10,8 @@ namespace Shanzhi.Web.Tests.Security;
 /// <summary>The platform as deployed: administrators need a TOTP second factor.</summary>
 public sealed class TwoFactorSignInTests
 {
-    private static Task<PlatformFactory> StartAsync() =>
-        PlatformFactory.StartAsync(StoreKind.Sqlite, web => web.UseSetting("Security:RequireTwoFactorForAdmins", "true"));
+    private static Task<PlatformFactory> StartAsync(StoreKind kind = StoreKind.Sqlite) =>
+        PlatformFactory.StartAsync(kind, web => web.UseSetting("Security:RequireTwoFactorForAdmins", "true"));
 
     private static HttpClient NewClient(PlatformFactory platform) =>
         platform.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
@@ -20,6 +20,17 @@ public sealed class TwoFactorSignInTests
         client.PostAsJsonAsync("/api/v1/auth/login", new { userName, password });
 
     /// <summary>Signs the administrator in for the first time, enrolling an authenticator; returns the signed-in client and the key.</summary>
+    /// <summary>A new client past the password step of the administrator, waiting for the code.</summary>
+    private static async Task<HttpClient> AtCodeStepAsync(PlatformFactory platform)
+    {
+        var client = NewClient(platform);
+        await (await PasswordAsync(client)).ReadJsonAsync();
+        return client;
+    }
+
+    private static Task<HttpResponseMessage> CodeAsync(HttpClient client, string code) =>
+        client.PostAsJsonAsync("/api/v1/auth/login/totp", new { code });
+
     private static async Task<(HttpClient Client, string Key)> SignInFirstTimeAsync(PlatformFactory platform)
     {
         var client = NewClient(platform);
@@ -95,16 +106,84 @@ public sealed class TwoFactorSignInTests
     }
 
     [Fact]
-    public async Task Enrolled_administrator_signs_in_with_the_current_code()
+    public async Task Enrolled_administrator_signs_in_with_a_fresh_code()
     {
         await using var platform = await StartAsync();
         var key = await EnrollAdminAsync(platform);
-        var client = NewClient(platform);
-        await (await PasswordAsync(client)).ReadJsonAsync();
+        var client = await AtCodeStepAsync(platform);
 
-        await (await client.PostAsJsonAsync("/api/v1/auth/login/totp", new { code = Totp.Now(key) })).ReadJsonAsync();
+        // The current code was used at enrolment, so the app's next code signs in.
+        await (await CodeAsync(client, Totp.Next(key))).ReadJsonAsync();
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/users")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Code_used_at_enrolment_is_rejected_at_sign_in()
+    {
+        await using var platform = await StartAsync();
+        var key = await EnrollAdminAsync(platform);
+        var client = await AtCodeStepAsync(platform);
+
+        var response = await CodeAsync(client, Totp.Now(key));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "auth.invalid_code");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/auth/me")).StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Code_signs_in_only_once(StoreKind kind)
+    {
+        await using var platform = await StartAsync(kind);
+        var key = await EnrollAdminAsync(platform);
+        var code = Totp.Next(key);
+        await (await CodeAsync(await AtCodeStepAsync(platform), code)).ReadJsonAsync();
+        var second = await AtCodeStepAsync(platform);
+
+        var replay = await CodeAsync(second, code);
+
+        await ProblemAssert.IsProblemAsync(replay, HttpStatusCode.Unauthorized, "auth.invalid_code");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await second.GetAsync("/api/v1/auth/me")).StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Same_code_sent_twice_at_once_signs_in_once(StoreKind kind)
+    {
+        await using var platform = await StartAsync(kind);
+        var key = await EnrollAdminAsync(platform);
+        var clients = new[] { await AtCodeStepAsync(platform), await AtCodeStepAsync(platform) };
+        var code = Totp.Next(key);
+
+        var responses = await Task.WhenAll(clients.Select(c => CodeAsync(c, code)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Code_of_a_step_before_the_last_used_is_rejected()
+    {
+        await using var platform = await StartAsync();
+        var key = await EnrollAdminAsync(platform);
+
+        // The previous step is inside the drift window, but the enrolment used the step after it.
+        var response = await CodeAsync(await AtCodeStepAsync(platform), Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(-30)));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "auth.invalid_code");
+    }
+
+    [Fact]
+    public async Task Code_beyond_the_drift_window_is_rejected()
+    {
+        await using var platform = await StartAsync();
+        var key = await EnrollAdminAsync(platform);
+
+        // Three steps ahead is at least two steps from the server's step, even when a step boundary passes meanwhile.
+        var response = await CodeAsync(await AtCodeStepAsync(platform), Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(90)));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "auth.invalid_code");
     }
 
     [Fact]
@@ -149,7 +228,8 @@ public sealed class TwoFactorSignInTests
             await client.PostAsJsonAsync("/api/v1/auth/login/totp", new { code = Totp.WrongNow(key) });
         }
 
-        var response = await client.PostAsJsonAsync("/api/v1/auth/login/totp", new { code = Totp.Now(key) });
+        // Not the enrolment's code, which would be rejected as used whatever the lockout.
+        var response = await client.PostAsJsonAsync("/api/v1/auth/login/totp", new { code = Totp.Next(key) });
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Locked, "auth.locked_out");
     }
