@@ -57,7 +57,7 @@ public sealed class RetentionOptions
 
     /// <summary>
     /// The retention period of <paramref name="dataClass"/> in days, or null when its rows are
-    /// never purged: it has no policy, or a policy of 0 days or less.
+    /// never purged because it has no policy or a policy of 0 days or less.
     /// </summary>
     public int? DaysOf(string dataClass) => Policies.TryGetValue(dataClass, out var days) && days > 0 ? days : null;
 }
