@@ -206,7 +206,7 @@ public static class PassageBatch
     /// <paramref name="items"/>, and the errors of the others. Positions in <paramref name="unreadable"/>
     /// were rejected by <see cref="Read"/> already and are skipped. An item whose time is outside
     /// <paramref name="window"/> is rejected, because it is either a clock fault or a passage the
-    /// retention job would delete at once.
+    /// retention job would delete at its next run.
     /// </summary>
     public static (IReadOnlyList<PassageRecord> Records, IReadOnlyList<int> Indexes, IReadOnlyList<PassageInputError> Errors) Validate(
         DeviceContext device, IReadOnlyList<PassageInput?> items, PassageTimeWindow window, IReadOnlySet<int>? unreadable = null)
