@@ -28,8 +28,11 @@ public static class PlatformDates
         return text.EndsWith('Z') || text.EndsWith('z') || text.AsSpan(time).IndexOfAny('+', '-') > 0;
     }
 
-    public static Error OutOfRange(string field) => Error.Invalid("request.date_out_of_range", field,
-        string.Create(CultureInfo.InvariantCulture, $"日期 {field} 超出支持范围，请使用 {First:yyyy-MM-dd} 至 {Last:yyyy-MM-dd} 之间的日期。"));
+    /// <summary>The Chinese text that follows a field name whose date is outside the supported range, naming the range.</summary>
+    public static readonly string OutOfRangeText = string.Create(CultureInfo.InvariantCulture,
+        $"超出支持范围，请使用 {First:yyyy-MM-dd} 至 {Last:yyyy-MM-dd} 之间的日期。");
+
+    public static Error OutOfRange(string field) => Error.Invalid("request.date_out_of_range", field, $"日期 {field} {OutOfRangeText}");
 
     /// <summary>Returns the first argument outside the supported range as an error, or null when all are supported.</summary>
     public static Error? Check(params (string Field, DateOnly? Day)[] days) =>

@@ -54,6 +54,12 @@ public sealed class RetentionOptions
 
     /// <summary>Rows deleted per statement, so a large purge never holds a long lock.</summary>
     public int BatchSize { get; set; } = 5000;
+
+    /// <summary>
+    /// The retention period of <paramref name="dataClass"/> in days, or null when its rows are
+    /// never purged because it has no policy or a policy of 0 days or less.
+    /// </summary>
+    public int? DaysOf(string dataClass) => Policies.TryGetValue(dataClass, out var days) && days > 0 ? days : null;
 }
 
 /// <summary>Names of data classes that retention policies refer to.</summary>
@@ -166,7 +172,7 @@ public sealed class RetentionEngine(
                 throw new InvalidOperationException($"Retention target {target.DataClass} names the audit table {target.Table}; the audit log is never purged.");
             }
 
-            if (!options.Value.Policies.TryGetValue(target.DataClass, out var days) || days <= 0)
+            if (options.Value.DaysOf(target.DataClass) is not { } days)
             {
                 logger.RetentionPolicyMissing(target.DataClass, target.Table);
                 continue;

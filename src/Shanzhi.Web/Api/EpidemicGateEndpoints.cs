@@ -1,10 +1,8 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Gates;
 using Shanzhi.Identity;
-using Shanzhi.Privacy;
 using Shanzhi.Web.Auth;
 
 namespace Shanzhi.Web.Api;
@@ -119,8 +117,7 @@ public static class EpidemicGateEndpoints
     /// itself so the image rule and the unknown-field rule see the raw JSON.
     /// </summary>
     private static async Task<Results<Ok<GateAnswer>, ProblemHttpResult>> CheckAsync(
-        HttpContext http, IDeviceResolver devices, CheckGate gate, TimeProvider clock, IOptions<RetentionOptions> retention,
-        CancellationToken cancellationToken)
+        HttpContext http, IDeviceResolver devices, CheckGate gate, CancellationToken cancellationToken)
     {
         var key = http.Request.Headers[DeviceKeyHeader].ToString();
         if (key.Length == 0)
@@ -159,11 +156,6 @@ public static class EpidemicGateEndpoints
             return Problems.From(invalid);
         }
 
-        if (CheckTime(input.Value!.OccurredAt, clock.GetUtcNow(), retention.Value) is { } badTime)
-        {
-            return Problems.From(badTime);
-        }
-
         var answer = await gate.CheckAsync(device, input.Value!, cancellationToken);
         if (answer.Error is { Status: StatusCodes.Status429TooManyRequests })
         {
@@ -171,26 +163,6 @@ public static class EpidemicGateEndpoints
         }
 
         return Reply(answer);
-    }
-
-    /// <summary>
-    /// Rejects a check from the future beyond the clock tolerance, and one older than the movement
-    /// retention policy: its passage would be purged at the next run. Without a policy passages
-    /// are kept, so no time is too old.
-    /// </summary>
-    private static Error? CheckTime(DateTimeOffset occurredAt, DateTimeOffset now, RetentionOptions retention)
-    {
-        if (occurredAt > now + Shanzhi.Epidemic.Passages.PassageBatch.ClockTolerance)
-        {
-            return GateErrors.OccurredAtInFuture;
-        }
-
-        if (retention.Policies.TryGetValue(DataClasses.Movement, out var days) && occurredAt < now - TimeSpan.FromDays(days))
-        {
-            return GateErrors.OccurredAtTooOld(days);
-        }
-
-        return null;
     }
 
     private static async Task<Results<Ok<FollowUpView>, ProblemHttpResult>> ResolveAsync(

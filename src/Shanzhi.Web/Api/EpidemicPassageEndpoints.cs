@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Passages;
+using Shanzhi.Privacy;
 using Shanzhi.Storage;
 
 namespace Shanzhi.Web.Api;
@@ -48,7 +49,8 @@ public static class EpidemicPassageEndpoints
     /// </summary>
     private static async Task<Results<Ok<PassageBatchReceipt>, ProblemHttpResult>> SubmitBatchAsync(
         HttpContext http, IDeviceResolver devices, IPassageIngest ingest, ShanzhiDbContext db,
-        IOptions<PassageIngestOptions> options, IOptions<HttpJsonOptions> json, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
+        IOptions<PassageIngestOptions> options, IOptions<HttpJsonOptions> json, TimeProvider clock, IOptions<RetentionOptions> retention, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         var key = http.Request.Headers[DeviceKeyHeader].ToString();
         var device = string.IsNullOrWhiteSpace(key) ? null : await devices.ResolveAsync(key, cancellationToken);
@@ -70,14 +72,14 @@ public static class EpidemicPassageEndpoints
 
         using (document)
         {
-            return await SubmitAsync(document.RootElement, http, device, ingest, db, options.Value, json.Value.SerializerOptions, clock,
-                loggers.CreateLogger(typeof(PassageBatch)), cancellationToken);
+            return await SubmitAsync(document.RootElement, http, device, ingest, db, options.Value, json.Value.SerializerOptions,
+                PassageTimeWindow.At(clock.GetUtcNow(), retention.Value), loggers.CreateLogger(typeof(PassageBatch)), cancellationToken);
         }
     }
 
     private static async Task<Results<Ok<PassageBatchReceipt>, ProblemHttpResult>> SubmitAsync(
         JsonElement body, HttpContext http, DeviceContext device, IPassageIngest ingest, ShanzhiDbContext db,
-        PassageIngestOptions options, JsonSerializerOptions json, TimeProvider clock, ILogger logger, CancellationToken cancellationToken)
+        PassageIngestOptions options, JsonSerializerOptions json, PassageTimeWindow window, ILogger logger, CancellationToken cancellationToken)
     {
         if (body.ValueKind == JsonValueKind.Array && body.GetArrayLength() > options.MaxBatchSize)
         {
@@ -98,7 +100,7 @@ public static class EpidemicPassageEndpoints
             return problem;
         }
 
-        var (records, indexes, invalid) = PassageBatch.Validate(device, items, clock.GetUtcNow(), unreadable.Select(e => e.Index).ToHashSet());
+        var (records, indexes, invalid) = PassageBatch.Validate(device, items, window, unreadable.Select(e => e.Index).ToHashSet());
         var (known, unknown) = await PassageBatch.SplitUnknownPersonsAsync(db, records, cancellationToken);
         List<PassageInputError> rejected =
         [

@@ -7,7 +7,8 @@ namespace Shanzhi.Web.Api;
 /// <summary>
 /// JSON date rules for request bodies: an instant must carry its offset (<c>Z</c> or
 /// <c>+08:00</c>), because a local time read as UTC puts a gate passage eight hours off, and every
-/// date must lie in <see cref="PlatformDates"/>' range. A violation is a 400 like any malformed body.
+/// date must lie in <see cref="PlatformDates"/>' range. A violation is a 400 like any malformed body,
+/// and a date or time outside the range gets a message that names the range.
 /// </summary>
 public static class StrictDates
 {
@@ -21,10 +22,14 @@ public static class StrictDates
                 throw new InvalidJsonValueException("A time must carry its UTC offset, such as Z or +08:00.", typeof(DateTimeOffset));
             }
 
-            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
-                || !PlatformDates.IsSupported(value))
+            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
             {
-                throw new InvalidJsonValueException("A time is not an ISO 8601 time between 2000 and 2099.", typeof(DateTimeOffset));
+                throw new InvalidJsonValueException("A time is not an ISO 8601 time.", typeof(DateTimeOffset));
+            }
+
+            if (!PlatformDates.IsSupported(value))
+            {
+                throw new InvalidJsonValueException("A time is not between 2000 and 2099.", typeof(DateTimeOffset), PlatformDates.OutOfRangeText);
             }
 
             return value;
@@ -39,10 +44,15 @@ public static class StrictDates
         public override DateOnly Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             var text = reader.GetString();
-            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-                || !PlatformDates.IsSupported(day))
+            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             {
-                throw new InvalidJsonValueException("A date is not yyyy-MM-dd between 2000-01-01 and 2099-12-31.", typeof(DateOnly));
+                throw new InvalidJsonValueException("A date is not yyyy-MM-dd.", typeof(DateOnly));
+            }
+
+            // A well-formed date outside the range gets a text naming the range, not the format hint.
+            if (!PlatformDates.IsSupported(day))
+            {
+                throw new InvalidJsonValueException("A date is not between 2000-01-01 and 2099-12-31.", typeof(DateOnly), PlatformDates.OutOfRangeText);
             }
 
             return day;

@@ -61,6 +61,50 @@ public sealed class InvestigationTests
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "investigation.forbidden");
     }
 
+    [Theory]
+    [InlineData("scopeFrom", "1999-01-01")]
+    [InlineData("scopeTo", "2100-01-01")]
+    [InlineData("anchorDate", "0001-01-01")]
+    public async Task Date_outside_range_names_the_range(string field, string value)
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var officer = await SignInOfficerAsync(platform);
+        var body = new Dictionary<string, object>
+        {
+            ["indexPersonKey"] = 1,
+            ["confirmedAt"] = DateTimeOffset.UtcNow,
+            ["anchorDate"] = "2026-12-01",
+            ["anchorKind"] = "Onset",
+            ["ruleSetId"] = "china-9",
+            ["ruleSetVersion"] = "cn9-2022.2",
+            ["legalBasis"] = "pdcl-12",
+            ["scopeRegionCode"] = "330200",
+            ["scopeFrom"] = "2026-11-20",
+            ["scopeTo"] = "2026-12-01",
+            ["purpose"] = "追踪确诊病例的密切接触者并落实管控",
+        };
+        body[field] = value;
+
+        var response = await officer.PostAsJsonAsync("/api/v1/epidemic/investigations", body, Ct);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "request.invalid_field");
+        Assert.Equal(field, problem.GetProperty("field").GetString());
+        Assert.Contains("2000-01-01 至 2099-12-31", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Malformed_scope_date_gets_the_format()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var officer = await SignInOfficerAsync(platform);
+
+        var response = await officer.PostAsJsonAsync("/api/v1/epidemic/investigations", new { scopeFrom = "2026-02-30" }, Ct);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "request.invalid_field");
+        Assert.Equal("scopeFrom", problem.GetProperty("field").GetString());
+        Assert.Contains("格式如 2026-12-01", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     private static async Task<HttpClient> SignInOfficerAsync(PlatformFactory platform)
     {
         var admin = await platform.SignInAdminAsync();

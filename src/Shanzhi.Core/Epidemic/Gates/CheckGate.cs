@@ -1,6 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Shanzhi.Epidemic.Passages;
+using Shanzhi.Privacy;
 using Shanzhi.Storage;
 
 namespace Shanzhi.Epidemic.Gates;
@@ -17,6 +20,8 @@ public sealed record GateAnswer(GateDecision Decision, string DecisionName, HubC
 /// <see cref="GateErrors.SequenceReused"/>. A "no match" claims its follow-up row before the passage is stored. A resend
 /// that finds the claim but no passage stores the passage itself, and only the copy whose passage
 /// insert succeeds opens the unidentified-person case, so the case is opened once.
+/// Before any of that, <see cref="Validate"/> applies the input rules that hold for every caller,
+/// not only for bodies read by <see cref="GateCheckParser"/>.
 /// </summary>
 /// <remarks>
 /// The common check reads only memory: the person directory (status and, at a hub entry, residency)
@@ -30,6 +35,8 @@ public sealed class CheckGate(
     IPersonDirectory persons,
     IPassageIngest passages,
     ResidencyCache residencies,
+    TimeProvider clock,
+    IOptions<RetentionOptions> retention,
     ILogger<CheckGate> logger,
     SiteRosterDirectory? rosters = null)
 {
@@ -37,6 +44,11 @@ public sealed class CheckGate(
 
     public async Task<Result<GateAnswer>> CheckAsync(DeviceContext device, GateCheckInput input, CancellationToken cancellationToken)
     {
+        if (Validate(input, PassageTimeWindow.At(clock.GetUtcNow(), retention.Value)) is { } invalid)
+        {
+            return invalid;
+        }
+
         try
         {
             return await DecideAndRecordAsync(device, input, cancellationToken);
@@ -48,6 +60,39 @@ public sealed class CheckGate(
                 await db.Database.CloseConnectionAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// Returns the first rule <paramref name="input"/> breaks, or null: a negative sequence, an
+    /// identity without the field its kind needs, or a time outside <paramref name="window"/>
+    /// (a clock fault, or a passage the retention job would delete at its next run).
+    /// </summary>
+    public static Error? Validate(GateCheckInput input, PassageTimeWindow window)
+    {
+        if (input.Sequence < 0)
+        {
+            return GateErrors.SequenceInvalid;
+        }
+
+        var identityError = input.Kind switch
+        {
+            IdentityKind.IdNumber when input.IdNumber is null || !ChineseIdNumber.IsValid(input.IdNumber) => GateErrors.InvalidIdNumber,
+            IdentityKind.PersonKey when input.PersonKey is null => GateErrors.PersonKeyRequired,
+            IdentityKind.PersonKey when input.PersonKey <= 0 => GateErrors.PersonKeyInvalid,
+            IdentityKind.IdNumber or IdentityKind.PersonKey or IdentityKind.NoMatch => null,
+            _ => GateErrors.IdentityKindInvalid,
+        };
+        if (identityError is not null)
+        {
+            return identityError;
+        }
+
+        if (window.IsInFuture(input.OccurredAt))
+        {
+            return GateErrors.OccurredAtInFuture;
+        }
+
+        return window.IsTooOld(input.OccurredAt) ? GateErrors.OccurredAtTooOld(window.RetentionDays!.Value) : null;
     }
 
     /// <summary>The store, with one connection kept open for the rest of the check, because each open runs the store's PRAGMA set-up again.</summary>

@@ -25,7 +25,8 @@ public sealed record GateCheckInput(long Sequence, DateTimeOffset OccurredAt, Pa
 /// without regard to case. The identity carries only the field of its kind, and a field of
 /// another kind is rejected with <c>gate.identity_field_unexpected</c>. A field that is absent,
 /// null or empty gets a <c>_required</c> code, and one present in the wrong form an
-/// <c>_invalid</c> code.
+/// <c>_invalid</c> code: an identity kind other than idNumber, personKey and noMatch gets
+/// <c>gate.identity_kind_invalid</c>.
 /// </summary>
 public static class GateCheckParser
 {
@@ -165,7 +166,7 @@ public static class GateCheckParser
 
                 return new GateCheckInput(sequence, at, direction, IdentityKind.NoMatch);
             default:
-                return GateErrors.IdentityRequired;
+                return IsMissing(kindElement) ? GateErrors.IdentityRequired : GateErrors.IdentityKindInvalid;
         }
     }
 

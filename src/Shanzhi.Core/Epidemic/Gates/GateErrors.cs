@@ -71,6 +71,11 @@ public static class GateErrors
     public static readonly Error IdentityRequired = Error.Invalid("gate.identity_required", "identity",
         "请填写识别结果 identity.kind：idNumber（身份证号）、personKey（人员编号）或 noMatch（未识别）。");
 
+    /// <summary>An identity kind other than the three the gate check takes, such as <c>fingerprint</c>.</summary>
+    public static readonly Error IdentityKindInvalid = Error.Invalid("gate.identity_kind_invalid", "identity.kind",
+        "识别结果类型 identity.kind 无效：只能是 idNumber（身份证号）、personKey（人员编号）或 noMatch（未识别）。" +
+        "指纹、虹膜等其他方式请在设备本地比对，再上报比对到的人员编号 personKey 或 noMatch。");
+
     public static readonly Error InvalidIdNumber = Error.Invalid("gate.invalid_id_number", "identity.idNumber",
         "身份证号无效：应为 18 位，含有效的出生日期，末位校验码正确。请重新读卡。");
 

@@ -259,6 +259,12 @@ public sealed partial class InvestigationService(
             return InvestigationErrors.IdentifierInText("purpose");
         }
 
+        // Checked here as well as by the HTTP body reader, so every caller gets the message that names the range.
+        if (PlatformDates.Check(("scopeFrom", request.ScopeFrom), ("scopeTo", request.ScopeTo), ("anchorDate", request.AnchorDate)) is { } outOfRange)
+        {
+            return outOfRange;
+        }
+
         var days = request.ScopeTo.DayNumber - request.ScopeFrom.DayNumber + 1;
         if (days is < 1 or > InvestigationErrors.MaxWindowDays)
         {

@@ -1,6 +1,8 @@
 using System.Globalization;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Shanzhi.Privacy;
 using Shanzhi.Storage;
 
 namespace Shanzhi.Epidemic.Passages;
@@ -15,9 +17,10 @@ public sealed record PassageImportReport(int Rows, int Accepted, int Duplicates,
 /// decision, channel, status</c>) through the same <see cref="IPassageIngest"/> as the HTTP API,
 /// so the rows are idempotent on (device, sequence) and durable when counted. Valid rows are
 /// imported and invalid rows are listed; a row naming a person key the registry does not know is
-/// invalid (<c>passage.unknown_person</c>). A time without an offset is Beijing time.
+/// invalid (<c>passage.unknown_person</c>), and so is a row older than the movement retention
+/// (<c>passage.occurred_at_too_old</c>). A time without an offset is Beijing time.
 /// </summary>
-public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, TimeProvider clock)
+public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, TimeProvider clock, IOptions<RetentionOptions> retention)
 {
     public const int ChunkSize = 10_000;
 
@@ -31,7 +34,7 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
                 join p in db.Places on e.PlaceId equals p.Id
                 select new DeviceContext(d.Id, e.Id, p.Id, p.Kind, p.GridCode, p.RegionPath))
             .ToDictionaryAsync(d => d.DeviceId, cancellationToken);
-        var now = clock.GetUtcNow();
+        var window = PassageTimeWindow.At(clock.GetUtcNow(), retention.Value);
         var errors = new List<PassageImportError>();
         var chunk = new List<PassageRecord>(ChunkSize);
         var lines = new List<int>(ChunkSize);
@@ -65,7 +68,7 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
 
             // Spreadsheet numbering: the header is line 1, so data record n is line n + 1.
             var line = (int)parser.RowNumber + 1;
-            if (Read(Field, line, devices, now, errors) is { } record)
+            if (Read(Field, line, devices, window, errors) is { } record)
             {
                 chunk.Add(record);
                 lines.Add(line);
@@ -84,7 +87,7 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
         return new PassageImportReport(rows, accepted, duplicates, errors);
     }
 
-    private static PassageRecord? Read(Func<string, string?> field, int line, Dictionary<long, DeviceContext> devices, DateTimeOffset now,
+    private static PassageRecord? Read(Func<string, string?> field, int line, Dictionary<long, DeviceContext> devices, PassageTimeWindow window,
         List<PassageImportError> errors)
     {
         var deviceText = field("device_id");
@@ -107,7 +110,7 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
             field("decision"),
             field("channel"),
             field("status"));
-        var (records, _, rowErrors) = PassageBatch.Validate(device, [input], now);
+        var (records, _, rowErrors) = PassageBatch.Validate(device, [input], window);
         foreach (var error in rowErrors)
         {
             errors.Add(Unparsable(line, error, sequenceText, timeText) ?? new PassageImportError(line, Column(error.Field), error.Message, error.Code));

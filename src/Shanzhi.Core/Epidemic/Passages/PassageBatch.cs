@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -46,15 +47,13 @@ public static class PassageBatch
         logger.ItemsRejected(deviceId, rejected.Select(e => e.Index).Distinct().Count(), items, codes);
     }
 
-    /// <summary>Devices' clocks drift; a passage further in the future than this is a clock fault.</summary>
-    public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
-
     public const string InvalidFieldCode = "passage.invalid_field";
     public const string MissingFieldCode = "passage.missing_field";
     public const string InvalidItemCode = "passage.invalid_item";
     public const string UnknownFieldCode = "passage.unknown_field";
     public const string DuplicateFieldCode = "passage.duplicate_field";
     public const string UnknownPersonCode = "passage.unknown_person";
+    public const string OccurredAtTooOldCode = "passage.occurred_at_too_old";
 
     private static readonly string[] Fields = ["sequence", "occurredAt", "direction", "personKey", "decision", "channel", "status"];
 
@@ -155,6 +154,12 @@ public static class PassageBatch
         return Fields.FirstOrDefault(f => string.Equals(f, name, StringComparison.OrdinalIgnoreCase)) ?? "item";
     }
 
+    /// <summary>The error of a passage older than the movement retention of <paramref name="retentionDays"/> days.</summary>
+    public static PassageInputError OccurredAtTooOld(int index, int retentionDays) => new(index, "occurredAt",
+        string.Create(CultureInfo.InvariantCulture,
+            $"通行时间早于 {retentionDays} 天前。通行记录只保存 {retentionDays} 天，平台不接收更早的记录，本条未接收。请检查设备时钟或导入文件中的时间。"),
+        OccurredAtTooOldCode);
+
     /// <summary>The error of a passage whose person key is not in the population registry.</summary>
     public static PassageInputError UnknownPerson(int index, long personKey) => new(index, "personKey",
         $"人员标识 {personKey} 不在人口登记库中，本条未接收。请核对人员标识；未识别人员请省略该字段。", UnknownPersonCode);
@@ -199,10 +204,12 @@ public static class PassageBatch
     /// <summary>
     /// Validates each item on its own. Returns the valid items' records with their positions in
     /// <paramref name="items"/>, and the errors of the others. Positions in <paramref name="unreadable"/>
-    /// were rejected by <see cref="Read"/> already and are skipped.
+    /// were rejected by <see cref="Read"/> already and are skipped. An item whose time is outside
+    /// <paramref name="window"/> is rejected, because it is either a clock fault or a passage the
+    /// retention job would delete at its next run.
     /// </summary>
     public static (IReadOnlyList<PassageRecord> Records, IReadOnlyList<int> Indexes, IReadOnlyList<PassageInputError> Errors) Validate(
-        DeviceContext device, IReadOnlyList<PassageInput?> items, DateTimeOffset now, IReadOnlySet<int>? unreadable = null)
+        DeviceContext device, IReadOnlyList<PassageInput?> items, PassageTimeWindow window, IReadOnlySet<int>? unreadable = null)
     {
         var records = new List<PassageRecord>(items.Count);
         var indexes = new List<int>(items.Count);
@@ -214,7 +221,7 @@ public static class PassageBatch
                 continue;
             }
 
-            if (Validate(device, items[i], now, i, errors) is { } record)
+            if (Validate(device, items[i], window, i, errors) is { } record)
             {
                 records.Add(record);
                 indexes.Add(i);
@@ -224,7 +231,7 @@ public static class PassageBatch
         return (records, indexes, errors);
     }
 
-    private static PassageRecord? Validate(DeviceContext device, PassageInput? item, DateTimeOffset now, int index, List<PassageInputError> errors)
+    private static PassageRecord? Validate(DeviceContext device, PassageInput? item, PassageTimeWindow window, int index, List<PassageInputError> errors)
     {
         if (item is null)
         {
@@ -246,9 +253,13 @@ public static class PassageBatch
         {
             errors.Add(new(index, "occurredAt", "缺少通行时间。", MissingFieldCode));
         }
-        else if (occurredAt > now + ClockTolerance)
+        else if (window.IsInFuture(occurredAt))
         {
             errors.Add(new(index, "occurredAt", "通行时间晚于服务器当前时间 5 分钟以上，请检查设备时钟。"));
+        }
+        else if (window.IsTooOld(occurredAt))
+        {
+            errors.Add(OccurredAtTooOld(index, window.RetentionDays!.Value));
         }
 
         if (item.PersonKey is <= 0)

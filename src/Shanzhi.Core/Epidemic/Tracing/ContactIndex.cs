@@ -34,7 +34,8 @@ public readonly record struct IndexedPassage(long PersonKey, long PlaceId, DateT
 /// <para>Retention: with a <see cref="RetentionOptions"/> policy for <see cref="DataClasses.Movement"/>,
 /// compaction drops passages older than the policy, as the retention job deletes them from the
 /// store, and persons left without stays. A stay whose In expired keeps its Out as an exit-only
-/// stay, as a rebuild would make it. Built without one (benchmarks, data tests), nothing expires.</para>
+/// stay, as a rebuild would make it. Built without one (benchmarks, data tests), or with a policy of
+/// 0 days or less, which the retention job skips too, nothing expires.</para>
 /// </remarks>
 public sealed class ContactIndex : IContactTracer, IPassageObserver, IPlaceObserver, IDisposable
 {
@@ -78,7 +79,7 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IPlaceObser
 
     /// <summary>An index that forgets passages older than the movement retention policy at each compaction.</summary>
     public ContactIndex(IOptions<TracingOptions> options, IOptions<RetentionOptions> retention, TimeProvider time)
-        : this(options, retention.Value.Policies.TryGetValue(DataClasses.Movement, out var days) ? TimeSpan.FromDays(days) : null, time)
+        : this(options, retention.Value.DaysOf(DataClasses.Movement) is { } days ? TimeSpan.FromDays(days) : null, time)
     {
     }
 

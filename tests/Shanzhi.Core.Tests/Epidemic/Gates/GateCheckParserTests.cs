@@ -55,7 +55,11 @@ public sealed class GateCheckParserTests
     [InlineData("""{"sequence":-1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""", "gate.sequence_invalid", "sequence")]
     [InlineData("""{"sequence":1,"occurredAt":"yesterday","direction":"In","identity":{"kind":"noMatch"}}""", "gate.occurred_at_invalid", "occurredAt")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"1","identity":{"kind":"noMatch"}}""", "gate.direction_invalid", "direction")]
-    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"iris"}}""", "gate.identity_required", "identity")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"iris"}}""", "gate.identity_kind_invalid", "identity.kind")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"fingerprint"}}""", "gate.identity_kind_invalid", "identity.kind")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":3}}""", "gate.identity_kind_invalid", "identity.kind")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":""}}""", "gate.identity_required", "identity")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{}}""", "gate.identity_required", "identity")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"idNumber","idNumber":"330203199001011235"}}""", "gate.invalid_id_number", "identity.idNumber")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"personKey"}}""", "gate.person_key_required", "identity.personKey")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In,Out","identity":{"kind":"noMatch"}}""", "gate.direction_invalid", "direction")]
@@ -69,6 +73,25 @@ public sealed class GateCheckParserTests
         var error = Parse(json).Error;
 
         Assert.Equal((code, field), (error?.Code, error?.Field));
+    }
+
+    [Fact]
+    public void Sequence_zero_is_read()
+    {
+        var input = Parse("""{"sequence":0,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""").Value!;
+
+        Assert.Equal(0, input.Sequence);
+    }
+
+    [Fact]
+    public void Unknown_identity_kind_lists_the_accepted_kinds()
+    {
+        var error = Parse("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"fingerprint"}}""").Error!;
+
+        Assert.Contains("idNumber", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("personKey", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("noMatch", error.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("fingerprint", error.Detail, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Shanzhi.Cases;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Gates;
+using Shanzhi.Epidemic.Passages;
+using Shanzhi.Privacy;
 using Shanzhi.Tests.Cases;
 using Shanzhi.Tests.Infrastructure;
 
@@ -200,6 +202,64 @@ public sealed class GateCheckTests
         var result = await ResolveAsync(world, caseId, new ResolveUnidentifiedRequest(FollowUpOutcome.Cleared, null, "误报"), streetAWorker);
 
         Assert.Equal("unidentified.not_found", result.Error?.Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Core_check_rejects_invalid_input(StoreKind kind)
+    {
+        await using var world = await GateWorld.CreateAsync(kind);
+        var (mall, _) = await world.DeviceAtAsync(PlaceKind.Mall, CaseWorld.InStreetA);
+        var now = world.Cases.Clock.GetUtcNow();
+        var cutoff = now - TimeSpan.FromDays(RetentionOptions.MovementDays);
+
+        var tooOld = await world.CheckAsync(mall, new GateCheckInput(1, cutoff.AddTicks(-1), PassageDirection.In, IdentityKind.NoMatch));
+        var future = await world.CheckAsync(mall, new GateCheckInput(2, now + PassageTimeWindow.ClockTolerance + TimeSpan.FromSeconds(1), PassageDirection.In, IdentityKind.NoMatch));
+        var negative = await world.CheckAsync(mall, new GateCheckInput(-1, Morning, PassageDirection.In, IdentityKind.NoMatch));
+        var noIdNumber = await world.CheckAsync(mall, new GateCheckInput(4, Morning, PassageDirection.In, IdentityKind.IdNumber));
+        var noPersonKey = await world.CheckAsync(mall, new GateCheckInput(5, Morning, PassageDirection.In, IdentityKind.PersonKey));
+        var zeroPersonKey = await world.CheckAsync(mall, new GateCheckInput(6, Morning, PassageDirection.In, IdentityKind.PersonKey, PersonKey: 0));
+        var unknownKind = await world.CheckAsync(mall, new GateCheckInput(7, Morning, PassageDirection.In, (IdentityKind)9));
+
+        Assert.Equal(
+            "gate.occurred_at_too_old gate.occurred_at_in_future gate.sequence_invalid gate.invalid_id_number gate.person_key_required " +
+            "gate.person_key_invalid gate.identity_kind_invalid",
+            string.Join(' ', tooOld.Error?.Code, future.Error?.Code, negative.Error?.Code, noIdNumber.Error?.Code, noPersonKey.Error?.Code,
+                zeroPersonKey.Error?.Code, unknownKind.Error?.Code));
+        Assert.Equal(422, tooOld.Error?.Status);
+        Assert.Contains("28 天", tooOld.Error?.Detail, StringComparison.Ordinal);
+        await using var db = world.Cases.NewContext();
+        Assert.Equal(0, await db.Passages.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await db.UnidentifiedFollowUps.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Core_check_accepts_window_edges(StoreKind kind)
+    {
+        await using var world = await GateWorld.CreateAsync(kind);
+        var (mall, _) = await world.DeviceAtAsync(PlaceKind.Mall, CaseWorld.InStreetA);
+        var now = world.Cases.Clock.GetUtcNow();
+
+        var oldest = await world.CheckAsync(mall, new GateCheckInput(1, now - TimeSpan.FromDays(RetentionOptions.MovementDays), PassageDirection.In, IdentityKind.NoMatch));
+        var latest = await world.CheckAsync(mall, new GateCheckInput(2, now + PassageTimeWindow.ClockTolerance, PassageDirection.In, IdentityKind.NoMatch));
+        var first = await world.CheckAsync(mall, new GateCheckInput(0, Morning, PassageDirection.In, IdentityKind.NoMatch));
+
+        Assert.Equal((null, null, null), (oldest.Error?.Code, latest.Error?.Code, first.Error?.Code));
+        await using var db = world.Cases.NewContext();
+        Assert.Equal([0L, 1L, 2L], await db.Passages.OrderBy(p => p.DeviceSequence).Select(p => p.DeviceSequence).ToListAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Old_check_kept_without_movement_policy()
+    {
+        await using var world = await GateWorld.CreateAsync(StoreKind.Sqlite);
+        var (mall, _) = await world.DeviceAtAsync(PlaceKind.Mall, CaseWorld.InStreetA);
+        world.Retention.Policies.Remove(DataClasses.Movement);
+
+        var answer = await world.CheckAsync(mall, new GateCheckInput(1, Morning.AddYears(-1), PassageDirection.In, IdentityKind.NoMatch));
+
+        Assert.Null(answer.Error);
     }
 
     internal static GateCheckInput ById(long sequence, string idNumber) => new(sequence, Morning, PassageDirection.In, IdentityKind.IdNumber, IdNumber: idNumber);

@@ -4,6 +4,7 @@ using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Gates;
 using Shanzhi.Epidemic.Tracing;
 using Shanzhi.Identity;
+using Shanzhi.Privacy;
 using Shanzhi.Privacy.Crypto;
 using Shanzhi.Storage;
 using Shanzhi.Tests.Cases;
@@ -54,13 +55,16 @@ internal sealed class GateWorld : IAsyncDisposable
 
     public PlaceRegistry Places(ShanzhiDbContext db) => new(db, Cases.Locator, Devices, Cases.Clock, Logs.CreateLogger<PlaceRegistry>(), [Index]);
 
+    /// <summary>The movement retention the gate checks are held to: the platform's default policies.</summary>
+    public RetentionOptions Retention { get; } = new();
+
     public CheckGate Gate(ShanzhiDbContext db) => new(new CheckScope(db, new OpenUnidentifiedCase(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<OpenUnidentifiedCase>())),
-        new StorePersonDirectory(db, BlindIndex), Ingest, Residencies, Logs.CreateLogger<CheckGate>());
+        new StorePersonDirectory(db, BlindIndex), Ingest, Residencies, Cases.Clock, Options.Create(Retention), Logs.CreateLogger<CheckGate>());
 
     /// <summary>A gate check that reads site rosters from <paramref name="rosters"/> instead of the store.</summary>
     public CheckGate Gate(ShanzhiDbContext db, SiteRosterDirectory rosters) =>
         new(new CheckScope(db, new OpenUnidentifiedCase(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<OpenUnidentifiedCase>())),
-            new StorePersonDirectory(db, BlindIndex), Ingest, Residencies, Logs.CreateLogger<CheckGate>(), rosters);
+            new StorePersonDirectory(db, BlindIndex), Ingest, Residencies, Cases.Clock, Options.Create(Retention), Logs.CreateLogger<CheckGate>(), rosters);
 
     public SiteRosterLoader RosterLoader(SiteRosterDirectory directory) =>
         new(new ScopeFactory(Cases.Store), directory, Cases.Clock, Logs.CreateLogger<SiteRosterLoader>());
@@ -100,6 +104,15 @@ internal sealed class GateWorld : IAsyncDisposable
         db.Persons.Add(person);
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         return person.Key;
+    }
+
+    /// <summary>Moves the clock forward to <paramref name="at"/> when that is later, so a check at that time is not one from the future.</summary>
+    public void ClockAtLeast(DateTimeOffset at)
+    {
+        if (at > Cases.Clock.GetUtcNow())
+        {
+            Cases.Clock.SetUtcNow(at);
+        }
     }
 
     public async Task<Result<GateAnswer>> CheckAsync(DeviceContext device, GateCheckInput input)

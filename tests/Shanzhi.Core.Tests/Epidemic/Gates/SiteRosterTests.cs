@@ -36,6 +36,7 @@ public sealed class SiteRosterTests
         var (site, worker) = await RosteredWorkerAsync(world);
         var day = First.AddDays(dayOffset);
         var at = new DateTimeOffset(day.Year, day.Month, day.Day, hour, 0, 0, CaseWorld.Shanghai).ToUniversalTime();
+        world.ClockAtLeast(at);
 
         var answer = await world.MustCheckAsync(site, GateCheckTests.ByKey(1, worker, at));
 
@@ -55,6 +56,7 @@ public sealed class SiteRosterTests
             Assert.NotNull((await rosters.EndEntryAsync(site.PlaceId, entry.Id, new DateOnly(2026, 3, 10), world.Officer, TestContext.Current.CancellationToken)).Value);
         }
 
+        world.ClockAtLeast(At(new DateOnly(2026, 3, 11)));
         var lastDay = await world.MustCheckAsync(site, GateCheckTests.ByKey(1, worker, At(new DateOnly(2026, 3, 10))));
         var dayAfter = await world.MustCheckAsync(site, GateCheckTests.ByKey(2, worker, At(new DateOnly(2026, 3, 11))));
         var leaving = await world.MustCheckAsync(site, GateCheckTests.ByKey(3, worker, At(new DateOnly(2026, 3, 11))) with { Direction = PassageDirection.Out });

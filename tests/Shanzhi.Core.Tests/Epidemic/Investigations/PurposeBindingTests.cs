@@ -132,6 +132,35 @@ public sealed class PurposeBindingTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Trace_audit_counts_dropped_edges(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        var opened = await world.OpenAsync(CaseWorld.Haishu);
+        await using var db = world.NewContext();
+
+        var trace = (await world.Service(db).TraceAsync(opened.Id, world.Officer, TestContext.Current.CancellationToken)).Value!;
+
+        var entry = Assert.Single(await world.QueryAuditAsync());
+        Assert.Equal($"kind=trace; outcome=ok; snapshot={trace.TraceId:N}; edges=3; close=2; secondary=1; dropped_outside_scope=1", entry.Detail);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Scope_date_outside_range_names_the_range(StoreKind kind)
+    {
+        await using var world = await InvestigationWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        var request = world.Request() with { AnchorDate = new DateOnly(1999, 12, 25), ScopeFrom = new DateOnly(1999, 12, 20), ScopeTo = new DateOnly(1999, 12, 31) };
+
+        var result = await world.Service(db).OpenAsync(request, world.Officer, TestContext.Current.CancellationToken);
+
+        Assert.Equal(("request.date_out_of_range", "scopeFrom"), (result.Error?.Code, result.Error?.Field));
+        Assert.Contains("2000-01-01 至 2099-12-31", result.Error?.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, await db.Investigations.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Trace_snapshot_keeps_edge_evidence(StoreKind kind)
     {
         await using var world = await InvestigationWorld.CreateAsync(kind);

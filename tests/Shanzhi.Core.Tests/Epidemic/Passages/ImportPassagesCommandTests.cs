@@ -1,6 +1,8 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Shanzhi.Cli.Commands;
 using Shanzhi.Epidemic;
+using Shanzhi.Privacy;
 using Shanzhi.Tests.Cli;
 using Shanzhi.Tests.Infrastructure;
 
@@ -17,15 +19,17 @@ public sealed class ImportPassagesCommandTests
         var device = await RegisterDeviceAsync(store);
         var person = await StorePersons.RegisterAsync(store);
         var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        var day = RecentDay();
+        var date = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         await File.WriteAllLinesAsync(file,
         [
             "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
-            $"{device},1,2026-06-01 08:00:00,In,{person},Pass,,Green",
-            $"{device},2,2026-06-01T00:05:00Z,Out,,ManualCheck,VisitorArrival,",
-            $"{device},2,2026-06-01T00:05:00Z,Out,,ManualCheck,VisitorArrival,",
-            $"{device},3,2026-06-01 08:10:00,Sideways,42,Pass,,",
-            $"999,4,2026-06-01 08:10:00,In,{person},Pass,,",
-            $"{device},5,2026-06-01 08:15:00,In,{person + 1},Pass,,",
+            $"{device},1,{date} 08:00:00,In,{person},Pass,,Green",
+            $"{device},2,{date}T00:05:00Z,Out,,ManualCheck,VisitorArrival,",
+            $"{device},2,{date}T00:05:00Z,Out,,ManualCheck,VisitorArrival,",
+            $"{device},3,{date} 08:10:00,Sideways,42,Pass,,",
+            $"999,4,{date} 08:10:00,In,{person},Pass,,",
+            $"{device},5,{date} 08:15:00,In,{person + 1},Pass,,",
         ], TestContext.Current.CancellationToken);
 
         var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
@@ -39,7 +43,7 @@ public sealed class ImportPassagesCommandTests
         Assert.Contains("新入库 0 条，重复 3 条", again.Output);
         await using var db = store.NewContext();
         var stored = await db.Passages.OrderBy(p => p.DeviceSequence).ToListAsync(TestContext.Current.CancellationToken);
-        Assert.Equal([new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 6, 1, 0, 5, 0, TimeSpan.Zero)],
+        Assert.Equal([new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(day.ToDateTime(new TimeOnly(0, 5)), TimeSpan.Zero)],
             stored.Select(p => p.OccurredAt));
     }
 
@@ -50,14 +54,16 @@ public sealed class ImportPassagesCommandTests
         await using var store = await TestStore.CreateAsync(kind);
         var device = await RegisterDeviceAsync(store);
         var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        var day = RecentDay();
+        var date = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         await File.WriteAllLinesAsync(file,
         [
             "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
-            $"{device},1,2026-06-01 08:00:00,In,,Pass,,",
+            $"{device},1,{date} 08:00:00,In,,Pass,,",
             $"{device},2,2026-13-45 08:00:00,In,,Pass,,",
-            $"{device},x7,2026-06-01 08:05:00,In,,Pass,,",
-            $"{device},,2026-06-01 08:06:00,In,,Pass,,",
-            $"{device},5,2026-06-01 08:07:00,In,,Pass,,",
+            $"{device},x7,{date} 08:05:00,In,,Pass,,",
+            $"{device},,{date} 08:06:00,In,,Pass,,",
+            $"{device},5,{date} 08:07:00,In,,Pass,,",
         ], TestContext.Current.CancellationToken);
 
         var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
@@ -68,6 +74,35 @@ public sealed class ImportPassagesCommandTests
         Assert.Contains("第 4 行（sequence）：设备序号“x7”无效", output);
         Assert.Contains("第 5 行（sequence）：缺少设备序号", output);
     }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Rows_past_retention_are_rejected_alone(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var device = await RegisterDeviceAsync(store);
+        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var tooOld = DateTimeOffset.UtcNow.AddDays(-(RetentionOptions.MovementDays + 1)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        await File.WriteAllLinesAsync(file,
+        [
+            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            $"{device},1,{date} 08:00:00,In,,Pass,,",
+            $"{device},2,{tooOld},In,,Pass,,",
+            $"{device},3,{date} 08:05:00,Out,,Pass,,",
+        ], TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("读取 3 行：新入库 2 条，重复 0 条（此前已入库或文件内重复），出错 1 行。", output);
+        Assert.Contains("第 3 行（occurred_at）：通行时间早于 28 天前。通行记录只保存 28 天", output);
+        await using var db = store.NewContext();
+        Assert.Equal([1L, 3L], await db.Passages.OrderBy(p => p.DeviceSequence).Select(p => p.DeviceSequence).ToListAsync(TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>A UTC date two days back, so its rows are inside the movement retention that the import enforces.</summary>
+    private static DateOnly RecentDay() => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2);
 
     private static async Task<long> RegisterDeviceAsync(TestStore store)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Passages;
+using Shanzhi.Privacy;
 using static Shanzhi.Tests.Epidemic.Passages.PassageWorld;
 
 namespace Shanzhi.Tests.Epidemic.Passages;
@@ -9,12 +10,14 @@ public sealed class PassageBatchTests
 {
     private static readonly DeviceContext Device = new(7, 70, 700, PlaceKind.Mall, "330203001001001", "/330200/330203/");
 
+    private static readonly PassageTimeWindow Window = new(Now, RetentionOptions.MovementDays);
+
     private static PassageInput Valid(long sequence) => new(sequence, Now.AddMinutes(-1), "In", 42, "Pass");
 
     [Fact]
     public void Batch_takes_entrance_and_place_from_device()
     {
-        var (records, _, _) = PassageBatch.Validate(Device, [Valid(1) with { Channel = "visitorArrival", Status = "yellow" }], Now);
+        var (records, _, _) = PassageBatch.Validate(Device, [Valid(1) with { Channel = "visitorArrival", Status = "yellow" }], Window);
 
         Assert.Equal(new PassageRecord(7, 1, 70, 700, 42, Now.AddMinutes(-1), PassageDirection.In, GateDecision.Pass,
             HubChannel.VisitorArrival, HealthStatus.Yellow), records.Single());
@@ -23,7 +26,7 @@ public sealed class PassageBatchTests
     [Fact]
     public void Bad_item_is_rejected_alone()
     {
-        var (records, indexes, errors) = PassageBatch.Validate(Device, [Valid(1), Valid(2) with { Direction = "sideways" }, Valid(3)], Now);
+        var (records, indexes, errors) = PassageBatch.Validate(Device, [Valid(1), Valid(2) with { Direction = "sideways" }, Valid(3)], Window);
 
         Assert.Equal([1L, 3L], records.Select(r => r.DeviceSequence));
         Assert.Equal([0, 2], indexes);
@@ -37,7 +40,7 @@ public sealed class PassageBatchTests
         [
             Valid(1) with { Decision = "Pass,ManualCheck" }, Valid(2) with { Status = "Green,Yellow" }, Valid(3) with { Direction = "0" },
             Valid(4) with { Direction = "990101199001011003" }, Valid(5) with { Decision = " deny " },
-        ], Now);
+        ], Window);
 
         Assert.Equal([4], indexes);
         Assert.Equal(GateDecision.Deny, records.Single().Decision);
@@ -49,7 +52,7 @@ public sealed class PassageBatchTests
     public void Every_item_error_is_listed()
     {
         var (records, _, errors) = PassageBatch.Validate(Device,
-            [new PassageInput(null, null, null, 0, "2"), null, Valid(3) with { OccurredAt = Now.AddMinutes(6) }, Valid(4) with { Sequence = -1 }], Now);
+            [new PassageInput(null, null, null, 0, "2"), null, Valid(3) with { OccurredAt = Now.AddMinutes(6) }, Valid(4) with { Sequence = -1 }], Window);
 
         Assert.Empty(records);
         Assert.Equal(
@@ -64,7 +67,7 @@ public sealed class PassageBatchTests
     [Fact]
     public void Repeated_sequence_is_not_an_error()
     {
-        var (records, _, errors) = PassageBatch.Validate(Device, [Valid(1), Valid(1)], Now);
+        var (records, _, errors) = PassageBatch.Validate(Device, [Valid(1), Valid(1)], Window);
 
         Assert.Equal((2, 0), (records.Count, errors.Count));
     }
@@ -72,9 +75,49 @@ public sealed class PassageBatchTests
     [Fact]
     public void Clock_tolerance_edge_is_accepted()
     {
-        var (_, _, errors) = PassageBatch.Validate(Device, [Valid(1) with { OccurredAt = Now + PassageBatch.ClockTolerance }], Now);
+        var (_, _, errors) = PassageBatch.Validate(Device, [Valid(1) with { OccurredAt = Now + PassageTimeWindow.ClockTolerance }], Window);
 
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void Item_past_retention_is_rejected_alone()
+    {
+        var cutoff = Now - TimeSpan.FromDays(RetentionOptions.MovementDays);
+
+        var (records, indexes, errors) = PassageBatch.Validate(Device,
+            [Valid(1) with { OccurredAt = cutoff }, Valid(2) with { OccurredAt = cutoff.AddTicks(-1) }, Valid(3)], Window);
+
+        Assert.Equal([0, 2], indexes);
+        Assert.Equal([1L, 3L], records.Select(r => r.DeviceSequence));
+        var error = Assert.Single(errors);
+        Assert.Equal((1, "occurredAt", PassageBatch.OccurredAtTooOldCode), (error.Index, error.Field, error.Code));
+        Assert.Contains("28 天", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_movement_policy_old_items_are_kept()
+    {
+        var retention = new RetentionOptions();
+        retention.Policies.Remove(DataClasses.Movement);
+
+        var (records, _, errors) = PassageBatch.Validate(Device, [Valid(1) with { OccurredAt = Now.AddYears(-1) }], PassageTimeWindow.At(Now, retention));
+
+        Assert.Single(records);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void Movement_window_follows_the_retention_policy()
+    {
+        var retention = new RetentionOptions();
+        retention.Policies[DataClasses.Movement] = 14;
+
+        var window = PassageTimeWindow.At(Now, retention);
+
+        Assert.Equal(14, window.RetentionDays);
+        Assert.True(window.IsTooOld(Now.AddDays(-15)));
+        Assert.False(window.IsTooOld(Now.AddDays(-13)));
     }
 
     [Fact]

@@ -60,6 +60,21 @@ public sealed class ContactIndexRetentionTests
     }
 
     [Fact]
+    public void Zero_day_policy_keeps_every_stay()
+    {
+        var time = new FakeTimeProvider(Now);
+        var retention = new RetentionOptions();
+        retention.Policies[DataClasses.Movement] = 0;
+        using var index = new ContactIndex(Options.Create(new TracingOptions()), Options.Create(retention), time);
+        index.Add(Month);
+
+        time.Advance(ThreeDays);
+        index.Compact();
+
+        Assert.Equal(Month.Length / 2, index.ExportStays().Count);
+    }
+
+    [Fact]
     public void Compaction_forgets_persons_without_stays()
     {
         var time = new FakeTimeProvider(Now);

@@ -108,6 +108,33 @@ public sealed class PassageBatchEndpointTests
         Assert.Equal([1L, 3L], await db.Passages.OrderBy(p => p.DeviceSequence).Select(p => p.DeviceSequence).ToListAsync());
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Passage_past_retention_is_rejected_alone(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var (key, _) = await RegisterAsync(platform.Store);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+        object[] batch =
+        [
+            new { sequence = 1, occurredAt = at, direction = "In", decision = "ManualCheck" },
+            new { sequence = 2, occurredAt = at.AddDays(-29), direction = "In", decision = "ManualCheck" },
+            new { sequence = 3, occurredAt = at.AddDays(-27), direction = "Out", decision = "ManualCheck" },
+        ];
+
+        var response = await DeviceClient(platform, key).PostAsJsonAsync(Url, batch);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var receipt = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, receipt.GetProperty("accepted").GetInt32());
+        var rejected = receipt.GetProperty("rejected").EnumerateArray().Single();
+        Assert.Equal((1, "occurredAt", "passage.occurred_at_too_old"),
+            (rejected.GetProperty("index").GetInt32(), rejected.GetProperty("field").GetString(), rejected.GetProperty("code").GetString()));
+        Assert.Contains("只保存 28 天", rejected.GetProperty("message").GetString(), StringComparison.Ordinal);
+        await using var db = platform.Store.NewContext();
+        Assert.Equal([1L, 3L], await db.Passages.OrderBy(p => p.DeviceSequence).Select(p => p.DeviceSequence).ToListAsync());
+    }
+
     [Fact]
     public async Task Photo_field_rejects_batch()
     {

@@ -58,6 +58,7 @@ public sealed class GateCheckHttpTests
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch","capture":"data:image/jpeg;base64,/9j/"}}""", HttpStatusCode.BadRequest, "gate.image_rejected")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"noMatch"},"temperature":36.6}""", HttpStatusCode.BadRequest, "gate.unknown_field")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"sideways","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.direction_invalid")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"fingerprint"}}""", HttpStatusCode.BadRequest, "gate.identity_kind_invalid")]
     [InlineData("not json", HttpStatusCode.BadRequest, "gate.malformed_body")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T09:00:00","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_invalid")]
     [InlineData("""{"sequence":1,"occurredAt":"9999-12-31T00:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_invalid")]

@@ -1,0 +1,24 @@
+using Shanzhi.Privacy;
+
+namespace Shanzhi.Epidemic.Passages;
+
+/// <summary>
+/// The times a new passage may carry, for every way in (gate check, passage batch, CSV import):
+/// at most <see cref="ClockTolerance"/> after <see cref="Now"/>, and not older than the movement
+/// retention, because the retention job would delete such a passage at its next run. Without a
+/// movement policy passages are kept, so there is no lower bound.
+/// </summary>
+/// <param name="RetentionDays">The movement retention in days, or null when passages are kept.</param>
+public readonly record struct PassageTimeWindow(DateTimeOffset Now, int? RetentionDays)
+{
+    /// <summary>Devices' clocks drift, so a passage further in the future than this is a clock fault.</summary>
+    public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
+
+    /// <summary>The window at <paramref name="now"/> under the movement policy the retention job applies.</summary>
+    public static PassageTimeWindow At(DateTimeOffset now, RetentionOptions retention) => new(now, retention.DaysOf(DataClasses.Movement));
+
+    public bool IsInFuture(DateTimeOffset occurredAt) => occurredAt > Now + ClockTolerance;
+
+    /// <summary>Whether the retention job would delete a passage of this time at its next run, because it deletes passages older than the retention.</summary>
+    public bool IsTooOld(DateTimeOffset occurredAt) => RetentionDays is { } days && occurredAt < Now - TimeSpan.FromDays(days);
+}
