@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Shanzhi.Cli.Commands;
 using Shanzhi.Epidemic;
@@ -67,6 +68,51 @@ public sealed class ImportPassagesCommandTests
         Assert.Contains("第 3 行（occurred_at）：通行时间“2026-13-45 08:00:00”无效", output);
         Assert.Contains("第 4 行（sequence）：设备序号“x7”无效", output);
         Assert.Contains("第 5 行（sequence）：缺少设备序号", output);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Gbk_line_stops_the_import_after_earlier_rows(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var device = await RegisterDeviceAsync(store);
+        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        byte[] csv =
+        [
+            .. Encoding.UTF8.GetBytes($"device_id,sequence,occurred_at,direction,person_key,decision,channel,status\n{device},1,2026-06-01 08:00:00,In,,Pass,,\n"),
+            .. Gb18030.Bytes($"{device},2,2026-06-01 08:05:00,进,,Pass,,\n"),
+        ];
+        await File.WriteAllBytesAsync(file, csv, TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("读取 1 行：新入库 1 条", output);
+        Assert.Contains("第 3 行起的内容不是 UTF-8 编码", output);
+        await using var db = store.NewContext();
+        Assert.Equal(1, await db.Passages.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Unclosed_quote_names_its_line(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var device = await RegisterDeviceAsync(store);
+        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        await File.WriteAllLinesAsync(file,
+        [
+            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            $"{device},1,2026-06-01 08:00:00,In,,Pass,,",
+            $"{device},2,2026-06-01 08:05:00,In,,\"Pass,,",
+            $"{device},3,2026-06-01 08:06:00,In,,Pass,,",
+        ], TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("读取 1 行：新入库 1 条", output);
+        Assert.Contains("第 3 行有一个以英文双引号（\"）开始的字段没有结束引号", output);
     }
 
     private static async Task<long> RegisterDeviceAsync(TestStore store)
