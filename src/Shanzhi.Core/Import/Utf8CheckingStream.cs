@@ -6,10 +6,11 @@ namespace Shanzhi.Import;
 
 /// <summary>
 /// A read-only stream that passes its input through unchanged while checking that it is valid
-/// UTF-8. At the first invalid byte it returns the valid bytes before it and then ends, as if the
-/// file ended there, and sets <see cref="Error"/>. A CSV reader, which reads ahead, so still gets
-/// every record before that line, and its caller tells the end of the file from the error by
-/// <see cref="ErrorLineStart"/>. A UTF-8 byte order mark is valid UTF-8 and passes.
+/// UTF-8. At the first invalid byte it returns the valid bytes before it, then reports the end of
+/// the input and sets <see cref="Error"/>. A CSV reader reads ahead, so ending the input instead of
+/// throwing lets it still return every record before that line. The caller tells this end from the
+/// real end of the file by <see cref="Error"/> and <see cref="ErrorLineStart"/>. A UTF-8 byte order
+/// mark is valid UTF-8 and passes.
 /// </summary>
 internal sealed class Utf8CheckingStream(Stream inner) : Stream
 {
@@ -26,7 +27,7 @@ internal sealed class Utf8CheckingStream(Stream inner) : Stream
     /// <summary>The first invalid byte, with its line, or null while the input is valid so far.</summary>
     public CsvInputException? Error { get; private set; }
 
-    /// <summary>Offset, in bytes from the start of the input, of the line that contains the first invalid byte.</summary>
+    /// <summary>Offset, in bytes from the start of the input, of the line that contains the first invalid byte; 0 while <see cref="Error"/> is null.</summary>
     public long ErrorLineStart { get; private set; }
 
     public override bool CanRead => true;
