@@ -31,7 +31,8 @@ internal static class ImportPassagesCommand
                 $"读取 {report.Rows} 行：新入库 {report.Accepted} 条，重复 {report.Duplicates} 条（此前已入库或文件内重复），出错 {report.Errors.Select(e => e.Line).Distinct().Count()} 行。");
             foreach (var error in report.Errors)
             {
-                await output.WriteLineAsync($"第 {error.Line} 行（{error.Column}）：{error.Message}");
+                // An error without a column stopped the reading, and its message names the line itself.
+                await output.WriteLineAsync(error.Column is null ? error.Message : $"第 {error.Line} 行（{error.Column}）：{error.Message}");
             }
 
             return report.Errors.Count > 0 ? 1 : 0;

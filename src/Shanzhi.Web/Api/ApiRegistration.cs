@@ -52,7 +52,44 @@ public static partial class ApiRegistration
             SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
+
+        // A browser that opens an unknown page gets the console's Chinese 404 page instead of problem
+        // JSON (browsers accept */*, which the problem writer takes as JSON). The re-execution sits
+        // inside the problem handler, so it handles the response first. It is registered on the
+        // application, not in a branch, because only there does it match the endpoint of the 404 page again.
+        app.UseStatusCodePagesWithReExecute(NotFoundPagePath, createScopeForStatusCodePages: true);
+        app.Use(async (context, next) =>
+        {
+            var browserPage = IsBrowserPageRequest(context);
+            await next(context);
+
+            // Every other response is left to the problem handler.
+            if ((!browserPage || context.Response.StatusCode != StatusCodes.Status404NotFound)
+                && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } reExecute)
+            {
+                reExecute.Enabled = false;
+            }
+        });
         return app;
+    }
+
+    /// <summary>Path of the console's 404 page (<c>Components/Pages/NotFound.razor</c>).</summary>
+    public const string NotFoundPagePath = "/not-found";
+
+    /// <summary>
+    /// Whether the request is a browser opening a page: a GET or HEAD outside the API and Open311
+    /// that accepts HTML. API clients get problem JSON whatever their Accept header contains.
+    /// </summary>
+    private static bool IsBrowserPageRequest(HttpContext context)
+    {
+        var request = context.Request;
+        if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            || request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/open311"))
+        {
+            return false;
+        }
+
+        return request.GetTypedHeaders().Accept.Any(media => media.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
     }
 
     private static bool AcceptsJson(HttpRequest request)

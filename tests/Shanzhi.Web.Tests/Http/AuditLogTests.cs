@@ -53,6 +53,31 @@ public sealed class AuditLogTests
         Assert.Contains("审计日志", await forAuditor.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Audit_page_shows_Chinese_details(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var admin = await platform.SignInAdminAsync();
+        var reported = await admin.ReportAsync(ApiClient.Haishu);
+        await admin.ActOkAsync(reported.GetProperty("id").GetString()!, "file", new { categoryCode = "E0101" });
+        await admin.CreateUserAsync("auditor", "Audit-Pass-2026", ["audit-admin"], "330200");
+        await platform.CreateClient().PostAsJsonAsync("/api/v1/auth/login",
+            new { userName = "admin", password = "wrong-password" }, TestContext.Current.CancellationToken);
+        var auditor = await platform.SignInAsync("auditor", "Audit-Pass-2026");
+
+        var page = await auditor.GetStringAsync("/audit", TestContext.Current.CancellationToken);
+
+        Assert.Contains(">创建账户，角色：审计管理员，管辖区域：330200<", page);
+        Assert.Contains(">密码错误<", page);
+        Assert.Contains("立案：已上报 → 已立案<", page);
+        Assert.Contains("账户 ", page);
+        Assert.Contains("案件 ", page);
+
+        // The stored English detail stays available on hover, unchanged.
+        Assert.Contains("title=\"wrong password\"", page);
+    }
+
     private static async Task<List<JsonElement>> ItemsAsync(HttpClient client, string url)
     {
         var response = await client.GetAsync(url, TestContext.Current.CancellationToken);

@@ -34,6 +34,8 @@ public sealed class BadInputTests
     [InlineData("/api/v1/no-such-endpoint", "text/html", HttpStatusCode.NotFound, "request.not_found")]
     [InlineData("/api/v1/cases", "application/xml", HttpStatusCode.Unauthorized, "auth.required")]
     [InlineData("/open311/v2/requests.json", "text/plain", HttpStatusCode.Unauthorized, "auth.required")]
+    [InlineData("/open311/v2/no-such-endpoint", "text/html", HttpStatusCode.NotFound, "request.not_found")]
+    [InlineData("/console/no-such-page", "application/json", HttpStatusCode.NotFound, "request.not_found")]
     public async Task Api_error_is_problem_whatever_accept(string url, string accept, HttpStatusCode status, string code)
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
@@ -44,6 +46,25 @@ public sealed class BadInputTests
         var response = await client.SendAsync(request);
 
         await ProblemAssert.IsProblemAsync(response, status, code);
+    }
+
+    [Theory]
+    [InlineData("/console/no-such-page", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")]
+    [InlineData("/no-such-page", "text/html")]
+    public async Task Unknown_page_in_browser_is_Chinese_html(string url, string accept)
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        using var client = platform.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.ParseAdd(accept);
+
+        var response = await client.SendAsync(request);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("页面不存在", body, StringComparison.Ordinal);
+        Assert.Contains("返回首页", body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -76,6 +76,26 @@ public sealed class EpidemicRegistryTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Gbk_csv_upload_reports_not_utf8(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var (officer, _, _) = await SignInAsync(platform);
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var gbk = Encoding.GetEncoding("GB18030").GetBytes($"姓名,身份证号,人口类别\r\n测试甲,{SyntheticIds.Id(41)},常住人口\r\n");
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(gbk), "file", "persons.csv" } };
+
+        var response = await officer.PostAsync("/api/v1/epidemic/persons/import", form, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = await response.ReadJsonAsync();
+        var error = Assert.Single(report.GetProperty("errors").EnumerateArray());
+        Assert.Equal((1, "import.not_utf8"), (error.GetProperty("row").GetInt32(), error.GetProperty("code").GetString()));
+        Assert.Contains("CSV UTF-8", error.GetProperty("message").GetString());
+        Assert.Equal(0, report.GetProperty("imported").GetInt32());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Csv_import_reports_rows_and_honours_atomic(StoreKind kind)
     {
         await using var platform = await PlatformFactory.StartAsync(kind);

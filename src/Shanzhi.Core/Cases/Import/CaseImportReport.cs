@@ -1,9 +1,13 @@
 namespace Shanzhi.Cases.Import;
 
 /// <summary>A row the import could not load, with the reason in Chinese.</summary>
-/// <param name="Row">Row number in the file as a spreadsheet shows it: the header is row 1.</param>
-/// <param name="Column">Column at fault, or null when the row as a whole failed.</param>
-public sealed record ImportRowError(int Row, string? Column, string Message);
+/// <param name="Row">
+/// Row number in the file as a spreadsheet shows it: the header is row 1. For <c>import.not_utf8</c>
+/// and <c>import.unclosed_quote</c>, the line of the file where reading stopped.
+/// </param>
+/// <param name="Column">Column at fault, or null when the row or the file as a whole failed.</param>
+/// <param name="Code">Stable code of a file that could not be read to its end (<c>import.not_utf8</c>, <c>import.unclosed_quote</c>); null for row errors.</param>
+public sealed record ImportRowError(int Row, string? Column, string Message, string? Code = null);
 
 /// <summary>Outcome of a case import.</summary>
 /// <param name="Rows">Data rows read, header excluded.</param>

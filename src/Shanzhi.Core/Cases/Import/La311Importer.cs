@@ -1,8 +1,7 @@
-using System.Globalization;
-using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Shanzhi.Geography;
+using Shanzhi.Import;
 using Shanzhi.Storage;
 
 namespace Shanzhi.Cases.Import;
@@ -24,15 +23,9 @@ public sealed partial class La311Importer(ShanzhiDbContext db, GridLocator locat
 
     public async Task<CaseImportReport> ImportAsync(Stream csv, La311ImportOptions options, CancellationToken cancellationToken)
     {
-        // Malformed quoting is recovered and short rows read as empty fields (the CsvHelper 34
-        // defaults), so a damaged row reaches validation and is reported by its row number.
-        await using var parser = CsvReader.Create(csv, new CsvReaderOptions
-        {
-            Separator = ',',
-            FormatProvider = CultureInfo.InvariantCulture,
-        }, leaveOpen: true);
+        await using var input = CsvImportReader.Open(csv);
         var run = new ImportRun(options.Mapping ?? La311Mapping.Default);
-        var columns = await ReadHeaderAsync(parser, run.Errors, cancellationToken);
+        var columns = await ReadHeaderAsync(input, run.Errors, cancellationToken);
         if (columns is null)
         {
             return run.ToReport(rolledBack: false);
@@ -44,7 +37,7 @@ public sealed partial class La311Importer(ShanzhiDbContext db, GridLocator locat
             await EnsureExternalRegionAsync(cancellationToken);
             run.Categories = await db.Categories.AsNoTracking().ToDictionaryAsync(c => c.Code, StringComparer.Ordinal, cancellationToken);
 
-            await ReadRowsAsync(parser, columns, run, cancellationToken);
+            await ReadRowsAsync(input, columns, run, cancellationToken);
 
             if (transaction is null)
             {
@@ -72,9 +65,19 @@ public sealed partial class La311Importer(ShanzhiDbContext db, GridLocator locat
 
     /// <summary>Returns the index of each required column by name, or null after reporting what is missing.</summary>
     private static async Task<Dictionary<string, int>?> ReadHeaderAsync(
-        CsvReader parser, List<ImportRowError> errors, CancellationToken cancellationToken)
+        CsvImportReader input, List<ImportRowError> errors, CancellationToken cancellationToken)
     {
-        await parser.ReadHeaderAsync(cancellationToken);
+        try
+        {
+            await input.ReadHeaderAsync(cancellationToken);
+        }
+        catch (CsvInputException e)
+        {
+            errors.Add(new ImportRowError(e.Line, null, e.UserMessage, e.Code));
+            return null;
+        }
+
+        var parser = input.Reader;
         if (parser.Headers.Count == 0)
         {
             errors.Add(new ImportRowError(1, null, ImportMessages.EmptyFile));
@@ -97,34 +100,44 @@ public sealed partial class La311Importer(ShanzhiDbContext db, GridLocator locat
         return errors.Count == 0 ? columns : null;
     }
 
-    private async Task ReadRowsAsync(CsvReader parser, Dictionary<string, int> columns, ImportRun run, CancellationToken cancellationToken)
+    private async Task ReadRowsAsync(CsvImportReader input, Dictionary<string, int> columns, ImportRun run, CancellationToken cancellationToken)
     {
         var batch = new List<La311Request>(BatchSize);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var parser = input.Reader;
         string Field(string column) => parser.GetString(columns[column]);
-        while (await parser.ReadAsync(cancellationToken))
+        try
         {
-            run.Rows++;
-
-            // Spreadsheet numbering: the header is row 1, so data record n is row n + 1.
-            var request = La311Request.Parse(Field, (int)parser.RowNumber + 1, run.Errors);
-            if (request is null)
+            while (await input.ReadAsync(cancellationToken))
             {
-                continue;
-            }
+                run.Rows++;
 
-            if (!seen.Add(request.SrNumber))
-            {
-                run.Skipped++;
-                continue;
-            }
+                // Spreadsheet numbering: the header is row 1, so data record n is row n + 1.
+                var request = La311Request.Parse(Field, (int)parser.RowNumber + 1, run.Errors);
+                if (request is null)
+                {
+                    continue;
+                }
 
-            batch.Add(request);
-            if (batch.Count == BatchSize)
-            {
-                await SaveBatchAsync(batch, run, cancellationToken);
-                batch.Clear();
+                if (!seen.Add(request.SrNumber))
+                {
+                    run.Skipped++;
+                    continue;
+                }
+
+                batch.Add(request);
+                if (batch.Count == BatchSize)
+                {
+                    await SaveBatchAsync(batch, run, cancellationToken);
+                    batch.Clear();
+                }
             }
+        }
+        catch (CsvInputException e)
+        {
+            // The rows before the problem are saved like any others (or rolled back with them when
+            // atomic); the error says on which line reading stopped.
+            run.Errors.Add(new ImportRowError(e.Line, null, e.UserMessage, e.Code));
         }
 
         await SaveBatchAsync(batch, run, cancellationToken);

@@ -1,14 +1,15 @@
 using System.Globalization;
-using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Shanzhi.Import;
 using Shanzhi.Privacy;
 using Shanzhi.Storage;
 
 namespace Shanzhi.Epidemic.Passages;
 
 /// <summary>A CSV row the import rejected: its line number in the file, the column and why.</summary>
-public sealed record PassageImportError(int Line, string Column, string Message, string Code = PassageBatch.InvalidFieldCode);
+/// <param name="Column">Column at fault, or null when the file could not be read past <paramref name="Line"/>.</param>
+public sealed record PassageImportError(int Line, string? Column, string Message, string Code = PassageBatch.InvalidFieldCode);
 
 public sealed record PassageImportReport(int Rows, int Accepted, int Duplicates, IReadOnlyList<PassageImportError> Errors);
 
@@ -40,9 +41,17 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
         var lines = new List<int>(ChunkSize);
         int rows = 0, accepted = 0, duplicates = 0;
 
-        await using var parser = CsvReader.Create(csv, new CsvReaderOptions { Separator = ',', FormatProvider = CultureInfo.InvariantCulture },
-            leaveOpen: true);
-        await parser.ReadHeaderAsync(cancellationToken);
+        await using var input = CsvImportReader.Open(csv);
+        var parser = input.Reader;
+        try
+        {
+            await input.ReadHeaderAsync(cancellationToken);
+        }
+        catch (CsvInputException e)
+        {
+            return new PassageImportReport(0, 0, 0, [new(e.Line, null, e.UserMessage, e.Code)]);
+        }
+
         var columns = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var column in Columns)
         {
@@ -62,24 +71,32 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
         }
 
         string? Field(string column) => columns.TryGetValue(column, out var index) ? parser.GetString(index).Trim() : null;
-        while (await parser.ReadAsync(cancellationToken))
+        try
         {
-            rows++;
-
-            // Spreadsheet numbering: the header is line 1, so data record n is line n + 1.
-            var line = (int)parser.RowNumber + 1;
-            if (Read(Field, line, devices, window, errors) is { } record)
+            while (await input.ReadAsync(cancellationToken))
             {
-                chunk.Add(record);
-                lines.Add(line);
-            }
+                rows++;
 
-            if (chunk.Count == ChunkSize)
-            {
-                (accepted, duplicates) = Add((accepted, duplicates), await SubmitKnownAsync(chunk, lines, errors, cancellationToken));
-                chunk.Clear();
-                lines.Clear();
+                // Spreadsheet numbering: the header is line 1, so data record n is line n + 1.
+                var line = (int)parser.RowNumber + 1;
+                if (Read(Field, line, devices, window, errors) is { } record)
+                {
+                    chunk.Add(record);
+                    lines.Add(line);
+                }
+
+                if (chunk.Count == ChunkSize)
+                {
+                    (accepted, duplicates) = Add((accepted, duplicates), await SubmitKnownAsync(chunk, lines, errors, cancellationToken));
+                    chunk.Clear();
+                    lines.Clear();
+                }
             }
+        }
+        catch (CsvInputException e)
+        {
+            // The valid rows before the problem are still imported; the error says where reading stopped.
+            errors.Add(new(e.Line, null, e.UserMessage, e.Code));
         }
 
         (accepted, duplicates) = Add((accepted, duplicates), await SubmitKnownAsync(chunk, lines, errors, cancellationToken));

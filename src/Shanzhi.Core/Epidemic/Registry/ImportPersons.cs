@@ -1,8 +1,7 @@
-using System.Globalization;
-using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Shanzhi.Identity;
+using Shanzhi.Import;
 using Shanzhi.Storage;
 
 namespace Shanzhi.Epidemic.Registry;
@@ -11,7 +10,10 @@ namespace Shanzhi.Epidemic.Registry;
 /// A row the import did not load. Never carries a name or an ID number: the row number, the
 /// column and the reason are enough to find and fix the row in the file.
 /// </summary>
-/// <param name="Row">Row number as a spreadsheet shows it: the header is row 1.</param>
+/// <param name="Row">
+/// Row number as a spreadsheet shows it: the header is row 1. For <c>import.not_utf8</c> and
+/// <c>import.unclosed_quote</c>, the line of the file where reading stopped.
+/// </param>
 /// <param name="Field">Column at fault, or null when the row or file as a whole failed.</param>
 /// <param name="Code">Stable error code (<c>privacy.id_number_invalid</c>, <c>person.duplicate</c> …).</param>
 public sealed record PersonImportError(int Row, string? Field, string Code, string Message);
@@ -68,15 +70,10 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
             return RegistryErrors.Forbidden;
         }
 
-        // Malformed quoting is recovered and short rows read as empty fields (the CsvHelper
-        // defaults), so a damaged row reaches validation and is reported by its number.
-        await using var parser = CsvReader.Create(csv, new CsvReaderOptions
-        {
-            Separator = ',',
-            FormatProvider = CultureInfo.InvariantCulture,
-        }, leaveOpen: true);
+        await using var input = CsvImportReader.Open(csv);
+        var parser = input.Reader;
         var errors = new List<PersonImportError>();
-        var columns = await ReadHeaderAsync(parser, errors, cancellationToken);
+        var columns = await ReadHeaderAsync(input, errors, cancellationToken);
         if (columns is null)
         {
             return new PersonImportReport(0, 0, errors, RolledBack: false);
@@ -89,29 +86,38 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
             await using var transaction = atomic ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
             var seen = new Dictionary<string, int>(StringComparer.Ordinal);
             var batch = new List<Row>(BatchSize);
-            while (await parser.ReadAsync(cancellationToken))
+            try
             {
-                rows++;
-                var number = (int)parser.RowNumber + 1;
-                string? Field(string column) => columns.TryGetValue(column, out var i) ? parser.GetString(i) : null;
-                if (CheckRow(number, Field, user, errors) is not { } row)
+                while (await input.ReadAsync(cancellationToken))
                 {
-                    continue;
-                }
+                    rows++;
+                    var number = (int)parser.RowNumber + 1;
+                    string? Field(string column) => columns.TryGetValue(column, out var i) ? parser.GetString(i) : null;
+                    if (CheckRow(number, Field, user, errors) is not { } row)
+                    {
+                        continue;
+                    }
 
-                if (!seen.TryAdd(Convert.ToHexString(row.Index), number))
-                {
-                    errors.Add(new(number, IdNumberColumn, "person.duplicate_in_file",
-                        $"身份证号与第 {seen[Convert.ToHexString(row.Index)]} 行相同，本行未导入。"));
-                    continue;
-                }
+                    if (!seen.TryAdd(Convert.ToHexString(row.Index), number))
+                    {
+                        errors.Add(new(number, IdNumberColumn, "person.duplicate_in_file",
+                            $"身份证号与第 {seen[Convert.ToHexString(row.Index)]} 行相同，本行未导入。"));
+                        continue;
+                    }
 
-                batch.Add(row);
-                if (batch.Count == BatchSize)
-                {
-                    imported += await SaveBatchAsync(batch, user, errors, cancellationToken);
-                    batch.Clear();
+                    batch.Add(row);
+                    if (batch.Count == BatchSize)
+                    {
+                        imported += await SaveBatchAsync(batch, user, errors, cancellationToken);
+                        batch.Clear();
+                    }
                 }
+            }
+            catch (CsvInputException e)
+            {
+                // The rows before the problem are checked and saved like any others (or rolled back
+                // with them when atomic); the error says on which line reading stopped.
+                errors.Add(new(e.Line, null, e.Code, e.UserMessage));
             }
 
             imported += await SaveBatchAsync(batch, user, errors, cancellationToken);
@@ -140,9 +146,19 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
         return done;
     }
 
-    private static async Task<Dictionary<string, int>?> ReadHeaderAsync(CsvReader parser, List<PersonImportError> errors, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, int>?> ReadHeaderAsync(CsvImportReader input, List<PersonImportError> errors, CancellationToken cancellationToken)
     {
-        await parser.ReadHeaderAsync(cancellationToken);
+        try
+        {
+            await input.ReadHeaderAsync(cancellationToken);
+        }
+        catch (CsvInputException e)
+        {
+            errors.Add(new(e.Line, null, e.Code, e.UserMessage));
+            return null;
+        }
+
+        var parser = input.Reader;
         if (parser.Headers.Count == 0)
         {
             errors.Add(new(1, null, "import.empty_file", "文件为空：缺少列名行和数据行。"));

@@ -44,4 +44,12 @@ internal sealed class La311Csv
     }
 
     public MemoryStream ToStream() => new(Encoding.UTF8.GetBytes(_text.ToString()));
+
+    /// <summary>The file in UTF-8 except its last row, which is in <paramref name="lastRowEncoding"/>.</summary>
+    public MemoryStream ToStream(Encoding lastRowEncoding)
+    {
+        var text = _text.ToString();
+        var lastRow = text.LastIndexOf('\n', text.Length - 2) + 1;
+        return new([.. Encoding.UTF8.GetBytes(text[..lastRow]), .. lastRowEncoding.GetBytes(text[lastRow..])]);
+    }
 }

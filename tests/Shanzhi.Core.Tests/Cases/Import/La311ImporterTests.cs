@@ -134,6 +134,36 @@ public sealed class La311ImporterTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Gbk_row_stops_the_import_at_its_line(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var csv = new La311Csv().Row("1-500").Row("1-501", ("Address", "宁波市海曙区"));
+
+        var report = await ImportAsync(store, csv.ToStream(Gb18030.Encoding), atomic: false);
+
+        var error = Assert.Single(report.Errors);
+        Assert.Equal((3, null, "import.not_utf8"), (error.Row, error.Column, error.Code));
+        Assert.Equal(1, report.Imported);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Unclosed_quote_rolls_back_atomic_import(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var csv = new La311Csv().Row("1-600").Row("1-601", ("Address", "\"6122 E MESA AVE")).Row("1-602");
+
+        var report = await ImportAsync(store, csv.ToStream(), atomic: true);
+
+        var error = Assert.Single(report.Errors);
+        Assert.Equal((3, "import.unclosed_quote"), (error.Row, error.Code));
+        Assert.True(report.RolledBack);
+        await using var db = store.NewContext();
+        Assert.Equal(0, await db.Cases.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task File_without_required_column_is_rejected(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
@@ -161,9 +191,14 @@ public sealed class La311ImporterTests
 
     private static async Task<CaseImportReport> ImportAsync(TestStore store, La311Csv csv, bool atomic = false)
     {
+        using var stream = csv.ToStream();
+        return await ImportAsync(store, stream, atomic);
+    }
+
+    private static async Task<CaseImportReport> ImportAsync(TestStore store, Stream stream, bool atomic)
+    {
         await using var db = store.NewContext();
         await TestCatalog.EnsureAsync(db, TestContext.Current.CancellationToken);
-        using var stream = csv.ToStream();
         return await Importer(db).ImportAsync(stream, new La311ImportOptions(atomic), TestContext.Current.CancellationToken);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Shanzhi.Cli.Commands;
 using Shanzhi.Epidemic;
@@ -99,6 +100,53 @@ public sealed class ImportPassagesCommandTests
         Assert.Contains("第 3 行（occurred_at）：通行时间早于 28 天前。通行记录只保存 28 天", output);
         await using var db = store.NewContext();
         Assert.Equal([1L, 3L], await db.Passages.OrderBy(p => p.DeviceSequence).Select(p => p.DeviceSequence).ToListAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Gbk_line_stops_the_import_after_earlier_rows(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var device = await RegisterDeviceAsync(store);
+        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        byte[] csv =
+        [
+            .. Encoding.UTF8.GetBytes($"device_id,sequence,occurred_at,direction,person_key,decision,channel,status\n{device},1,{date} 08:00:00,In,,Pass,,\n"),
+            .. Gb18030.Bytes($"{device},2,{date} 08:05:00,进,,Pass,,\n"),
+        ];
+        await File.WriteAllBytesAsync(file, csv, TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("读取 1 行：新入库 1 条", output);
+        Assert.Contains("第 3 行起的内容不是 UTF-8 编码", output);
+        await using var db = store.NewContext();
+        Assert.Equal(1, await db.Passages.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Unclosed_quote_names_its_line(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var device = await RegisterDeviceAsync(store);
+        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await File.WriteAllLinesAsync(file,
+        [
+            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            $"{device},1,{date} 08:00:00,In,,Pass,,",
+            $"{device},2,{date} 08:05:00,In,,\"Pass,,",
+            $"{device},3,{date} 08:06:00,In,,Pass,,",
+        ], TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("读取 1 行：新入库 1 条", output);
+        Assert.Contains("第 3 行有一个以英文双引号（\"）开始的字段没有结束引号", output);
     }
 
     /// <summary>A UTC date two days back, so its rows are inside the movement retention that the import enforces.</summary>

@@ -128,6 +128,90 @@ public sealed class ImportPersonsTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Gbk_file_is_reported_as_not_utf8(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        var text = "姓名,身份证号,手机号,人口类别,居住网格\r\n" + $"测试甲,{SyntheticIds.Id(1)},,常住人口,{RegistryWorld.GridA}\r\n";
+
+        var report = await ImportBytesAsync(world, db, Gb18030.Bytes(text), atomic: false);
+
+        var error = Assert.Single(report.Errors);
+        Assert.Equal((1, null, "import.not_utf8"), (error.Row, error.Field, error.Code));
+        Assert.Contains("CSV UTF-8", error.Message);
+        Assert.Equal(0, await db.Persons.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Rows_before_gbk_bytes_are_imported(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        byte[] csv =
+        [
+            .. Encoding.UTF8.GetBytes($"name,id_number,residency\r\n测试甲,{SyntheticIds.Id(1)},Permanent\r\n测试乙,{SyntheticIds.Id(2)},Permanent\r\n"),
+            .. Gb18030.Bytes($"测试丙,{SyntheticIds.Id(3)},Permanent\r\n"),
+        ];
+
+        var report = await ImportBytesAsync(world, db, csv, atomic: false);
+
+        Assert.Equal((2, 2, false), (report.Rows, report.Imported, report.RolledBack));
+        Assert.Equal(["4  import.not_utf8"], report.Errors.Select(e => $"{e.Row} {e.Field} {e.Code}"));
+        Assert.Equal(2, await db.Persons.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Atomic_import_with_gbk_bytes_loads_nothing(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        byte[] csv =
+        [
+            .. Encoding.UTF8.GetBytes($"name,id_number,residency\r\n测试甲,{SyntheticIds.Id(1)},Permanent\r\n"),
+            .. Gb18030.Bytes($"测试乙,{SyntheticIds.Id(2)},Permanent\r\n"),
+        ];
+
+        var report = await ImportBytesAsync(world, db, csv, atomic: true);
+
+        Assert.Equal((0, true), (report.Imported, report.RolledBack));
+        Assert.Equal(["3  import.not_utf8"], report.Errors.Select(e => $"{e.Row} {e.Field} {e.Code}"));
+        Assert.Equal(0, await db.Persons.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Utf8_file_with_bom_imports(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        var text = "\uFEFF姓名,身份证号,人口类别\r\n" + $"测试甲,{SyntheticIds.Id(1)},常住人口\r\n";
+
+        var report = await ImportBytesAsync(world, db, Encoding.UTF8.GetBytes(text), atomic: false);
+
+        Assert.Empty(report.Errors);
+        Assert.Equal(1, report.Imported);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Unclosed_quote_is_reported_on_its_line(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        var csv = $"name,id_number,residency\n测试甲,{SyntheticIds.Id(1)},Permanent\n\"测试乙,{SyntheticIds.Id(2)},Permanent\n"
+                  + $"测试丙,{SyntheticIds.Id(3)},Permanent\n";
+
+        var report = await ImportAsync(world, db, csv, atomic: false);
+
+        Assert.Equal(["3  import.unclosed_quote"], report.Errors.Select(e => $"{e.Row} {e.Field} {e.Code}"));
+        Assert.Equal((1, 1), (report.Rows, report.Imported));
+        Assert.Equal(1, await db.Persons.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Control_characters_reject_the_row(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);
@@ -192,9 +276,12 @@ public sealed class ImportPersonsTests
         return result.Value ?? throw new InvalidOperationException(result.Error?.Detail);
     }
 
-    private static async Task<PersonImportReport> ImportAsync(RegistryWorld world, ShanzhiDbContext db, string text, bool atomic)
+    private static Task<PersonImportReport> ImportAsync(RegistryWorld world, ShanzhiDbContext db, string text, bool atomic) =>
+        ImportBytesAsync(world, db, Encoding.UTF8.GetBytes(text), atomic);
+
+    private static async Task<PersonImportReport> ImportBytesAsync(RegistryWorld world, ShanzhiDbContext db, byte[] bytes, bool atomic)
     {
-        await using var csv = new MemoryStream(Encoding.UTF8.GetBytes(text));
+        await using var csv = new MemoryStream(bytes);
         var result = await world.Importer(db).ImportAsync(csv, atomic, world.CityOfficer, Ct);
         return result.Value ?? throw new InvalidOperationException(result.Error?.Detail);
     }

@@ -1,0 +1,134 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace Shanzhi.Import;
+
+/// <summary>
+/// The CSV reader of every import: UTF-8 (a byte order mark is optional), comma-separated, with
+/// a header row. CsvHelper reads any byte as UTF-8, and it recovers an unclosed quote by taking the
+/// following lines into the field. A GBK file or a lost quote would then show up as missing columns
+/// or wrong field values. This reader throws <see cref="CsvInputException"/> instead, after the
+/// records before the problem, and importers keep or roll back those rows by their own rules.
+/// Quoting errors within one line are recovered as CsvHelper does, and short rows read as empty
+/// fields, so a damaged row reaches validation and is reported by its number.
+/// </summary>
+public sealed class CsvImportReader : IAsyncDisposable
+{
+    public const string NotUtf8Code = "import.not_utf8";
+    public const string UnclosedQuoteCode = "import.unclosed_quote";
+
+    private readonly Utf8CheckingStream _input;
+    private int? _unclosedQuoteLine;
+
+    private CsvImportReader(Stream csv)
+    {
+        _input = new Utf8CheckingStream(csv);
+        Reader = CsvReader.Create(_input, new CsvReaderOptions
+        {
+            Separator = ',',
+            FormatProvider = CultureInfo.InvariantCulture,
+            TrackLineNumbers = true,
+            OnMalformedRecord = record =>
+            {
+                if (_unclosedQuoteLine is null
+                    && record.Reason is CsvMalformedReason.UnterminatedQuote or CsvMalformedReason.TextAfterClosingQuote
+                    && FindUnclosedQuote(record.RawRecord) is { } openedAt)
+                {
+                    _unclosedQuoteLine = (int)record.LineNumber + record.RawRecord.AsSpan(0, openedAt).Count('\n');
+                }
+            },
+        }, leaveOpen: true);
+    }
+
+    /// <summary>The CsvHelper reader for the header, field values and record numbers. Advance it only through this class.</summary>
+    public CsvReader Reader { get; }
+
+    /// <summary>Opens <paramref name="csv"/> for reading; the caller keeps ownership of the stream.</summary>
+    public static CsvImportReader Open(Stream csv) => new(csv);
+
+    /// <summary>Reads the header row.</summary>
+    /// <exception cref="CsvInputException">The header is not UTF-8 or opens a quote that is never closed.</exception>
+    public async Task ReadHeaderAsync(CancellationToken cancellationToken)
+    {
+        await Reader.ReadHeaderAsync(cancellationToken);
+
+        // After the header is read, ByteOffset is where the header starts (CsvHelper 34).
+        ThrowIfUnreadable(Reader.Headers.Count == 0 || Reader.ByteOffset >= _input.ErrorLineStart);
+    }
+
+    /// <summary>Advances to the next data record and returns false at the end of the file.</summary>
+    /// <exception cref="CsvInputException">The next record is not UTF-8 or opens a quote that is never closed.</exception>
+    public async Task<bool> ReadAsync(CancellationToken cancellationToken)
+    {
+        var read = await Reader.ReadAsync(cancellationToken);
+
+        // The checking stream ends the input before an invalid byte, so the record that starts on
+        // that line, if any, is cut short and is not returned.
+        ThrowIfUnreadable(!read || Reader.ByteOffset >= _input.ErrorLineStart);
+        return read;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Reader.DisposeAsync();
+        await _input.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Throws when the current record is cut short by invalid UTF-8 (<paramref name="atInvalidLine"/>)
+    /// or ends in an unclosed quote. A quote left open where the input stops at invalid UTF-8 is
+    /// reported as invalid UTF-8, because the closing quote may be past that point.
+    /// </summary>
+    private void ThrowIfUnreadable(bool atInvalidLine)
+    {
+        if (_input.Error is { } error && (atInvalidLine || _unclosedQuoteLine is not null))
+        {
+            throw error;
+        }
+
+        if (_unclosedQuoteLine is { } line)
+        {
+            throw CsvInputException.UnclosedQuote(line);
+        }
+    }
+
+    /// <summary>
+    /// Returns the index in <paramref name="record"/> of the opening quote of a field that is never
+    /// closed, or that runs over a line break and has text after its closing quote: an unbalanced
+    /// quote that took in the next lines up to the next quote of the file. Returns null when quoting
+    /// went wrong within one line, which is recovered. Quotes open a field only at its start, and a
+    /// doubled quote inside one is an escaped quote (RFC 4180).
+    /// </summary>
+    private static int? FindUnclosedQuote(string record)
+    {
+        var inQuotes = false;
+        var fieldStart = true;
+        var openedAt = 0;
+        for (var i = 0; i < record.Length; i++)
+        {
+            var c = record[i];
+            if (inQuotes && c == '"' && i + 1 < record.Length && record[i + 1] == '"')
+            {
+                i++;
+            }
+            else if (inQuotes && c == '"')
+            {
+                inQuotes = false;
+                var textFollows = i + 1 < record.Length && record[i + 1] is not (',' or '\r' or '\n');
+                if (textFollows && record.AsSpan(openedAt, i - openedAt).Contains('\n'))
+                {
+                    return openedAt;
+                }
+            }
+            else if (!inQuotes && c == '"' && fieldStart)
+            {
+                inQuotes = true;
+                openedAt = i;
+            }
+
+            fieldStart = !inQuotes && c is ',' or '\r' or '\n';
+        }
+
+        return inQuotes ? openedAt : null;
+    }
+}
