@@ -16,17 +16,34 @@ internal interface IPassageStore : IDisposable
 {
     /// <summary>
     /// Inserts the rows, whose keys are distinct, in one committed transaction and returns for each
-    /// whether it was new (false: that device and sequence were already stored).
+    /// whether it was new (false: that device and sequence were already stored). When any row was
+    /// new, the same transaction adds a <see cref="PassageCommit"/> row naming the new rows' keys.
     /// </summary>
     /// <remarks>Synchronous: the writer calls it from a thread of its own, so that a commit waits for no thread-pool thread.</remarks>
     bool[] Insert(IReadOnlyList<PassageRecord> rows, DateTimeOffset receivedAt);
 
-    static IPassageStore For(StorageOptions storage) => storage.Provider switch
+    /// <summary>A store for the configured provider whose commit rows carry <paramref name="writerId"/>.</summary>
+    static IPassageStore For(StorageOptions storage, long writerId) => storage.Provider switch
     {
-        StorageProvider.Sqlite => new SqlitePassageStore(storage.SqlitePath),
-        StorageProvider.Postgres => new PostgresPassageStore(storage.ConnectionString!),
+        StorageProvider.Sqlite => new SqlitePassageStore(storage.SqlitePath, writerId),
+        StorageProvider.Postgres => new PostgresPassageStore(storage.ConnectionString!, writerId),
         _ => throw new InvalidOperationException($"Unknown storage provider {storage.Provider}."),
     };
+
+    /// <summary>The encoded key ranges of the rows marked new in <paramref name="inserted"/>, or null when none was.</summary>
+    static byte[]? NewKeyRanges(IReadOnlyList<PassageRecord> rows, bool[] inserted)
+    {
+        var keys = new List<(long, long)>();
+        for (var i = 0; i < inserted.Length; i++)
+        {
+            if (inserted[i])
+            {
+                keys.Add((rows[i].DeviceId, rows[i].DeviceSequence));
+            }
+        }
+
+        return keys.Count == 0 ? null : PassageKeyRanges.Encode(PassageKeyRanges.From(keys));
+    }
 }
 
 internal static class PassageColumns
@@ -41,11 +58,13 @@ internal static class PassageColumns
 /// parameter objects cost more per row than the B-tree inserts. The changed-row count separates
 /// new rows from duplicates. WAL with synchronous=FULL, so a commit that returned is on disk.
 /// </summary>
-internal sealed class SqlitePassageStore(string path) : IPassageStore
+internal sealed class SqlitePassageStore(string path, long writerId) : IPassageStore
 {
     private const string InsertSql =
         $"INSERT INTO passages ({PassageColumns.List}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) " +
         "ON CONFLICT(device_id, device_sequence) DO NOTHING";
+
+    private const string CommitSql = $"INSERT INTO {PassageCommit.Table} (writer_id, committed_at, ranges) VALUES ($writer, $at, $ranges)";
 
     private SqliteConnection? _connection;
     private sqlite3_stmt? _insert;
@@ -83,6 +102,19 @@ internal sealed class SqlitePassageStore(string path) : IPassageStore
                 }
 
                 inserted[i] = raw.sqlite3_changes(db) == 1;
+            }
+
+            if (IPassageStore.NewKeyRanges(rows, inserted) is { } ranges)
+            {
+                using var commit = connection.CreateCommand();
+                commit.Transaction = transaction;
+                commit.CommandText = CommitSql;
+                commit.Parameters.AddWithValue("$writer", writerId);
+
+                // UTC ticks, as the context stores instants on SQLite.
+                commit.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.UtcTicks);
+                commit.Parameters.AddWithValue("$ranges", ranges);
+                commit.ExecuteNonQuery();
             }
 
             transaction.Commit();
@@ -145,8 +177,10 @@ internal sealed class SqlitePassageStore(string path) : IPassageStore
 /// PostgreSQL: the whole transaction is one INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO
 /// NOTHING, which returns the keys it stored. One round trip however many rows.
 /// </summary>
-internal sealed class PostgresPassageStore(string connectionString) : IPassageStore
+internal sealed class PostgresPassageStore(string connectionString, long writerId) : IPassageStore
 {
+    private const string CommitSql = $"INSERT INTO {PassageCommit.Table} (writer_id, committed_at, ranges) VALUES ($1, clock_timestamp(), $2)";
+
     private const string Sql =
         $"INSERT INTO passages ({PassageColumns.List}) " +
         "SELECT d, s, e, p, k, o, dir, dec, c, st, $11, h FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12) AS t(d, s, e, p, k, o, dir, dec, c, st, h) " +
@@ -208,8 +242,23 @@ internal sealed class PostgresPassageStore(string connectionString) : IPassageSt
             }
         }
 
+        var inserted = Inserted(rows, stored);
+        if (IPassageStore.NewKeyRanges(rows, inserted) is { } ranges)
+        {
+            // A second round trip, because the ranges come from the keys the insert returned.
+            using var commit = new NpgsqlCommand(CommitSql, connection, transaction)
+            {
+                Parameters =
+                {
+                    new() { Value = writerId, NpgsqlDbType = NpgsqlDbType.Bigint },
+                    new() { Value = ranges, NpgsqlDbType = NpgsqlDbType.Bytea },
+                },
+            };
+            commit.ExecuteNonQuery();
+        }
+
         transaction.Commit();
-        return Inserted(rows, stored);
+        return inserted;
     }
 
     /// <summary>Which rows the returned keys name; the usual case, every row new, needs no lookup.</summary>

@@ -41,6 +41,20 @@ public sealed class TracingOptions
     public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// How often the index loads passages that other processes (the CLI import, another web
+    /// instance) committed to the store (<see cref="PassageCatchUp"/>).
+    /// </summary>
+    public TimeSpan CatchUpInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How far back each catch-up poll reads the commit rows of other processes. A transaction whose
+    /// commit becomes visible later than this after it wrote its commit row is missed until the next
+    /// restart, so the window is far longer than a passage transaction takes. It must stay shorter
+    /// than the commit rows' retention of one day.
+    /// </summary>
+    public TimeSpan CatchUpWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// Co-presence minimum for the China 8th and 9th editions, which require "close range" without a
     /// duration. 15 minutes cumulative per place and day is the WHO figure, the only quantified one.
     /// Changing it changes the rule-set versions.
