@@ -47,6 +47,7 @@ public sealed class PassageCatchUp : BackgroundService
     private readonly SemaphoreSlim _polling = new(1, 1);
     private HashSet<long> _applied = [];
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
+    private long _appliedCommits;
 
     /// <param name="writer">This process's passage writer, whose commits are skipped; null in a process that writes none.</param>
     public PassageCatchUp(IServiceScopeFactory scopes, ContactIndex index, IOptions<TracingOptions> options, ILogger<PassageCatchUp> logger,
@@ -68,6 +69,9 @@ public sealed class PassageCatchUp : BackgroundService
                 $"Tracing:CatchUpWindow is {_options.CatchUpWindow}; set it longer than Tracing:CatchUpInterval and shorter than {PassageCommit.Retention}, such as 00:10:00.");
         }
     }
+
+    /// <summary>Commit rows of other writers applied since start, by the background loop and by <see cref="PollAsync"/>.</summary>
+    public long AppliedCommits => Interlocked.Read(ref _appliedCommits);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -140,6 +144,7 @@ public sealed class PassageCatchUp : BackgroundService
                     var batch = await access.ReadPassagesAsync(id, cancellationToken);
                     _index.AddCommitted(batch);
                     _applied.Add(id);
+                    Interlocked.Increment(ref _appliedCommits);
                     commits++;
                     passages += batch.Count;
                 }
