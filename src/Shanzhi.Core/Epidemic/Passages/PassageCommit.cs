@@ -18,7 +18,7 @@ public sealed class PassageCommit
 {
     public const string Table = "passage_commits";
 
-    /// <summary>How long a row is kept; it has to be much longer than the catch-up window (<see cref="Tracing.TracingOptions.CatchUpWindow"/>).</summary>
+    /// <summary>How long a row is kept, which must be much longer than the catch-up window (<see cref="Tracing.TracingOptions.CatchUpWindow"/>).</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(1);
 
     public long Id { get; init; }
@@ -107,7 +107,7 @@ public static class PassageKeyRanges
         return bytes;
     }
 
-    /// <summary>Decodes what <see cref="Encode"/> wrote; throws <see cref="FormatException"/> on a length that is not a whole number of ranges.</summary>
+    /// <summary>Decodes what <see cref="Encode"/> wrote, or throws <see cref="FormatException"/> on a length that is not a whole number of ranges.</summary>
     public static PassageKeyRange[] Decode(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length % RangeBytes != 0)

@@ -27,7 +27,7 @@ public readonly record struct CatchUpResult(int Commits, int Passages);
 /// <para>Why a window and not "ids above the last one seen": on PostgreSQL, commit ids come from a
 /// sequence when a transaction inserts its row, not when it commits, so a lower id can become
 /// visible after a higher one. Each poll re-reads the ids of the whole window and skips those it
-/// applied, and it forgets an id once the id leaves the window, so the set stays bounded.</para>
+/// applied, and it drops an id from that set once the id leaves the window, so the set stays bounded.</para>
 /// <para>Why applying twice is harmless: the index ignores a passage it already holds
 /// (<see cref="ContactIndex"/>), so a commit that the start-up rebuild also read, or that this
 /// process applies again after a restart, changes nothing. The first poll runs at start and reads
@@ -49,7 +49,7 @@ public sealed class PassageCatchUp : BackgroundService
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
     private long _appliedCommits;
 
-    /// <param name="writer">This process's passage writer, whose commits are skipped; null in a process that writes none.</param>
+    /// <param name="writer">This process's passage writer, whose commits are skipped, or null in a process that writes none.</param>
     public PassageCatchUp(IServiceScopeFactory scopes, ContactIndex index, IOptions<TracingOptions> options, ILogger<PassageCatchUp> logger,
         PassageWriter? writer = null)
     {
@@ -60,13 +60,13 @@ public sealed class PassageCatchUp : BackgroundService
         _ownWriterId = writer?.WriterId ?? 0;
         if (_options.CatchUpInterval <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException($"Tracing:CatchUpInterval is {_options.CatchUpInterval}; set a positive interval such as 00:00:01.");
+            throw new InvalidOperationException($"Tracing:CatchUpInterval {_options.CatchUpInterval} is invalid. Set a positive interval such as 00:00:01.");
         }
 
         if (_options.CatchUpWindow <= _options.CatchUpInterval || _options.CatchUpWindow >= PassageCommit.Retention)
         {
             throw new InvalidOperationException(
-                $"Tracing:CatchUpWindow is {_options.CatchUpWindow}; set it longer than Tracing:CatchUpInterval and shorter than {PassageCommit.Retention}, such as 00:10:00.");
+                $"Tracing:CatchUpWindow {_options.CatchUpWindow} is invalid. Set it longer than Tracing:CatchUpInterval and shorter than {PassageCommit.Retention}, such as 00:10:00.");
         }
     }
 

@@ -27,8 +27,7 @@ public sealed class PassageCatchUpTests
     {
         await using var platform = await PlatformFactory.StartAsync(kind);
         var world = await ImportWorld.RegisterAsync(platform);
-        var officer = await InvestigationTests.SignInOfficerAsync(platform);
-        var id = await InvestigationTests.OpenAsync(officer, world.Scene.IndexKey);
+        var (officer, id) = (world.Officer, world.InvestigationId);
         var before = await TraceAsync(officer, id);
 
         var import = await CliProcess.RunAsync(platform.Store, "import", "passages", world.File);
@@ -47,15 +46,15 @@ public sealed class PassageCatchUpTests
     {
         await using var platform = await PlatformFactory.StartAsync(kind);
         var world = await ImportWorld.RegisterAsync(platform);
-        var officer = await InvestigationTests.SignInOfficerAsync(platform);
-        var id = await InvestigationTests.OpenAsync(officer, world.Scene.IndexKey);
+        var (officer, id) = (world.Officer, world.InvestigationId);
         var catchUp = platform.Services.GetRequiredService<PassageCatchUp>();
 
         await CliProcess.RunAsync(platform.Store, "import", "passages", world.File);
-        await WaitForTraceAsync(officer, id, (2, 1));
+        var first = await WaitForTraceAsync(officer, id, (2, 1));
         var again = await CliProcess.RunAsync(platform.Store, "import", "passages", world.File);
         await catchUp.PollAsync(Ct);
 
+        Assert.Equal((2, 1), first);
         Assert.Contains($"新入库 0 条，重复 {world.Passages.Count} 条", again.Output);
 
         // The short visitor's 10 minutes would reach the 15-minute minimum if a stay counted twice.
@@ -69,8 +68,7 @@ public sealed class PassageCatchUpTests
     {
         await using var first = await PlatformFactory.StartAsync(kind);
         var world = await ImportWorld.RegisterAsync(first);
-        var officer = await InvestigationTests.SignInOfficerAsync(first);
-        var id = await InvestigationTests.OpenAsync(officer, world.Scene.IndexKey);
+        var id = world.InvestigationId;
         var import = await CliProcess.RunAsync(first.Store, "import", "passages", world.File);
         Assert.True(import.ExitCode == 0, $"The import failed with {import.ExitCode}:\n{import.Output}\n{import.Error}");
 
@@ -100,8 +98,7 @@ public sealed class PassageCatchUpTests
     {
         await using var platform = await PlatformFactory.StartAsync(kind);
         var world = await ImportWorld.RegisterAsync(platform);
-        var officer = await InvestigationTests.SignInOfficerAsync(platform);
-        var id = await InvestigationTests.OpenAsync(officer, world.Scene.IndexKey);
+        var (officer, id) = (world.Officer, world.InvestigationId);
         var writer = platform.Services.GetRequiredService<PassageWriter>();
         var catchUp = platform.Services.GetRequiredService<PassageCatchUp>();
 
@@ -150,9 +147,10 @@ public sealed class PassageCatchUpTests
     /// <summary>
     /// The epidemic scene with a registered device at each place, plus a short visitor who overlaps
     /// the index person for 10 minutes at the mall (under the 15-minute minimum), as a CSV file for
-    /// <c>shanzhi import passages</c> in the store's folder.
+    /// <c>shanzhi import passages</c> in the store's folder, and an investigation of the index person
+    /// opened by a signed-in epidemic officer.
     /// </summary>
-    private sealed record ImportWorld(EpidemicScene Scene, IReadOnlyList<PassageRecord> Passages, string File)
+    private sealed record ImportWorld(EpidemicScene Scene, IReadOnlyList<PassageRecord> Passages, string File, HttpClient Officer, string InvestigationId)
     {
         public static async Task<ImportWorld> RegisterAsync(PlatformFactory platform)
         {
@@ -181,7 +179,9 @@ public sealed class PassageCatchUpTests
                 .. records.Select(r => string.Join(',', r.DeviceId, r.DeviceSequence, r.OccurredAt.ToString("O", CultureInfo.InvariantCulture), r.Direction,
                     r.PersonKey, r.Decision, "", r.StatusAtPassage)),
             ], Ct);
-            return new ImportWorld(scene, records, file);
+            var officer = await InvestigationTests.SignInOfficerAsync(platform);
+            var investigationId = await InvestigationTests.OpenAsync(officer, scene.IndexKey);
+            return new ImportWorld(scene, records, file, officer, investigationId);
         }
 
         /// <summary>Registers a new person who stays at the mall for 30 minutes while the index person is there, and returns the two passages.</summary>
