@@ -53,9 +53,10 @@ internal static class PassageColumns
 }
 
 /// <summary>
-/// SQLite: one INSERT … ON CONFLICT DO NOTHING, prepared once for the life of the connection and
-/// driven through SQLitePCLRaw directly (bind, step, reset), because Microsoft.Data.Sqlite's
-/// parameter objects cost more per row than the B-tree inserts. The changed-row count separates
+/// SQLite: one INSERT … ON CONFLICT DO NOTHING for the passages and one INSERT for the commit row.
+/// Each is prepared once for the life of the connection and driven through SQLitePCLRaw directly
+/// (bind, step, reset), because Microsoft.Data.Sqlite's parameter objects cost more per row than the
+/// B-tree inserts. The changed-row count separates
 /// new rows from duplicates. WAL with synchronous=FULL, so a commit that returned is on disk.
 /// </summary>
 internal sealed class SqlitePassageStore(string path, long writerId) : IPassageStore
@@ -64,10 +65,11 @@ internal sealed class SqlitePassageStore(string path, long writerId) : IPassageS
         $"INSERT INTO passages ({PassageColumns.List}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) " +
         "ON CONFLICT(device_id, device_sequence) DO NOTHING";
 
-    private const string CommitSql = $"INSERT INTO {PassageCommit.Table} (writer_id, committed_at, ranges) VALUES ($writer, $at, $ranges)";
+    private const string CommitSql = $"INSERT INTO {PassageCommit.Table} (writer_id, committed_at, ranges) VALUES (?1, ?2, ?3)";
 
     private SqliteConnection? _connection;
     private sqlite3_stmt? _insert;
+    private sqlite3_stmt? _insertCommit;
 
     public bool[] Insert(IReadOnlyList<PassageRecord> rows, DateTimeOffset receivedAt)
     {
@@ -93,28 +95,13 @@ internal sealed class SqlitePassageStore(string path, long writerId) : IPassageS
                 Check(db, raw.sqlite3_bind_int64(statement, 9, (short)row.Channel));
                 Check(db, row.StatusAtPassage is { } s ? raw.sqlite3_bind_int64(statement, 10, (short)s) : raw.sqlite3_bind_null(statement, 10));
                 Check(db, raw.sqlite3_bind_int64(statement, 12, Passage.HourOf(row.OccurredAt)));
-                var step = raw.sqlite3_step(statement);
-                // Reset before checking, so a failed statement does not stay half-run inside the rolled-back transaction.
-                raw.sqlite3_reset(statement);
-                if (step != raw.SQLITE_DONE)
-                {
-                    Check(db, step);
-                }
-
+                Step(db, statement);
                 inserted[i] = raw.sqlite3_changes(db) == 1;
             }
 
             if (IPassageStore.NewKeyRanges(rows, inserted) is { } ranges)
             {
-                using var commit = connection.CreateCommand();
-                commit.Transaction = transaction;
-                commit.CommandText = CommitSql;
-                commit.Parameters.AddWithValue("$writer", writerId);
-
-                // UTC ticks, as the context stores instants on SQLite.
-                commit.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.UtcTicks);
-                commit.Parameters.AddWithValue("$ranges", ranges);
-                commit.ExecuteNonQuery();
+                InsertCommit(db, ranges);
             }
 
             transaction.Commit();
@@ -124,6 +111,29 @@ internal sealed class SqlitePassageStore(string path, long writerId) : IPassageS
         {
             DropConnection();
             throw;
+        }
+    }
+
+    private void InsertCommit(sqlite3 db, byte[] ranges)
+    {
+        var statement = _insertCommit!;
+        Check(db, raw.sqlite3_bind_int64(statement, 1, writerId));
+
+        // UTC ticks, as the context stores instants on SQLite.
+        Check(db, raw.sqlite3_bind_int64(statement, 2, DateTimeOffset.UtcNow.UtcTicks));
+        Check(db, raw.sqlite3_bind_blob(statement, 3, ranges));
+        Step(db, statement);
+    }
+
+    /// <summary>Runs a prepared statement that returns no rows and resets it for the next use.</summary>
+    private static void Step(sqlite3 db, sqlite3_stmt statement)
+    {
+        var step = raw.sqlite3_step(statement);
+        // Reset before checking, so a failed statement does not stay half-run inside the rolled-back transaction.
+        raw.sqlite3_reset(statement);
+        if (step != raw.SQLITE_DONE)
+        {
+            Check(db, step);
         }
     }
 
@@ -152,7 +162,17 @@ internal sealed class SqlitePassageStore(string path, long writerId) : IPassageS
             pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536;";
             pragmas.ExecuteNonQuery();
             Check(connection.Handle!, raw.sqlite3_prepare_v2(connection.Handle, InsertSql, out var insert));
-            (_connection, _insert) = (connection, insert);
+            try
+            {
+                Check(connection.Handle!, raw.sqlite3_prepare_v2(connection.Handle, CommitSql, out var insertCommit));
+                (_connection, _insert, _insertCommit) = (connection, insert, insertCommit);
+            }
+            catch
+            {
+                insert.Dispose();
+                throw;
+            }
+
             return connection;
         }
         catch
@@ -166,6 +186,8 @@ internal sealed class SqlitePassageStore(string path, long writerId) : IPassageS
     {
         _insert?.Dispose();
         _insert = null;
+        _insertCommit?.Dispose();
+        _insertCommit = null;
         _connection?.Dispose();
         _connection = null;
     }
