@@ -11,16 +11,17 @@ namespace Shanzhi.Epidemic.Passages;
 /// (<see cref="Tracing.PassageCatchUp"/>). The passages table has no row id, so the row names its
 /// passages by their keys: runs of consecutive device sequences per device
 /// (<see cref="PassageKeyRanges"/>), which the primary key finds. Rows are deleted after
-/// <see cref="Retention"/>.
+/// <see cref="Tracing.TracingOptions.CommitRetention"/>.
 /// </summary>
 [Classify(DataClass.Internal, "在多个进程之间同步新入库的通行记录", Activity = "疫情防控场所与通行")]
 public sealed class PassageCommit
 {
     public const string Table = "passage_commits";
 
-    /// <summary>How long a row is kept, which must be much longer than the catch-up window (<see cref="Tracing.TracingOptions.CatchUpWindow"/>).</summary>
-    public static readonly TimeSpan Retention = TimeSpan.FromDays(1);
-
+    /// <summary>
+    /// Increasing id, in the order the transactions inserted their rows. On PostgreSQL that order
+    /// can differ from the order in which they commit, which <see cref="Tracing.PassageCatchUp"/> handles.
+    /// </summary>
     public long Id { get; init; }
 
     /// <summary>Random id of the <see cref="PassageWriter"/> instance, so that a process skips its own transactions.</summary>

@@ -1,12 +1,9 @@
-using System.Data.Common;
-using Microsoft.Data.Sqlite;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
-using NpgsqlTypes;
 using Shanzhi.Epidemic.Passages;
 using Shanzhi.Storage;
 
@@ -18,26 +15,33 @@ public readonly record struct CatchUpResult(int Commits, int Passages);
 /// <summary>
 /// Adds to the contact index the passages that other processes (the CLI import, another web
 /// instance) commit to the same store. Every <see cref="TracingOptions.CatchUpInterval"/> it reads
-/// the <see cref="PassageCommit"/> rows of other writers from the last
-/// <see cref="TracingOptions.CatchUpWindow"/>, loads the passages of each row not yet applied by
-/// their key ranges and adds them as committed passages. It also deletes commit rows older than
-/// <see cref="PassageCommit.Retention"/>.
+/// the <see cref="PassageCommit"/> rows above the highest id read so far (a primary-key range),
+/// loads the passages of each row of another writer by their key ranges and adds them as committed
+/// passages. Every minute it deletes, in small batches, settled commit rows older than
+/// <see cref="TracingOptions.CommitRetention"/>.
 /// </summary>
 /// <remarks>
-/// <para>Why a window and not "ids above the last one seen": on PostgreSQL, commit ids come from a
-/// sequence when a transaction inserts its row, not when it commits, so a lower id can become
-/// visible after a higher one. Each poll re-reads the ids of the whole window and skips those it
-/// applied, and it drops an id from that set once the id leaves the window, so the set stays bounded.</para>
+/// <para>Gaps: on PostgreSQL, commit ids come from a sequence when a transaction inserts its row,
+/// not when it commits, so a lower id can become visible after a higher one, and a rolled-back
+/// transaction leaves an id that never appears. Each poll therefore also reads the missing ids
+/// below the highest one read (the gaps), and gives up a gap after
+/// <see cref="TracingOptions.CatchUpGapTimeout"/>. Every id at or below <see cref="Watermark"/>, the
+/// id below the lowest open gap, is settled: read or given up. On SQLite write transactions are
+/// serialised, so ids become visible in order and no gap occurs.</para>
 /// <para>Why applying twice is harmless: the index ignores a passage it already holds
 /// (<see cref="ContactIndex"/>), so a commit that the start-up rebuild also read, or that this
-/// process applies again after a restart, changes nothing. The first poll runs at start and reads
-/// the whole window, which covers the transactions committed while the index was being rebuilt.</para>
-/// <para>The own writer's rows are skipped by <see cref="PassageWriter.WriterId"/>, because its
-/// passages reached the index as an observer already.</para>
+/// process applies again after a restart, changes nothing. The first poll starts after the last
+/// commit row older than <see cref="TracingOptions.CatchUpWindow"/>, which covers the transactions
+/// committed while the index was being rebuilt.</para>
+/// <para>The own writer's rows are read but skipped by <see cref="PassageWriter.WriterId"/>, because
+/// its passages reached the index as an observer already.</para>
 /// </remarks>
 public sealed class PassageCatchUp : BackgroundService
 {
-    private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>Pause between two prune statements, so that the gate checks' transactions get the SQLite write lock in between.</summary>
+    private static readonly TimeSpan PrunePause = TimeSpan.FromMilliseconds(5);
 
     private readonly IServiceScopeFactory _scopes;
     private readonly ContactIndex _index;
@@ -45,9 +49,15 @@ public sealed class PassageCatchUp : BackgroundService
     private readonly ILogger<PassageCatchUp> _logger;
     private readonly long _ownWriterId;
     private readonly SemaphoreSlim _polling = new(1, 1);
-    private HashSet<long> _applied = [];
-    private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
+
+    /// <summary>Missing ids below <see cref="_highestRead"/>, with the <see cref="Stopwatch"/> timestamp of the poll that first missed them.</summary>
+    private readonly SortedDictionary<long, long> _gaps = [];
+
+    private long _highestRead = -1;
+    private long _watermark = -1;
     private long _appliedCommits;
+    private long _commitRowsRead;
+    private long _pruneStatements;
 
     /// <param name="writer">This process's passage writer, whose commits are skipped, or null in a process that writes none.</param>
     public PassageCatchUp(IServiceScopeFactory scopes, ContactIndex index, IOptions<TracingOptions> options, ILogger<PassageCatchUp> logger,
@@ -58,20 +68,50 @@ public sealed class PassageCatchUp : BackgroundService
         _options = options.Value;
         _logger = logger;
         _ownWriterId = writer?.WriterId ?? 0;
-        if (_options.CatchUpInterval <= TimeSpan.Zero)
-        {
-            throw new InvalidOperationException($"Tracing:CatchUpInterval {_options.CatchUpInterval} is invalid. Set a positive interval such as 00:00:01.");
-        }
-
-        if (_options.CatchUpWindow <= _options.CatchUpInterval || _options.CatchUpWindow >= PassageCommit.Retention)
-        {
-            throw new InvalidOperationException(
-                $"Tracing:CatchUpWindow {_options.CatchUpWindow} is invalid. Set it longer than Tracing:CatchUpInterval and shorter than {PassageCommit.Retention}, such as 00:10:00.");
-        }
+        Validate(_options);
     }
 
     /// <summary>Commit rows of other writers applied since start, by the background loop and by <see cref="PollAsync"/>.</summary>
     public long AppliedCommits => Interlocked.Read(ref _appliedCommits);
+
+    /// <summary>Commit rows read by the polls since start, of all writers (for tests).</summary>
+    internal long CommitRowsRead => Interlocked.Read(ref _commitRowsRead);
+
+    /// <summary>DELETE statements run by <see cref="PruneAsync"/> since start (for tests).</summary>
+    internal long PruneStatements => Interlocked.Read(ref _pruneStatements);
+
+    /// <summary>The highest commit id at or below which every id is settled (read or given up), or -1 before the first poll.</summary>
+    internal long Watermark => Interlocked.Read(ref _watermark);
+
+    private static void Validate(TracingOptions options)
+    {
+        if (options.CatchUpInterval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Tracing:CatchUpInterval {options.CatchUpInterval} is invalid. Set a positive interval such as 00:00:01.");
+        }
+
+        if (options.CatchUpGapTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Tracing:CatchUpGapTimeout {options.CatchUpGapTimeout} is invalid. Set a positive time such as 00:01:00.");
+        }
+
+        if (options.CatchUpWindow <= options.CatchUpInterval)
+        {
+            throw new InvalidOperationException(
+                $"Tracing:CatchUpWindow {options.CatchUpWindow} is invalid. Set it longer than Tracing:CatchUpInterval, such as 00:10:00.");
+        }
+
+        if (options.CommitRetention <= options.CatchUpWindow || options.CommitRetention <= options.CatchUpGapTimeout)
+        {
+            throw new InvalidOperationException(
+                $"Tracing:CommitRetention {options.CommitRetention} is invalid. Set it longer than Tracing:CatchUpWindow and Tracing:CatchUpGapTimeout, such as 01:00:00.");
+        }
+
+        if (options.CommitPruneBatchSize <= 0)
+        {
+            throw new InvalidOperationException($"Tracing:CommitPruneBatchSize {options.CommitPruneBatchSize} is invalid. Set a positive number of rows such as 2000.");
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -81,6 +121,7 @@ public sealed class PassageCatchUp : BackgroundService
         // frozen clock must not stop it.
         using var timer = new PeriodicTimer(_options.CatchUpInterval);
         var failures = 0;
+        var nextPrune = DateTimeOffset.UtcNow + PruneInterval;
         try
         {
             do
@@ -103,6 +144,12 @@ public sealed class PassageCatchUp : BackgroundService
                         _logger.CatchUpFailed(failures, e);
                     }
                 }
+
+                if (DateTimeOffset.UtcNow >= nextPrune)
+                {
+                    await PruneLoggedAsync(stoppingToken);
+                    nextPrune = DateTimeOffset.UtcNow + PruneInterval;
+                }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
@@ -117,9 +164,9 @@ public sealed class PassageCatchUp : BackgroundService
     }
 
     /// <summary>
-    /// Adds the passages of the other writers' commits in the window that were not added yet, and
-    /// deletes expired commit rows at most once an hour. The background loop calls this; tests call
-    /// it to poll at once. A commit that failed to load is retried by the next poll.
+    /// Adds the passages of the other writers' commits that became visible since the last poll,
+    /// including those that fill a gap, and moves <see cref="Watermark"/>. The background loop calls
+    /// this; tests call it to poll at once. A commit that failed to load is retried by the next poll.
     /// </summary>
     public async Task<CatchUpResult> PollAsync(CancellationToken cancellationToken)
     {
@@ -131,28 +178,7 @@ public sealed class PassageCatchUp : BackgroundService
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                var access = CommitAccess.For(db.Database.GetDbConnection());
-                var recent = await access.ReadRecentAsync(_ownWriterId, _options.CatchUpWindow, cancellationToken);
-                var (commits, passages) = (0, 0);
-                foreach (var id in recent)
-                {
-                    if (_applied.Contains(id))
-                    {
-                        continue;
-                    }
-
-                    var batch = await access.ReadPassagesAsync(id, cancellationToken);
-                    _index.AddCommitted(batch);
-                    _applied.Add(id);
-                    Interlocked.Increment(ref _appliedCommits);
-                    commits++;
-                    passages += batch.Count;
-                }
-
-                // Ids that left the window are read no more, so they need not be remembered.
-                _applied = [.. recent.Where(_applied.Contains)];
-                await PruneIfDueAsync(access, cancellationToken);
-                return new CatchUpResult(commits, passages);
+                return await ReadAndApplyAsync(PassageCommitAccess.For(db.Database.GetDbConnection()), cancellationToken);
             }
             finally
             {
@@ -165,19 +191,138 @@ public sealed class PassageCatchUp : BackgroundService
         }
     }
 
-    private async Task PruneIfDueAsync(CommitAccess access, CancellationToken cancellationToken)
+    private async Task<CatchUpResult> ReadAndApplyAsync(PassageCommitAccess access, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
-        if (now < _nextPrune)
+        if (_highestRead < 0)
         {
-            return;
+            _highestRead = await access.ReadLastIdOlderThanAsync(_options.CatchUpWindow, cancellationToken);
+            Interlocked.Exchange(ref _watermark, _highestRead);
         }
 
-        var deleted = await access.DeleteOlderThanAsync(PassageCommit.Retention, cancellationToken);
-        _nextPrune = now + PruneInterval;
-        if (deleted > 0)
+        var now = Stopwatch.GetTimestamp();
+        var totals = new CatchUpResult(0, 0);
+        if (_gaps.Count > 0)
         {
-            _logger.CommitRowsPruned(deleted, PassageCommit.Retention.TotalHours);
+            var filled = await access.ReadByIdsAsync([.. _gaps.Keys], cancellationToken);
+            Interlocked.Add(ref _commitRowsRead, filled.Count);
+            foreach (var commit in filled)
+            {
+                totals = await ApplyAsync(access, commit, totals, cancellationToken);
+                _gaps.Remove(commit.Id);
+            }
+        }
+
+        var rows = await access.ReadAboveAsync(_highestRead, cancellationToken);
+        Interlocked.Add(ref _commitRowsRead, rows.Count);
+        foreach (var commit in rows)
+        {
+            // NOTE: one entry per missing id, so an id sequence set forward by hand by millions
+            // would hold that many entries until they time out.
+            for (var missing = _highestRead + 1; missing < commit.Id; missing++)
+            {
+                _gaps.TryAdd(missing, now);
+            }
+
+            totals = await ApplyAsync(access, commit, totals, cancellationToken);
+            _highestRead = commit.Id;
+        }
+
+        GiveUpExpiredGaps(now);
+        Interlocked.Exchange(ref _watermark, _gaps.Count > 0 ? _gaps.Keys.First() - 1 : _highestRead);
+        return totals;
+    }
+
+    private async Task<CatchUpResult> ApplyAsync(PassageCommitAccess access, CommitRef commit, CatchUpResult totals, CancellationToken cancellationToken)
+    {
+        if (commit.WriterId == _ownWriterId)
+        {
+            return totals;
+        }
+
+        var batch = await access.ReadPassagesAsync(commit.Id, cancellationToken);
+        _index.AddCommitted(batch);
+        Interlocked.Increment(ref _appliedCommits);
+        return new CatchUpResult(totals.Commits + 1, totals.Passages + batch.Count);
+    }
+
+    /// <summary>Drops the gaps first missed more than the gap timeout before <paramref name="now"/>, logging each run of consecutive ids once.</summary>
+    private void GiveUpExpiredGaps(long now)
+    {
+        var expired = _gaps.Where(g => Stopwatch.GetElapsedTime(g.Value, now) >= _options.CatchUpGapTimeout).Select(g => g.Key).ToList();
+        for (var start = 0; start < expired.Count;)
+        {
+            var end = start;
+            while (end + 1 < expired.Count && expired[end + 1] == expired[end] + 1)
+            {
+                end++;
+            }
+
+            _logger.CommitGapGivenUp(expired[start], expired[end], (long)_options.CatchUpGapTimeout.TotalSeconds);
+            start = end + 1;
+        }
+
+        foreach (var id in expired)
+        {
+            _gaps.Remove(id);
+        }
+    }
+
+    private async Task PruneLoggedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PruneAsync(cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            _logger.CommitPruneFailed(e);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the settled commit rows (ids up to <see cref="Watermark"/>) older than
+    /// <see cref="TracingOptions.CommitRetention"/>, at most <see cref="TracingOptions.CommitPruneBatchSize"/>
+    /// per statement with a short pause between statements, and returns how many it deleted. Nothing
+    /// is deleted before the first poll.
+    /// </summary>
+    internal async Task<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        var settled = Watermark;
+        if (settled <= 0)
+        {
+            return 0;
+        }
+
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var access = PassageCommitAccess.For(db.Database.GetDbConnection());
+            var total = 0;
+            while (true)
+            {
+                var deleted = await access.DeleteExpiredAsync(settled, _options.CommitRetention, _options.CommitPruneBatchSize, cancellationToken);
+                total += deleted;
+                Interlocked.Increment(ref _pruneStatements);
+                if (deleted < _options.CommitPruneBatchSize)
+                {
+                    break;
+                }
+
+                await Task.Delay(PrunePause, cancellationToken);
+            }
+
+            if (total > 0)
+            {
+                _logger.CommitRowsPruned(total, _options.CommitRetention.TotalMinutes);
+            }
+
+            return total;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 
@@ -185,157 +330,5 @@ public sealed class PassageCatchUp : BackgroundService
     {
         _polling.Dispose();
         base.Dispose();
-    }
-
-    /// <summary>
-    /// The provider-specific SQL of the catch-up. Ages are measured on the database server's clock on
-    /// PostgreSQL and on the system clock on SQLite, the clocks the writers stamp their rows with.
-    /// </summary>
-    private abstract class CommitAccess(DbConnection connection)
-    {
-        private const string Columns = "p.person_key, p.place_id, p.occurred_at, p.direction";
-
-        protected DbConnection Connection { get; } = connection;
-
-        public static CommitAccess For(DbConnection connection) => connection switch
-        {
-            SqliteConnection sqlite => new SqliteAccess(sqlite),
-            NpgsqlConnection postgres => new PostgresAccess(postgres),
-            _ => throw new NotSupportedException($"No passage catch-up for {connection.GetType().Name}."),
-        };
-
-        /// <summary>Ids of the commit rows from the last <paramref name="window"/> written by writers other than <paramref name="ownWriterId"/>, in id order.</summary>
-        public abstract Task<List<long>> ReadRecentAsync(long ownWriterId, TimeSpan window, CancellationToken cancellationToken);
-
-        /// <summary>Deletes the commit rows older than <paramref name="age"/> and returns how many it deleted.</summary>
-        public abstract Task<int> DeleteOlderThanAsync(TimeSpan age, CancellationToken cancellationToken);
-
-        /// <summary>The identified passages a commit row names; the retention job may have deleted some of them since.</summary>
-        public async Task<List<IndexedPassage>> ReadPassagesAsync(long commitId, CancellationToken cancellationToken)
-        {
-            await using var command = Connection.CreateCommand();
-            command.CommandText = $"SELECT ranges FROM {PassageCommit.Table} WHERE id = @id";
-            AddParameter(command, "id", commitId);
-            var ranges = await command.ExecuteScalarAsync(cancellationToken) is byte[] bytes ? PassageKeyRanges.Decode(bytes) : [];
-            var passages = new List<IndexedPassage>();
-            if (ranges.Length > 0)
-            {
-                await ReadPassagesAsync(ranges, passages, cancellationToken);
-            }
-
-            return passages;
-        }
-
-        protected abstract Task ReadPassagesAsync(PassageKeyRange[] ranges, List<IndexedPassage> passages, CancellationToken cancellationToken);
-
-        protected static void AddParameter(DbCommand command, string name, object value)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-
-        protected static async Task<List<long>> ReadIdsAsync(DbCommand command, CancellationToken cancellationToken)
-        {
-            var ids = new List<long>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                ids.Add(reader.GetInt64(0));
-            }
-
-            return ids;
-        }
-
-        /// <summary>
-        /// SQLite: one primary-key range read per run of sequences. The store is local, so a query
-        /// per range costs no round trip.
-        /// </summary>
-        private sealed class SqliteAccess(SqliteConnection connection) : CommitAccess(connection)
-        {
-            public override async Task<List<long>> ReadRecentAsync(long ownWriterId, TimeSpan window, CancellationToken cancellationToken)
-            {
-                await using var command = Connection.CreateCommand();
-                command.CommandText = $"SELECT id FROM {PassageCommit.Table} WHERE committed_at >= @since AND writer_id <> @own ORDER BY id";
-                AddParameter(command, "since", (DateTimeOffset.UtcNow - window).UtcTicks);
-                AddParameter(command, "own", ownWriterId);
-                return await ReadIdsAsync(command, cancellationToken);
-            }
-
-            public override async Task<int> DeleteOlderThanAsync(TimeSpan age, CancellationToken cancellationToken)
-            {
-                await using var command = Connection.CreateCommand();
-                command.CommandText = $"DELETE FROM {PassageCommit.Table} WHERE committed_at < @cutoff";
-                AddParameter(command, "cutoff", (DateTimeOffset.UtcNow - age).UtcTicks);
-                return await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            protected override async Task ReadPassagesAsync(PassageKeyRange[] ranges, List<IndexedPassage> passages, CancellationToken cancellationToken)
-            {
-                await using var command = Connection.CreateCommand();
-                command.CommandText = $"SELECT {Columns} FROM {Passage.Table} p " +
-                    "WHERE p.device_id = @device AND p.device_sequence BETWEEN @first AND @last AND p.person_key IS NOT NULL";
-                var device = command.CreateParameter();
-                var first = command.CreateParameter();
-                var last = command.CreateParameter();
-                (device.ParameterName, first.ParameterName, last.ParameterName) = ("device", "first", "last");
-                command.Parameters.AddRange(new[] { device, first, last });
-                foreach (var range in ranges)
-                {
-                    (device.Value, first.Value, last.Value) = (range.DeviceId, range.FirstSequence, range.LastSequence);
-                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                    while (await reader.ReadAsync(cancellationToken))
-                    {
-                        // SQLite stores instants as UTC ticks (the context's value converter).
-                        passages.Add(new IndexedPassage(reader.GetInt64(0), reader.GetInt64(1), new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero),
-                            (PassageDirection)reader.GetInt16(3)));
-                    }
-                }
-            }
-        }
-
-        /// <summary>PostgreSQL: all ranges of a commit row in one query, joined to the primary key through <c>unnest</c>.</summary>
-        private sealed class PostgresAccess(NpgsqlConnection connection) : CommitAccess(connection)
-        {
-            public override async Task<List<long>> ReadRecentAsync(long ownWriterId, TimeSpan window, CancellationToken cancellationToken)
-            {
-                await using var command = Connection.CreateCommand();
-                command.CommandText = $"SELECT id FROM {PassageCommit.Table} WHERE committed_at >= clock_timestamp() - @window AND writer_id <> @own ORDER BY id";
-                AddParameter(command, "window", window);
-                AddParameter(command, "own", ownWriterId);
-                return await ReadIdsAsync(command, cancellationToken);
-            }
-
-            public override async Task<int> DeleteOlderThanAsync(TimeSpan age, CancellationToken cancellationToken)
-            {
-                await using var command = Connection.CreateCommand();
-                command.CommandText = $"DELETE FROM {PassageCommit.Table} WHERE committed_at < clock_timestamp() - @age";
-                AddParameter(command, "age", age);
-                return await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            protected override async Task ReadPassagesAsync(PassageKeyRange[] ranges, List<IndexedPassage> passages, CancellationToken cancellationToken)
-            {
-                await using var command = new NpgsqlCommand(
-                    $"SELECT {Columns} FROM unnest(@devices, @firsts, @lasts) AS r(device_id, first_sequence, last_sequence) " +
-                    $"JOIN {Passage.Table} p ON p.device_id = r.device_id AND p.device_sequence BETWEEN r.first_sequence AND r.last_sequence WHERE p.person_key IS NOT NULL",
-                    (NpgsqlConnection)Connection)
-                {
-                    Parameters =
-                    {
-                        new("devices", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = ranges.Select(r => r.DeviceId).ToArray() },
-                        new("firsts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = ranges.Select(r => r.FirstSequence).ToArray() },
-                        new("lasts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = ranges.Select(r => r.LastSequence).ToArray() },
-                    },
-                };
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    passages.Add(new IndexedPassage(reader.GetInt64(0), reader.GetInt64(1), new DateTimeOffset(reader.GetFieldValue<DateTime>(2)),
-                        (PassageDirection)reader.GetInt16(3)));
-                }
-            }
-        }
     }
 }
