@@ -197,16 +197,21 @@ internal sealed class SqlitePassageStore(string path, long writerId) : IPassageS
 
 /// <summary>
 /// PostgreSQL: the whole transaction is one INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO
-/// NOTHING, which returns the keys it stored. One round trip however many rows.
+/// NOTHING, which returns the keys it stored. When any row was new, the same statement inserts the
+/// commit row, naming all the transaction's keys. Only when some rows were duplicates does a second
+/// round trip narrow it to the new keys, so the usual case is one round trip however many rows.
 /// </summary>
 internal sealed class PostgresPassageStore(string connectionString, long writerId) : IPassageStore
 {
-    private const string CommitSql = $"INSERT INTO {PassageCommit.Table} (writer_id, committed_at, ranges) VALUES ($1, clock_timestamp(), $2)";
-
     private const string Sql =
-        $"INSERT INTO passages ({PassageColumns.List}) " +
+        $"WITH stored AS (INSERT INTO passages ({PassageColumns.List}) " +
         "SELECT d, s, e, p, k, o, dir, dec, c, st, $11, h FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12) AS t(d, s, e, p, k, o, dir, dec, c, st, h) " +
-        "ON CONFLICT (device_id, device_sequence) DO NOTHING RETURNING device_id, device_sequence";
+        "ON CONFLICT (device_id, device_sequence) DO NOTHING RETURNING device_id, device_sequence), " +
+        $"commit_row AS (INSERT INTO {PassageCommit.Table} (writer_id, committed_at, ranges) " +
+        "SELECT $13, clock_timestamp(), $14 WHERE EXISTS (SELECT 1 FROM stored) RETURNING id) " +
+        "SELECT stored.device_id, stored.device_sequence, commit_row.id FROM stored CROSS JOIN commit_row";
+
+    private const string NarrowCommitSql = $"UPDATE {PassageCommit.Table} SET ranges = $2 WHERE id = $1";
 
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
 
@@ -252,31 +257,36 @@ internal sealed class PostgresPassageStore(string connectionString, long writerI
                 new() { Value = status, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint },
                 new() { Value = receivedAt.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
                 new() { Value = hour, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
+                new() { Value = writerId, NpgsqlDbType = NpgsqlDbType.Bigint },
+                new() { Value = PassageKeyRanges.Encode(PassageKeyRanges.From(rows.Select(r => (r.DeviceId, r.DeviceSequence)))), NpgsqlDbType = NpgsqlDbType.Bytea },
             },
         };
 
         var stored = new List<(long, long)>(n);
+        long commitId = 0;
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
                 stored.Add((reader.GetInt64(0), reader.GetInt64(1)));
+                commitId = reader.GetInt64(2);
             }
         }
 
         var inserted = Inserted(rows, stored);
-        if (IPassageStore.NewKeyRanges(rows, inserted) is { } ranges)
+        if (stored.Count > 0 && stored.Count < n && IPassageStore.NewKeyRanges(rows, inserted) is { } ranges)
         {
-            // A second round trip, because the ranges come from the keys the insert returned.
-            using var commit = new NpgsqlCommand(CommitSql, connection, transaction)
+            // Some rows were duplicates. Naming them would make the catch-up load passages that
+            // are stored already, which changes nothing in the index but costs a read.
+            using var narrow = new NpgsqlCommand(NarrowCommitSql, connection, transaction)
             {
                 Parameters =
                 {
-                    new() { Value = writerId, NpgsqlDbType = NpgsqlDbType.Bigint },
+                    new() { Value = commitId, NpgsqlDbType = NpgsqlDbType.Bigint },
                     new() { Value = ranges, NpgsqlDbType = NpgsqlDbType.Bytea },
                 },
             };
-            commit.ExecuteNonQuery();
+            narrow.ExecuteNonQuery();
         }
 
         transaction.Commit();
