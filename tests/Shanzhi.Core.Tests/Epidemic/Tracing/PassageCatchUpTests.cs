@@ -217,6 +217,35 @@ public sealed class PassageCatchUpTests
         Assert.Equal(highest, catchUp.Watermark);
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task First_poll_starts_at_window(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var window = new TracingOptions().CatchUpWindow;
+        long beforeWindow;
+        await using (var db = store.NewContext())
+        {
+            var old = new PassageCommit { WriterId = 1, CommittedAt = DateTimeOffset.UtcNow - window - TimeSpan.FromMinutes(5), Ranges = [] };
+            db.PassageCommits.Add(old);
+            await db.SaveChangesAsync(cancellationToken);
+            beforeWindow = old.Id;
+            db.PassageCommits.Add(new PassageCommit { WriterId = 1, CommittedAt = DateTimeOffset.UtcNow - window + TimeSpan.FromMinutes(5), Ranges = [] });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await using var web = Process(store);
+        var catchUp = web.GetRequiredService<PassageCatchUp>();
+        var watermarkBeforePoll = catchUp.Watermark;
+        var first = await catchUp.PollAsync(cancellationToken);
+
+        Assert.Equal(-1, watermarkBeforePoll);
+        Assert.Equal(new CatchUpResult(1, 0), first);
+        Assert.Equal(1, catchUp.CommitRowsRead);
+        Assert.Equal(beforeWindow + 1, catchUp.Watermark);
+    }
+
     [Fact]
     public async Task Postgres_gap_waits_for_open_transaction()
     {
