@@ -15,7 +15,7 @@ internal static class ImportPassagesCommand
                 "（channel、status、person_key 可为空；时间不带时区时按北京时间）。",
         };
         file.AcceptExistingOnly();
-        var command = new Command("passages", "导入通行记录：按设备编号与设备序号去重，已入库的记录重复导入不会重复保存。正在运行的 Web 服务重启后，导入的记录才用于流调。") { file };
+        var command = new Command("passages", "导入通行记录：按设备编号与设备序号去重，已入库的记录重复导入不会重复保存。正在运行的 Web 服务约 1 秒内把新入库的记录用于流调，无需重启。") { file };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;

@@ -64,6 +64,8 @@ public abstract class ShanzhiDbContext(DbContextOptions options)
 
     public DbSet<Passage> Passages => Set<Passage>();
 
+    public DbSet<Epidemic.Passages.PassageCommit> PassageCommits => Set<Epidemic.Passages.PassageCommit>();
+
     public DbSet<Epidemic.Gates.Employer> Employers => Set<Epidemic.Gates.Employer>();
 
     public DbSet<Epidemic.Gates.RosterEntry> RosterEntries => Set<Epidemic.Gates.RosterEntry>();

@@ -23,6 +23,39 @@ public sealed record EpidemicScene(long IndexKey, long ContactA, long ContactB, 
 
     public static async Task<EpidemicScene> SeedAsync(IServiceProvider services)
     {
+        var (scene, records) = await RegisterAsync(services, Random.Shared.NextInt64(1_000_000, long.MaxValue / 2));
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
+        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        db.Passages.AddRange(records.Select(r => new Passage
+        {
+            DeviceId = r.DeviceId,
+            DeviceSequence = r.DeviceSequence,
+            EntranceId = r.EntranceId,
+            PlaceId = r.PlaceId,
+            PersonKey = r.PersonKey,
+            OccurredAt = r.OccurredAt,
+            Direction = r.Direction,
+            Decision = r.Decision,
+            Channel = r.Channel,
+            StatusAtPassage = r.StatusAtPassage,
+            ReceivedAt = clock.GetUtcNow(),
+        }));
+        await db.SaveChangesAsync();
+        foreach (var observer in scope.ServiceProvider.GetServices<IPassageObserver>())
+        {
+            observer.OnCommitted(records);
+        }
+
+        return scene;
+    }
+
+    /// <summary>
+    /// Registers the scene's places and persons and returns its passages, numbered 1, 2, … as
+    /// passages of <paramref name="device"/>, without storing them.
+    /// </summary>
+    public static async Task<(EpidemicScene Scene, IReadOnlyList<PassageRecord> Passages)> RegisterAsync(IServiceProvider services, long device)
+    {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
         var locator = scope.ServiceProvider.GetRequiredService<GridLocator>();
@@ -50,7 +83,6 @@ public sealed record EpidemicScene(long IndexKey, long ContactA, long ContactB, 
         }
 
         var yesterday = ShanghaiTime.StartOfDay(ShanghaiTime.Today(clock).AddDays(-1));
-        var device = Random.Shared.NextInt64(1_000_000, long.MaxValue / 2);
         var sequence = 0L;
         PassageRecord Pass(Place place, long person, int hour, int minute, PassageDirection direction) =>
             new(device, ++sequence, 1, place.Id, person, yesterday.AddHours(hour).AddMinutes(minute), direction, GateDecision.Pass, HubChannel.None,
@@ -64,27 +96,7 @@ public sealed record EpidemicScene(long IndexKey, long ContactA, long ContactB, 
             Pass(school, a.Key, 13, 0, PassageDirection.In), Pass(school, a.Key, 14, 0, PassageDirection.Out),
             Pass(school, s.Key, 13, 10, PassageDirection.In), Pass(school, s.Key, 13, 40, PassageDirection.Out),
         ];
-        db.Passages.AddRange(records.Select(r => new Passage
-        {
-            DeviceId = r.DeviceId,
-            DeviceSequence = r.DeviceSequence,
-            EntranceId = r.EntranceId,
-            PlaceId = r.PlaceId,
-            PersonKey = r.PersonKey,
-            OccurredAt = r.OccurredAt,
-            Direction = r.Direction,
-            Decision = r.Decision,
-            Channel = r.Channel,
-            StatusAtPassage = r.StatusAtPassage,
-            ReceivedAt = clock.GetUtcNow(),
-        }));
-        await db.SaveChangesAsync();
-        foreach (var observer in scope.ServiceProvider.GetServices<IPassageObserver>())
-        {
-            observer.OnCommitted(records);
-        }
-
-        return new EpidemicScene(index.Key, a.Key, b.Key, s.Key, mallGrid.RegionCode, schoolGrid.RegionCode);
+        return (new EpidemicScene(index.Key, a.Key, b.Key, s.Key, mallGrid.RegionCode, schoolGrid.RegionCode), records);
     }
 
     private static Place Place(string name, PlaceKind kind, (double Latitude, double Longitude) at, GridLocation grid) => new()
@@ -98,7 +110,7 @@ public sealed record EpidemicScene(long IndexKey, long ContactA, long ContactB, 
     };
 
     // The registry encrypts identities; these tests never read them, so random bytes stand in.
-    private static Person Person(string? homeGrid) => new()
+    internal static Person Person(string? homeGrid) => new()
     {
         NameCipher = RandomNumberGenerator.GetBytes(16),
         IdNumberCipher = RandomNumberGenerator.GetBytes(16),

@@ -11,7 +11,7 @@ namespace Shanzhi.Web.Tests.Http;
 /// <summary>Investigations over HTTP: opening, the trace with and without a tracer, follow-ups per grid, the role rule.</summary>
 public sealed class InvestigationTests
 {
-    private const string Password = "Epi-Officer-2026";
+    internal const string Password = "Epi-Officer-2026";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -105,14 +105,14 @@ public sealed class InvestigationTests
         Assert.Contains("格式如 2026-12-01", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
-    private static async Task<HttpClient> SignInOfficerAsync(PlatformFactory platform)
+    internal static async Task<HttpClient> SignInOfficerAsync(PlatformFactory platform)
     {
         var admin = await platform.SignInAdminAsync();
         await admin.CreateUserAsync("officer-epi", Password, ["epidemic-officer"], "330200");
         return await platform.SignInAsync("officer-epi", Password);
     }
 
-    private static async Task<string> OpenAsync(HttpClient officer, long indexKey)
+    internal static async Task<string> OpenAsync(HttpClient officer, long indexKey)
     {
         var today = ShanghaiTime.Today(TimeProvider.System);
         var response = await officer.PostAsJsonAsync("/api/v1/epidemic/investigations", new

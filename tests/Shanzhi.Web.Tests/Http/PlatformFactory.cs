@@ -11,8 +11,10 @@ namespace Shanzhi.Web.Tests.Http;
 /// on first start, with a known administrator password. Administrators sign in with the password
 /// alone here (<c>Security:RequireTwoFactorForAdmins</c> false) so tests about other things need no
 /// TOTP step; tests of the second factor switch it back on through <paramref name="configure"/>.
+/// The factory disposes the store with itself unless <paramref name="ownsStore"/> is false, for a
+/// second platform on the store of another.
 /// </summary>
-public sealed class PlatformFactory(TestStore store, Action<IWebHostBuilder>? configure = null) : WebApplicationFactory<Program>
+public sealed class PlatformFactory(TestStore store, Action<IWebHostBuilder>? configure = null, bool ownsStore = true) : WebApplicationFactory<Program>
 {
     public const string AdminPassword = "Admin-Test-2026";
 
@@ -51,6 +53,9 @@ public sealed class PlatformFactory(TestStore store, Action<IWebHostBuilder>? co
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Store.DisposeAsync();
+        if (ownsStore)
+        {
+            await Store.DisposeAsync();
+        }
     }
 }

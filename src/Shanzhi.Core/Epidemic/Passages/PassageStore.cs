@@ -16,17 +16,34 @@ internal interface IPassageStore : IDisposable
 {
     /// <summary>
     /// Inserts the rows, whose keys are distinct, in one committed transaction and returns for each
-    /// whether it was new (false: that device and sequence were already stored).
+    /// whether it was new (false: that device and sequence were already stored). When any row was
+    /// new, the same transaction adds a <see cref="PassageCommit"/> row naming the new rows' keys.
     /// </summary>
     /// <remarks>Synchronous: the writer calls it from a thread of its own, so that a commit waits for no thread-pool thread.</remarks>
     bool[] Insert(IReadOnlyList<PassageRecord> rows, DateTimeOffset receivedAt);
 
-    static IPassageStore For(StorageOptions storage) => storage.Provider switch
+    /// <summary>A store for the configured provider whose commit rows carry <paramref name="writerId"/>.</summary>
+    static IPassageStore For(StorageOptions storage, long writerId) => storage.Provider switch
     {
-        StorageProvider.Sqlite => new SqlitePassageStore(storage.SqlitePath),
-        StorageProvider.Postgres => new PostgresPassageStore(storage.ConnectionString!),
+        StorageProvider.Sqlite => new SqlitePassageStore(storage.SqlitePath, writerId),
+        StorageProvider.Postgres => new PostgresPassageStore(storage.ConnectionString!, writerId),
         _ => throw new InvalidOperationException($"Unknown storage provider {storage.Provider}."),
     };
+
+    /// <summary>The encoded key ranges of the rows marked new in <paramref name="inserted"/>, or null when none was.</summary>
+    static byte[]? NewKeyRanges(IReadOnlyList<PassageRecord> rows, bool[] inserted)
+    {
+        var keys = new List<(long, long)>();
+        for (var i = 0; i < inserted.Length; i++)
+        {
+            if (inserted[i])
+            {
+                keys.Add((rows[i].DeviceId, rows[i].DeviceSequence));
+            }
+        }
+
+        return keys.Count == 0 ? null : PassageKeyRanges.Encode(PassageKeyRanges.From(keys));
+    }
 }
 
 internal static class PassageColumns
@@ -36,19 +53,23 @@ internal static class PassageColumns
 }
 
 /// <summary>
-/// SQLite: one INSERT … ON CONFLICT DO NOTHING, prepared once for the life of the connection and
-/// driven through SQLitePCLRaw directly (bind, step, reset), because Microsoft.Data.Sqlite's
-/// parameter objects cost more per row than the B-tree inserts. The changed-row count separates
+/// SQLite: one INSERT … ON CONFLICT DO NOTHING for the passages and one INSERT for the commit row.
+/// Each is prepared once for the life of the connection and driven through SQLitePCLRaw directly
+/// (bind, step, reset), because Microsoft.Data.Sqlite's parameter objects cost more per row than the
+/// B-tree inserts. The changed-row count separates
 /// new rows from duplicates. WAL with synchronous=FULL, so a commit that returned is on disk.
 /// </summary>
-internal sealed class SqlitePassageStore(string path) : IPassageStore
+internal sealed class SqlitePassageStore(string path, long writerId) : IPassageStore
 {
     private const string InsertSql =
         $"INSERT INTO passages ({PassageColumns.List}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) " +
         "ON CONFLICT(device_id, device_sequence) DO NOTHING";
 
+    private const string CommitSql = $"INSERT INTO {PassageCommit.Table} (writer_id, committed_at, ranges) VALUES (?1, ?2, ?3)";
+
     private SqliteConnection? _connection;
     private sqlite3_stmt? _insert;
+    private sqlite3_stmt? _insertCommit;
 
     public bool[] Insert(IReadOnlyList<PassageRecord> rows, DateTimeOffset receivedAt)
     {
@@ -74,15 +95,13 @@ internal sealed class SqlitePassageStore(string path) : IPassageStore
                 Check(db, raw.sqlite3_bind_int64(statement, 9, (short)row.Channel));
                 Check(db, row.StatusAtPassage is { } s ? raw.sqlite3_bind_int64(statement, 10, (short)s) : raw.sqlite3_bind_null(statement, 10));
                 Check(db, raw.sqlite3_bind_int64(statement, 12, Passage.HourOf(row.OccurredAt)));
-                var step = raw.sqlite3_step(statement);
-                // Reset before checking, so a failed statement does not stay half-run inside the rolled-back transaction.
-                raw.sqlite3_reset(statement);
-                if (step != raw.SQLITE_DONE)
-                {
-                    Check(db, step);
-                }
-
+                Step(db, statement);
                 inserted[i] = raw.sqlite3_changes(db) == 1;
+            }
+
+            if (IPassageStore.NewKeyRanges(rows, inserted) is { } ranges)
+            {
+                InsertCommit(db, ranges);
             }
 
             transaction.Commit();
@@ -92,6 +111,29 @@ internal sealed class SqlitePassageStore(string path) : IPassageStore
         {
             DropConnection();
             throw;
+        }
+    }
+
+    private void InsertCommit(sqlite3 db, byte[] ranges)
+    {
+        var statement = _insertCommit!;
+        Check(db, raw.sqlite3_bind_int64(statement, 1, writerId));
+
+        // UTC ticks, as the context stores instants on SQLite.
+        Check(db, raw.sqlite3_bind_int64(statement, 2, DateTimeOffset.UtcNow.UtcTicks));
+        Check(db, raw.sqlite3_bind_blob(statement, 3, ranges));
+        Step(db, statement);
+    }
+
+    /// <summary>Runs a prepared statement that returns no rows and resets it for the next use.</summary>
+    private static void Step(sqlite3 db, sqlite3_stmt statement)
+    {
+        var step = raw.sqlite3_step(statement);
+        // Reset before checking, so a failed statement does not stay half-run inside the rolled-back transaction.
+        raw.sqlite3_reset(statement);
+        if (step != raw.SQLITE_DONE)
+        {
+            Check(db, step);
         }
     }
 
@@ -120,7 +162,17 @@ internal sealed class SqlitePassageStore(string path) : IPassageStore
             pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536;";
             pragmas.ExecuteNonQuery();
             Check(connection.Handle!, raw.sqlite3_prepare_v2(connection.Handle, InsertSql, out var insert));
-            (_connection, _insert) = (connection, insert);
+            try
+            {
+                Check(connection.Handle!, raw.sqlite3_prepare_v2(connection.Handle, CommitSql, out var insertCommit));
+                (_connection, _insert, _insertCommit) = (connection, insert, insertCommit);
+            }
+            catch
+            {
+                insert.Dispose();
+                throw;
+            }
+
             return connection;
         }
         catch
@@ -134,6 +186,8 @@ internal sealed class SqlitePassageStore(string path) : IPassageStore
     {
         _insert?.Dispose();
         _insert = null;
+        _insertCommit?.Dispose();
+        _insertCommit = null;
         _connection?.Dispose();
         _connection = null;
     }
@@ -143,14 +197,21 @@ internal sealed class SqlitePassageStore(string path) : IPassageStore
 
 /// <summary>
 /// PostgreSQL: the whole transaction is one INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO
-/// NOTHING, which returns the keys it stored. One round trip however many rows.
+/// NOTHING, which returns the keys it stored. When any row was new, the same statement inserts the
+/// commit row, naming all the transaction's keys. Only when some rows were duplicates does a second
+/// round trip narrow it to the new keys, so the usual case is one round trip however many rows.
 /// </summary>
-internal sealed class PostgresPassageStore(string connectionString) : IPassageStore
+internal sealed class PostgresPassageStore(string connectionString, long writerId) : IPassageStore
 {
     private const string Sql =
-        $"INSERT INTO passages ({PassageColumns.List}) " +
+        $"WITH stored AS (INSERT INTO passages ({PassageColumns.List}) " +
         "SELECT d, s, e, p, k, o, dir, dec, c, st, $11, h FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12) AS t(d, s, e, p, k, o, dir, dec, c, st, h) " +
-        "ON CONFLICT (device_id, device_sequence) DO NOTHING RETURNING device_id, device_sequence";
+        "ON CONFLICT (device_id, device_sequence) DO NOTHING RETURNING device_id, device_sequence), " +
+        $"commit_row AS (INSERT INTO {PassageCommit.Table} (writer_id, committed_at, ranges) " +
+        "SELECT $13, clock_timestamp(), $14 WHERE EXISTS (SELECT 1 FROM stored) RETURNING id) " +
+        "SELECT stored.device_id, stored.device_sequence, commit_row.id FROM stored CROSS JOIN commit_row";
+
+    private const string NarrowCommitSql = $"UPDATE {PassageCommit.Table} SET ranges = $2 WHERE id = $1";
 
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
 
@@ -196,20 +257,40 @@ internal sealed class PostgresPassageStore(string connectionString) : IPassageSt
                 new() { Value = status, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint },
                 new() { Value = receivedAt.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
                 new() { Value = hour, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
+                new() { Value = writerId, NpgsqlDbType = NpgsqlDbType.Bigint },
+                new() { Value = PassageKeyRanges.Encode(PassageKeyRanges.From(rows.Select(r => (r.DeviceId, r.DeviceSequence)))), NpgsqlDbType = NpgsqlDbType.Bytea },
             },
         };
 
         var stored = new List<(long, long)>(n);
+        long commitId = 0;
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
                 stored.Add((reader.GetInt64(0), reader.GetInt64(1)));
+                commitId = reader.GetInt64(2);
             }
         }
 
+        var inserted = Inserted(rows, stored);
+        if (stored.Count > 0 && stored.Count < n && IPassageStore.NewKeyRanges(rows, inserted) is { } ranges)
+        {
+            // Some rows were duplicates. Naming them would make the catch-up load passages that
+            // are stored already, which changes nothing in the index but costs a read.
+            using var narrow = new NpgsqlCommand(NarrowCommitSql, connection, transaction)
+            {
+                Parameters =
+                {
+                    new() { Value = commitId, NpgsqlDbType = NpgsqlDbType.Bigint },
+                    new() { Value = ranges, NpgsqlDbType = NpgsqlDbType.Bytea },
+                },
+            };
+            narrow.ExecuteNonQuery();
+        }
+
         transaction.Commit();
-        return Inserted(rows, stored);
+        return inserted;
     }
 
     /// <summary>Which rows the returned keys name; the usual case, every row new, needs no lookup.</summary>

@@ -38,6 +38,12 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _started;
 
+    /// <summary>
+    /// Random id of this writer, stored with each of its transactions (<see cref="PassageCommit"/>), so
+    /// that the contact index of this process skips the passages it was already given as an observer.
+    /// </summary>
+    public long WriterId { get; } = Random.Shared.NextInt64(1, long.MaxValue);
+
     /// <summary>Transactions committed, rows they held, and the time spent in the store and in the observers (for the benchmark).</summary>
     internal (long Transactions, long Rows, TimeSpan Store, TimeSpan Observers) Statistics { get; private set; }
 
@@ -144,7 +150,7 @@ public sealed class PassageWriter : IPassageIngest, IHostedService, IAsyncDispos
         _logger.WriterStarted(_storage.Provider.ToString(), _options.QueueCapacity);
         try
         {
-            using var store = IPassageStore.For(_storage);
+            using var store = IPassageStore.For(_storage, WriterId);
             // Whatever is waiting goes into the next transaction at once: a single gate check is
             // committed without delay, and under load the batches that queued up during the last
             // commit share the next one.

@@ -127,6 +127,15 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IPlaceObser
             }
         }
 
+        AddCommitted(batch);
+    }
+
+    /// <summary>
+    /// Adds passages committed to the store, holding them back while a rebuild runs, as
+    /// <see cref="OnCommitted"/> does. <see cref="PassageCatchUp"/> adds those of other processes here.
+    /// </summary>
+    internal void AddCommitted(List<IndexedPassage> batch)
+    {
         _lock.EnterWriteLock();
         try
         {

@@ -41,6 +41,40 @@ public sealed class TracingOptions
     public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// How often the index loads passages that other processes (the CLI import, another web
+    /// instance) committed to the store (<see cref="PassageCatchUp"/>).
+    /// </summary>
+    public TimeSpan CatchUpInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How far back before its start the catch-up reads the commit rows of other processes, so that
+    /// it covers the transactions committed while the index was being rebuilt. It must be longer
+    /// than a rebuild takes and shorter than <see cref="CommitRetention"/>.
+    /// </summary>
+    public TimeSpan CatchUpWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long the catch-up waits for a missing commit id below the highest one it has read. On
+    /// PostgreSQL such a gap is a transaction that has not committed yet or one that rolled back. After
+    /// this time the id is given up: a transaction that commits later still is not loaded until the
+    /// next restart, so the timeout is far longer than a passage transaction takes.
+    /// </summary>
+    public TimeSpan CatchUpGapTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long passage commit rows are kept. Only the catch-up reads them, so this must be longer
+    /// than <see cref="CatchUpWindow"/> and <see cref="CatchUpGapTimeout"/>, and needs to be no longer.
+    /// </summary>
+    public TimeSpan CommitRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Maximum commit rows deleted per statement when expired rows are pruned. Each statement is a
+    /// transaction of its own, so on SQLite it holds the write lock, which the gate checks wait for,
+    /// only briefly.
+    /// </summary>
+    public int CommitPruneBatchSize { get; set; } = 2000;
+
+    /// <summary>
     /// Co-presence minimum for the China 8th and 9th editions, which require "close range" without a
     /// duration. 15 minutes cumulative per place and day is the WHO figure, the only quantified one.
     /// Changing it changes the rule-set versions.

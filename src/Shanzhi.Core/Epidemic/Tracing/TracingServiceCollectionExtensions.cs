@@ -10,8 +10,8 @@ public static class TracingServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the contact index as the tracer and as a passage observer, the rule-set catalogue
-    /// (options from the <c>Tracing</c> section when the host has a configuration), the rebuild at start and
-    /// the periodic compaction.
+    /// (options from the <c>Tracing</c> section when the host has a configuration), the rebuild at start,
+    /// the periodic compaction and the catch-up with passages committed by other processes.
     /// </summary>
     public static IServiceCollection AddShanzhiTracing(this IServiceCollection services)
     {
@@ -29,6 +29,8 @@ public static class TracingServiceCollectionExtensions
         services.TryAddSingleton<ContactIndexLoader>();
         services.AddHostedService(sp => sp.GetRequiredService<ContactIndexLoader>());
         services.AddHostedService<ContactIndexCompactor>();
+        services.TryAddSingleton<PassageCatchUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<PassageCatchUp>());
         return services;
     }
 }

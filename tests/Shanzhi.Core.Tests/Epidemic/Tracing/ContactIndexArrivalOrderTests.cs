@@ -136,6 +136,53 @@ public sealed class ContactIndexArrivalOrderTests
         Assert.Equal(Stays(ordered), Stays(shuffled));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Repeated_passages_change_nothing(int seed)
+    {
+        var passages = Trajectories(seed);
+        var rules = RuleSets.China9 with { MinimumOverlap = TimeSpan.FromMinutes(5) };
+        using var once = NewIndex();
+        once.Add([.. passages.OrderBy(p => p.At)]);
+        using var repeated = NewIndex();
+        repeated.Add([.. passages.OrderBy(p => p.At)]);
+
+        // Every passage again, out of order, then once more after a compaction, through the observer.
+        repeated.AddCommitted([.. Shuffle(passages, seed)]);
+        repeated.Compact();
+        var sequence = 0L;
+        foreach (var batch in Shuffle(passages, seed + 100).Chunk(9))
+        {
+            repeated.OnCommitted([.. batch.Select(p => Record(p, ++sequence))]);
+        }
+
+        Assert.Equal(once.PassageCount, repeated.PassageCount);
+        Assert.Equal(Stays(once), Stays(repeated));
+        Assert.All(Enumerable.Range(1, 12), person =>
+            Assert.Equal(Edges(once, person, rules), Edges(repeated, person, rules)));
+    }
+
+    [Fact]
+    public void Repeats_held_back_by_a_rebuild_change_nothing()
+    {
+        var passages = Trajectories(11);
+        using var once = NewIndex();
+        once.Add([.. passages.OrderBy(p => p.At)]);
+        using var rebuilt = NewIndex();
+        rebuilt.BeginRebuild();
+        var read = new RebuildBuffer();
+        read.Add([.. passages]);
+
+        // Committed while the rebuild ran, and also read by it: held back, then built in.
+        rebuilt.AddCommitted([.. Shuffle(passages, 11).Take(passages.Count / 2)]);
+        rebuilt.EndRebuild(read);
+
+        Assert.Equal(once.PassageCount, rebuilt.PassageCount);
+        Assert.Equal(Stays(once), Stays(rebuilt));
+    }
+
     /// <summary>
     /// Twelve persons over three days moving between a mall, a station and two homes, with missed
     /// exits and missed entries, some passages at the same second.

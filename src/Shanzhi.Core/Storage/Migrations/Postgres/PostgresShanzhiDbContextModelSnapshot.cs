@@ -1114,6 +1114,35 @@ namespace Shanzhi.Storage.Migrations.Postgres
                     b.ToTable("passages", (string)null);
                 });
 
+            modelBuilder.Entity("Shanzhi.Epidemic.Passages.PassageCommit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CommittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("committed_at");
+
+                    b.Property<byte[]>("Ranges")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("ranges");
+
+                    b.Property<long>("WriterId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("writer_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommittedAt");
+
+                    b.ToTable("passage_commits", (string)null);
+                });
+
             modelBuilder.Entity("Shanzhi.Epidemic.Person", b =>
                 {
                     b.Property<long>("Key")

@@ -1095,6 +1095,33 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                     b.ToTable("passages", (string)null);
                 });
 
+            modelBuilder.Entity("Shanzhi.Epidemic.Passages.PassageCommit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CommittedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("committed_at");
+
+                    b.Property<byte[]>("Ranges")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("ranges");
+
+                    b.Property<long>("WriterId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("writer_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommittedAt");
+
+                    b.ToTable("passage_commits", (string)null);
+                });
+
             modelBuilder.Entity("Shanzhi.Epidemic.Person", b =>
                 {
                     b.Property<long>("Key")
