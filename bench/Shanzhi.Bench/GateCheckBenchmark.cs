@@ -157,7 +157,7 @@ internal static class GateCheckBenchmark
         client.DefaultRequestHeaders.Add(web::Shanzhi.Web.Api.EpidemicGateEndpoints.DeviceKeyHeader, key);
         var useHttpClient = args.Contains("--http-client");
         PerSecond = args.Contains("--stats");
-        Func<Func<byte[], Task<bool>>>? worker = useHttpClient
+        Func<Func<byte[], Task<bool>>> worker = useHttpClient
             ? () => async content =>
             {
                 using var response = await client.PostAsync(CheckPath, new ByteArrayContent(content)
@@ -167,20 +167,19 @@ internal static class GateCheckBenchmark
                 await response.Content.ReadAsByteArrayAsync();
                 return response.StatusCode == HttpStatusCode.OK;
             }
-            : null;
-        Func<RawConnection> connect = () => new RawConnection(new Uri(url), key);
+            : () => new RawConnection(new Uri(url), key).PostAsync;
 
-        Console.WriteLine($"load generator: {(separate ? $"process {Environment.ProcessId}" : "in the server process")}, {connections} connections, {(useHttpClient ? "HttpClient" : "raw HTTP/1.1 sockets, one thread each")}");
+        Console.WriteLine($"load generator: {(separate ? $"process {Environment.ProcessId}" : "in the server process")}, {connections} connections, {(useHttpClient ? "HttpClient" : "raw HTTP/1.1 sockets")}");
         // Warm-up, not reported: 20 s, so that the steps measure the steady state. In the first
         // 20 s of load the server's gen-0 collections promoted 2–14 MiB each and paused 6–90 ms.
         // Afterwards they promoted under 0.5 MiB and paused 1–4 ms (quiet runs of 2026-12-05).
-        await DriveAsync(worker, connect, Body, 500, 5, connections, cpu: null, report: false);
-        await DriveAsync(worker, connect, Body, 2_000, 5, connections, cpu: null, report: false);
-        await DriveAsync(worker, connect, Body, 5_000, 10, connections, cpu: null, report: false);
+        await DriveAsync(worker, Body, 500, 5, connections, cpu: null, report: false);
+        await DriveAsync(worker, Body, 2_000, 5, connections, cpu: null, report: false);
+        await DriveAsync(worker, Body, 5_000, 10, connections, cpu: null, report: false);
         Console.WriteLine($"{"target/s",9} {"sent",8} {"ok",8} {"failed",7} {"achieved/s",11} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"server µs/req",14} {"client µs/req",14} {"sent late p99 ms",17}");
         foreach (var rate in rates)
         {
-            await DriveAsync(worker, connect, Body, rate, seconds, connections, separate ? server : null);
+            await DriveAsync(worker, Body, rate, seconds, connections, separate ? server : null);
         }
 
         return 0;
@@ -200,131 +199,87 @@ internal static class GateCheckBenchmark
 
     /// <summary>
     /// Sends <paramref name="rate"/> requests per second for <paramref name="seconds"/> on a fixed
-    /// schedule through <paramref name="connections"/> connections, each with one request in flight:
-    /// HttpClient workers fed by one pacing thread when <paramref name="newWorker"/> is set, else
-    /// raw connections on a thread each. Prints one result line unless <paramref name="report"/> is
-    /// false; the server CPU column needs <paramref name="cpu"/>.
+    /// schedule through <paramref name="connections"/> workers, each with one request in flight.
+    /// Prints one result line unless <paramref name="report"/> is false; the server CPU column needs <paramref name="cpu"/>.
     /// </summary>
-    private static async Task DriveAsync(Func<Func<byte[], Task<bool>>>? newWorker, Func<RawConnection> connect, Func<byte[]> body, int rate, int seconds,
-        int connections, Process? cpu, bool report = true)
+    private static async Task DriveAsync(Func<Func<byte[], Task<bool>>> newWorker, Func<byte[]> body, int rate, int seconds, int connections, Process? cpu, bool report = true)
     {
         var total = rate * seconds;
-        // NaN marks a request never sent because the step stopped at saturation.
         var latencies = new double[total];
         var late = new double[total];
-        Array.Fill(latencies, double.NaN);
-        Array.Fill(late, double.NaN);
         var failures = 0;
         var clock = Stopwatch.StartNew();
         var started = DateTime.UtcNow;
         var lastDone = 0L;
         var completed = 0;
-        var saturated = 0;
-
-        // Past this backlog the server cannot keep the rate, so the step stops early and reports it.
-        bool Saturated(int index)
+        var queue = Channel.CreateUnbounded<(int Index, TimeSpan Due, byte[] Content)>(new UnboundedChannelOptions { SingleWriter = true });
+        var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
         {
-            if (index - Volatile.Read(ref completed) <= MaxOutstanding)
+            var post = newWorker();
+            await foreach (var (index, due, content) in queue.Reader.ReadAllAsync())
             {
-                return Volatile.Read(ref saturated) != 0;
+                try
+                {
+                    if (!await post(content))
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or IOException or SocketException)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+
+                var done = clock.Elapsed;
+                latencies[index] = (done - due).TotalMilliseconds;
+                Interlocked.Increment(ref completed);
+                InterlockedMax(ref lastDone, done.Ticks);
             }
-
-            if (Interlocked.Exchange(ref saturated, 1) == 0)
-            {
-                Console.WriteLine($"{rate,9} saturated after {index:N0} requests ({clock.Elapsed.TotalSeconds:F1} s): more than {MaxOutstanding:N0} outstanding");
-            }
-
-            return true;
-        }
-
-        void Record(int index, TimeSpan due, bool ok)
-        {
-            if (!ok)
-            {
-                Interlocked.Increment(ref failures);
-            }
-
-            var done = clock.Elapsed;
-            latencies[index] = (done - due).TotalMilliseconds;
-            Interlocked.Increment(ref completed);
-            InterlockedMax(ref lastDone, done.Ticks);
-        }
+        })).ToArray();
 
         cpu?.Refresh();
         var serverCpu = cpu?.TotalProcessorTime ?? TimeSpan.Zero;
         var ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
-        if (newWorker is null)
+        var sent = await PaceAsync(clock, rate, total, (i, due) =>
         {
-            await Task.Run(() => SendOnThreads(connect, body, rate, total, connections, clock, late, Saturated, Record));
-        }
-        else
-        {
-            var queue = Channel.CreateUnbounded<(int Index, TimeSpan Due, byte[] Content)>(new UnboundedChannelOptions { SingleWriter = true });
-            var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
+            // Past this backlog the server cannot keep the rate; stop so the run stays short, and report it.
+            if (i - Volatile.Read(ref completed) > MaxOutstanding)
             {
-                var post = newWorker();
-                await foreach (var (index, due, content) in queue.Reader.ReadAllAsync())
-                {
-                    bool ok;
-                    try
-                    {
-                        ok = await post(content);
-                    }
-                    catch (Exception e) when (e is HttpRequestException or IOException or SocketException)
-                    {
-                        ok = false;
-                    }
+                Console.WriteLine($"{rate,9} saturated after {i:N0} requests ({clock.Elapsed.TotalSeconds:F1} s): more than {MaxOutstanding:N0} outstanding");
+                return false;
+            }
 
-                    Record(index, due, ok);
-                }
-            })).ToArray();
+            late[i] = (clock.Elapsed - due).TotalMilliseconds;
+            queue.Writer.TryWrite((i, due, body()));
+            return true;
+        });
 
-            await PaceAsync(clock, rate, total, (i, due) =>
-            {
-                if (Saturated(i))
-                {
-                    return false;
-                }
-
-                late[i] = (clock.Elapsed - due).TotalMilliseconds;
-                queue.Writer.TryWrite((i, due, body()));
-                return true;
-            });
-
-            queue.Writer.Complete();
-            await Task.WhenAll(workers);
-        }
-
+        queue.Writer.Complete();
+        await Task.WhenAll(workers);
         if (!report)
         {
             return;
         }
 
-        var sent = late.Count(l => !double.IsNaN(l));
         cpu?.Refresh();
         var serverMicros = cpu is null ? double.NaN : (cpu.TotalProcessorTime - serverCpu).TotalMicroseconds / sent;
         var clientMicros = (Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalMicroseconds / sent;
         if (PerSecond)
         {
             // Each second of the schedule (by due time, on the wall clock) with its p99 and max, to line up with the server's lines.
-            for (var from = 0; from < total; from += rate)
+            for (var from = 0; from < sent; from += rate)
             {
-                var second = latencies[from..Math.Min(total, from + rate)].Where(l => !double.IsNaN(l)).ToArray();
-                if (second.Length == 0)
-                {
-                    break;
-                }
-
+                var second = latencies[from..Math.Min(sent, from + rate)];
                 Array.Sort(second);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  load {started.AddSeconds(from / (double)rate):HH:mm:ss} {rate,6}/s p99 {Percentile(second, 0.99),7:F2} ms max {second[^1],7:F1} ms"));
             }
         }
 
-        var measured = latencies.Where(l => !double.IsNaN(l)).ToArray();
+        var measured = latencies[..sent];
         Array.Sort(measured);
         // Delay between each request's due time and its send, which is the generator's share of the latency.
-        var lateness = late.Where(l => !double.IsNaN(l)).ToArray();
+        var lateness = late[..sent];
         Array.Sort(lateness);
         var achieved = (sent - failures) / TimeSpan.FromTicks(lastDone).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -565,52 +520,6 @@ internal static class GateCheckBenchmark
         return done.Task;
     }
 
-    /// <summary>
-    /// Sends request <c>i</c> of <paramref name="total"/> at its due time, <c>i / rate</c> seconds on
-    /// <paramref name="clock"/>, from thread <c>i % connections</c>, each thread with its own
-    /// connection. A thread sleeps until its next request is due, sends it and blocks on the reply,
-    /// so a request costs two thread wake-ups and no hand-off between threads. A thread still
-    /// waiting for a slow reply sends its next request late, and that request's latency still counts
-    /// from its due time.
-    /// </summary>
-    private static void SendOnThreads(Func<RawConnection> connect, Func<byte[]> body, int rate, int total, int connections, Stopwatch clock, double[] late,
-        Func<int, bool> saturated, Action<int, TimeSpan, bool> record)
-    {
-        var threads = Enumerable.Range(0, connections).Select(first => new Thread(() =>
-        {
-            using var connection = connect();
-            for (var i = first; i < total; i += connections)
-            {
-                var due = TimeSpan.FromSeconds((double)i / rate);
-                for (var wait = due - clock.Elapsed; wait > TimeSpan.Zero; wait = due - clock.Elapsed)
-                {
-                    PreciseSleep.For(wait);
-                }
-
-                if (saturated((int)(clock.Elapsed.TotalSeconds * rate)))
-                {
-                    return;
-                }
-
-                late[i] = (clock.Elapsed - due).TotalMilliseconds;
-                bool ok;
-                try
-                {
-                    ok = connection.Post(body());
-                }
-                catch (Exception e) when (e is IOException or SocketException)
-                {
-                    ok = false;
-                }
-
-                record(i, due, ok);
-            }
-        })
-        { IsBackground = true, Name = "gate load connection" }).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
-    }
-
     // Waking for every request cost the generator about 25 µs of CPU per request at 10,000/s, CPU
     // the server's two cores then lacked. Requests due within this span therefore leave together.
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMicroseconds(250);
@@ -647,17 +556,15 @@ internal static class GateCheckBenchmark
             builder.UseSetting("Storage:Provider", "Sqlite");
             builder.UseSetting("Storage:DataDirectory", folder);
             builder.UseSetting("Bootstrap:AdminPassword", "Bench-Admin-2026");
-
             builder.ConfigureLogging(logging => logging.ClearProviders());
-
         }
     }
 
     /// <summary>
     /// One keep-alive HTTP/1.1 connection with one request in flight, for the load generator: each
-    /// request is one blocking socket send of prepared bytes. Reads Content-Length and chunked responses.
+    /// request is one socket send of prepared bytes. Reads Content-Length and chunked responses.
     /// </summary>
-    private sealed class RawConnection(Uri server, string deviceKey) : IDisposable
+    private sealed class RawConnection(Uri server, string deviceKey)
     {
         private readonly byte[] _head = Encoding.ASCII.GetBytes(
             $"POST {CheckPath} HTTP/1.1\r\nHost: {server.Authority}\r\n{(web::Shanzhi.Web.Api.EpidemicGateEndpoints.DeviceKeyHeader)}: {deviceKey}\r\nContent-Type: application/json\r\nContent-Length: ");
@@ -667,12 +574,12 @@ internal static class GateCheckBenchmark
         private Socket? _socket;
 
         /// <summary>Sends one check and reads the whole response; true for status 200.</summary>
-        public bool Post(byte[] body)
+        public async Task<bool> PostAsync(byte[] body)
         {
             if (_socket is null)
             {
                 _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                _socket.Connect(IPAddress.Loopback, server.Port);
+                await _socket.ConnectAsync(IPAddress.Loopback, server.Port);
             }
 
             var length = _head.Length;
@@ -680,10 +587,10 @@ internal static class GateCheckBenchmark
             length += Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{body.Length}\r\n\r\n"), _send.AsSpan(length));
             body.CopyTo(_send, length);
             length += body.Length;
+            await _socket.SendAsync(_send.AsMemory(0, length));
             try
             {
-                _socket.Send(_send.AsSpan(0, length));
-                return ReadResponse(_socket);
+                return await ReadResponseAsync(_socket);
             }
             catch
             {
@@ -693,15 +600,13 @@ internal static class GateCheckBenchmark
             }
         }
 
-        public void Dispose() => _socket?.Dispose();
-
-        private bool ReadResponse(Socket socket)
+        private async Task<bool> ReadResponseAsync(Socket socket)
         {
             var filled = 0;
             int headerEnd;
             while ((headerEnd = _receive.AsSpan(0, filled).IndexOf("\r\n\r\n"u8)) < 0)
             {
-                filled += Receive(socket, filled);
+                filled += await ReceiveAsync(socket, filled);
             }
 
             var head = Encoding.ASCII.GetString(_receive, 0, headerEnd);
@@ -713,7 +618,7 @@ internal static class GateCheckBenchmark
                 var end = position + int.Parse(contentLength, CultureInfo.InvariantCulture);
                 while (filled < end)
                 {
-                    filled += Receive(socket, filled);
+                    filled += await ReceiveAsync(socket, filled);
                 }
 
                 return ok;
@@ -729,14 +634,14 @@ internal static class GateCheckBenchmark
                 int lineEnd;
                 while ((lineEnd = _receive.AsSpan(position, filled - position).IndexOf("\r\n"u8)) < 0)
                 {
-                    filled += Receive(socket, filled);
+                    filled += await ReceiveAsync(socket, filled);
                 }
 
                 var size = int.Parse(Encoding.ASCII.GetString(_receive, position, lineEnd), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 position += lineEnd + 2 + size + 2;
                 while (filled < position)
                 {
-                    filled += Receive(socket, filled);
+                    filled += await ReceiveAsync(socket, filled);
                 }
 
                 if (size == 0)
@@ -746,14 +651,14 @@ internal static class GateCheckBenchmark
             }
         }
 
-        private int Receive(Socket socket, int filled)
+        private async Task<int> ReceiveAsync(Socket socket, int filled)
         {
             if (filled == _receive.Length)
             {
                 Array.Resize(ref _receive, _receive.Length * 2);
             }
 
-            var read = socket.Receive(_receive.AsSpan(filled));
+            var read = await socket.ReceiveAsync(_receive.AsMemory(filled));
             return read > 0 ? read : throw new IOException("The server closed the connection.");
         }
 
