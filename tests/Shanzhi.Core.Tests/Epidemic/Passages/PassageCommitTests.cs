@@ -55,6 +55,27 @@ public sealed class PassageCommitTests
     }
 
     [Fact]
+    public void Key_ranges_survive_any_order_and_extremes()
+    {
+        PassageKeyRange[] ranges = [new(5, 10, 12), new(2, -3, 7), new(long.MinValue, long.MaxValue, long.MinValue), new(long.MinValue, 0, 0)];
+
+        Assert.Equal(ranges, PassageKeyRanges.Decode(PassageKeyRanges.Encode(ranges)));
+    }
+
+    [Fact]
+    public void Key_ranges_of_interleaved_devices_are_compact()
+    {
+        // One passage each from 2,000 devices, as a busy transaction of interleaved gates stores them.
+        var ranges = PassageKeyRanges.From(Enumerable.Range(1, 2_000).Select(d => ((long)d, 1_000_000L + d)));
+
+        var bytes = PassageKeyRanges.Encode(ranges);
+
+        Assert.Equal(2_000, ranges.Count);
+        Assert.True(bytes.Length <= 2_000 * 6, $"{bytes.Length} bytes for 2,000 ranges");
+        Assert.Equal(ranges, PassageKeyRanges.Decode(bytes));
+    }
+
+    [Fact]
     public void Key_ranges_reject_partial_value()
     {
         Assert.Throws<FormatException>(() => PassageKeyRanges.Decode(new byte[25]));
