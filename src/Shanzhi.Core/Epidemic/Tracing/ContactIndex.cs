@@ -116,6 +116,9 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IPlaceObser
 
     void IPlaceObserver.OnRegistered(long placeId, PlaceKind kind) => SetPlaceKind(placeId, kind);
 
+    /// <summary>The place's kind as the index has it, or null while it has none (the place's passages then get the unknown-kind dwell).</summary>
+    internal PlaceKind? PlaceKindOf(long placeId) => Read(() => _placeKinds.TryGetValue(placeId, out var kind) ? kind : (PlaceKind?)null);
+
     public void OnCommitted(IReadOnlyList<PassageRecord> passages)
     {
         var batch = new List<IndexedPassage>(passages.Count);

@@ -178,7 +178,7 @@ public sealed class PassageCatchUp : BackgroundService
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                return await ReadAndApplyAsync(PassageCommitAccess.For(db.Database.GetDbConnection()), cancellationToken);
+                return await ReadAndApplyAsync(db, PassageCommitAccess.For(db.Database.GetDbConnection()), cancellationToken);
             }
             finally
             {
@@ -191,7 +191,7 @@ public sealed class PassageCatchUp : BackgroundService
         }
     }
 
-    private async Task<CatchUpResult> ReadAndApplyAsync(PassageCommitAccess access, CancellationToken cancellationToken)
+    private async Task<CatchUpResult> ReadAndApplyAsync(ShanzhiDbContext db, PassageCommitAccess access, CancellationToken cancellationToken)
     {
         if (_highestRead < 0)
         {
@@ -207,7 +207,7 @@ public sealed class PassageCatchUp : BackgroundService
             Interlocked.Add(ref _commitRowsRead, filled.Count);
             foreach (var commit in filled)
             {
-                totals = await ApplyAsync(access, commit, totals, cancellationToken);
+                totals = await ApplyAsync(db, access, commit, totals, cancellationToken);
                 _gaps.Remove(commit.Id);
             }
         }
@@ -223,7 +223,7 @@ public sealed class PassageCatchUp : BackgroundService
                 _gaps.TryAdd(missing, now);
             }
 
-            totals = await ApplyAsync(access, commit, totals, cancellationToken);
+            totals = await ApplyAsync(db, access, commit, totals, cancellationToken);
             _highestRead = commit.Id;
         }
 
@@ -232,7 +232,8 @@ public sealed class PassageCatchUp : BackgroundService
         return totals;
     }
 
-    private async Task<CatchUpResult> ApplyAsync(PassageCommitAccess access, CommitRef commit, CatchUpResult totals, CancellationToken cancellationToken)
+    private async Task<CatchUpResult> ApplyAsync(ShanzhiDbContext db, PassageCommitAccess access, CommitRef commit, CatchUpResult totals,
+        CancellationToken cancellationToken)
     {
         if (commit.WriterId == _ownWriterId)
         {
@@ -240,9 +241,31 @@ public sealed class PassageCatchUp : BackgroundService
         }
 
         var batch = await access.ReadPassagesAsync(commit.Id, cancellationToken);
+        await LoadPlaceKindsAsync(db, batch, cancellationToken);
         _index.AddCommitted(batch);
         Interlocked.Increment(ref _appliedCommits);
         return new CatchUpResult(totals.Commits + 1, totals.Passages + batch.Count);
+    }
+
+    /// <summary>
+    /// Gives the index the kind of each place in <paramref name="batch"/> it has none for, before the
+    /// passages are added. A place registered by another web instance reaches only that instance's
+    /// index through <see cref="IPlaceObserver"/>, and without its kind this index would pair its
+    /// passages with the unknown-kind dwell (2 h instead of 12 h at a residential compound).
+    /// </summary>
+    private async Task LoadPlaceKindsAsync(ShanzhiDbContext db, List<IndexedPassage> batch, CancellationToken cancellationToken)
+    {
+        var unknown = batch.Select(p => p.PlaceId).Distinct().Where(id => _index.PlaceKindOf(id) is null).ToList();
+        if (unknown.Count == 0)
+        {
+            return;
+        }
+
+        var places = await db.Places.AsNoTracking().Where(p => unknown.Contains(p.Id)).Select(p => new { p.Id, p.Kind }).ToListAsync(cancellationToken);
+        foreach (var place in places)
+        {
+            _index.SetPlaceKind(place.Id, place.Kind);
+        }
     }
 
     /// <summary>Drops the gaps first missed more than the gap timeout before <paramref name="now"/>, logging each run of consecutive ids once.</summary>

@@ -83,6 +83,38 @@ public sealed class PassageCatchUpTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Place_of_another_instance_gets_its_kind(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var web = Process(store);
+        await web.GetRequiredService<ContactIndexLoader>().RebuildAsync(cancellationToken);
+
+        // Registered after the rebuild by another instance, whose place observer this index never hears.
+        long placeId;
+        await using (var db = store.NewContext())
+        {
+            var place = new Place { Name = "月湖小区", Kind = PlaceKind.ResidentialCompound, GridCode = "330203001001001", RegionPath = "/330200/330203/" };
+            db.Places.Add(place);
+            await db.SaveChangesAsync(cancellationToken);
+            placeId = place.Id;
+        }
+
+        await using (var other = PassageWorld.Writer(store, TimeProvider.System))
+        {
+            await other.SubmitAsync([Pass(device: 9, 1, Index, Day.AddHours(8), PassageDirection.In) with { PlaceId = placeId }], cancellationToken);
+        }
+
+        var index = web.GetRequiredService<ContactIndex>();
+        Assert.Null(index.PlaceKindOf(placeId));
+        await web.GetRequiredService<PassageCatchUp>().PollAsync(cancellationToken);
+
+        Assert.Equal(PlaceKind.ResidentialCompound, index.PlaceKindOf(placeId));
+        Assert.Equal(1, index.PassageCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Commit_seen_by_rebuild_and_catch_up_counts_once(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
