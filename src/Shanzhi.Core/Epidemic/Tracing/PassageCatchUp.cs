@@ -56,6 +56,9 @@ public sealed class PassageCatchUp : BackgroundService
     private long _highestRead = -1;
     private long _watermark = -1;
     private long _appliedCommits;
+
+    // The highest place id whose kind the index was given by a poll.
+    private long _highestPlaceId;
     private long _commitRowsRead;
     private long _pruneStatements;
 
@@ -178,6 +181,7 @@ public sealed class PassageCatchUp : BackgroundService
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
+                await LoadNewPlaceKindsAsync(db, cancellationToken);
                 return await ReadAndApplyAsync(db, PassageCommitAccess.For(db.Database.GetDbConnection()), cancellationToken);
             }
             finally
@@ -245,6 +249,26 @@ public sealed class PassageCatchUp : BackgroundService
         _index.AddCommitted(batch);
         Interlocked.Increment(ref _appliedCommits);
         return new CatchUpResult(totals.Commits + 1, totals.Passages + batch.Count);
+    }
+
+    /// <summary>
+    /// Gives the index the kinds of the places registered since the last poll, by any instance.
+    /// A gate check at such a place that another instance's device sends to this instance is
+    /// indexed by this instance's own writer, which has no kind for the place without this.
+    /// </summary>
+    /// <remarks>
+    /// NOTE: on PostgreSQL a place whose id commits after a higher one is not seen here. Its kind
+    /// still arrives with other instances' passages (<see cref="LoadPlaceKindsAsync"/>) and at restart.
+    /// </remarks>
+    private async Task LoadNewPlaceKindsAsync(ShanzhiDbContext db, CancellationToken cancellationToken)
+    {
+        var places = await db.Places.AsNoTracking().Where(p => p.Id > _highestPlaceId).OrderBy(p => p.Id)
+            .Select(p => new { p.Id, p.Kind }).ToListAsync(cancellationToken);
+        foreach (var place in places)
+        {
+            _index.SetPlaceKind(place.Id, place.Kind);
+            _highestPlaceId = place.Id;
+        }
     }
 
     /// <summary>

@@ -115,6 +115,38 @@ public sealed class PassageCatchUpTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Poll_gives_new_places_their_kind(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var web = Process(store);
+        await web.GetRequiredService<ContactIndexLoader>().RebuildAsync(cancellationToken);
+        var catchUp = web.GetRequiredService<PassageCatchUp>();
+        await catchUp.PollAsync(cancellationToken);
+
+        // Registered by another instance; its gate checks may still be sent to this one, whose own writer indexes them.
+        var ids = new List<long>();
+        await using (var db = store.NewContext())
+        {
+            foreach (var placeKind in new[] { PlaceKind.School, PlaceKind.RailStation })
+            {
+                var place = new Place { Name = "新场所", Kind = placeKind, GridCode = "330203001001001", RegionPath = "/330200/330203/" };
+                db.Places.Add(place);
+                await db.SaveChangesAsync(cancellationToken);
+                ids.Add(place.Id);
+            }
+        }
+
+        var index = web.GetRequiredService<ContactIndex>();
+        Assert.Null(index.PlaceKindOf(ids[0]));
+        await catchUp.PollAsync(cancellationToken);
+
+        Assert.Equal(PlaceKind.School, index.PlaceKindOf(ids[0]));
+        Assert.Equal(PlaceKind.RailStation, index.PlaceKindOf(ids[1]));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Commit_seen_by_rebuild_and_catch_up_counts_once(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
