@@ -146,7 +146,21 @@ internal sealed class Utf8CheckingStream(Stream inner) : Stream
             var b = data[^length];
             if ((b & 0xC0) != 0x80)
             {
-                var sequenceLength = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+                // The lead byte's high bits give the length of its sequence.
+                var sequenceLength = 1;
+                if (b >= 0xF0)
+                {
+                    sequenceLength = 4;
+                }
+                else if (b >= 0xE0)
+                {
+                    sequenceLength = 3;
+                }
+                else if (b >= 0xC0)
+                {
+                    sequenceLength = 2;
+                }
+
                 return sequenceLength > length ? length : 0;
             }
         }

@@ -135,8 +135,8 @@ public sealed partial class La311Importer(ShanzhiDbContext db, GridLocator locat
         }
         catch (CsvInputException e)
         {
-            // The rows before the problem are saved like any others (or rolled back with them when
-            // atomic); the error says on which line reading stopped.
+            // The rows before the problem are saved like any others, or rolled back with them when
+            // atomic. The error names the line where reading stopped.
             run.Errors.Add(new ImportRowError(e.Line, null, e.UserMessage, e.Code));
         }
 

@@ -95,7 +95,7 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
         }
         catch (CsvInputException e)
         {
-            // The valid rows before the problem are still imported; the error says where reading stopped.
+            // The valid rows before the problem are still imported, and the error names the line where reading stopped.
             errors.Add(new(e.Line, null, e.UserMessage, e.Code));
         }
 

@@ -93,12 +93,12 @@ public static class PassageKeyRanges
     }
 
     /// <summary>
-    /// Encodes the ranges as three variable-length integers each (7 bits a byte, zigzag): the
-    /// device minus the previous range's device, the first sequence minus the previous range's last
-    /// sequence on the same device (0 on a new device), and the last minus the first sequence. A
-    /// transaction of interleaved devices has one range per passage, so fixed 24-byte ranges made
-    /// the commit row about a quarter of the passages' own size. Any input round-trips, because
-    /// the differences wrap around in 64-bit arithmetic.
+    /// Encodes each range as three zigzag variable-length integers of 7 bits a byte. The first is the
+    /// device minus the previous range's device. The second is the first sequence minus the previous
+    /// range's last sequence on the same device, or the first sequence itself on a new device. The
+    /// third is the last minus the first sequence. A transaction of interleaved devices has one range
+    /// per passage, so fixed 24-byte ranges made the commit row about a quarter of the passages' own
+    /// size. Any input round-trips, because the differences wrap around in 64-bit arithmetic.
     /// </summary>
     public static byte[] Encode(IReadOnlyList<PassageKeyRange> ranges)
     {

@@ -115,8 +115,8 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
             }
             catch (CsvInputException e)
             {
-                // The rows before the problem are checked and saved like any others (or rolled back
-                // with them when atomic); the error says on which line reading stopped.
+                // The rows before the problem are checked and saved like any others, or rolled back
+                // with them when atomic. The error names the line where reading stopped.
                 errors.Add(new(e.Line, null, e.Code, e.UserMessage));
             }
 

@@ -28,7 +28,7 @@ public readonly record struct CatchUpResult(int Commits, int Passages);
 /// <see cref="TracingOptions.CatchUpGapTimeout"/>. Every id at or below <see cref="Watermark"/>, the
 /// id below the lowest open gap, is settled: read or given up. On SQLite write transactions are
 /// serialised, so ids become visible in order and no gap occurs.</para>
-/// <para>Why applying twice is harmless: the index ignores a passage it already holds
+/// <para>Why applying twice is harmless: the index ignores a passage it already contains
 /// (<see cref="ContactIndex"/>), so a commit that the start-up rebuild also read, or that this
 /// process applies again after a restart, changes nothing. The first poll starts after the last
 /// commit row older than <see cref="TracingOptions.CatchUpWindow"/>, which covers the transactions
