@@ -158,8 +158,15 @@ public sealed class CheckGate(
         var retaken = false;
         if (identity == GateIdentity.NoMatch)
         {
-            // The follow-up service shares the scope's context, so its reads and writes use the connection opened here.
-            await StoreAsync(cancellationToken);
+            // A passage stored before the claim is a resend or a reused sequence. Checking here also
+            // tells the replay below that a passage it finds after this check's claim was stored by a
+            // copy of this check that took the claim over.
+            if (await IsPassageStoredAsync(device, input, cancellationToken))
+            {
+                return await ReplayAsync(device, input, personKey, identity, verdict, channel, claimed: false, cancellationToken);
+            }
+
+            // The follow-up service shares the scope's context, so its reads and writes use the connection opened above.
             claimed = await FollowUps.ClaimAsync(device, input, cancellationToken);
             if (!claimed)
             {
@@ -207,14 +214,19 @@ public sealed class CheckGate(
     /// </summary>
     private async Task<bool> RetakeUnstoredClaimAsync(DeviceContext device, GateCheckInput input, CancellationToken cancellationToken)
     {
-        var db = await StoreAsync(cancellationToken);
-        if (await db.Passages.AnyAsync(p => p.DeviceId == device.DeviceId && p.DeviceSequence == input.Sequence, cancellationToken))
+        if (await IsPassageStoredAsync(device, input, cancellationToken))
         {
             return false;
         }
 
         logger.ClaimRetaken(device.DeviceId, input.Sequence);
         return await FollowUps.RetakeAsync(device, input, cancellationToken) || await FollowUps.ClaimAsync(device, input, cancellationToken);
+    }
+
+    private async Task<bool> IsPassageStoredAsync(DeviceContext device, GateCheckInput input, CancellationToken cancellationToken)
+    {
+        var db = await StoreAsync(cancellationToken);
+        return await db.Passages.AnyAsync(p => p.DeviceId == device.DeviceId && p.DeviceSequence == input.Sequence, cancellationToken);
     }
 
     private async Task<bool> IsOnStoredRosterAsync(long siteId, long worker, DateOnly day, CancellationToken cancellationToken)
@@ -229,7 +241,11 @@ public sealed class CheckGate(
     /// "no match", time or direction is not a resend but a reused sequence number, and gets
     /// <see cref="GateErrors.SequenceReused"/>: the stored answer belongs to another person.
     /// </summary>
-    /// <param name="claimed">This check claimed a follow-up, so the stored passage had none; the claim is released on a reused sequence.</param>
+    /// <param name="claimed">
+    /// This check claimed the follow-up after finding no passage, and then found its passage stored:
+    /// by a copy of this check that took the claim over while this one waited to store its passage.
+    /// The claim is that passage's follow-up. It is released on a reused sequence.
+    /// </param>
     private async Task<Result<GateAnswer>> ReplayAsync(DeviceContext device, GateCheckInput input, long? personKey, GateIdentity identity,
         GateVerdict fresh, HubChannel freshChannel, bool claimed, CancellationToken cancellationToken)
     {
@@ -246,10 +262,11 @@ public sealed class CheckGate(
             return Answer(fresh, freshChannel, replayed: true);
         }
 
-        var followedUp = stored.PersonKey is null && !claimed
-            && await db.UnidentifiedFollowUps.AnyAsync(f => f.DeviceId == device.DeviceId && f.DeviceSequence == input.Sequence, cancellationToken);
+        var followedUp = stored.PersonKey is null
+            && (claimed || await db.UnidentifiedFollowUps.AnyAsync(f => f.DeviceId == device.DeviceId && f.DeviceSequence == input.Sequence, cancellationToken));
 
         // NOTE: two unregistered persons both store no person key, so a reused sequence between them passes as a resend.
+        // So does an unregistered person's check stored in the moment between a "no match" finding no passage and claiming.
         var sameCheck = stored.PersonKey == personKey && followedUp == (identity == GateIdentity.NoMatch) && stored.Direction == input.Direction
             && IsSameInstant(stored.OccurredAt, input.OccurredAt);
         if (!sameCheck)

@@ -58,13 +58,12 @@ internal sealed class GateWorld : IAsyncDisposable
     /// <summary>The movement retention the gate checks are held to: the platform's default policies.</summary>
     public RetentionOptions Retention { get; } = new();
 
-    public CheckGate Gate(ShanzhiDbContext db) => new(new CheckScope(db, new OpenUnidentifiedCase(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<OpenUnidentifiedCase>())),
-        new StorePersonDirectory(db, BlindIndex), Ingest, Residencies, Cases.Clock, Options.Create(Retention), Logs.CreateLogger<CheckGate>());
-
-    /// <summary>A gate check that reads site rosters from <paramref name="rosters"/> instead of the store.</summary>
-    public CheckGate Gate(ShanzhiDbContext db, SiteRosterDirectory rosters) =>
+    /// <summary>A gate check on <paramref name="db"/>; site rosters come from <paramref name="rosters"/> when given, else from the store.</summary>
+    /// <param name="ingest">Where passages go; <see cref="Ingest"/> when null.</param>
+    public CheckGate Gate(ShanzhiDbContext db, SiteRosterDirectory? rosters = null, IPassageIngest? ingest = null) =>
         new(new CheckScope(db, new OpenUnidentifiedCase(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<OpenUnidentifiedCase>())),
-            new StorePersonDirectory(db, BlindIndex), Ingest, Residencies, Cases.Clock, Options.Create(Retention), Logs.CreateLogger<CheckGate>(), rosters);
+            new StorePersonDirectory(db, BlindIndex), ingest ?? Ingest, Residencies, Cases.Clock, Options.Create(Retention), Logs.CreateLogger<CheckGate>(),
+            rosters);
 
     public SiteRosterLoader RosterLoader(SiteRosterDirectory directory) =>
         new(new ScopeFactory(Cases.Store), directory, Cases.Clock, Logs.CreateLogger<SiteRosterLoader>());

@@ -97,6 +97,36 @@ public sealed class UnidentifiedRepairTests
         Assert.Equal((0, 0), repaired);
     }
 
+    /// <summary>
+    /// Two copies of a "no match" check: the first claims the follow-up, the second finds the claim
+    /// without a passage, takes it over and stores the passage first. The first copy's insert is then a
+    /// duplicate of its own check, which must be replayed, not rejected as a reused sequence.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Claimer_overtaken_by_its_resend_is_replayed(StoreKind kind)
+    {
+        await using var world = await GateWorld.CreateAsync(kind);
+        var (school, _) = await world.DeviceAtAsync(PlaceKind.School, CaseWorld.InStreetB);
+        var check = new GateCheckInput(9, Morning, PassageDirection.In, IdentityKind.NoMatch);
+        var held = new HeldIngest(world.Ingest);
+        await using var firstDb = world.Cases.NewContext();
+        var first = world.Gate(firstDb, ingest: held).CheckAsync(school, check, Ct);
+        await held.Entered.Task.WaitAsync(Ct);
+
+        var second = await world.MustCheckAsync(school, check);
+        held.Release.SetResult();
+        var overtaken = await first;
+
+        await using var db = world.Cases.NewContext();
+        var @case = Assert.Single(await db.Cases.AsNoTracking().ToListAsync(Ct));
+        Assert.True(overtaken.IsSuccess, overtaken.Error?.Code);
+        Assert.Equal((GateDecision.ManualCheck, "no_match", true), (overtaken.Value!.Decision, overtaken.Value.ReasonCode, overtaken.Value.Replayed));
+        Assert.Equal((GateDecision.ManualCheck, "no_match"), (second.Decision, second.ReasonCode));
+        Assert.Single(await db.Passages.AsNoTracking().ToListAsync(Ct));
+        Assert.Equal(@case.Id, (await db.UnidentifiedFollowUps.AsNoTracking().SingleAsync(Ct)).CaseId);
+    }
+
     private static OpenUnidentifiedCase Open(GateWorld world, ShanzhiDbContext db) =>
         new(db, world.Cases.Cases(db), world.Cases.Clock, NullLogger<OpenUnidentifiedCase>.Instance);
 
@@ -106,5 +136,26 @@ public sealed class UnidentifiedRepairTests
             GateDecision.ManualCheck, HubChannel.None, null);
         var stored = await world.Ingest.SubmitAsync([record], Ct);
         Assert.True(stored.IsSuccess, stored.Error?.Detail);
+    }
+
+    /// <summary>Holds the first submission until <see cref="Release"/> is set; later ones go straight through.</summary>
+    private sealed class HeldIngest(IPassageIngest inner) : IPassageIngest
+    {
+        private int _calls;
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<Result<IngestReceipt>> SubmitAsync(IReadOnlyList<PassageRecord> passages, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                Entered.SetResult();
+                await Release.Task.WaitAsync(cancellationToken);
+            }
+
+            return await inner.SubmitAsync(passages, cancellationToken);
+        }
     }
 }
