@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Shanzhi.Epidemic.Tracing;
 using Shanzhi.Storage;
 
 namespace Shanzhi.Cli;
@@ -87,7 +88,7 @@ internal static class CliHost
             .SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton(TimeProvider.System);
         var configuration = ReadConfiguration();
-        services.AddShanzhiPlatform(ReadStorageOptions(parse, configuration), configuration);
+        services.AddShanzhiPlatform(ReadStorageOptions(parse, configuration), configuration).WithoutContactIndexFeed();
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<StoreInitializer>().InitializeAsync(cancellationToken);
         return provider;
