@@ -112,8 +112,14 @@ internal static class GateCheckBenchmark
             var start = new ProcessStartInfo(Environment.ProcessPath!, [typeof(GateCheckBenchmark).Assembly.Location, "gate-load", .. loadArgs]) { UseShellExecute = false };
             // The load generator keeps the workstation GC, because only the server represents production.
             start.Environment.Remove(ServerGcVariable);
+
+            // Each check stores one passage, so the writer's row count is the number of checks.
+            var writer = host.Services.GetRequiredService<PassageWriter>();
+            var rowsBefore = writer.Statistics.Rows;
+            using var sampler = args.Contains("--alloc-types") ? new AllocationSampler() : null;
             using var load = Process.Start(start) ?? throw new InvalidOperationException("The load generator did not start.");
             await load.WaitForExitAsync();
+            sampler?.Print(writer.Statistics.Rows - rowsBefore);
             return load.ExitCode;
         }
         finally
