@@ -82,7 +82,8 @@ internal sealed partial class Compaction
 
             if (!sorted)
             {
-                buffer.Sort(static (a, b) => a.Stay.Start.CompareTo(b.Stay.Start));
+                // List.Sort is not stable: the old id breaks ties, so stays with equal starts keep their id order.
+                buffer.Sort(static (a, b) => a.Stay.Start != b.Stay.Start ? a.Stay.Start.CompareTo(b.Stay.Start) : a.Old.CompareTo(b.Old));
             }
 
             var at = first[place];
