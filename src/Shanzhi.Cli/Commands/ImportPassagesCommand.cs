@@ -12,7 +12,7 @@ internal static class ImportPassagesCommand
         var file = new Argument<FileInfo>("FILE")
         {
             Description = "CSV 文件，首行为列名：device_id,sequence,occurred_at,direction,person_key,decision,channel,status" +
-                "（channel、status、person_key 可为空；时间不带时区时按北京时间）。",
+                "（channel、status 可为空，未识别人员的 person_key 留空；时间不带时区时按北京时间）。",
         };
         file.AcceptExistingOnly();
         var json = ImportReportOutput.CreateJsonOption();

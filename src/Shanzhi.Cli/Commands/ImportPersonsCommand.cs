@@ -15,7 +15,11 @@ internal static class ImportPersonsCommand
             Description = "任一行出错时整个文件都不导入。默认导入有效行，并列出出错的行。",
         };
         var json = ImportReportOutput.CreateJsonOption();
-        var file = new Argument<FileInfo>("FILE") { Description = "要导入的 CSV 文件（UTF-8，首行为列名：name,id_number,phone,residency,home_grid）。" };
+        var file = new Argument<FileInfo>("FILE")
+        {
+            Description = "要导入的 CSV 文件（UTF-8，首行为列名：name,id_number,phone,residency,home_grid，也可用中文列名；" +
+                "首行有其他列时整个文件不导入，某行列数多于首行时该行不导入）。",
+        };
         file.AcceptExistingOnly();
 
         var command = new Command("persons", "导入疫情防控人口登记：校验身份证号、手机号、人口类别和居住网格，按身份证号盲索引查重。")
