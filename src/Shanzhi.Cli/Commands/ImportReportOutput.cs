@@ -8,8 +8,8 @@ namespace Shanzhi.Cli.Commands;
 /// <summary>One error of an import report, as the CSV import commands print it.</summary>
 /// <param name="Line">Line of the file, counting the header as line 1.</param>
 /// <param name="Field">Column at fault, or null when the error concerns the whole row or file.</param>
-/// <param name="Code">Stable error code, or null where the importer has none for this error.</param>
-internal sealed record ImportReportError(int Line, string? Field, string? Code, string Message);
+/// <param name="Code">Stable error code, such as <c>passage.unknown_person</c> or <c>import.not_utf8</c>.</param>
+internal sealed record ImportReportError(int Line, string? Field, string Code, string Message);
 
 /// <summary>An import's outcome, ready for output as Chinese text or as JSON.</summary>
 /// <param name="Summary">Chinese lines printed before the errors: the counts and any notes.</param>
@@ -66,12 +66,11 @@ internal static class ImportReportOutput
         }
     }
 
-    /// <summary>Formats an error as <c>第 4 行（列名）：说明 [代码]</c>, leaving out the column and the code where the error has none.</summary>
+    /// <summary>Formats an error as <c>第 4 行（列名）：说明 [代码]</c>, leaving out the column where the error has none.</summary>
     public static string FormatError(ImportReportError error)
     {
         var field = error.Field is null ? "" : $"（{error.Field}）";
-        var code = error.Code is null ? "" : $" [{error.Code}]";
-        return $"第 {error.Line} 行{field}：{error.Message}{code}";
+        return $"第 {error.Line} 行{field}：{error.Message} [{error.Code}]";
     }
 
     private static JsonObject ToJson(ImportReportView report)

@@ -16,6 +16,7 @@ public sealed class CsvImportReader : IAsyncDisposable
 {
     public const string NotUtf8Code = "import.not_utf8";
     public const string UnclosedQuoteCode = "import.unclosed_quote";
+    public const string EmptyFileCode = "import.empty_file";
     public const string MissingColumnCode = "import.missing_column";
     public const string UnknownColumnCode = "import.unknown_column";
     public const string ExtraFieldsCode = "import.extra_fields";

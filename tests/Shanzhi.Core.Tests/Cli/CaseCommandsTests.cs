@@ -58,6 +58,7 @@ public sealed class CaseCommandsTests
         Assert.Equal(1, import.ExitCode);
         Assert.Contains("导入 1 条", import.Output);
         Assert.Contains("第 3 行（CreatedDate）：无法识别的时间“31/12/2017”", import.Output);
+        Assert.Contains("[case_import.invalid_date]", import.Output);
     }
 
     [Theory]
@@ -78,6 +79,7 @@ public sealed class CaseCommandsTests
         var error = Assert.Single(root.GetProperty("errors").EnumerateArray());
         Assert.Equal(3, error.GetProperty("line").GetInt32());
         Assert.Equal("CreatedDate", error.GetProperty("field").GetString());
+        Assert.Equal("case_import.invalid_date", error.GetProperty("code").GetString());
         Assert.StartsWith("无法识别的时间“31/12/2017”", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
