@@ -4,7 +4,7 @@ using Shanzhi.Cases.Import;
 
 namespace Shanzhi.Cli.Commands;
 
-/// <summary><c>shanzhi import cases --format la311 FILE [--atomic] [--mapping FILE]</c>.</summary>
+/// <summary><c>shanzhi import cases --format la311 FILE [--atomic] [--mapping FILE] [--json]</c>.</summary>
 internal static class ImportCasesCommand
 {
     public static Command Create()
@@ -24,6 +24,7 @@ internal static class ImportCasesCommand
             Description = "请求类型与机构的映射文件（JSON）。不指定时使用内置映射。",
         };
         mapping.AcceptExistingOnly();
+        var json = ImportReportOutput.CreateJsonOption();
         var file = new Argument<FileInfo>("FILE") { Description = "要导入的 CSV 文件。" };
         file.AcceptExistingOnly();
 
@@ -32,6 +33,7 @@ internal static class ImportCasesCommand
             format,
             atomic,
             mapping,
+            json,
             file,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -57,36 +59,37 @@ internal static class ImportCasesCommand
             await using var stream = parse.GetValue(file)!.OpenRead();
             var report = await importer.ImportAsync(stream, new La311ImportOptions(parse.GetValue(atomic), customMapping), cancellationToken);
 
-            await WriteSummaryAsync(output, report);
+            await ImportReportOutput.WriteAsync(output, View(report), parse.GetValue(json));
             return report.HasErrors ? 1 : 0;
         });
         return command;
     }
 
-    private static async Task WriteSummaryAsync(TextWriter output, CaseImportReport report)
+    private static ImportReportView View(CaseImportReport report)
     {
-        await output.WriteLineAsync(
-            $"读取 {report.Rows} 行：导入 {report.Imported} 条，跳过 {report.Skipped} 条（此前已导入或文件内重复），出错 {report.Errors.Count} 行。");
+        List<string> summary =
+        [
+            $"读取 {report.Rows} 行：导入 {report.Imported} 条，跳过 {report.Skipped} 条（此前已导入或文件内重复），出错 {report.Errors.Count} 行。",
+        ];
         if (report.UnmappedRequestTypes.Count > 0)
         {
             var types = string.Join("、", report.UnmappedRequestTypes.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}（{t.Value} 条）"));
-            await output.WriteLineAsync($"以下请求类型未在映射中配置，已归入兜底分类：{types}。");
+            summary.Add($"以下请求类型未在映射中配置，已归入兜底分类：{types}。");
         }
 
         if (report.DateOnlyClosings > 0)
         {
-            await output.WriteLineAsync($"其中 {report.DateOnlyClosings} 条的结案时间只有日期且早于创建时间，已按创建时间结案。");
+            summary.Add($"其中 {report.DateOnlyClosings} 条的结案时间只有日期且早于创建时间，已按创建时间结案。");
         }
 
-        foreach (var error in report.Errors)
-        {
-            var column = error.Column is null ? "" : $"（{error.Column}）";
-            await output.WriteLineAsync($"第 {error.Row} 行{column}：{error.Message}");
-        }
-
-        if (report.RolledBack)
-        {
-            await output.WriteLineAsync("按 --atomic 要求已回滚：有行出错，未写入任何数据。");
-        }
+        List<ImportReportError> errors = [.. report.Errors.Select(e => new ImportReportError(e.Row, e.Column, e.Code, e.Message))];
+        return new ImportReportView(
+            summary,
+            [
+                ("rows", report.Rows), ("imported", report.Imported), ("skipped", report.Skipped), ("failedRows", ImportReportOutput.FailedLines(errors)),
+                ("unmappedRequestTypes", report.UnmappedRequestTypes), ("dateOnlyClosings", report.DateOnlyClosings),
+            ],
+            errors,
+            report.RolledBack);
     }
 }

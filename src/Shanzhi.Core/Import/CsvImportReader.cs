@@ -16,6 +16,13 @@ public sealed class CsvImportReader : IAsyncDisposable
 {
     public const string NotUtf8Code = "import.not_utf8";
     public const string UnclosedQuoteCode = "import.unclosed_quote";
+    public const string EmptyFileCode = "import.empty_file";
+    public const string MissingColumnCode = "import.missing_column";
+    public const string UnknownColumnCode = "import.unknown_column";
+    public const string ExtraFieldsCode = "import.extra_fields";
+
+    /// <summary>Longest header name an error message repeats; longer names are cut, as a column name may be a pasted value.</summary>
+    private const int MaxQuotedHeaderLength = 40;
 
     private readonly Utf8CheckingStream _input;
     private int? _unclosedQuoteLine;
@@ -67,6 +74,42 @@ public sealed class CsvImportReader : IAsyncDisposable
         ThrowIfUnreadable(!read || Reader.ByteOffset >= _input.ErrorLineStart);
         return read;
     }
+
+    /// <summary>
+    /// Returns the header columns whose names are none of <paramref name="knownNames"/>, compared
+    /// trimmed and in any letter case as <c>CsvReader.TryGetFieldIndex</c>
+    /// falls back to. An empty name, as a trailing comma in the header leaves, is unknown too.
+    /// </summary>
+    public IReadOnlyList<(int Index, string Name)> FindUnknownColumns(IEnumerable<string> knownNames)
+    {
+        var known = knownNames.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return [.. Reader.Headers.Select((name, index) => (index, name)).Where(column => !known.Contains(column.name.Trim()))];
+    }
+
+    /// <summary>
+    /// Returns the Chinese message for header column <paramref name="index"/> (from 0) named
+    /// <paramref name="name"/>, which the import does not define. <paramref name="expectedHeader"/>
+    /// is the header row the import expects.
+    /// </summary>
+    public static string UnknownColumnMessage(int index, string name, string expectedHeader)
+    {
+        var quoted = name.Length > MaxQuotedHeaderLength ? name[..MaxQuotedHeaderLength] + "…" : name;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"列名行的第 {index + 1} 列“{quoted}”不是本导入的列，整个文件未导入。首行应为：{expectedHeader}。请删除该列或改正列名后重新导入。");
+    }
+
+    /// <summary>
+    /// Returns the Chinese message for the current record when it has more fields than the header,
+    /// or null when it has not. A field past the header has no column to go to, and is usually
+    /// an unquoted comma inside a value, which shifts the values after it.
+    /// </summary>
+    public string? ExtraFieldsMessage(string expectedHeader) =>
+        Reader.FieldCount <= Reader.Headers.Count
+            ? null
+            : string.Create(CultureInfo.InvariantCulture,
+                $"该行有 {Reader.FieldCount} 列，比列名行多 {Reader.FieldCount - Reader.Headers.Count} 列，本行未导入。每行应只有这些列：{expectedHeader}。{QuoteCommaHint}");
+
+    private const string QuoteCommaHint = "如果某个值本身含有逗号，请用英文双引号把该值括起来。";
 
     public async ValueTask DisposeAsync()
     {

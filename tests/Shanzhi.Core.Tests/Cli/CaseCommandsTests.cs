@@ -51,23 +51,36 @@ public sealed class CaseCommandsTests
     public async Task Import_with_bad_rows_exits_with_1_and_lists_them(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
-        await using (var db = store.NewContext())
-        {
-            await TestCatalog.EnsureAsync(db, TestContext.Current.CancellationToken);
-        }
-
-        var file = Path.Combine(store.Options.FullDataDirectory, "bad.csv");
-        await using (var stream = new La311Csv().Row("1-1").Row("1-2", ("CreatedDate", "31/12/2017")).ToStream())
-        await using (var target = File.Create(file))
-        {
-            await stream.CopyToAsync(target, TestContext.Current.CancellationToken);
-        }
+        var file = await WriteBadDateFileAsync(store);
 
         var import = await RunAsync(store, "import", "cases", "--format", "la311", file);
 
         Assert.Equal(1, import.ExitCode);
         Assert.Contains("导入 1 条", import.Output);
         Assert.Contains("第 3 行（CreatedDate）：无法识别的时间“31/12/2017”", import.Output);
+        Assert.Contains("[case_import.invalid_date]", import.Output);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Import_json_report_lists_bad_rows(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var file = await WriteBadDateFileAsync(store);
+
+        var import = await RunAsync(store, "import", "cases", "--format", "la311", file, "--json");
+
+        Assert.Equal(1, import.ExitCode);
+        using var json = JsonDocument.Parse(import.Output);
+        var root = json.RootElement;
+        Assert.Equal(2, root.GetProperty("rows").GetInt32());
+        Assert.Equal(1, root.GetProperty("imported").GetInt32());
+        Assert.Equal(1, root.GetProperty("failedRows").GetInt32());
+        var error = Assert.Single(root.GetProperty("errors").EnumerateArray());
+        Assert.Equal(3, error.GetProperty("line").GetInt32());
+        Assert.Equal("CreatedDate", error.GetProperty("field").GetString());
+        Assert.Equal("case_import.invalid_date", error.GetProperty("code").GetString());
+        Assert.StartsWith("无法识别的时间“31/12/2017”", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -93,6 +106,21 @@ public sealed class CaseCommandsTests
 
         Assert.Equal(1, kpi.ExitCode);
         Assert.Contains("未找到区划代码“999999”", kpi.Error);
+    }
+
+    /// <summary>Loads the category catalogue and writes a file whose second request (line 3) has a day-first date.</summary>
+    private static async Task<string> WriteBadDateFileAsync(TestStore store)
+    {
+        await using (var db = store.NewContext())
+        {
+            await TestCatalog.EnsureAsync(db, TestContext.Current.CancellationToken);
+        }
+
+        var file = Path.Combine(store.Options.FullDataDirectory, "bad.csv");
+        await using var stream = new La311Csv().Row("1-1").Row("1-2", ("CreatedDate", "31/12/2017")).ToStream();
+        await using var target = File.Create(file);
+        await stream.CopyToAsync(target, TestContext.Current.CancellationToken);
+        return file;
     }
 
     private static Task<(int ExitCode, string Output, string Error)> RunAsync(TestStore store, params string[] args) =>

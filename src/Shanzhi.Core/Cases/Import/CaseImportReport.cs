@@ -6,8 +6,8 @@ namespace Shanzhi.Cases.Import;
 /// and <c>import.unclosed_quote</c>, the line of the file where reading stopped.
 /// </param>
 /// <param name="Column">Column at fault, or null when the row or the file as a whole failed.</param>
-/// <param name="Code">Stable code of a file that could not be read to its end (<c>import.not_utf8</c>, <c>import.unclosed_quote</c>); null for row errors.</param>
-public sealed record ImportRowError(int Row, string? Column, string Message, string? Code = null);
+/// <param name="Code">Stable error code: <c>case_import.*</c> for a row, <c>import.*</c> for the file (<c>import.not_utf8</c>, <c>import.missing_column</c> …).</param>
+public sealed record ImportRowError(int Row, string? Column, string Message, string Code);
 
 /// <summary>Outcome of a case import.</summary>
 /// <param name="Rows">Data rows read, header excluded.</param>

@@ -1,8 +1,18 @@
 namespace Shanzhi.Cases.Import;
 
-/// <summary>Chinese texts of case imports: row errors, mapping errors and the names the importer gives.</summary>
+/// <summary>Chinese texts of case imports: row errors with their stable codes, mapping errors and the names the importer gives.</summary>
 internal static class ImportMessages
 {
+    public const string MissingValueCode = "case_import.missing_value";
+    public const string InvalidDateCode = "case_import.invalid_date";
+    public const string UnknownStatusCode = "case_import.unknown_status";
+    public const string ClosedBeforeCreatedCode = "case_import.closed_before_created";
+    public const string InvalidCoordinateCode = "case_import.invalid_coordinate";
+    public const string CoordinatePairIncompleteCode = "case_import.coordinate_pair_incomplete";
+    public const string SourceIdTooLongCode = "case_import.source_id_too_long";
+    public const string UnknownCategoryCode = "case_import.unknown_category";
+    public const string ReplayFailedCode = "case_import.replay_failed";
+
     public const string ImportActorName = "历史导入";
 
     public const string ExternalRegionName = "辖区外";

@@ -80,7 +80,7 @@ public sealed partial class La311Importer(ShanzhiDbContext db, GridLocator locat
         var parser = input.Reader;
         if (parser.Headers.Count == 0)
         {
-            errors.Add(new ImportRowError(1, null, ImportMessages.EmptyFile));
+            errors.Add(new ImportRowError(1, null, ImportMessages.EmptyFile, CsvImportReader.EmptyFileCode));
             return null;
         }
 
@@ -93,7 +93,7 @@ public sealed partial class La311Importer(ShanzhiDbContext db, GridLocator locat
             }
             else
             {
-                errors.Add(new ImportRowError(1, column, ImportMessages.MissingColumn(column)));
+                errors.Add(new ImportRowError(1, column, ImportMessages.MissingColumn(column), CsvImportReader.MissingColumnCode));
             }
         }
 
@@ -164,7 +164,7 @@ public sealed partial class La311Importer(ShanzhiDbContext db, GridLocator locat
             if (!run.Categories.TryGetValue(categoryCode, out var category))
             {
                 run.Errors.Add(new ImportRowError(request.Row, La311Request.RequestTypeColumn,
-                    ImportMessages.UnknownCategory(categoryCode, request.RequestType)));
+                    ImportMessages.UnknownCategory(categoryCode, request.RequestType), ImportMessages.UnknownCategoryCode));
                 continue;
             }
 
@@ -172,7 +172,7 @@ public sealed partial class La311Importer(ShanzhiDbContext db, GridLocator locat
             var replayed = ReplayLa311Request.Replay(request, category, unit, Locate(request));
             if (replayed.Value is not { } @case)
             {
-                run.Errors.Add(new ImportRowError(request.Row, null, ImportMessages.ReplayFailed(replayed.Error!.Detail)));
+                run.Errors.Add(new ImportRowError(request.Row, null, ImportMessages.ReplayFailed(replayed.Error!.Detail), ImportMessages.ReplayFailedCode));
                 continue;
             }
 

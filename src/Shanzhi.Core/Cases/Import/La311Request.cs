@@ -63,7 +63,7 @@ internal sealed record La311Request(
             var value = Text(field, column);
             if (value is null)
             {
-                errors.Add(new ImportRowError(row, column, ImportMessages.MissingValue(column)));
+                errors.Add(new ImportRowError(row, column, ImportMessages.MissingValue(column), ImportMessages.MissingValueCode));
             }
 
             return value;
@@ -72,7 +72,7 @@ internal sealed record La311Request(
         var srNumber = Required(SrNumberColumn);
         if (srNumber is { Length: > SrNumberMaxLength })
         {
-            errors.Add(new ImportRowError(row, SrNumberColumn, ImportMessages.SourceIdTooLong(srNumber, SrNumberMaxLength)));
+            errors.Add(new ImportRowError(row, SrNumberColumn, ImportMessages.SourceIdTooLong(srNumber, SrNumberMaxLength), ImportMessages.SourceIdTooLongCode));
         }
 
         var createdText = Required(CreatedDateColumn);
@@ -83,7 +83,7 @@ internal sealed record La311Request(
         var owner = Text(field, OwnerColumn);
         if (owner is null && status is not La311Status.Cancelled)
         {
-            errors.Add(new ImportRowError(row, OwnerColumn, ImportMessages.MissingValue(OwnerColumn)));
+            errors.Add(new ImportRowError(row, OwnerColumn, ImportMessages.MissingValue(OwnerColumn), ImportMessages.MissingValueCode));
         }
 
         var closedText = Text(field, ClosedDateColumn);
@@ -94,7 +94,7 @@ internal sealed record La311Request(
         }
         else if (status is La311Status.Closed or La311Status.Cancelled or La311Status.ReferredOut)
         {
-            errors.Add(new ImportRowError(row, ClosedDateColumn, ImportMessages.MissingValue(ClosedDateColumn)));
+            errors.Add(new ImportRowError(row, ClosedDateColumn, ImportMessages.MissingValue(ClosedDateColumn), ImportMessages.MissingValueCode));
         }
 
         var (latitude, longitude) = ParseLocation(field, row, errors);
@@ -111,7 +111,7 @@ internal sealed record La311Request(
             }
             else
             {
-                errors.Add(new ImportRowError(row, ClosedDateColumn, ImportMessages.ClosedBeforeCreated(closedText!, createdText!)));
+                errors.Add(new ImportRowError(row, ClosedDateColumn, ImportMessages.ClosedBeforeCreated(closedText!, createdText!), ImportMessages.ClosedBeforeCreatedCode));
             }
         }
 
@@ -134,7 +134,7 @@ internal sealed record La311Request(
     {
         if (!DateTime.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var local))
         {
-            errors.Add(new ImportRowError(row, column, ImportMessages.InvalidDate(text)));
+            errors.Add(new ImportRowError(row, column, ImportMessages.InvalidDate(text), ImportMessages.InvalidDateCode));
             return null;
         }
 
@@ -167,7 +167,7 @@ internal sealed record La311Request(
         };
         if (status is null)
         {
-            errors.Add(new ImportRowError(row, StatusColumn, ImportMessages.UnknownStatus(text)));
+            errors.Add(new ImportRowError(row, StatusColumn, ImportMessages.UnknownStatus(text), ImportMessages.UnknownStatusCode));
         }
 
         return status;
@@ -184,7 +184,7 @@ internal sealed record La311Request(
 
         if (latitudeText is null || longitudeText is null)
         {
-            errors.Add(new ImportRowError(row, latitudeText is null ? LatitudeColumn : LongitudeColumn, ImportMessages.CoordinatePairIncomplete));
+            errors.Add(new ImportRowError(row, latitudeText is null ? LatitudeColumn : LongitudeColumn, ImportMessages.CoordinatePairIncomplete, ImportMessages.CoordinatePairIncompleteCode));
             return (null, null);
         }
 
@@ -198,7 +198,7 @@ internal sealed record La311Request(
             return value;
         }
 
-        errors.Add(new ImportRowError(row, column, ImportMessages.InvalidCoordinate(text, limit)));
+        errors.Add(new ImportRowError(row, column, ImportMessages.InvalidCoordinate(text, limit), ImportMessages.InvalidCoordinateCode));
         return null;
     }
 }

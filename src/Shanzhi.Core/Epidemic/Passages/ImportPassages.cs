@@ -8,7 +8,7 @@ using Shanzhi.Storage;
 namespace Shanzhi.Epidemic.Passages;
 
 /// <summary>A CSV row the import rejected: its line number in the file, the column and why.</summary>
-/// <param name="Column">Column at fault, or null when the file could not be read past <paramref name="Line"/>.</param>
+/// <param name="Column">Column at fault, or null when the error concerns the whole row or the file past <paramref name="Line"/>.</param>
 public sealed record PassageImportError(int Line, string? Column, string Message, string Code = PassageBatch.InvalidFieldCode);
 
 public sealed record PassageImportReport(int Rows, int Accepted, int Duplicates, IReadOnlyList<PassageImportError> Errors);
@@ -19,13 +19,18 @@ public sealed record PassageImportReport(int Rows, int Accepted, int Duplicates,
 /// so the rows are idempotent on (device, sequence) and durable when counted. Valid rows are
 /// imported and invalid rows are listed; a row naming a person key the registry does not know is
 /// invalid (<c>passage.unknown_person</c>), and so is a row older than the movement retention
-/// (<c>passage.occurred_at_too_old</c>). A time without an offset is Beijing time.
+/// (<c>passage.occurred_at_too_old</c>) or a row with more fields than the header
+/// (<c>import.extra_fields</c>). A header column outside that list rejects the whole file
+/// (<c>import.unknown_column</c>), as an unknown field rejects a whole batch of the HTTP API.
+/// A time without an offset is Beijing time.
 /// </summary>
 public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, TimeProvider clock, IOptions<RetentionOptions> retention)
 {
     public const int ChunkSize = 10_000;
 
     private static readonly string[] Columns = ["device_id", "sequence", "occurred_at", "direction", "person_key", "decision", "channel", "status"];
+
+    private static readonly string ExpectedHeader = string.Join(',', Columns);
 
     public async Task<PassageImportReport> ImportAsync(Stream csv, CancellationToken cancellationToken)
     {
@@ -61,8 +66,13 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
             }
             else if (column is not ("channel" or "status" or "person_key"))
             {
-                errors.Add(new(1, column, $"缺少列 {column}。文件首行应为：{string.Join(',', Columns)}。"));
+                errors.Add(new(1, column, $"缺少列 {column}。文件首行应为：{ExpectedHeader}。", CsvImportReader.MissingColumnCode));
             }
+        }
+
+        foreach (var (index, name) in input.FindUnknownColumns(Columns))
+        {
+            errors.Add(new(1, null, CsvImportReader.UnknownColumnMessage(index, name, ExpectedHeader), CsvImportReader.UnknownColumnCode));
         }
 
         if (errors.Count > 0)
@@ -79,7 +89,11 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
 
                 // Spreadsheet numbering: the header is line 1, so data record n is line n + 1.
                 var line = (int)parser.RowNumber + 1;
-                if (Read(Field, line, devices, window, errors) is { } record)
+                if (input.ExtraFieldsMessage(ExpectedHeader) is { } extraFields)
+                {
+                    errors.Add(new(line, null, extraFields, CsvImportReader.ExtraFieldsCode));
+                }
+                else if (Read(Field, line, devices, window, errors) is { } record)
                 {
                     chunk.Add(record);
                     lines.Add(line);
@@ -127,7 +141,7 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
             field("decision"),
             field("channel"),
             field("status"));
-        var (records, _, rowErrors) = PassageBatch.Validate(device, [input], window);
+        var (records, _, rowErrors) = PassageBatch.Validate(device, [input], window, format: PassageFormat.Csv);
         foreach (var error in rowErrors)
         {
             errors.Add(Unparsable(line, error, sequenceText, timeText) ?? new PassageImportError(line, Column(error.Field), error.Message, error.Code));
@@ -181,7 +195,7 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
         var (known, unknown) = await PassageBatch.SplitUnknownPersonsAsync(db, chunk, cancellationToken);
         foreach (var i in unknown)
         {
-            var error = PassageBatch.UnknownPerson(i, chunk[i].PersonKey!.Value);
+            var error = PassageBatch.UnknownPerson(i, chunk[i].PersonKey!.Value, PassageFormat.Csv);
             errors.Add(new(lines[i], "person_key", error.Message, error.Code));
         }
 

@@ -17,6 +17,16 @@ public sealed record PassageInput(
     string? Channel = null,
     string? Status = null);
 
+/// <summary>
+/// Input format of a passage. It sets how an error message asks the sender to mark an unidentified
+/// person: a JSON item omits <c>personKey</c>, and a CSV row leaves the <c>person_key</c> cell empty.
+/// </summary>
+public enum PassageFormat
+{
+    Json,
+    Csv,
+}
+
 /// <summary>What is wrong with one passage of a batch: its position (from 0), the field, a stable code and why.</summary>
 public sealed record PassageInputError(int Index, string Field, string Message, string Code = PassageBatch.InvalidFieldCode);
 
@@ -161,8 +171,15 @@ public static class PassageBatch
         OccurredAtTooOldCode);
 
     /// <summary>The error of a passage whose person key is not in the population registry.</summary>
-    public static PassageInputError UnknownPerson(int index, long personKey) => new(index, "personKey",
-        $"人员标识 {personKey} 不在人口登记库中，本条未接收。请核对人员标识；未识别人员请省略该字段。", UnknownPersonCode);
+    public static PassageInputError UnknownPerson(int index, long personKey, PassageFormat format = PassageFormat.Json) => new(index, "personKey",
+        $"人员标识 {personKey} 不在人口登记库中，本条未接收。请核对人员标识；{UnidentifiedPersonHint(format)}", UnknownPersonCode);
+
+    /// <summary>How the sender marks a passage of an unidentified person in <paramref name="format"/>.</summary>
+    private static string UnidentifiedPersonHint(PassageFormat format) => format switch
+    {
+        PassageFormat.Csv => "未识别人员请将 person_key 列留空。",
+        _ => "未识别人员请省略 personKey 字段。",
+    };
 
     /// <summary>
     /// Splits validated records into those that can be stored (unidentified, or naming a registered
@@ -206,10 +223,12 @@ public static class PassageBatch
     /// <paramref name="items"/>, and the errors of the others. Positions in <paramref name="unreadable"/>
     /// were rejected by <see cref="Read"/> already and are skipped. An item whose time is outside
     /// <paramref name="window"/> is rejected, because it is either a clock fault or a passage the
-    /// retention job would delete at its next run.
+    /// retention job would delete at its next run. <paramref name="format"/> sets the wording of
+    /// hints that depend on the input.
     /// </summary>
     public static (IReadOnlyList<PassageRecord> Records, IReadOnlyList<int> Indexes, IReadOnlyList<PassageInputError> Errors) Validate(
-        DeviceContext device, IReadOnlyList<PassageInput?> items, PassageTimeWindow window, IReadOnlySet<int>? unreadable = null)
+        DeviceContext device, IReadOnlyList<PassageInput?> items, PassageTimeWindow window, IReadOnlySet<int>? unreadable = null,
+        PassageFormat format = PassageFormat.Json)
     {
         var records = new List<PassageRecord>(items.Count);
         var indexes = new List<int>(items.Count);
@@ -221,7 +240,7 @@ public static class PassageBatch
                 continue;
             }
 
-            if (Validate(device, items[i], window, i, errors) is { } record)
+            if (Validate(device, items[i], window, i, format, errors) is { } record)
             {
                 records.Add(record);
                 indexes.Add(i);
@@ -231,7 +250,8 @@ public static class PassageBatch
         return (records, indexes, errors);
     }
 
-    private static PassageRecord? Validate(DeviceContext device, PassageInput? item, PassageTimeWindow window, int index, List<PassageInputError> errors)
+    private static PassageRecord? Validate(DeviceContext device, PassageInput? item, PassageTimeWindow window, int index, PassageFormat format,
+        List<PassageInputError> errors)
     {
         if (item is null)
         {
@@ -264,7 +284,7 @@ public static class PassageBatch
 
         if (item.PersonKey is <= 0)
         {
-            errors.Add(new(index, "personKey", "人员标识必须为正整数；未识别人员请省略该字段。"));
+            errors.Add(new(index, "personKey", $"人员标识必须为正整数；{UnidentifiedPersonHint(format)}"));
         }
 
         var direction = Parse<PassageDirection>(item.Direction, index, "direction", required: true, "In（进）或 Out（出）", errors);

@@ -34,7 +34,8 @@ public sealed record PersonImportReport(int Rows, int Imported, IReadOnlyList<Pe
 /// Bulk import of the population registry from CSV (columns in <see cref="Columns"/>). Each row is
 /// checked like a form registration, plus duplicates on the ID-number blind index, both within
 /// the file and against the store. Valid rows load in batches; with <c>atomic</c> nothing loads when
-/// any row fails.
+/// any row fails. A header column outside <see cref="Columns"/> rejects the whole file, and a row
+/// with more fields than the header is rejected alone, as in the passage import.
 /// </summary>
 public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, TimeProvider clock, ILogger<ImportPersons> logger, PersonLookup? lookup = null)
 {
@@ -60,6 +61,8 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
     };
 
     private static readonly string[] RequiredColumns = [NameColumn, IdNumberColumn, ResidencyColumn];
+
+    private static readonly string ExpectedHeader = string.Join(',', Columns.Keys);
 
     private sealed record Row(int Number, ValidPerson Person, byte[] Index);
 
@@ -92,6 +95,12 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
                 {
                     rows++;
                     var number = (int)parser.RowNumber + 1;
+                    if (input.ExtraFieldsMessage(ExpectedHeader) is { } extraFields)
+                    {
+                        errors.Add(new(number, null, CsvImportReader.ExtraFieldsCode, extraFields));
+                        continue;
+                    }
+
                     string? Field(string column) => columns.TryGetValue(column, out var i) ? parser.GetString(i) : null;
                     if (CheckRow(number, Field, user, errors) is not { } row)
                     {
@@ -161,7 +170,7 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
         var parser = input.Reader;
         if (parser.Headers.Count == 0)
         {
-            errors.Add(new(1, null, "import.empty_file", "文件为空：缺少列名行和数据行。"));
+            errors.Add(new(1, null, CsvImportReader.EmptyFileCode, "文件为空：缺少列名行和数据行。"));
             return null;
         }
 
@@ -179,9 +188,14 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
 
             if (!columns.ContainsKey(column) && RequiredColumns.Contains(column))
             {
-                errors.Add(new(1, column, "import.missing_column",
-                    $"文件缺少必需的列“{column}”（或“{names[1]}”）。首行应为列名：name,id_number,phone,residency,home_grid。"));
+                errors.Add(new(1, column, CsvImportReader.MissingColumnCode,
+                    $"文件缺少必需的列“{column}”（或“{names[1]}”）。首行应为列名：{ExpectedHeader}。"));
             }
+        }
+
+        foreach (var (index, name) in input.FindUnknownColumns(Columns.Values.SelectMany(names => names)))
+        {
+            errors.Add(new(1, null, CsvImportReader.UnknownColumnCode, CsvImportReader.UnknownColumnMessage(index, name, ExpectedHeader)));
         }
 
         return errors.Count == 0 ? columns : null;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Shanzhi.Cli.Commands;
 using Shanzhi.Epidemic;
@@ -121,7 +122,9 @@ public sealed class ImportPassagesCommandTests
 
         Assert.Equal(1, exitCode);
         Assert.Contains("读取 1 行：新入库 1 条", output);
-        Assert.Contains("第 3 行起的内容不是 UTF-8 编码", output);
+        Assert.Contains("第 3 行：从该行起的内容不是 UTF-8 编码", output);
+        Assert.Contains("[import.not_utf8]", output);
+        Assert.DoesNotContain("第 3 行：第 3 行", output);
         await using var db = store.NewContext();
         Assert.Equal(1, await db.Passages.CountAsync(TestContext.Current.CancellationToken));
     }
@@ -146,7 +149,131 @@ public sealed class ImportPassagesCommandTests
 
         Assert.Equal(1, exitCode);
         Assert.Contains("读取 1 行：新入库 1 条", output);
-        Assert.Contains("第 3 行有一个以英文双引号（\"）开始的字段没有结束引号", output);
+        Assert.Contains("第 3 行：该行有一个以英文双引号（\"）开始的字段没有结束引号", output);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Error_lines_show_line_code_and_message_once(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var device = await RegisterDeviceAsync(store);
+        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await File.WriteAllLinesAsync(file,
+        [
+            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            $"{device},1,{date} 08:00:00,Sideways,,Pass,,",
+        ], TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("第 2 行（direction）：direction 的值无效，应为 In（进）或 Out（出）。 [passage.invalid_field]\n", output.ReplaceLineEndings("\n"));
+        Assert.Single(output.ReplaceLineEndings("\n").Split('\n'), l => l.Contains("第 2 行", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Json_report_lists_counts_and_errors(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var device = await RegisterDeviceAsync(store);
+        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await File.WriteAllLinesAsync(file,
+        [
+            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            $"{device},1,{date} 08:00:00,In,,Pass,,",
+            $"{device},1,{date} 08:00:00,In,,Pass,,",
+            $"{device},2,{date} 08:05:00,Sideways,,Pass,,",
+        ], TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file, "--json");
+
+        Assert.Equal(1, exitCode);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal(3, root.GetProperty("rows").GetInt32());
+        Assert.Equal(1, root.GetProperty("accepted").GetInt32());
+        Assert.Equal(1, root.GetProperty("duplicates").GetInt32());
+        Assert.Equal(1, root.GetProperty("failedRows").GetInt32());
+        var error = Assert.Single(root.GetProperty("errors").EnumerateArray());
+        Assert.Equal(4, error.GetProperty("line").GetInt32());
+        Assert.Equal("passage.invalid_field", error.GetProperty("code").GetString());
+        Assert.Equal("direction", error.GetProperty("field").GetString());
+        Assert.StartsWith("direction 的值无效", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Row_with_extra_field_is_rejected_alone(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var device = await RegisterDeviceAsync(store);
+        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await File.WriteAllLinesAsync(file,
+        [
+            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            $"{device},1,{date} 08:00:00,In,,Pass,,",
+            $"{device},2,{date} 08:05:00,In,,Pass,,,extra",
+        ], TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("读取 2 行：新入库 1 条，重复 0 条（此前已入库或文件内重复），出错 1 行。", output);
+        Assert.Contains("第 3 行：该行有 9 列，比列名行多 1 列，本行未导入。每行应只有这些列：device_id,sequence,occurred_at,direction,person_key,decision,channel,status。", output);
+        Assert.Contains("[import.extra_fields]", output);
+        await using var db = store.NewContext();
+        Assert.Equal([1L], await db.Passages.Select(p => p.DeviceSequence).ToListAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Unknown_header_column_rejects_the_file(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var device = await RegisterDeviceAsync(store);
+        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await File.WriteAllLinesAsync(file,
+        [
+            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status,note",
+            $"{device},1,{date} 08:00:00,In,,Pass,,,",
+        ], TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("第 1 行：列名行的第 9 列“note”不是本导入的列，整个文件未导入。", output);
+        Assert.Contains("[import.unknown_column]", output);
+        await using var db = store.NewContext();
+        Assert.Equal(0, await db.Passages.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Person_key_errors_say_to_leave_the_cell_empty(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var device = await RegisterDeviceAsync(store);
+        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await File.WriteAllLinesAsync(file,
+        [
+            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            $"{device},1,{date} 08:00:00,In,987654321,Pass,,",
+            $"{device},2,{date} 08:05:00,In,abc,Pass,,",
+        ], TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("第 2 行（person_key）：人员标识 987654321 不在人口登记库中，本条未接收。请核对人员标识；未识别人员请将 person_key 列留空。 [passage.unknown_person]", output);
+        Assert.Contains("第 3 行（person_key）：人员标识必须为正整数；未识别人员请将 person_key 列留空。", output);
+        Assert.DoesNotContain("省略", output);
     }
 
     /// <summary>A UTC date two days back, so its rows are inside the movement retention that the import enforces.</summary>

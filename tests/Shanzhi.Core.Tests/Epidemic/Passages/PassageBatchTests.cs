@@ -24,6 +24,25 @@ public sealed class PassageBatchTests
     }
 
     [Fact]
+    public void Unknown_person_hint_fits_each_format()
+    {
+        Assert.EndsWith("未识别人员请省略 personKey 字段。", PassageBatch.UnknownPerson(0, 5).Message);
+        Assert.EndsWith("未识别人员请将 person_key 列留空。", PassageBatch.UnknownPerson(0, 5, PassageFormat.Csv).Message);
+    }
+
+    [Fact]
+    public void Invalid_person_key_hint_fits_each_format()
+    {
+        PassageInput item = Valid(1) with { PersonKey = 0 };
+
+        var (_, _, jsonErrors) = PassageBatch.Validate(Device, [item], Window);
+        var (_, _, csvErrors) = PassageBatch.Validate(Device, [item], Window, format: PassageFormat.Csv);
+
+        Assert.Equal("人员标识必须为正整数；未识别人员请省略 personKey 字段。", Assert.Single(jsonErrors).Message);
+        Assert.Equal("人员标识必须为正整数；未识别人员请将 person_key 列留空。", Assert.Single(csvErrors).Message);
+    }
+
+    [Fact]
     public void Bad_item_is_rejected_alone()
     {
         var (records, indexes, errors) = PassageBatch.Validate(Device, [Valid(1), Valid(2) with { Direction = "sideways" }, Valid(3)], Window);

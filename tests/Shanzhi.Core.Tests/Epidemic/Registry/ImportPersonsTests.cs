@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Shanzhi.Epidemic.Registry;
+using Shanzhi.Import;
 using Shanzhi.Storage;
 using Shanzhi.Tests.Infrastructure;
 
@@ -208,6 +209,38 @@ public sealed class ImportPersonsTests
         Assert.Equal(["3  import.unclosed_quote"], report.Errors.Select(e => $"{e.Row} {e.Field} {e.Code}"));
         Assert.Equal((1, 1), (report.Rows, report.Imported));
         Assert.Equal(1, await db.Persons.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Row_with_extra_field_is_rejected_alone(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        var csv = $"name,id_number,residency\n测试甲,{SyntheticIds.Id(1)},Permanent\n测试乙,{SyntheticIds.Id(2)},Permanent,extra\n";
+
+        var report = await ImportAsync(world, db, csv, atomic: false);
+
+        var error = Assert.Single(report.Errors);
+        Assert.Equal((3, null, CsvImportReader.ExtraFieldsCode), (error.Row, error.Field, error.Code));
+        Assert.Contains("每行应只有这些列：name,id_number,phone,residency,home_grid。", error.Message, StringComparison.Ordinal);
+        Assert.Equal((2, 1), (report.Rows, report.Imported));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Unknown_header_column_rejects_the_file(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        await using var db = world.NewContext();
+        var csv = $"姓名,身份证号,人口类别,备注\n测试甲,{SyntheticIds.Id(1)},常住人口,\n";
+
+        var report = await ImportAsync(world, db, csv, atomic: false);
+
+        var error = Assert.Single(report.Errors);
+        Assert.Equal((1, null, CsvImportReader.UnknownColumnCode), (error.Row, error.Field, error.Code));
+        Assert.StartsWith("列名行的第 4 列“备注”不是本导入的列", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await db.Persons.CountAsync(Ct));
     }
 
     [Theory]

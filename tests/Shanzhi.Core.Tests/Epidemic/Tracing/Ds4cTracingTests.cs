@@ -9,7 +9,7 @@ namespace Shanzhi.Tests.Epidemic.Tracing;
 /// </summary>
 public sealed class Ds4cTracingTests
 {
-    private static readonly Lazy<Ds4cEvaluation> Data = new(() => Ds4cEvaluation.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "epidemic")));
+    private static readonly Lazy<Ds4cEvaluation> Data = new(() => Ds4cEvaluation.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Epidemic")));
 
     [Fact]
     public void Ds4c_routes_load_as_day_stays()

@@ -29,7 +29,7 @@ public sealed class SocioPatternsTracingTests
 
     private static List<(int Time, int A, int B)> ReadRows()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "epidemic", "sociopatterns-primaryschool.tsv.gz");
+        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Epidemic", "sociopatterns-primaryschool.tsv.gz");
         using var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
         reader.ReadLine();
         var rows = new List<(int, int, int)>();
