@@ -37,6 +37,30 @@ public sealed class AuditLogTests
         Assert.Contains("audit-admin", Assert.Single(grants).GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Subject_filter_takes_Chinese_type_names(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var admin = await platform.SignInAdminAsync();
+        var reported = await admin.ReportAsync(ApiClient.Haishu);
+        await admin.ActOkAsync(reported.GetProperty("id").GetString()!, "file", new { categoryCode = "E0101" });
+        await admin.CreateUserAsync("auditor", "Audit-Pass-2026", ["audit-admin"], "330200");
+        var auditor = await platform.SignInAsync("auditor", "Audit-Pass-2026");
+
+        var byEnglishUser = await ItemsAsync(auditor, "/api/v1/audit?subject=user");
+        var byChineseUser = await ItemsAsync(auditor, "/api/v1/audit?subject=账户");
+        var byChineseCase = await ItemsAsync(auditor, "/api/v1/audit?subject=%20案件%20");
+        var byUnknownName = await ItemsAsync(auditor, "/api/v1/audit?subject=不存在的类型");
+
+        Assert.NotEmpty(byEnglishUser);
+        Assert.All(byChineseUser, r => Assert.Equal("user", r.GetProperty("subjectType").GetString()));
+        Assert.Equal(Hashes(byEnglishUser), Hashes(byChineseUser));
+        Assert.NotEmpty(byChineseCase);
+        Assert.All(byChineseCase, r => Assert.Equal("case", r.GetProperty("subjectType").GetString()));
+        Assert.Empty(byUnknownName);
+    }
+
     [Fact]
     public async Task Audit_page_opens_for_audit_admins_only()
     {
@@ -77,6 +101,8 @@ public sealed class AuditLogTests
         // The stored English detail stays available on hover, unchanged.
         Assert.Contains("title=\"wrong password\"", page);
     }
+
+    private static List<string?> Hashes(List<JsonElement> records) => [.. records.Select(r => r.GetProperty("hash").GetString())];
 
     private static async Task<List<JsonElement>> ItemsAsync(HttpClient client, string url)
     {
