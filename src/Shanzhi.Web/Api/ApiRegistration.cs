@@ -31,8 +31,8 @@ public static partial class ApiRegistration
 
     /// <summary>
     /// Maps the OpenAPI document. The route takes only the document's own name, because the
-    /// framework's endpoint answers any other name itself with an English plain-text 404; unmatched,
-    /// such a request gets the platform's problem response like any unknown address.
+    /// framework's endpoint responds to any other name itself with an English plain-text 404.
+    /// Unmatched, such a request gets the platform's problem response like any unknown address.
     /// </summary>
     public static WebApplication MapShanzhiOpenApi(this WebApplication app)
     {

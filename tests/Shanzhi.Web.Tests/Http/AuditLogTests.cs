@@ -42,11 +42,7 @@ public sealed class AuditLogTests
     public async Task Subject_filter_takes_Chinese_type_names(StoreKind kind)
     {
         await using var platform = await PlatformFactory.StartAsync(kind);
-        var admin = await platform.SignInAdminAsync();
-        var reported = await admin.ReportAsync(ApiClient.Haishu);
-        await admin.ActOkAsync(reported.GetProperty("id").GetString()!, "file", new { categoryCode = "E0101" });
-        await admin.CreateUserAsync("auditor", "Audit-Pass-2026", ["audit-admin"], "330200");
-        var auditor = await platform.SignInAsync("auditor", "Audit-Pass-2026");
+        var auditor = await FileCaseAndSignInAuditorAsync(platform);
 
         var byEnglishUser = await ItemsAsync(auditor, "/api/v1/audit?subject=user");
         var byChineseUser = await ItemsAsync(auditor, "/api/v1/audit?subject=账户");
@@ -82,13 +78,9 @@ public sealed class AuditLogTests
     public async Task Audit_page_shows_Chinese_details(StoreKind kind)
     {
         await using var platform = await PlatformFactory.StartAsync(kind);
-        var admin = await platform.SignInAdminAsync();
-        var reported = await admin.ReportAsync(ApiClient.Haishu);
-        await admin.ActOkAsync(reported.GetProperty("id").GetString()!, "file", new { categoryCode = "E0101" });
-        await admin.CreateUserAsync("auditor", "Audit-Pass-2026", ["audit-admin"], "330200");
         await platform.CreateClient().PostAsJsonAsync("/api/v1/auth/login",
             new { userName = "admin", password = "wrong-password" }, TestContext.Current.CancellationToken);
-        var auditor = await platform.SignInAsync("auditor", "Audit-Pass-2026");
+        var auditor = await FileCaseAndSignInAuditorAsync(platform);
 
         var page = await auditor.GetStringAsync("/audit", TestContext.Current.CancellationToken);
 
@@ -100,6 +92,16 @@ public sealed class AuditLogTests
 
         // The stored English detail stays available on hover, unchanged.
         Assert.Contains("title=\"wrong password\"", page);
+    }
+
+    /// <summary>Reports and files a case as the administrator, then creates an audit administrator and returns a client signed in as them.</summary>
+    private static async Task<HttpClient> FileCaseAndSignInAuditorAsync(PlatformFactory platform)
+    {
+        var admin = await platform.SignInAdminAsync();
+        var reported = await admin.ReportAsync(ApiClient.Haishu);
+        await admin.ActOkAsync(reported.GetProperty("id").GetString()!, "file", new { categoryCode = "E0101" });
+        await admin.CreateUserAsync("auditor", "Audit-Pass-2026", ["audit-admin"], "330200");
+        return await platform.SignInAsync("auditor", "Audit-Pass-2026");
     }
 
     private static List<string?> Hashes(List<JsonElement> records) => [.. records.Select(r => r.GetProperty("hash").GetString())];

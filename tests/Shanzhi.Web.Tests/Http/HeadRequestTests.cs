@@ -46,7 +46,7 @@ public sealed class HeadRequestTests
     }
 
     [Fact]
-    public async Task Head_on_post_only_endpoint_is_not_answered()
+    public async Task Head_on_post_only_endpoint_gets_problem()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
         using var client = platform.CreateClient();
