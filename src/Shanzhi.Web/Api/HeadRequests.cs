@@ -6,9 +6,10 @@ namespace Shanzhi.Web.Api;
 /// </summary>
 /// <remarks>
 /// In ASP.NET Core 10.0, minimal API endpoints (MapGet) and Razor component pages accept GET only,
-/// and the framework has no setting that adds HEAD to them. HEAD did not even get a 405, because
-/// the static web assets fallback route <c>{**path:file}</c> accepts GET and HEAD: routing sent
-/// HEAD there, the file constraint failed, and the response was 404. Routing the request as a GET
+/// and the framework has no setting that adds HEAD to them. HEAD did not even get a 405 when the
+/// platform runs from the build output, because there the static web assets fallback route
+/// <c>{**path:file}</c> accepts GET and HEAD: routing sent HEAD to it, the file constraint failed,
+/// and the response was 404. Routing the request as a GET
 /// covers pages, API endpoints and the OpenAPI document alike. Kestrel drops the body the GET
 /// handler writes, because it decides from the method on the request line, which this leaves as is.
 /// </remarks>
