@@ -45,6 +45,9 @@ builder.Services.AddShanzhiConsole();
 var app = builder.Build();
 await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
 
+// HEAD is routed as GET, so routing must run after that rewrite rather than at the start of the pipeline.
+app.UseHeadAsGet();
+app.UseRouting();
 app.UseShanzhiErrors();
 app.UseSecurityHeaders();
 app.UseInputHygiene();
@@ -72,7 +75,7 @@ app.MapEpidemicGateEndpoints();
 app.MapEpidemicInvestigationEndpoints();
 app.MapGridEndpoints();
 app.MapEpidemicRegistryEndpoints();
-app.MapOpenApi();
+app.MapShanzhiOpenApi();
 app.MapShanzhiConsole();
 
 app.LogLifecycle();

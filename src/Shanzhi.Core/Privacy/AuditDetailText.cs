@@ -96,6 +96,13 @@ public static partial class AuditDetailText
     public static string SubjectTypeName(string? subjectType) =>
         subjectType is null ? "" : SubjectTypes.GetValueOrDefault(subjectType, subjectType);
 
+    /// <summary>
+    /// Returns the stored subject types a filter value stands for: the value itself, which may be a
+    /// stored type, and every stored type whose Chinese name it is.
+    /// </summary>
+    public static string[] SubjectTypesMatching(string filter) =>
+        [filter, .. SubjectTypes.Where(type => type.Value == filter).Select(type => type.Key)];
+
     /// <summary>Translates a stored detail into Chinese, or returns it unchanged when its form is not known.</summary>
     public static string Chinese(string? detail)
     {

@@ -7,7 +7,8 @@ namespace Shanzhi.Privacy;
 
 /// <summary>
 /// Filters of the audit log; all optional. <see cref="Actor"/> matches the actor's id or part of
-/// the name; <see cref="Subject"/> matches the subject id exactly or the subject type.
+/// the name; <see cref="Subject"/> matches the subject id exactly, or the subject type as stored
+/// (<c>user</c>) or as the console names it (账户).
 /// </summary>
 public sealed record AuditQuery(
     DateTimeOffset? From = null,
@@ -60,7 +61,9 @@ public sealed class AuditLogReader(ShanzhiDbContext db)
 
         if (query.Subject?.Trim() is { Length: > 0 } subject)
         {
-            records = records.Where(r => r.SubjectId == subject || r.SubjectType == subject);
+            // The console shows subject types in Chinese, so auditors type those; entries store the English type.
+            var subjectTypes = AuditDetailText.SubjectTypesMatching(subject);
+            records = records.Where(r => r.SubjectId == subject || subjectTypes.Contains(r.SubjectType));
         }
 
         var page = Math.Max(1, query.Page);

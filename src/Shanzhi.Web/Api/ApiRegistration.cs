@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Shanzhi.Web.Api;
 
 public static partial class ApiRegistration
@@ -11,10 +13,11 @@ public static partial class ApiRegistration
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
             options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, AnyAcceptProblemWriter>());
 
         // Binding failures become exceptions so that Problems.Customize can name the parameter.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(OpenApiDocumentName, options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "善治 Shanzhi 城市治理平台 API";
             document.Info.Description = "事件中心（案件闭环）、区划与网格、Open311 GeoReport v2。所有错误均为 RFC 7807 问题详情，带稳定的 code 字段。";
@@ -23,21 +26,23 @@ public static partial class ApiRegistration
         return services;
     }
 
+    /// <summary>Name of the platform's only OpenAPI document, served at <c>/openapi/v1.json</c>.</summary>
+    public const string OpenApiDocumentName = "v1";
+
+    /// <summary>
+    /// Maps the OpenAPI document. The route takes only the document's own name, because the
+    /// framework's endpoint responds to any other name itself with an English plain-text 404.
+    /// Unmatched, such a request gets the platform's problem response like any unknown address.
+    /// </summary>
+    public static WebApplication MapShanzhiOpenApi(this WebApplication app)
+    {
+        app.MapOpenApi($"/openapi/{{documentName:regex(^{OpenApiDocumentName}$)}}.json");
+        return app;
+    }
+
     /// <summary>Turns every unhandled exception and every empty 4xx/5xx into a problem body and logs the exceptions.</summary>
     public static WebApplication UseShanzhiErrors(this WebApplication app)
     {
-        // The API and the Open311 façade respond only in JSON. ASP.NET Core writes a problem body only
-        // when the Accept header allows JSON, so without this a 401 or 404 went out as plain text.
-        app.Use((context, next) =>
-        {
-            var path = context.Request.Path;
-            if ((path.StartsWithSegments("/api") || path.StartsWithSegments("/open311")) && !AcceptsJson(context.Request))
-            {
-                context.Request.Headers.Accept = "application/problem+json";
-            }
-
-            return next(context);
-        });
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = exception => exception switch
@@ -90,15 +95,6 @@ public static partial class ApiRegistration
         }
 
         return request.GetTypedHeaders().Accept.Any(media => media.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
-    }
-
-    private static bool AcceptsJson(HttpRequest request)
-    {
-        var accept = request.GetTypedHeaders().Accept;
-        return accept.Count == 0 || accept.Any(media =>
-            media.MatchesAllTypes || media.MediaType.Equals("application/*", StringComparison.OrdinalIgnoreCase)
-            || media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || media.MediaType.Equals("application/problem+json", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>

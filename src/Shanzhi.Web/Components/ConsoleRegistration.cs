@@ -25,6 +25,9 @@ public static class ConsoleRegistration
 
     public static WebApplication MapShanzhiConsole(this WebApplication app)
     {
+        // NOTE: when the platform runs from the build output, this also maps a development fallback
+        // route {**path:file} for GET and HEAD. So a GET on a POST-only API path gets 404 instead of
+        // 405, and the Allow header of a 405 lists GET and HEAD even where the endpoint takes only POST.
         app.MapStaticAssets();
         // The site-wide policy (UseSecurityHeaders) already says frame-ancestors 'none'; Blazor's own
         // frame-ancestors 'self' header would be a second, looser policy on the same response.

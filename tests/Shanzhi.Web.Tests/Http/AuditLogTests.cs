@@ -37,6 +37,26 @@ public sealed class AuditLogTests
         Assert.Contains("audit-admin", Assert.Single(grants).GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Subject_filter_takes_Chinese_type_names(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var auditor = await FileCaseAndSignInAuditorAsync(platform);
+
+        var byEnglishUser = await ItemsAsync(auditor, "/api/v1/audit?subject=user");
+        var byChineseUser = await ItemsAsync(auditor, "/api/v1/audit?subject=账户");
+        var byChineseCase = await ItemsAsync(auditor, "/api/v1/audit?subject=%20案件%20");
+        var byUnknownName = await ItemsAsync(auditor, "/api/v1/audit?subject=不存在的类型");
+
+        Assert.NotEmpty(byEnglishUser);
+        Assert.All(byChineseUser, r => Assert.Equal("user", r.GetProperty("subjectType").GetString()));
+        Assert.Equal(Hashes(byEnglishUser), Hashes(byChineseUser));
+        Assert.NotEmpty(byChineseCase);
+        Assert.All(byChineseCase, r => Assert.Equal("case", r.GetProperty("subjectType").GetString()));
+        Assert.Empty(byUnknownName);
+    }
+
     [Fact]
     public async Task Audit_page_opens_for_audit_admins_only()
     {
@@ -58,13 +78,9 @@ public sealed class AuditLogTests
     public async Task Audit_page_shows_Chinese_details(StoreKind kind)
     {
         await using var platform = await PlatformFactory.StartAsync(kind);
-        var admin = await platform.SignInAdminAsync();
-        var reported = await admin.ReportAsync(ApiClient.Haishu);
-        await admin.ActOkAsync(reported.GetProperty("id").GetString()!, "file", new { categoryCode = "E0101" });
-        await admin.CreateUserAsync("auditor", "Audit-Pass-2026", ["audit-admin"], "330200");
         await platform.CreateClient().PostAsJsonAsync("/api/v1/auth/login",
             new { userName = "admin", password = "wrong-password" }, TestContext.Current.CancellationToken);
-        var auditor = await platform.SignInAsync("auditor", "Audit-Pass-2026");
+        var auditor = await FileCaseAndSignInAuditorAsync(platform);
 
         var page = await auditor.GetStringAsync("/audit", TestContext.Current.CancellationToken);
 
@@ -77,6 +93,18 @@ public sealed class AuditLogTests
         // The stored English detail stays available on hover, unchanged.
         Assert.Contains("title=\"wrong password\"", page);
     }
+
+    /// <summary>Reports and files a case as the administrator, then creates an audit administrator and returns a client signed in as them.</summary>
+    private static async Task<HttpClient> FileCaseAndSignInAuditorAsync(PlatformFactory platform)
+    {
+        var admin = await platform.SignInAdminAsync();
+        var reported = await admin.ReportAsync(ApiClient.Haishu);
+        await admin.ActOkAsync(reported.GetProperty("id").GetString()!, "file", new { categoryCode = "E0101" });
+        await admin.CreateUserAsync("auditor", "Audit-Pass-2026", ["audit-admin"], "330200");
+        return await platform.SignInAsync("auditor", "Audit-Pass-2026");
+    }
+
+    private static List<string?> Hashes(List<JsonElement> records) => [.. records.Select(r => r.GetProperty("hash").GetString())];
 
     private static async Task<List<JsonElement>> ItemsAsync(HttpClient client, string url)
     {

@@ -36,6 +36,8 @@ public sealed class BadInputTests
     [InlineData("/open311/v2/requests.json", "text/plain", HttpStatusCode.Unauthorized, "auth.required")]
     [InlineData("/open311/v2/no-such-endpoint", "text/html", HttpStatusCode.NotFound, "request.not_found")]
     [InlineData("/console/no-such-page", "application/json", HttpStatusCode.NotFound, "request.not_found")]
+    [InlineData("/openapi/v2.json", "*/*", HttpStatusCode.NotFound, "request.not_found")]
+    [InlineData("/openapi/v2.json", "application/xml", HttpStatusCode.NotFound, "request.not_found")]
     public async Task Api_error_is_problem_whatever_accept(string url, string accept, HttpStatusCode status, string code)
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
@@ -49,8 +51,29 @@ public sealed class BadInputTests
     }
 
     [Theory]
+    [InlineData("PUT", "/login", "*/*")]
+    [InlineData("PUT", "/login", "text/html")]
+    [InlineData("DELETE", "/", "application/xml")]
+    [InlineData("PUT", "/api/v1/cases", "text/html")]
+    [InlineData("DELETE", "/api/v1/epidemic/gate/check", "text/plain")]
+    [InlineData("PATCH", "/open311/v2/requests.json", "application/xml")]
+    public async Task Wrong_method_is_problem_whatever_accept(string method, string url, string accept)
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        using var client = platform.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(new HttpMethod(method), url);
+        request.Headers.Accept.ParseAdd(accept);
+
+        var response = await client.SendAsync(request);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed, "request.method_not_allowed");
+        Assert.NotEmpty(response.Content.Headers.Allow);
+    }
+
+    [Theory]
     [InlineData("/console/no-such-page", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")]
     [InlineData("/no-such-page", "text/html")]
+    [InlineData("/openapi/v2.json", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")]
     public async Task Unknown_page_in_browser_is_Chinese_html(string url, string accept)
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
