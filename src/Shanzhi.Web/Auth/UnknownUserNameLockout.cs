@@ -10,7 +10,7 @@ namespace Shanzhi.Web.Auth;
 /// <summary>
 /// Lockout for sign-in attempts with user names that match no account. Such a name is locked out
 /// after Identity's <see cref="LockoutOptions.MaxFailedAccessAttempts"/> failures for
-/// <see cref="LockoutOptions.DefaultLockoutTimeSpan"/>, as an account is, so the answers do not show
+/// <see cref="LockoutOptions.DefaultLockoutTimeSpan"/>, as an account is, so the responses do not show
 /// which staff user names exist. Each attempt that is not locked out verifies the password against
 /// a fixed hash, so it costs one hash verification like an attempt on an account.
 /// </summary>
@@ -47,7 +47,7 @@ public sealed class UnknownUserNameLockout(IOptions<IdentityOptions> identity, T
         var key = KeyFor(normalizedUserName);
         var record = _failures.Get<FailureRecord>(key);
 
-        // Identity answers a locked account before verifying the password, so this does too.
+        // Identity rejects a locked account before it verifies the password, so this does too.
         if (record is not null && record.IsLockedOut(now))
         {
             return SignInResult.LockedOut;
@@ -81,8 +81,8 @@ public sealed class UnknownUserNameLockout(IOptions<IdentityOptions> identity, T
     private string KeyFor(string normalizedUserName) =>
         Convert.ToBase64String(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(normalizedUserName)));
 
-    // A hash of a random password nobody knows, made by the hasher that checks account passwords,
-    // so that verifying against it takes as long.
+    // A hash of a random password that is never stored, made by the hasher that checks account
+    // passwords, so that verifying against it takes as long.
     private string PlaceholderHash(IPasswordHasher<StaffUser> hasher) =>
         LazyInitializer.EnsureInitialized(ref _placeholderHash,
             () => hasher.HashPassword(PlaceholderUser, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
