@@ -20,21 +20,26 @@ public sealed class AuditingSignInManager(
     ILogger<SignInManager<StaffUser>> logger,
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<StaffUser> confirmation,
-    IAuditLog audit)
+    IAuditLog audit,
+    UnknownUserNameLockout unknownUserNames)
     : SignInManager<StaffUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     private bool _refreshing;
 
-    /// <summary>Records a sign-in attempt with an unknown user name; known users are recorded by the password check.</summary>
+    /// <summary>
+    /// Records a sign-in attempt with an unknown user name, which fails and locks out like an
+    /// account (see <see cref="UnknownUserNameLockout"/>); known users are recorded by the password check.
+    /// </summary>
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {
-        if (await UserManager.FindByNameAsync(userName) is null)
+        if (await UserManager.FindByNameAsync(userName) is { } user)
         {
-            var typed = userName.Length > AuditRecord.ActorNameMaxLength ? userName[..AuditRecord.ActorNameMaxLength] : userName;
-            await AppendAsync(new AuditEntry(AuditAction.LoginFailed, null, typed, "user", null, Detail: FailureDetail(SignInResult.Failed, null)));
+            return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
         }
 
-        return await base.PasswordSignInAsync(userName, password, isPersistent, lockoutOnFailure);
+        var typed = userName.Length > AuditRecord.ActorNameMaxLength ? userName[..AuditRecord.ActorNameMaxLength] : userName;
+        await AppendAsync(new AuditEntry(AuditAction.LoginFailed, null, typed, "user", null, Detail: FailureDetail(SignInResult.Failed, null)));
+        return unknownUserNames.CheckPassword(UserManager.NormalizeName(userName), password, UserManager.PasswordHasher, lockoutOnFailure);
     }
 
     /// <summary>

@@ -78,6 +78,7 @@ public static class AuthRegistration
                 };
             });
 
+        services.AddSingleton<UnknownUserNameLockout>();
         services.AddScoped<StaffSignIn>();
         services.AddScoped<IStoreSeeder, AdminBootstrapper>();
         return services;

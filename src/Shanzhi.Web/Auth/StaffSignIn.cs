@@ -48,9 +48,10 @@ public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<Sta
         var user = await users.FindByNameAsync(userName.Trim());
         if (user is null)
         {
-            // Goes through the sign-in manager so that the attempt is audited like any other failure.
-            await signIn.PasswordSignInAsync(userName.Trim(), password, isPersistent: false, lockoutOnFailure: true);
-            return new(SignInOutcome.Failed);
+            // Goes through the sign-in manager so that the attempt is audited like any other failure,
+            // and counts towards a lockout like a wrong password for an account.
+            var unknown = await signIn.PasswordSignInAsync(userName.Trim(), password, isPersistent: false, lockoutOnFailure: true);
+            return new(unknown.IsLockedOut ? SignInOutcome.LockedOut : SignInOutcome.Failed);
         }
 
         if (await MustEnrollAsync(user))
