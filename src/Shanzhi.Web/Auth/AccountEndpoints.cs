@@ -148,14 +148,14 @@ public static class AccountEndpoints
         !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
 }
 
-/// <summary>Sign-in failures API clients see; the console shows the same texts on its pages.</summary>
+/// <summary>Sign-in failures API clients see. The console's sign-in pages show the lockout and TOTP texts too (<c>ConsoleText</c>).</summary>
 public static class AuthErrors
 {
     public static readonly Error InvalidCredentials = new("auth.invalid_credentials", "登录失败", "用户名或密码错误。", 401);
 
     public static readonly Error InvalidCode = new("auth.invalid_code", "动态口令错误", "动态口令错误或已过期，请输入身份验证器上当前显示的 6 位数字。", 401);
 
-    public static readonly Error LockedOut = new("auth.locked_out", "账户已锁定", "登录失败次数过多，账户已临时锁定，请 15 分钟后再试或联系管理员。", 423);
+    public static readonly Error LockedOut = new("auth.locked_out", "账户已锁定", $"登录失败次数过多，账户已临时锁定，请 {AuthRegistration.LockoutMinutes} 分钟后再试或联系管理员。", 423);
 
     public static readonly Error StepExpired = new("auth.step_expired", "登录已超时", "请重新输入用户名和密码登录。", 401);
 }

@@ -11,6 +11,9 @@ namespace Shanzhi.Web.Auth;
 
 public static class AuthRegistration
 {
+    /// <summary>How long an account (or an unknown user name) stays locked after too many failures; the lockout message names it.</summary>
+    public const int LockoutMinutes = 15;
+
     /// <summary>
     /// Registers Identity with cookie sign-in, lockout, TOTP for administrators, idle and absolute
     /// session timeouts (section <c>Security</c>) and the first-administrator seeder.
@@ -26,7 +29,7 @@ public static class AuthRegistration
                 options.Password.RequiredLength = 10;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(LockoutMinutes);
                 options.Lockout.AllowedForNewUsers = true;
                 options.User.RequireUniqueEmail = false;
             })

@@ -1,5 +1,6 @@
 using AntDesign;
 using Shanzhi.Cases;
+using Shanzhi.Web.Auth;
 
 namespace Shanzhi.Web.Components;
 
@@ -9,10 +10,10 @@ public static class ConsoleText
     public const string AppName = "善治 · 宁波城市治理平台";
 
     public const string LoginFailed = "用户名或密码错误，请重新输入。";
-    public const string LoginLocked = "登录失败次数过多，账号已被临时锁定，请稍后再试或联系系统管理员。";
+    public static readonly string LoginLocked = AuthErrors.LockedOut.Detail;
     public const string LoginMissing = "请输入用户名和密码。";
     public const string LoginExpired = "登录已超时，请重新输入用户名和密码。";
-    public const string TotpFailed = "动态口令错误或已过期，请输入身份验证器上当前显示的 6 位数字。";
+    public static readonly string TotpFailed = AuthErrors.InvalidCode.Detail;
 
     public const string OutsideCity = "所选位置不在宁波市的网格范围内，请在宁波市内重新选点。";
     public const string PickLocation = "请在地图上点击案件发生的位置。";
