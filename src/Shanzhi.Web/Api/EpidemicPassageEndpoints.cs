@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.HttpResults;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Mvc;
@@ -60,12 +61,12 @@ public static class EpidemicPassageEndpoints
                 $"请在 {DeviceKeyHeader} 请求头中提供有效且已启用的设备密钥。", StatusCodes.Status401Unauthorized));
         }
 
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
-        }
-        catch (JsonException)
+        // The body is read whole first, as the JSON parser would buffer it anyway, so that invalid
+        // UTF-8 inside a string is found here: the parser checks structure only, and reading such a
+        // string later throws InvalidOperationException.
+        using var body = new MemoryStream((int)Math.Clamp(http.Request.ContentLength ?? 0, 0, MaxPreallocatedBody));
+        await http.Request.Body.CopyToAsync(body, cancellationToken);
+        if (ParseUtf8Json(body.GetBuffer().AsMemory(0, (int)body.Length)) is not { } document)
         {
             return Problems.From(PassageBatch.MalformedBody);
         }
@@ -74,6 +75,26 @@ public static class EpidemicPassageEndpoints
         {
             return await SubmitAsync(document.RootElement, http, device, ingest, db, options.Value, json.Value.SerializerOptions,
                 PassageTimeWindow.At(clock.GetUtcNow(), retention.Value), loggers.CreateLogger(typeof(PassageBatch)), cancellationToken);
+        }
+    }
+
+    // Content-Length is the client's claim; beyond this the buffer grows as the body arrives.
+    private const int MaxPreallocatedBody = 4 * 1024 * 1024;
+
+    private static JsonDocument? ParseUtf8Json(ReadOnlyMemory<byte> utf8)
+    {
+        if (!Utf8.IsValid(utf8.Span))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonDocument.Parse(utf8);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

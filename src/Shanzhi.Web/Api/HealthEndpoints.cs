@@ -14,8 +14,11 @@ public static class HealthEndpoints
 
     public static void MapHealthEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        // MapHealthChecks takes every method; a probe reads, so other methods get 405 like any read-only address.
+        // HEAD is served as GET by UseHeadAsGet.
+        var readOnly = new HttpMethodMetadata([HttpMethods.Get]);
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous().WithMetadata(readOnly);
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous().WithMetadata(readOnly);
     }
 
     private sealed class StoreHealthCheck(ShanzhiDbContext db) : IHealthCheck

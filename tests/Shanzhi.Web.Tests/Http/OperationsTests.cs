@@ -16,6 +16,23 @@ public sealed class OperationsTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("POST", "/health/live")]
+    [InlineData("DELETE", "/health/ready")]
+    [InlineData("FOO", "/health/live")]
+    public async Task Health_endpoints_take_only_reads(string method, string url)
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var client = platform.CreateClient();
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
+        var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, url));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+    }
+
     [Fact]
     public async Task OpenApi_document_lists_case_endpoints()
     {

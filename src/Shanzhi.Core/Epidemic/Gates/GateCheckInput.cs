@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Shanzhi.Epidemic.Gates;
 
@@ -42,6 +43,13 @@ public static class GateCheckParser
 
     public static Result<GateCheckInput> Parse(ReadOnlySpan<byte> utf8Json)
     {
+        // The JSON reader checks structure only: invalid UTF-8 inside a string would first fail when
+        // the string is read, as an InvalidOperationException.
+        if (!Utf8.IsValid(utf8Json))
+        {
+            return GateErrors.MalformedBody;
+        }
+
         JsonDocument? document = null;
         try
         {

@@ -40,7 +40,7 @@ public static class GateErrors
     public static readonly Error ImageRejected = Error.Invalid("gate.image_rejected", "identity",
         "核验接口不接收人脸、照片或任何图像数据。请只上传身份证号、人员编号或“未识别”结果，图像应留在设备本地比对后立即删除。");
 
-    public static readonly Error MalformedBody = Error.Invalid("gate.malformed_body", "body", "请求内容不是有效的 JSON 对象，请检查格式。");
+    public static readonly Error MalformedBody = Error.Invalid("gate.malformed_body", "body", "请求内容不是有效的 JSON 对象（须为 UTF-8 编码），请检查格式。");
 
     public static readonly Error BodyTooLarge = new("gate.body_too_large", "请求内容过大",
         $"核验请求不能超过 {GateCheckParser.MaxBodyBytes} 字节；接口只接收识别结果，不接收图像。", 413);

@@ -69,7 +69,7 @@ public static class PassageBatch
 
     /// <summary>A body that is not JSON at all (truncated, a syntax error, empty) or JSON other than an array.</summary>
     public static readonly Error MalformedBody = Error.Invalid("passage.malformed_body", "body",
-        "请求内容应为通行记录的 JSON 数组，但无法按此解析（JSON 语法错误、内容不完整或不是数组），整批未接收。请检查格式后重新发送整批。");
+        "请求内容应为通行记录的 JSON 数组（UTF-8 编码），但无法按此解析（JSON 语法错误、内容不完整、不是数组或不是 UTF-8），整批未接收。请检查格式后重新发送整批。");
 
     /// <summary>Uses the gate check's image rule (<see cref="GateCheckParser.ContainsImage"/>), so both APIs reject the same input.</summary>
     public static readonly Error ImageRejected = Error.Invalid("passage.image_rejected", "body",

@@ -163,6 +163,23 @@ public sealed class GateCheckParserTests
         Assert.Equal("gate.malformed_body", error?.Code);
     }
 
+    /// <summary>"@" marks where the bytes 0xFF 0xFE go; they never occur in UTF-8, but a GBK or Latin-1 device could send them.</summary>
+    [Theory]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"@","identity":{"kind":"noMatch"}}""")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"@"}}""")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","@":1,"identity":{"kind":"noMatch"}}""")]
+    public void Invalid_utf8_inside_a_string_is_malformed(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var at = Array.IndexOf(bytes, (byte)'@');
+        byte[] body = [.. bytes[..at], 0xFF, 0xFE, .. bytes[(at + 1)..]];
+
+        var error = GateCheckParser.Parse(body).Error;
+
+        Assert.Equal("gate.malformed_body", error?.Code);
+        Assert.Contains("UTF-8", error!.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void White_space_after_the_object_is_accepted()
     {

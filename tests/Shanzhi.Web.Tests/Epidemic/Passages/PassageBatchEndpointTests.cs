@@ -238,6 +238,19 @@ public sealed class PassageBatchEndpointTests
     }
 
     [Fact]
+    public async Task Invalid_utf8_in_a_string_gets_malformed_body()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var (key, _) = await RegisterAsync(platform.Store);
+        byte[] body = [.. "[{\"sequence\":1,\"direction\":\""u8, 0xFF, .. "\"}]"u8];
+
+        var response = await DeviceClient(platform, key).PostAsync(Url, new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "passage.malformed_body");
+        Assert.Equal(0, await CountAsync(platform.Store));
+    }
+
+    [Fact]
     public async Task Unknown_device_key_is_rejected()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);

@@ -77,6 +77,21 @@ public sealed class GateCheckHttpTests
         Assert.Equal(0, await gate.QueryAsync(db => db.UnidentifiedFollowUps.CountAsync()));
     }
 
+    [Fact]
+    public async Task Invalid_utf8_in_a_string_is_malformed()
+    {
+        await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
+        var (_, device) = await gate.DeviceAsync(PlaceKind.Mall);
+        var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(Check(1, new { kind = "noMatch" })).Replace("\"In\"", "\"@\"", StringComparison.Ordinal));
+        var at = Array.IndexOf(json, (byte)'@');
+        byte[] body = [.. json[..at], 0xFF, 0xFE, .. json[(at + 1)..]];
+
+        var response = await device.PostAsync("/api/v1/epidemic/gate/check", new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "gate.malformed_body");
+        Assert.Equal(0, await gate.QueryAsync(db => db.Passages.CountAsync()));
+    }
+
     [Theory]
     [InlineData(" trailing")]
     [InlineData("{}")]
