@@ -119,14 +119,20 @@ public sealed partial class RegionImporter(ShanzhiDbContext db, GridLocator loca
 
     private static async Task<Result<List<(int Index, IFeature? Feature, Error? Error)>>> ReadFeaturesAsync(Stream geoJson, CancellationToken cancellationToken)
     {
+        // The JSON parser checks structure only, so text that is not UTF-8 (a GBK export from a GIS
+        // tool) would first fail when a name is read. The checking stream ends the input at the first
+        // invalid byte and names its line.
+        var checkedInput = new Import.Utf8CheckingStream(geoJson);
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(geoJson, cancellationToken: cancellationToken);
+            document = await JsonDocument.ParseAsync(checkedInput, cancellationToken: cancellationToken);
         }
         catch (JsonException ex)
         {
-            return GeographyErrors.FileNotGeoJson($"第 {ex.LineNumber + 1} 行附近 JSON 语法错误");
+            return checkedInput.Error is { } notUtf8
+                ? GeographyErrors.FileNotGeoJson($"第 {notUtf8.Line} 行起不是 UTF-8 编码（例如 GBK），请另存为 UTF-8")
+                : GeographyErrors.FileNotGeoJson($"第 {ex.LineNumber + 1} 行附近 JSON 语法错误");
         }
 
         using (document)

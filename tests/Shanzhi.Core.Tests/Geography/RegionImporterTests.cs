@@ -202,6 +202,21 @@ public sealed class RegionImporterTests
     }
 
     [Fact]
+    public async Task Import_names_the_line_where_the_file_stops_being_utf8()
+    {
+        await using var store = await SeededStoreAsync(StoreKind.Sqlite);
+        await using var db = store.NewContext();
+        var importer = new RegionImporter(db, new GridLocator(Time), Time, NullLogger<RegionImporter>.Instance);
+        var gbk = Gb18030.Bytes(
+            "{\"type\": \"FeatureCollection\",\n \"features\": [{\"type\": \"Feature\", \"properties\": {\"name\": \"南门街道\"}, \"geometry\": null}]}");
+
+        var result = await importer.ImportAsync(new MemoryStream(gbk), Streets, TestContext.Current.CancellationToken);
+
+        Assert.Equal("region.file_invalid", result.Error?.Code);
+        Assert.Contains("第 2 行起不是 UTF-8 编码", result.Error!.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Import_rejects_district_level()
     {
         await using var store = await SeededStoreAsync(StoreKind.Sqlite);
