@@ -54,13 +54,17 @@ public sealed class CsvImportReader : IAsyncDisposable
     public static CsvImportReader Open(Stream csv) => new(csv);
 
     /// <summary>Reads the header row.</summary>
-    /// <exception cref="CsvInputException">The header is not UTF-8 or opens a quote that is never closed.</exception>
+    /// <exception cref="CsvInputException">The file is empty, or the header is not UTF-8 or opens a quote that is never closed.</exception>
     public async Task ReadHeaderAsync(CancellationToken cancellationToken)
     {
         await Reader.ReadHeaderAsync(cancellationToken);
 
         // After the header is read, ByteOffset is where the header starts (CsvHelper 34).
         ThrowIfUnreadable(Reader.Headers.Count == 0 || Reader.ByteOffset >= _input.ErrorLineStart);
+        if (Reader.Headers.Count == 0)
+        {
+            throw CsvInputException.EmptyFile();
+        }
     }
 
     /// <summary>Advances to the next data record and returns false at the end of the file.</summary>

@@ -78,12 +78,6 @@ public sealed partial class La311Importer(ShanzhiDbContext db, GridLocator locat
         }
 
         var parser = input.Reader;
-        if (parser.Headers.Count == 0)
-        {
-            errors.Add(new ImportRowError(1, null, ImportMessages.EmptyFile, CsvImportReader.EmptyFileCode));
-            return null;
-        }
-
         var columns = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var column in La311Request.RequiredColumns)
         {

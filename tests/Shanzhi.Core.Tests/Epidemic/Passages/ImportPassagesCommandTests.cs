@@ -232,6 +232,24 @@ public sealed class ImportPassagesCommandTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Empty_file_is_reported_as_empty(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        await File.WriteAllBytesAsync(file, [], TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file, "--json");
+
+        Assert.Equal(1, exitCode);
+        using var json = JsonDocument.Parse(output);
+        var error = Assert.Single(json.RootElement.GetProperty("errors").EnumerateArray());
+        Assert.Equal(1, error.GetProperty("line").GetInt32());
+        Assert.Equal("import.empty_file", error.GetProperty("code").GetString());
+        Assert.Equal("文件为空：缺少列名行和数据行。", error.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Unknown_header_column_rejects_the_file(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
