@@ -25,7 +25,7 @@ internal static class ImportCasesCommand
         };
         mapping.AcceptExistingOnly();
         var json = ImportReportOutput.CreateJsonOption();
-        var file = new Argument<FileInfo>("FILE") { Description = "要导入的 CSV 文件。" };
+        var file = new Argument<FileInfo>("FILE") { Description = "要导入的 CSV 文件。某行的列数多于首行时该行不导入。" };
         file.AcceptExistingOnly();
 
         var command = new Command("cases", "导入历史案件：按原始时间重放上报、立案、派遣、处置、核查、结案等环节。")

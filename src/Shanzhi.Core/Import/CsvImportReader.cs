@@ -105,13 +105,21 @@ public sealed class CsvImportReader : IAsyncDisposable
     /// <summary>
     /// Returns the Chinese message for the current record when it has more fields than the header,
     /// or null when it has not. A field past the header has no column to go to, and is usually
-    /// an unquoted comma inside a value, which shifts the values after it.
+    /// an unquoted comma inside a value, which shifts the values after it. The message lists
+    /// <paramref name="expectedHeader"/> as the columns a row should have; pass null for a format
+    /// whose header may carry columns the import does not know, where no fixed list applies.
     /// </summary>
-    public string? ExtraFieldsMessage(string expectedHeader) =>
-        Reader.FieldCount <= Reader.Headers.Count
-            ? null
-            : string.Create(CultureInfo.InvariantCulture,
-                $"该行有 {Reader.FieldCount} 列，比列名行多 {Reader.FieldCount - Reader.Headers.Count} 列，本行未导入。每行应只有这些列：{expectedHeader}。{QuoteCommaHint}");
+    public string? ExtraFieldsMessage(string? expectedHeader)
+    {
+        if (Reader.FieldCount <= Reader.Headers.Count)
+        {
+            return null;
+        }
+
+        var columns = expectedHeader is null ? "" : $"每行应只有这些列：{expectedHeader}。";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"该行有 {Reader.FieldCount} 列，比列名行多 {Reader.FieldCount - Reader.Headers.Count} 列，本行未导入。{columns}{QuoteCommaHint}");
+    }
 
     private const string QuoteCommaHint = "如果某个值本身含有逗号，请用英文双引号把该值括起来。";
 
