@@ -198,6 +198,7 @@ public sealed class ImportPassagesCommandTests
         Assert.Equal(1, root.GetProperty("accepted").GetInt32());
         Assert.Equal(1, root.GetProperty("duplicates").GetInt32());
         Assert.Equal(1, root.GetProperty("failedRows").GetInt32());
+        Assert.False(root.GetProperty("fileRejected").GetBoolean());
         var error = Assert.Single(root.GetProperty("errors").EnumerateArray());
         Assert.Equal(4, error.GetProperty("line").GetInt32());
         Assert.Equal("passage.invalid_field", error.GetProperty("code").GetString());
@@ -242,6 +243,8 @@ public sealed class ImportPassagesCommandTests
 
         Assert.Equal(1, exitCode);
         using var json = JsonDocument.Parse(output);
+        Assert.True(json.RootElement.GetProperty("fileRejected").GetBoolean());
+        Assert.Equal(0, json.RootElement.GetProperty("failedRows").GetInt32());
         var error = Assert.Single(json.RootElement.GetProperty("errors").EnumerateArray());
         Assert.Equal(1, error.GetProperty("line").GetInt32());
         Assert.Equal("import.empty_file", error.GetProperty("code").GetString());
@@ -265,6 +268,8 @@ public sealed class ImportPassagesCommandTests
         var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
 
         Assert.Equal(1, exitCode);
+        Assert.StartsWith("整个文件未导入，未读取任何数据行，原因如下：", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("出错", output);
         Assert.Contains("第 1 行：列名行的第 9 列“note”不是本导入的列，整个文件未导入。", output);
         Assert.Contains("[import.unknown_column]", output);
         await using var db = store.NewContext();
