@@ -25,7 +25,7 @@ internal static class ImportCasesCommand
         };
         mapping.AcceptExistingOnly();
         var json = ImportReportOutput.CreateJsonOption();
-        var file = new Argument<FileInfo>("FILE") { Description = "要导入的 CSV 文件。" };
+        var file = new Argument<FileInfo>("FILE") { Description = "要导入的 CSV 文件。某行的列数多于首行时该行不导入。" };
         file.AcceptExistingOnly();
 
         var command = new Command("cases", "导入历史案件：按原始时间重放上报、立案、派遣、处置、核查、结案等环节。")
@@ -67,9 +67,11 @@ internal static class ImportCasesCommand
 
     private static ImportReportView View(CaseImportReport report)
     {
+        List<ImportReportError> errors = [.. report.Errors.Select(e => new ImportReportError(e.Row, e.Column, e.Code, e.Message))];
+        var failedLines = ImportReportOutput.FailedLines(errors);
         List<string> summary =
         [
-            $"读取 {report.Rows} 行：导入 {report.Imported} 条，跳过 {report.Skipped} 条（此前已导入或文件内重复），出错 {report.Errors.Count} 行。",
+            $"读取 {report.Rows} 行：导入 {report.Imported} 条，跳过 {report.Skipped} 条（此前已导入或文件内重复），出错 {failedLines} 行。",
         ];
         if (report.UnmappedRequestTypes.Count > 0)
         {
@@ -82,11 +84,10 @@ internal static class ImportCasesCommand
             summary.Add($"其中 {report.DateOnlyClosings} 条的结案时间只有日期且早于创建时间，已按创建时间结案。");
         }
 
-        List<ImportReportError> errors = [.. report.Errors.Select(e => new ImportReportError(e.Row, e.Column, e.Code, e.Message))];
         return new ImportReportView(
             summary,
             [
-                ("rows", report.Rows), ("imported", report.Imported), ("skipped", report.Skipped), ("failedRows", ImportReportOutput.FailedLines(errors)),
+                ("rows", report.Rows), ("imported", report.Imported), ("skipped", report.Skipped), ("failedRows", failedLines),
                 ("unmappedRequestTypes", report.UnmappedRequestTypes), ("dateOnlyClosings", report.DateOnlyClosings),
             ],
             errors,

@@ -38,8 +38,20 @@ internal static class ImportReportOutput
         Description = "以 JSON 格式把导入报告输出到标准输出：各项计数，以及每个错误的行号 line、错误代码 code、列名 field 和说明 message。",
     };
 
-    /// <summary>Returns how many lines have at least one error (a line may have several).</summary>
-    public static int FailedLines(IEnumerable<ImportReportError> errors) => errors.Select(e => e.Line).Distinct().Count();
+    /// <summary>
+    /// Returns how many data lines have at least one error (a line may have several). Errors on the
+    /// header line reject the whole file and are not failed rows.
+    /// </summary>
+    public static int FailedLines(IEnumerable<ImportReportError> errors) =>
+        errors.Where(e => e.Line != HeaderLine).Select(e => e.Line).Distinct().Count();
+
+    /// <summary>
+    /// True when the file was rejected as a whole: the importers report an empty file, a header that
+    /// is not UTF-8 and a missing or unknown column on the header line, and then read no data row.
+    /// </summary>
+    public static bool FileRejected(IEnumerable<ImportReportError> errors) => errors.Any(e => e.Line == HeaderLine);
+
+    private const int HeaderLine = 1;
 
     /// <summary>Writes <paramref name="report"/> to <paramref name="output"/> as one JSON object, or as Chinese lines with one line per error.</summary>
     public static async Task WriteAsync(TextWriter output, ImportReportView report, bool json)
@@ -50,7 +62,9 @@ internal static class ImportReportOutput
             return;
         }
 
-        foreach (var line in report.Summary)
+        // The counts of a rejected file are all 0 and would read as if rows had been checked.
+        IEnumerable<string> summary = FileRejected(report.Errors) ? ["整个文件未导入，未读取任何数据行，原因如下："] : report.Summary;
+        foreach (var line in summary)
         {
             await output.WriteLineAsync(line);
         }
@@ -81,6 +95,7 @@ internal static class ImportReportOutput
             root[name] = JsonSerializer.SerializeToNode(value, Json);
         }
 
+        root["fileRejected"] = FileRejected(report.Errors);
         root["rolledBack"] = report.RolledBack;
         root["errors"] = new JsonArray([.. report.Errors.Select(e => new JsonObject
         {

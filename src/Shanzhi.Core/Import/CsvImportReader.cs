@@ -54,13 +54,17 @@ public sealed class CsvImportReader : IAsyncDisposable
     public static CsvImportReader Open(Stream csv) => new(csv);
 
     /// <summary>Reads the header row.</summary>
-    /// <exception cref="CsvInputException">The header is not UTF-8 or opens a quote that is never closed.</exception>
+    /// <exception cref="CsvInputException">The file is empty, or the header is not UTF-8 or opens a quote that is never closed.</exception>
     public async Task ReadHeaderAsync(CancellationToken cancellationToken)
     {
         await Reader.ReadHeaderAsync(cancellationToken);
 
         // After the header is read, ByteOffset is where the header starts (CsvHelper 34).
         ThrowIfUnreadable(Reader.Headers.Count == 0 || Reader.ByteOffset >= _input.ErrorLineStart);
+        if (Reader.Headers.Count == 0)
+        {
+            throw CsvInputException.EmptyFile();
+        }
     }
 
     /// <summary>Advances to the next data record and returns false at the end of the file.</summary>
@@ -101,13 +105,21 @@ public sealed class CsvImportReader : IAsyncDisposable
     /// <summary>
     /// Returns the Chinese message for the current record when it has more fields than the header,
     /// or null when it has not. A field past the header has no column to go to, and is usually
-    /// an unquoted comma inside a value, which shifts the values after it.
+    /// an unquoted comma inside a value, which shifts the values after it. The message lists
+    /// <paramref name="expectedHeader"/> as the columns a row should have; pass null for a format
+    /// whose header may carry columns the import does not know, where no fixed list applies.
     /// </summary>
-    public string? ExtraFieldsMessage(string expectedHeader) =>
-        Reader.FieldCount <= Reader.Headers.Count
-            ? null
-            : string.Create(CultureInfo.InvariantCulture,
-                $"该行有 {Reader.FieldCount} 列，比列名行多 {Reader.FieldCount - Reader.Headers.Count} 列，本行未导入。每行应只有这些列：{expectedHeader}。{QuoteCommaHint}");
+    public string? ExtraFieldsMessage(string? expectedHeader)
+    {
+        if (Reader.FieldCount <= Reader.Headers.Count)
+        {
+            return null;
+        }
+
+        var columns = expectedHeader is null ? "" : $"每行应只有这些列：{expectedHeader}。";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"该行有 {Reader.FieldCount} 列，比列名行多 {Reader.FieldCount - Reader.Headers.Count} 列，本行未导入。{columns}{QuoteCommaHint}");
+    }
 
     private const string QuoteCommaHint = "如果某个值本身含有逗号，请用英文双引号把该值括起来。";
 

@@ -1,12 +1,12 @@
 namespace Shanzhi.Import;
 
 /// <summary>
-/// A CSV file that cannot be read past <see cref="Line"/>: it is not UTF-8 there, or a quoted field
-/// opened there is never closed. Carries no field value, so it is safe to log.
+/// A CSV file that cannot be read past <see cref="Line"/>: it is empty, it is not UTF-8 there, or a
+/// quoted field opened there is never closed. Carries no field value, so it is safe to log.
 /// </summary>
 public sealed class CsvInputException(string code, int line, string userMessage, string message) : Exception(message)
 {
-    /// <summary>Stable error code: <see cref="CsvImportReader.NotUtf8Code"/> or <see cref="CsvImportReader.UnclosedQuoteCode"/>.</summary>
+    /// <summary>Stable error code: <see cref="CsvImportReader.EmptyFileCode"/>, <see cref="CsvImportReader.NotUtf8Code"/> or <see cref="CsvImportReader.UnclosedQuoteCode"/>.</summary>
     public string Code { get; } = code;
 
     /// <summary>1-based line of the file where reading stopped, counting every line break.</summary>
@@ -17,6 +17,11 @@ public sealed class CsvInputException(string code, int line, string userMessage,
     /// "该行" (this line) and leaves the number to the report, which shows <see cref="Line"/> beside it.
     /// </summary>
     public string UserMessage { get; } = userMessage;
+
+    internal static CsvInputException EmptyFile() => new(
+        CsvImportReader.EmptyFileCode, 1,
+        "文件为空：缺少列名行和数据行。",
+        "The CSV input is empty.");
 
     internal static CsvInputException NotUtf8(int line) => new(
         CsvImportReader.NotUtf8Code, line,

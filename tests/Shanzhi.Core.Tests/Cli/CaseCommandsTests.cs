@@ -85,6 +85,26 @@ public sealed class CaseCommandsTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Empty_file_is_rejected_without_counting_a_failed_row(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var file = Path.Combine(store.Options.FullDataDirectory, "empty.csv");
+        await File.WriteAllBytesAsync(file, [], TestContext.Current.CancellationToken);
+
+        var text = await RunAsync(store, "import", "cases", "--format", "la311", file);
+        var json = await RunAsync(store, "import", "cases", "--format", "la311", file, "--json");
+
+        Assert.Equal(1, text.ExitCode);
+        Assert.StartsWith("整个文件未导入，未读取任何数据行，原因如下：", text.Output, StringComparison.Ordinal);
+        Assert.Contains("第 1 行：文件为空：缺少列名行和数据行。 [import.empty_file]", text.Output);
+        Assert.DoesNotContain("出错", text.Output);
+        using var report = JsonDocument.Parse(json.Output);
+        Assert.True(report.RootElement.GetProperty("fileRejected").GetBoolean());
+        Assert.Equal(0, report.RootElement.GetProperty("failedRows").GetInt32());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Kpi_table_groups_by_month_in_chinese(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);

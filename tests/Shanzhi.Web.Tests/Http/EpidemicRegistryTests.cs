@@ -94,6 +94,21 @@ public sealed class EpidemicRegistryTests
         Assert.Equal(0, report.GetProperty("imported").GetInt32());
     }
 
+    [Fact]
+    public async Task Csv_import_reports_an_empty_id_number_as_required()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var (officer, _, _) = await SignInAsync(platform);
+        var csv = "name,id_number,residency\r\n测试甲,,Permanent\r\n";
+
+        var response = await officer.PostAsync("/api/v1/epidemic/persons/import", new StringContent(csv, Encoding.UTF8, "text/csv"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var error = Assert.Single((await response.ReadJsonAsync()).GetProperty("errors").EnumerateArray());
+        Assert.Equal((2, "person.id_number_required", "请填写身份证号码。"),
+            (error.GetProperty("row").GetInt32(), error.GetProperty("code").GetString(), error.GetProperty("message").GetString()));
+    }
+
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Csv_import_reports_rows_and_honours_atomic(StoreKind kind)

@@ -19,8 +19,6 @@ internal static class ImportMessages
 
     public const string FallbackCategoryMissing = "缺少 fallbackCategory（未配置映射的请求类型归入的事件分类）。";
 
-    public const string EmptyFile = "文件为空：缺少列名行和数据行。";
-
     public const string CancelledReason = "来源系统已取消该服务请求（Cancelled）。";
 
     public const string ReferredOutReason = "来源系统已将该服务请求转交其他机构办理（Referred Out）。";

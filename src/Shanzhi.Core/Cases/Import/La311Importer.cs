@@ -11,7 +11,9 @@ namespace Shanzhi.Cases.Import;
 /// cases with replayed events. Valid rows load and invalid rows are reported with their row number,
 /// or nothing loads when the import is atomic. A request whose SR number was imported before is
 /// skipped, so importing a file twice changes nothing. Requests outside every configured grid go
-/// to the external region, never dropped.
+/// to the external region, never dropped. A row with more fields than the header is rejected
+/// alone (<c>import.extra_fields</c>), while header columns the importer does not read are
+/// accepted, as the export's columns are the source city's to change.
 /// </summary>
 public sealed partial class La311Importer(ShanzhiDbContext db, GridLocator locator, ILogger<La311Importer> logger)
 {
@@ -78,12 +80,6 @@ public sealed partial class La311Importer(ShanzhiDbContext db, GridLocator locat
         }
 
         var parser = input.Reader;
-        if (parser.Headers.Count == 0)
-        {
-            errors.Add(new ImportRowError(1, null, ImportMessages.EmptyFile, CsvImportReader.EmptyFileCode));
-            return null;
-        }
-
         var columns = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var column in La311Request.RequiredColumns)
         {
@@ -113,7 +109,17 @@ public sealed partial class La311Importer(ShanzhiDbContext db, GridLocator locat
                 run.Rows++;
 
                 // Spreadsheet numbering: the header is row 1, so data record n is row n + 1.
-                var request = La311Request.Parse(Field, (int)parser.RowNumber + 1, run.Errors);
+                var row = (int)parser.RowNumber + 1;
+
+                // Unknown header columns are accepted (the city, not us, decides the export's
+                // columns), so the message lists no expected header.
+                if (input.ExtraFieldsMessage(expectedHeader: null) is { } extraFields)
+                {
+                    run.Errors.Add(new ImportRowError(row, null, extraFields, CsvImportReader.ExtraFieldsCode));
+                    continue;
+                }
+
+                var request = La311Request.Parse(Field, row, run.Errors);
                 if (request is null)
                 {
                     continue;

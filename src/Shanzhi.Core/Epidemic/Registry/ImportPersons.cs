@@ -168,12 +168,6 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
         }
 
         var parser = input.Reader;
-        if (parser.Headers.Count == 0)
-        {
-            errors.Add(new(1, null, CsvImportReader.EmptyFileCode, "文件为空：缺少列名行和数据行。"));
-            return null;
-        }
-
         var columns = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (column, names) in Columns)
         {

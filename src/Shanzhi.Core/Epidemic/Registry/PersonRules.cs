@@ -46,7 +46,11 @@ public static class PersonRules
             errors.Add(RegistryErrors.NameTooLong);
         }
 
-        if (ChineseIdNumber.Validate(request.IdNumber ?? "", "idNumber", today) is { } badId)
+        if (string.IsNullOrWhiteSpace(request.IdNumber))
+        {
+            errors.Add(RegistryErrors.IdNumberRequired);
+        }
+        else if (ChineseIdNumber.Validate(request.IdNumber, "idNumber", today) is { } badId)
         {
             errors.Add(badId);
         }

@@ -14,6 +14,8 @@ public static class RegistryErrors
 
     public static readonly Error NameTooLong = Error.Invalid("person.name_too_long", "name", $"姓名不能超过 {PersonRules.NameMaxLength} 个字符。");
 
+    public static readonly Error IdNumberRequired = Error.Invalid("person.id_number_required", "idNumber", "请填写身份证号码。");
+
     public static readonly Error ResidencyRequired = Error.Invalid("person.residency_required", "residency",
         "请选择人口类别：Permanent（常住人口）、RegisteredTemporary（登记暂住人口）、Visitor（访客）或 Floating（流动人口）。");
 

@@ -43,6 +43,14 @@ internal sealed class La311Csv
         return this;
     }
 
+    /// <summary>Appends <paramref name="text"/> to the last row, such as <c>,EXTRA</c> for a field past the header.</summary>
+    public La311Csv AppendToLastRow(string text)
+    {
+        _text.Length -= Environment.NewLine.Length;
+        _text.AppendLine(text);
+        return this;
+    }
+
     public MemoryStream ToStream() => new(Encoding.UTF8.GetBytes(_text.ToString()));
 
     /// <summary>The file in UTF-8 except its last row, which is in <paramref name="lastRowEncoding"/>.</summary>

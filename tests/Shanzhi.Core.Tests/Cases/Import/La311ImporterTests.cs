@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Shanzhi.Cases;
 using Shanzhi.Cases.Import;
 using Shanzhi.Geography;
+using Shanzhi.Import;
 using Shanzhi.Storage;
 using Shanzhi.Tests.Infrastructure;
 
@@ -160,6 +161,35 @@ public sealed class La311ImporterTests
         Assert.True(report.RolledBack);
         await using var db = store.NewContext();
         Assert.Equal(0, await db.Cases.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Row_with_extra_field_is_rejected_alone(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var csv = new La311Csv().Row("1-1").Row("1-2").AppendToLastRow(",EXTRA").Row("1-3");
+
+        var report = await ImportAsync(store, csv);
+
+        var error = Assert.Single(report.Errors);
+        Assert.Equal((3, null, CsvImportReader.ExtraFieldsCode), (error.Row, error.Column, error.Code));
+        Assert.StartsWith("该行有 34 列，比列名行多 1 列，本行未导入。", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, report.Imported);
+        await using var db = store.NewContext();
+        Assert.Equal(["1-1", "1-3"], await db.Cases.OrderBy(c => c.ExternalRef).Select(c => c.ExternalRef!).ToListAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Empty_file_is_reported_as_empty(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+
+        var report = await ImportAsync(store, new MemoryStream(), atomic: false);
+
+        var error = Assert.Single(report.Errors);
+        Assert.Equal((1, null, CsvImportReader.EmptyFileCode), (error.Row, error.Column, error.Code));
     }
 
     [Theory]

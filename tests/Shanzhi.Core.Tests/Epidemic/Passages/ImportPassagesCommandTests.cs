@@ -198,6 +198,7 @@ public sealed class ImportPassagesCommandTests
         Assert.Equal(1, root.GetProperty("accepted").GetInt32());
         Assert.Equal(1, root.GetProperty("duplicates").GetInt32());
         Assert.Equal(1, root.GetProperty("failedRows").GetInt32());
+        Assert.False(root.GetProperty("fileRejected").GetBoolean());
         var error = Assert.Single(root.GetProperty("errors").EnumerateArray());
         Assert.Equal(4, error.GetProperty("line").GetInt32());
         Assert.Equal("passage.invalid_field", error.GetProperty("code").GetString());
@@ -232,6 +233,26 @@ public sealed class ImportPassagesCommandTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Empty_file_is_reported_as_empty(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+        await File.WriteAllBytesAsync(file, [], TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file, "--json");
+
+        Assert.Equal(1, exitCode);
+        using var json = JsonDocument.Parse(output);
+        Assert.True(json.RootElement.GetProperty("fileRejected").GetBoolean());
+        Assert.Equal(0, json.RootElement.GetProperty("failedRows").GetInt32());
+        var error = Assert.Single(json.RootElement.GetProperty("errors").EnumerateArray());
+        Assert.Equal(1, error.GetProperty("line").GetInt32());
+        Assert.Equal("import.empty_file", error.GetProperty("code").GetString());
+        Assert.Equal("文件为空：缺少列名行和数据行。", error.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Unknown_header_column_rejects_the_file(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
@@ -247,6 +268,8 @@ public sealed class ImportPassagesCommandTests
         var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
 
         Assert.Equal(1, exitCode);
+        Assert.StartsWith("整个文件未导入，未读取任何数据行，原因如下：", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("出错", output);
         Assert.Contains("第 1 行：列名行的第 9 列“note”不是本导入的列，整个文件未导入。", output);
         Assert.Contains("[import.unknown_column]", output);
         await using var db = store.NewContext();

@@ -81,5 +81,26 @@ public sealed class ImportPersonsCommandTests
         Assert.StartsWith("身份证号码无效", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Missing_column_rejects_the_file_without_counting_a_failed_row(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var file = Path.Combine(store.Options.FullDataDirectory, "persons.csv");
+        await File.WriteAllTextAsync(file, $"name,residency\r\n测试甲,Permanent\r\n", TestContext.Current.CancellationToken);
+
+        var text = await CliRun.RunAsync(store, [ImportCommand()], "import", "persons", file);
+        var json = await CliRun.RunAsync(store, [ImportCommand()], "import", "persons", file, "--json");
+
+        Assert.Equal(1, text.ExitCode);
+        Assert.StartsWith("整个文件未导入，未读取任何数据行，原因如下：", text.Output, StringComparison.Ordinal);
+        Assert.Contains("第 1 行（id_number）：文件缺少必需的列“id_number”", text.Output);
+        Assert.DoesNotContain("出错", text.Output);
+        using var report = JsonDocument.Parse(json.Output);
+        Assert.True(report.RootElement.GetProperty("fileRejected").GetBoolean());
+        Assert.Equal(0, report.RootElement.GetProperty("failedRows").GetInt32());
+        Assert.Equal("import.missing_column", Assert.Single(report.RootElement.GetProperty("errors").EnumerateArray()).GetProperty("code").GetString());
+    }
+
     private static Command ImportCommand() => new("import") { ImportPersonsCommand.Create() };
 }

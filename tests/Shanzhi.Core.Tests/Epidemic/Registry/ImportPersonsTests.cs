@@ -211,6 +211,18 @@ public sealed class ImportPersonsTests
         Assert.Equal(1, await db.Persons.CountAsync(Ct));
     }
 
+    [Fact]
+    public async Task Empty_id_number_is_reported_as_required()
+    {
+        await using var world = await RegistryWorld.CreateAsync(StoreKind.Sqlite);
+        await using var db = world.NewContext();
+
+        var report = await ImportAsync(world, db, "name,id_number,residency\n测试甲,,Permanent\n", atomic: false);
+
+        var error = Assert.Single(report.Errors);
+        Assert.Equal((2, ImportPersons.IdNumberColumn, "person.id_number_required", "请填写身份证号码。"), (error.Row, error.Field, error.Code, error.Message));
+    }
+
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Row_with_extra_field_is_rejected_alone(StoreKind kind)

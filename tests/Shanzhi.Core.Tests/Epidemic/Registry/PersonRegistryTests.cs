@@ -65,6 +65,7 @@ public sealed class PersonRegistryTests
         { "landline phone", Request() with { Phone = "057487654321" }, "privacy.mobile_invalid" },
         { "no residency", Request() with { Residency = null }, "person.residency_required" },
         { "no name", Request() with { Name = "  " }, "person.name_required" },
+        { "no ID number", Request() with { IdNumber = " " }, "person.id_number_required" },
         { "street instead of grid", Request() with { HomeGridCode = Shanzhi.Tests.Cases.CaseWorld.StreetA }, "person.unknown_grid" },
     };
 
