@@ -202,7 +202,7 @@ public sealed class RegionImporterTests
     }
 
     [Fact]
-    public async Task Import_names_the_line_where_the_file_stops_being_utf8()
+    public async Task Non_utf8_file_names_its_line()
     {
         await using var store = await SeededStoreAsync(StoreKind.Sqlite);
         await using var db = store.NewContext();

@@ -95,7 +95,7 @@ public sealed class EpidemicRegistryTests
     }
 
     [Fact]
-    public async Task Csv_import_reports_an_empty_id_number_as_required()
+    public async Task Csv_empty_id_number_is_required()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
         var (officer, _, _) = await SignInAsync(platform);
