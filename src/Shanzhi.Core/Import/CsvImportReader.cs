@@ -80,9 +80,9 @@ public sealed class CsvImportReader : IAsyncDisposable
     }
 
     /// <summary>
-    /// Returns the header columns whose names are none of <paramref name="knownNames"/>, compared
-    /// trimmed and in any letter case as <c>CsvReader.TryGetFieldIndex</c>
-    /// falls back to. An empty name, as a trailing comma in the header leaves, is unknown too.
+    /// Returns the header columns whose names are not in <paramref name="knownNames"/>. Names are
+    /// compared trimmed and in any letter case, as <c>CsvReader.TryGetFieldIndex</c> falls back to.
+    /// An empty name, left by a trailing comma in the header, is unknown too.
     /// </summary>
     public IReadOnlyList<(int Index, string Name)> FindUnknownColumns(IEnumerable<string> knownNames)
     {

@@ -19,8 +19,8 @@ namespace Shanzhi.Web.Auth;
 /// start-up, so the names themselves are not kept.
 /// NOTE: at most <see cref="MaxTrackedNames"/> names are tracked. When the bound is reached, a
 /// failure for a name not yet tracked is not counted, and the cache removes about 5% of the entries
-/// in the background: least recently used counts first, names still locked out last. Under such a
-/// flood a name may answer "invalid credentials" where an account would be locked. Counts are per
+/// in the background: least recently used counts first, names still locked out last. During such a
+/// flood, a sign-in with an unknown name may get "invalid credentials" where an account would be locked. Counts are per
 /// process and are lost on restart, so with several web instances an unknown name locks on each
 /// instance separately, while an account's count is shared through the database.
 /// </remarks>

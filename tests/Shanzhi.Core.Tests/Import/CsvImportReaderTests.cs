@@ -71,7 +71,7 @@ public sealed class CsvImportReaderTests
     }
 
     [Fact]
-    public async Task Sequence_cut_at_end_of_file_is_not_utf8()
+    public async Task Sequence_cut_at_end_not_utf8()
     {
         byte[] bytes = [.. "name\n测试\n"u8, .. "测"u8[..2]];
         await using var input = CsvImportReader.Open(new MemoryStream(bytes));
@@ -98,7 +98,7 @@ public sealed class CsvImportReaderTests
     }
 
     [Fact]
-    public async Task Unclosed_quote_in_header_is_reported_on_line_1()
+    public async Task Header_unclosed_quote_on_line_1()
     {
         await using var input = CsvImportReader.Open(new MemoryStream("name,\"id_number\nx,y\n"u8.ToArray()));
 

@@ -119,7 +119,7 @@ public sealed class TwoFactorSignInTests
     }
 
     [Fact]
-    public async Task Code_used_at_enrolment_is_rejected_at_sign_in()
+    public async Task Enrolment_code_rejected_at_sign_in()
     {
         await using var platform = await StartAsync();
         var key = await EnrollAdminAsync(platform);
@@ -163,7 +163,7 @@ public sealed class TwoFactorSignInTests
     }
 
     [Fact]
-    public async Task Code_of_a_step_before_the_last_used_is_rejected()
+    public async Task Earlier_step_code_rejected()
     {
         await using var platform = await StartAsync();
         var key = await EnrollAdminAsync(platform);

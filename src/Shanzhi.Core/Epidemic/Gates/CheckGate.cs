@@ -158,9 +158,9 @@ public sealed class CheckGate(
         var retaken = false;
         if (identity == GateIdentity.NoMatch)
         {
-            // A passage stored before the claim is a resend or a reused sequence. Checking here also
-            // tells the replay below that a passage it finds after this check's claim was stored by a
-            // copy of this check that took the claim over.
+            // A passage stored before the claim is a resend or a reused sequence. Because of this
+            // check, a passage the replay below finds after this check's claim was stored by a copy of
+            // this check that took the claim over.
             if (await IsPassageStoredAsync(device, input, cancellationToken))
             {
                 return await ReplayAsync(device, input, personKey, identity, verdict, channel, claimed: false, cancellationToken);

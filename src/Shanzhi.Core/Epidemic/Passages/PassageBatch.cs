@@ -18,8 +18,8 @@ public sealed record PassageInput(
     string? Status = null);
 
 /// <summary>
-/// Input format of a passage. It sets how an error message asks the sender to mark an unidentified
-/// person: a JSON item omits <c>personKey</c>, and a CSV row leaves the <c>person_key</c> cell empty.
+/// Input format of a passage, which selects how error messages describe an unidentified person:
+/// a JSON item omits <c>personKey</c>, and a CSV row leaves the <c>person_key</c> cell empty.
 /// </summary>
 public enum PassageFormat
 {

@@ -109,13 +109,13 @@ public sealed class UnidentifiedRepairTests
         await using var world = await GateWorld.CreateAsync(kind);
         var (school, _) = await world.DeviceAtAsync(PlaceKind.School, CaseWorld.InStreetB);
         var check = new GateCheckInput(9, Morning, PassageDirection.In, IdentityKind.NoMatch);
-        var held = new HeldIngest(world.Ingest);
+        var heldIngest = new HeldIngest(world.Ingest);
         await using var firstDb = world.Cases.NewContext();
-        var first = world.Gate(firstDb, ingest: held).CheckAsync(school, check, Ct);
-        await held.Entered.Task.WaitAsync(Ct);
+        var first = world.Gate(firstDb, ingest: heldIngest).CheckAsync(school, check, Ct);
+        await heldIngest.Entered.Task.WaitAsync(Ct);
 
         var second = await world.MustCheckAsync(school, check);
-        held.Release.SetResult();
+        heldIngest.Release.SetResult();
         var overtaken = await first;
 
         await using var db = world.Cases.NewContext();

@@ -134,12 +134,12 @@ public sealed class PassageCatchUpTests
         return counts;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    private static async Task WaitUntilAsync(Func<bool> condition, string description)
     {
         var deadline = DateTime.UtcNow + CatchUpTimeout;
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {CatchUpTimeout.TotalSeconds} s waiting for {what}.");
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out after {CatchUpTimeout.TotalSeconds} s waiting for {description}.");
             await Task.Delay(TimeSpan.FromMilliseconds(100), Ct);
         }
     }
