@@ -45,9 +45,9 @@ public sealed class RetentionOptions
 
     public Dictionary<string, int> Policies { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
-        [DataClasses.Movement] = MovementDays,
-        [DataClasses.HealthStatusHistory] = HealthStatusHistoryDays,
-        [DataClasses.UnidentifiedFollowUp] = UnidentifiedFollowUpDays,
+        [RetentionClasses.Movement] = MovementDays,
+        [RetentionClasses.HealthStatusHistory] = HealthStatusHistoryDays,
+        [RetentionClasses.UnidentifiedFollowUp] = UnidentifiedFollowUpDays,
     };
 
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
@@ -62,8 +62,12 @@ public sealed class RetentionOptions
     public int? DaysOf(string dataClass) => Policies.TryGetValue(dataClass, out var days) && days > 0 ? days : null;
 }
 
-/// <summary>Names of data classes that retention policies refer to.</summary>
-public static class DataClasses
+/// <summary>
+/// Names of the data classes that retention policies refer to (keys of <c>Retention:Policies</c>).
+/// Not to be confused with <see cref="Classification.DataClass"/>, the PIPL classification of a
+/// stored value.
+/// </summary>
+public static class RetentionClasses
 {
     public const string Movement = "Movement";
 

@@ -107,12 +107,12 @@ public sealed class ClassificationTests
     {
         using var db = SqliteModel();
         var retention = new RetentionOptions();
-        retention.Policies[Shanzhi.Privacy.DataClasses.Movement] = 14;
-        retention.Policies.Remove(Shanzhi.Privacy.DataClasses.HealthStatusHistory);
+        retention.Policies[Shanzhi.Privacy.RetentionClasses.Movement] = 14;
+        retention.Policies.Remove(Shanzhi.Privacy.RetentionClasses.HealthStatusHistory);
         IRetentionTarget[] targets =
         [
-            new TableRetentionTarget(Shanzhi.Privacy.DataClasses.Movement, Passage.Table, Passage.OccurredAtColumn),
-            new TableRetentionTarget(Shanzhi.Privacy.DataClasses.HealthStatusHistory, HealthStatusChange.Table, HealthStatusChange.RecordedAtColumn),
+            new TableRetentionTarget(Shanzhi.Privacy.RetentionClasses.Movement, Passage.Table, Passage.OccurredAtColumn),
+            new TableRetentionTarget(Shanzhi.Privacy.RetentionClasses.HealthStatusHistory, HealthStatusChange.Table, HealthStatusChange.RecordedAtColumn),
         ];
 
         var record = ProcessingRecord.Build(db.Model, targets, retention);

@@ -42,7 +42,7 @@ public sealed class RetentionTests
 
         await using var db = store.NewContext();
         var record = await db.AuditRecords.SingleAsync(TestContext.Current.CancellationToken);
-        Assert.Equal((AuditAction.RetentionPurged, DataClasses.Movement), (record.Action, record.SubjectId));
+        Assert.Equal((AuditAction.RetentionPurged, RetentionClasses.Movement), (record.Action, record.SubjectId));
         Assert.Equal(receipts.Single().Detail, record.Detail);
         Assert.Equal((2, Now.AddDays(-40), Now.AddDays(-29)), (receipts.Single().Count, receipts.Single().Oldest, receipts.Single().Newest));
     }
@@ -65,7 +65,7 @@ public sealed class RetentionTests
     {
         await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
         await using var db = store.NewContext();
-        var engine = Engine(db, store, new FakeTimeProvider(Now), 100, new TableRetentionTarget(DataClasses.Movement, "audit_records", "at"));
+        var engine = Engine(db, store, new FakeTimeProvider(Now), 100, new TableRetentionTarget(RetentionClasses.Movement, "audit_records", "at"));
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => engine.PurgeAsync(Now, TestContext.Current.CancellationToken));
     }
@@ -82,7 +82,7 @@ public sealed class RetentionTests
             .AddLogging()
             .AddShanzhiStorage(store.Options)
             .AddShanzhiAudit()
-            .AddRetentionTarget(DataClasses.Movement, Table, "at")
+            .AddRetentionTarget(RetentionClasses.Movement, Table, "at")
             .AddShanzhiRetentionJob()
             .BuildServiceProvider();
         await using var _ = services;
@@ -107,7 +107,7 @@ public sealed class RetentionTests
     private static async Task<IReadOnlyList<RetentionReceipt>> PurgeAsync(TestStore store, TimeProvider clock, int batchSize)
     {
         await using var db = store.NewContext();
-        var engine = Engine(db, store, clock, batchSize, new TableRetentionTarget(DataClasses.Movement, Table, "at"));
+        var engine = Engine(db, store, clock, batchSize, new TableRetentionTarget(RetentionClasses.Movement, Table, "at"));
         return await engine.PurgeAsync(clock.GetUtcNow(), TestContext.Current.CancellationToken);
     }
 

@@ -20,7 +20,7 @@ public static class GateServiceCollectionExtensions
         services.AddScoped<SiteRosters>();
         services.AddSingleton<SiteRosterDirectory>();
         services.AddHostedService<SiteRosterLoader>();
-        services.AddRetentionTarget(DataClasses.UnidentifiedFollowUp, UnidentifiedFollowUp.Table, UnidentifiedFollowUp.ResolvedAtColumn);
+        services.AddRetentionTarget(RetentionClasses.UnidentifiedFollowUp, UnidentifiedFollowUp.Table, UnidentifiedFollowUp.ResolvedAtColumn);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreSeeder, UnidentifiedCaseSeeder>());
         return services;
     }

@@ -16,7 +16,7 @@ public static class InvestigationServiceCollectionExtensions
     {
         services.AddScoped<InvestigationService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStoreSeeder, FollowUpCatalogSeeder>());
-        services.AddRetentionTarget(DataClasses.Movement, TraceSnapshot.Table, TraceSnapshot.RanAtColumn);
+        services.AddRetentionTarget(RetentionClasses.Movement, TraceSnapshot.Table, TraceSnapshot.RanAtColumn);
         return services;
     }
 }

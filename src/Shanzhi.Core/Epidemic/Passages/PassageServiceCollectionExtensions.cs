@@ -21,7 +21,7 @@ public static class PassageServiceCollectionExtensions
         services.AddSingleton<IPassageIngest>(sp => sp.GetRequiredService<PassageWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<PassageWriter>());
         services.AddScoped<PassageImporter>();
-        services.AddRetentionTarget(DataClasses.Movement, Passage.Table, Passage.OccurredAtColumn);
+        services.AddRetentionTarget(RetentionClasses.Movement, Passage.Table, Passage.OccurredAtColumn);
         return services;
     }
 }

@@ -15,7 +15,7 @@ public readonly record struct PassageTimeWindow(DateTimeOffset Now, int? Retenti
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
 
     /// <summary>The window at <paramref name="now"/> under the movement policy the retention job applies.</summary>
-    public static PassageTimeWindow At(DateTimeOffset now, RetentionOptions retention) => new(now, retention.DaysOf(DataClasses.Movement));
+    public static PassageTimeWindow At(DateTimeOffset now, RetentionOptions retention) => new(now, retention.DaysOf(RetentionClasses.Movement));
 
     public bool IsInFuture(DateTimeOffset occurredAt) => occurredAt > Now + ClockTolerance;
 

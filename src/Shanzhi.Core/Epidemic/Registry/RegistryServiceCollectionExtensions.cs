@@ -20,7 +20,7 @@ public static class RegistryServiceCollectionExtensions
         services.AddEncryptedField(PersonIdentity.NameField);
         services.AddEncryptedField(PersonIdentity.IdNumberField);
         services.AddEncryptedField(PersonIdentity.PhoneField);
-        services.AddRetentionTarget(DataClasses.HealthStatusHistory, HealthStatusChange.Table, HealthStatusChange.RecordedAtColumn,
+        services.AddRetentionTarget(RetentionClasses.HealthStatusHistory, HealthStatusChange.Table, HealthStatusChange.RecordedAtColumn,
             keepNewestPer: HealthStatusChange.PersonKeyColumn);
         return services;
     }

@@ -31,7 +31,7 @@ public readonly record struct IndexedPassage(long PersonKey, long PlaceId, DateT
 /// <see cref="ReaderWriterLockSlim"/>. Writes are short batches. Compaction builds the new layout
 /// under an upgradeable read lock, so traces go on meanwhile and only ingest waits, then swaps it in
 /// under the write lock. A copy-on-write snapshot per write would double the memory of what it copies.</para>
-/// <para>Retention: with a <see cref="RetentionOptions"/> policy for <see cref="DataClasses.Movement"/>,
+/// <para>Retention: with a <see cref="RetentionOptions"/> policy for <see cref="RetentionClasses.Movement"/>,
 /// compaction drops passages older than the policy, as the retention job deletes them from the
 /// store, and persons left without stays. A stay whose In expired keeps its Out as an exit-only
 /// stay, as a rebuild would make it. Built without one (benchmarks, data tests), or with a policy of
@@ -79,7 +79,7 @@ public sealed class ContactIndex : IContactTracer, IPassageObserver, IPlaceObser
 
     /// <summary>An index that forgets passages older than the movement retention policy at each compaction.</summary>
     public ContactIndex(IOptions<TracingOptions> options, IOptions<RetentionOptions> retention, TimeProvider time)
-        : this(options, retention.Value.DaysOf(DataClasses.Movement) is { } days ? TimeSpan.FromDays(days) : null, time)
+        : this(options, retention.Value.DaysOf(RetentionClasses.Movement) is { } days ? TimeSpan.FromDays(days) : null, time)
     {
     }
 

@@ -255,7 +255,7 @@ public sealed class GateCheckTests
     {
         await using var world = await GateWorld.CreateAsync(StoreKind.Sqlite);
         var (mall, _) = await world.DeviceAtAsync(PlaceKind.Mall, CaseWorld.InStreetA);
-        world.Retention.Policies.Remove(DataClasses.Movement);
+        world.Retention.Policies.Remove(RetentionClasses.Movement);
 
         var answer = await world.CheckAsync(mall, new GateCheckInput(1, Morning.AddYears(-1), PassageDirection.In, IdentityKind.NoMatch));
 

@@ -20,7 +20,7 @@ public sealed class TraceRetentionTests
         world.Cases.Clock.Advance(TimeSpan.FromDays(RetentionOptions.MovementDays + 1));
         await TraceAsync(world, opened.Id);
         await using var db = world.NewContext();
-        var engine = new RetentionEngine(db, [new TableRetentionTarget(DataClasses.Movement, TraceSnapshot.Table, TraceSnapshot.RanAtColumn)],
+        var engine = new RetentionEngine(db, [new TableRetentionTarget(RetentionClasses.Movement, TraceSnapshot.Table, TraceSnapshot.RanAtColumn)],
             new TestAuditLog(world.Cases.Store, world.Cases.Clock), MsOptions.Create(new RetentionOptions()), NullLogger<RetentionEngine>.Instance);
 
         await engine.PurgeAsync(world.Cases.Clock.GetUtcNow(), TestContext.Current.CancellationToken);

@@ -118,7 +118,7 @@ public sealed class PassageBatchTests
     public void Without_movement_policy_old_items_are_kept()
     {
         var retention = new RetentionOptions();
-        retention.Policies.Remove(DataClasses.Movement);
+        retention.Policies.Remove(RetentionClasses.Movement);
 
         var (records, _, errors) = PassageBatch.Validate(Device, [Valid(1) with { OccurredAt = Now.AddYears(-1) }], PassageTimeWindow.At(Now, retention));
 
@@ -130,7 +130,7 @@ public sealed class PassageBatchTests
     public void Movement_window_follows_the_retention_policy()
     {
         var retention = new RetentionOptions();
-        retention.Policies[DataClasses.Movement] = 14;
+        retention.Policies[RetentionClasses.Movement] = 14;
 
         var window = PassageTimeWindow.At(Now, retention);
 

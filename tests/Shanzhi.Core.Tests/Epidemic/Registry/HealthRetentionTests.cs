@@ -30,7 +30,7 @@ public sealed class HealthRetentionTests
         world.Cases.Clock.Advance(TimeSpan.FromDays(RetentionOptions.HealthStatusHistoryDays - 5));
         await using var db = world.NewContext();
 
-        var receipts = await PurgeAsync(db, world.Cases, new TableRetentionTarget(DataClasses.HealthStatusHistory, HealthStatusChange.Table,
+        var receipts = await PurgeAsync(db, world.Cases, new TableRetentionTarget(RetentionClasses.HealthStatusHistory, HealthStatusChange.Table,
             HealthStatusChange.RecordedAtColumn, keepNewestPer: HealthStatusChange.PersonKeyColumn));
 
         var left = await db.HealthStatusChanges.AsNoTracking().OrderBy(c => c.Id).Select(c => new { c.PersonKey, c.To }).ToListAsync(Ct);
@@ -56,7 +56,7 @@ public sealed class HealthRetentionTests
         await using var db = world.NewContext();
 
         await PurgeAsync(db, world.Cases,
-            new TableRetentionTarget(DataClasses.UnidentifiedFollowUp, UnidentifiedFollowUp.Table, UnidentifiedFollowUp.ResolvedAtColumn));
+            new TableRetentionTarget(RetentionClasses.UnidentifiedFollowUp, UnidentifiedFollowUp.Table, UnidentifiedFollowUp.ResolvedAtColumn));
 
         Assert.Equal([2L], await db.UnidentifiedFollowUps.AsNoTracking().Select(f => f.DeviceSequence).ToListAsync(Ct));
     }

@@ -64,7 +64,7 @@ public sealed class ContactIndexRetentionTests
     {
         var time = new FakeTimeProvider(Now);
         var retention = new RetentionOptions();
-        retention.Policies[DataClasses.Movement] = 0;
+        retention.Policies[RetentionClasses.Movement] = 0;
         using var index = new ContactIndex(Options.Create(new TracingOptions()), Options.Create(retention), time);
         index.Add(Month);
 
@@ -167,7 +167,7 @@ public sealed class ContactIndexRetentionTests
     {
         var time = new FakeTimeProvider(Now);
         var retention = new RetentionOptions();
-        retention.Policies.Remove(DataClasses.Movement);
+        retention.Policies.Remove(RetentionClasses.Movement);
         using var index = new ContactIndex(Options.Create(new TracingOptions()), Options.Create(retention), time);
         index.Add(Month);
 
