@@ -21,8 +21,11 @@ public static class EpidemicInvestigationEndpoints
 
     public sealed record Choices(IReadOnlyList<LegalBasis> LegalBases, IReadOnlyList<RuleSetChoice> RuleSets);
 
-    /// <summary>A rule set on offer; <paramref name="SecondDegreePlaceKinds"/> is null when every place kind counts for the second degree.</summary>
-    public sealed record RuleSetChoice(string Id, string Version, string Name, bool SecondDegree, IReadOnlyList<PlaceKind>? SecondDegreePlaceKinds);
+    /// <summary>
+    /// A rule set on offer. <paramref name="SecondDegreePlaceKinds"/> lists the place kinds where contacts
+    /// of contacts count: every kind when the rule set has no limit, none without a second degree.
+    /// </summary>
+    public sealed record RuleSetChoice(string Id, string Version, string Name, bool SecondDegree, IReadOnlyList<PlaceKind> SecondDegreePlaceKinds);
 
     public static void MapEpidemicInvestigationEndpoints(this WebApplication app)
     {
@@ -47,8 +50,14 @@ public static class EpidemicInvestigationEndpoints
 
     private static Ok<Choices> GetChoices(RuleSetCatalog ruleSets) => TypedResults.Ok(new Choices(
         LegalBases.All,
-        [.. ruleSets.All.Select(r => new RuleSetChoice(r.Id, r.Version, r.Name, r.SecondDegree,
-            r.SecondDegreePlaceKinds is { } kinds ? [.. kinds.Order()] : null))]));
+        [.. ruleSets.All.Select(r => new RuleSetChoice(r.Id, r.Version, r.Name, r.SecondDegree, SecondDegreePlaceKinds(r)))]));
+
+    private static IReadOnlyList<PlaceKind> SecondDegreePlaceKinds(RuleSet rules) => rules switch
+    {
+        { SecondDegree: false } => [],
+        { SecondDegreePlaceKinds: { } kinds } => [.. kinds.Order()],
+        _ => Enum.GetValues<PlaceKind>(),
+    };
 
     private static async Task<Results<Ok<IReadOnlyList<InvestigationView>>, ProblemHttpResult>> ListAsync(
         HttpContext http, InvestigationService service, CancellationToken cancellationToken, InvestigationState? state = null) =>

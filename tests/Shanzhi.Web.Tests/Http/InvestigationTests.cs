@@ -49,6 +49,24 @@ public sealed class InvestigationTests
     }
 
     [Fact]
+    public async Task Choices_list_second_degree_kinds()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite, web => web
+            .UseSetting("Tracing:Custom:everywhere:SecondDegree", "true")
+            .UseSetting("Tracing:Custom:everywhere:Name", "全部场所次密接"));
+        var officer = await SignInOfficerAsync(platform);
+
+        var choices = await (await officer.GetAsync("/api/v1/epidemic/investigations/choices", Ct)).ReadJsonAsync();
+        var kinds = choices.GetProperty("ruleSets").EnumerateArray().ToDictionary(
+            r => r.GetProperty("id").GetString()!,
+            r => r.GetProperty("secondDegreePlaceKinds").EnumerateArray().Select(k => k.GetString()!).ToArray());
+
+        Assert.Empty(kinds["who"]);
+        Assert.Equal(["School", "ResidentialCompound", "ConstructionSite"], kinds["china-9"]);
+        Assert.Equal(Enum.GetNames<PlaceKind>(), kinds["everywhere"]);
+    }
+
+    [Fact]
     public async Task Other_roles_cannot_open_investigations()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
