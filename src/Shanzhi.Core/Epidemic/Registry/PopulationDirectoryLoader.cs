@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Data.Common;
 using System.Diagnostics;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -240,12 +241,25 @@ public sealed class PopulationDirectoryLoader(IServiceScopeFactory scopes, Popul
             var count = 0;
             var read = 0L;
             var index = new byte[8];
+
+            // Over 100k rows, Microsoft.Data.Sqlite 10 allocated about 380 bytes per row for GetBytes on the blind index and ran 3 to 4
+            // times slower than GetFieldValue, which allocates only the 32-byte array. Npgsql 10's GetBytes allocated nothing.
+            var readWholeIndex = reader is SqliteDataReader;
             while (await reader.ReadAsync(cancellationToken))
             {
-                reader.GetBytes(1, 0, index, 0, 8);
+                ulong prefix;
+                if (readWholeIndex)
+                {
+                    prefix = PopulationDirectory.Prefix(reader.GetFieldValue<byte[]>(1));
+                }
+                else
+                {
+                    reader.GetBytes(1, 0, index, 0, 8);
+                    prefix = PopulationDirectory.Prefix(index);
+                }
+
                 var status = reader.GetInt32(2);
-                batch[count++] = new PopulationRow(reader.GetInt64(0), PopulationDirectory.Prefix(index), status == 0 ? null : (HealthStatus)status,
-                    (ResidencyClass)reader.GetInt32(3));
+                batch[count++] = new PopulationRow(reader.GetInt64(0), prefix, status == 0 ? null : (HealthStatus)status, (ResidencyClass)reader.GetInt32(3));
                 read++;
                 if (count == BatchSize)
                 {
