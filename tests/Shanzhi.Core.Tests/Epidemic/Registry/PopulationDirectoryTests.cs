@@ -212,6 +212,81 @@ public sealed class PopulationDirectoryTests
         Assert.Equal(DirectoryAnswer.Found, Find(gate, registeredElsewhere).Answer);
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Fresh_change_is_applied_at_next_poll(StoreKind kind)
+    {
+        // Stamped 5 s after its commit (the writer's clock runs ahead), at the commit, and up to FreshAge before it.
+        TimeSpan[] latenesses = [TimeSpan.FromSeconds(-5), TimeSpan.Zero, TimeSpan.FromSeconds(1), PopulationDirectoryLoader.FreshAge];
+
+        var delays = await DelaysUntilAppliedAsync(kind, latenesses);
+
+        for (var i = 0; i < latenesses.Length; i++)
+        {
+            Assert.True(delays[i] == PopulationDirectoryLoader.PollInterval,
+                $"A change stamped {latenesses[i].TotalSeconds} s before its commit was applied {Describe(delays[i])}, not at the next poll.");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Late_commit_within_overlap_is_applied(StoreKind kind)
+    {
+        // Each lateness is first covered by a different reread age, and the last is the whole overlap.
+        TimeSpan[] latenesses = [.. new[] { 3, 6, 12, 20, 29 }.Select(s => TimeSpan.FromSeconds(s)), PopulationDirectoryLoader.Overlap];
+
+        var delays = await DelaysUntilAppliedAsync(kind, latenesses);
+
+        for (var i = 0; i < latenesses.Length; i++)
+        {
+            Assert.True(delays[i] <= latenesses[i] + PopulationDirectoryLoader.PollInterval,
+                $"A change stamped {latenesses[i].TotalSeconds} s before its commit was applied {Describe(delays[i])}.");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Bulk_update_is_read_at_most_seven_times(StoreKind kind)
+    {
+        const int persons = 100;
+
+        // At polls one second apart: 3 reads while the stamp is fresh, then one at each of the 4 reread ages.
+        const int maxReads = 7;
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var keys = new List<long>();
+        for (var n = 1; n <= persons; n++)
+        {
+            keys.Add(await world.RegisterAsync(n));
+        }
+
+        await using var gate = new Instance(world);
+        await using var other = new Instance(world);
+        await gate.Loader.LoadAsync(Ct);
+
+        // Age the registrations' stamps past the overlap, so the polls counted below read only the bulk update.
+        world.Cases.Clock.Advance(PopulationDirectoryLoader.Overlap + PopulationDirectoryLoader.PollInterval);
+        await gate.Loader.PollAsync(Ct);
+        var readBefore = gate.Loader.PolledRows;
+        await using (var db = world.NewContext())
+        {
+            var items = keys.Select((key, i) => new UpstreamHealthItem(null, key, HealthStatus.Red, $"ZJ-{i}", At(8))).ToList();
+            await other.Upstream(db).ApplyAsync(new UpstreamHealthBatch(Province, items), world.CityOfficer, Ct);
+        }
+
+        var bulkStamp = world.Cases.Clock.GetUtcNow();
+        while (world.Cases.Clock.GetUtcNow() - bulkStamp <= PopulationDirectoryLoader.Overlap + PopulationDirectoryLoader.PollInterval)
+        {
+            world.Cases.Clock.Advance(PopulationDirectoryLoader.PollInterval);
+            await gate.Loader.PollAsync(Ct);
+        }
+
+        var reads = gate.Loader.PolledRows - readBefore;
+        var red = keys.Count(key => Status(gate, key) == (DirectoryAnswer.Found, HealthStatus.Red, ResidencyClass.Permanent));
+
+        Assert.Equal(persons, red);
+        Assert.InRange(reads, persons, maxReads * persons);
+    }
+
     [Fact]
     public void Read_from_before_a_change_does_not_overwrite_it()
     {
@@ -286,6 +361,59 @@ public sealed class PopulationDirectoryTests
         var answer = instance.Directory.FindStatus(key, out var status, out var residency);
         return (answer, status, residency);
     }
+
+    /// <summary>
+    /// Registers one person per lateness and loads a directory. Then, as another process, commits a change to red for each
+    /// person at once, stamped its lateness before the commit. Polls once per interval until the overlap has passed and
+    /// returns, per person, how long after the commit the change was first applied (null when never).
+    /// </summary>
+    private static async Task<TimeSpan?[]> DelaysUntilAppliedAsync(StoreKind kind, TimeSpan[] latenesses)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var clock = world.Cases.Clock;
+        var keys = new long[latenesses.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = await world.RegisterAsync(i + 1);
+        }
+
+        await using var gate = new Instance(world);
+        await gate.Loader.LoadAsync(Ct);
+        for (var i = 0; i < 3; i++)
+        {
+            clock.Advance(PopulationDirectoryLoader.PollInterval);
+            await gate.Loader.PollAsync(Ct);
+        }
+
+        var committed = clock.GetUtcNow();
+        await using (var db = world.NewContext())
+        {
+            for (var i = 0; i < keys.Length; i++)
+            {
+                var stamp = committed - latenesses[i];
+                await db.Persons.Where(p => p.Key == keys[i])
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, HealthStatus.Red).SetProperty(p => p.UpdatedAt, stamp), Ct);
+            }
+        }
+
+        var delays = new TimeSpan?[keys.Length];
+        while (clock.GetUtcNow() - committed <= PopulationDirectoryLoader.Overlap + PopulationDirectoryLoader.PollInterval)
+        {
+            clock.Advance(PopulationDirectoryLoader.PollInterval);
+            await gate.Loader.PollAsync(Ct);
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (delays[i] is null && gate.Directory.FindStatus(keys[i], out var status, out _) == DirectoryAnswer.Found && status == HealthStatus.Red)
+                {
+                    delays[i] = clock.GetUtcNow() - committed;
+                }
+            }
+        }
+
+        return delays;
+    }
+
+    private static string Describe(TimeSpan? delay) => delay is { } applied ? $"{applied.TotalSeconds} s after its commit" : "never";
 
     /// <summary>Waits up to 10 s of real time for a condition set by a background task.</summary>
     private static async Task WaitAsync(Func<bool> condition)
