@@ -74,6 +74,13 @@ public static partial class ApiRegistration
             {
                 reExecute.Enabled = false;
             }
+
+            // HEAD is served as GET (UseHeadAsGet), so a 405 that allows GET allows HEAD too. The
+            // problem handler writes the body only after this, so the headers can still change.
+            if (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed && !context.Response.HasStarted)
+            {
+                HeadRequests.AddHeadToAllow(context.Response);
+            }
         });
         return app;
     }
