@@ -17,6 +17,7 @@ public static partial class ApiRegistration
 
         // Binding failures become exceptions so that Problems.Customize can name the parameter.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<RouteOptions>(options => options.SetParameterPolicy<IdRouteConstraint>(IdRouteConstraint.Name));
         services.AddOpenApi(OpenApiDocumentName, options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "善治 Shanzhi 城市治理平台 API";
