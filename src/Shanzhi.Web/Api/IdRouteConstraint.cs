@@ -10,7 +10,7 @@ namespace Shanzhi.Web.Api;
 /// </summary>
 /// <remarks>
 /// Routing (ASP.NET Core 10.0) filters by HTTP method before it runs route constraints, so a
-/// constraint that fails only at match time cannot turn the answer into a 405. This one takes effect
+/// constraint that fails only at match time cannot turn the response into a 405. This one takes effect
 /// when routing builds its table: routing calls
 /// <see cref="IParameterLiteralNodeMatchingPolicy.MatchesLiteral"/> for every literal routed at the
 /// same position and leaves the parameter's endpoints out of that literal's branch. Every other
