@@ -17,6 +17,7 @@ public static partial class ApiRegistration
 
         // Binding failures become exceptions so that Problems.Customize can name the parameter.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<RouteOptions>(options => options.SetParameterPolicy<IdRouteConstraint>(IdRouteConstraint.Name));
         services.AddOpenApi(OpenApiDocumentName, options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "善治 Shanzhi 城市治理平台 API";
@@ -73,6 +74,13 @@ public static partial class ApiRegistration
                 && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } reExecute)
             {
                 reExecute.Enabled = false;
+            }
+
+            // HEAD is served as GET (UseHeadAsGet), so a 405 that allows GET allows HEAD too. The
+            // problem handler writes the body only after this, so the headers can still change.
+            if (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed && !context.Response.HasStarted)
+            {
+                HeadRequests.AddHeadToAllow(context.Response);
             }
         });
         return app;

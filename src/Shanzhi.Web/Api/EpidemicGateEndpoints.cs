@@ -57,14 +57,15 @@ public static class EpidemicGateEndpoints
             .WithSummary("不明身份人员核查办结：已登记（填写人员编号）或已排除（填写理由），并结案").RequireAuthorization().DisableAntiforgery()
             .RejectUnexpectedInput();
 
+        // {siteId:id} keeps /employers/... from being read as a site id and checks nothing else (IdRouteConstraint).
         var sites = app.MapGroup("/api/v1/epidemic/sites").WithTags("建筑工地实名制").RequireAuthorization().DisableAntiforgery()
             .RejectUnexpectedInput();
         sites.MapPost("/employers", AddEmployerAsync).WithName("AddSiteEmployer").WithSummary("登记用工单位（统一社会信用代码）");
         sites.MapGet("/employers/{employerId}", GetEmployerAsync).WithName("GetSiteEmployer").WithSummary("用工单位");
-        sites.MapGet("/{siteId}/roster", ListRosterAsync).WithName("ListSiteRoster").WithSummary("工地实名花名册");
-        sites.MapGet("/{siteId}/roster/{entryId}", GetRosterEntryAsync).WithName("GetSiteRosterEntry").WithSummary("花名册条目（人员只显示人员编号）");
-        sites.MapPost("/{siteId}/roster", AddRosterEntryAsync).WithName("AddSiteRosterEntry").WithSummary("把已登记人员加入工地花名册，含有效期");
-        sites.MapPost("/{siteId}/roster/{entryId}/end", EndRosterEntryAsync).WithName("EndSiteRosterEntry").WithSummary("终止花名册条目（最后有效日）");
+        sites.MapGet("/{siteId:id}/roster", ListRosterAsync).WithName("ListSiteRoster").WithSummary("工地实名花名册");
+        sites.MapGet("/{siteId:id}/roster/{entryId}", GetRosterEntryAsync).WithName("GetSiteRosterEntry").WithSummary("花名册条目（人员只显示人员编号）");
+        sites.MapPost("/{siteId:id}/roster", AddRosterEntryAsync).WithName("AddSiteRosterEntry").WithSummary("把已登记人员加入工地花名册，含有效期");
+        sites.MapPost("/{siteId:id}/roster/{entryId}/end", EndRosterEntryAsync).WithName("EndSiteRosterEntry").WithSummary("终止花名册条目（最后有效日）");
     }
 
     private static async Task<Results<Ok<IReadOnlyList<PlaceView>>, ProblemHttpResult>> ListPlacesAsync(

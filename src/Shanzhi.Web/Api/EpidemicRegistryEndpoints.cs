@@ -35,8 +35,9 @@ public static class EpidemicRegistryEndpoints
 
     public static void MapEpidemicRegistryEndpoints(this WebApplication app)
     {
-        // Route values have no type constraint such as {placeId:long}: an id of the wrong form then fails
+        // Route values have no type constraint such as {key:long}: an id of the wrong form then fails
         // binding and gets 400 request.invalid_parameter naming it, where a constraint would give a bare 404.
+        // {key:id} keeps /import and /search from being read as a key and checks nothing else (IdRouteConstraint).
         var persons = app.MapGroup("/api/v1/epidemic/persons").WithTags("疫情防控人口登记").RequireAuthorization().DisableAntiforgery()
             .AddEndpointFilter(NoStore)
             .RejectUnexpectedInput(new Dictionary<string, Error> { ["idNumber"] = IdNumberInQuery });
@@ -47,15 +48,15 @@ public static class EpidemicRegistryEndpoints
         persons.MapPost("/", RegisterAsync).WithName("RegisterEpidemicPerson").WithSummary("登记人员（身份信息加密存储）");
         persons.MapPost("/import", ImportAsync).WithName("ImportEpidemicPersons").Accepts<IFormFile>("multipart/form-data", "text/csv")
             .WithSummary("批量导入人员 CSV（multipart 字段 file 或 text/csv 正文）；逐行返回错误；atomic=true 时任一行出错则全部不导入");
-        persons.MapGet("/{key}", GetAsync).WithName("GetEpidemicPerson").WithSummary("人员详情（身份信息已脱敏，记入审计日志）");
-        persons.MapPost("/{key}/reveal", RevealAsync).WithName("RevealEpidemicPerson")
+        persons.MapGet("/{key:id}", GetAsync).WithName("GetEpidemicPerson").WithSummary("人员详情（身份信息已脱敏，记入审计日志）");
+        persons.MapPost("/{key:id}/reveal", RevealAsync).WithName("RevealEpidemicPerson")
             .WithSummary("查看完整姓名、身份证号、手机号：必须填写事由，记入审计日志");
-        persons.MapGet("/{key}/health", HistoryAsync).WithName("GetHealthHistory").WithSummary("健康码变更记录");
-        persons.MapGet("/{key}/health/explanation", ExplainAsync).WithName("ExplainHealthStatus")
+        persons.MapGet("/{key:id}/health", HistoryAsync).WithName("GetHealthHistory").WithSummary("健康码变更记录");
+        persons.MapGet("/{key:id}/health/explanation", ExplainAsync).WithName("ExplainHealthStatus")
             .WithSummary("面向本人的健康码说明：当前颜色、起始时间和原因");
-        persons.MapPost("/{key}/health/rule-hits", ApplyRuleAsync).WithName("ApplyHealthRule").WithSummary("按规则判定调整健康码（须附证据）");
-        persons.MapGet("/{key}/health/overrides", PendingOverridesAsync).WithName("ListHealthOverrides").WithSummary("待审核的人工调整申请");
-        persons.MapPost("/{key}/health/overrides", RequestOverrideAsync).WithName("RequestHealthOverride")
+        persons.MapPost("/{key:id}/health/rule-hits", ApplyRuleAsync).WithName("ApplyHealthRule").WithSummary("按规则判定调整健康码（须附证据）");
+        persons.MapGet("/{key:id}/health/overrides", PendingOverridesAsync).WithName("ListHealthOverrides").WithSummary("待审核的人工调整申请");
+        persons.MapPost("/{key:id}/health/overrides", RequestOverrideAsync).WithName("RequestHealthOverride")
             .WithSummary("申请人工调整健康码（须填写原因，由另一名专员审核后生效）");
 
         var health = app.MapGroup("/api/v1/epidemic/health").WithTags("疫情防控人口登记").RequireAuthorization().DisableAntiforgery()

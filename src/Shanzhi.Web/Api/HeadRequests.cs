@@ -5,13 +5,11 @@ namespace Shanzhi.Web.Api;
 /// (RFC 9110 §9.3.2). Uptime probes and link checkers send HEAD.
 /// </summary>
 /// <remarks>
-/// In ASP.NET Core 10.0, minimal API endpoints (MapGet) and Razor component pages accept GET only,
-/// and the framework has no setting that adds HEAD to them. HEAD did not even get a 405 when the
-/// platform runs from the build output, because there the static web assets fallback route
-/// <c>{**path:file}</c> accepts GET and HEAD: routing sent HEAD to it, the file constraint failed,
-/// and the response was 404. Routing the request as a GET
-/// covers pages, API endpoints and the OpenAPI document alike. Kestrel drops the body the GET
-/// handler writes, because it decides from the method on the request line, which this leaves as is.
+/// In ASP.NET Core 10.0, minimal API endpoints (MapGet) accept GET only, Razor component pages GET
+/// and POST, and the framework has no setting that adds HEAD to them. Routing the request as a GET
+/// covers pages, API endpoints and the OpenAPI document alike, and a HEAD where only POST is mapped
+/// gets the same 405 as a GET. Kestrel drops the body the GET handler writes, because it decides
+/// from the method on the request line, which this leaves as is.
 /// </remarks>
 public static class HeadRequests
 {
@@ -21,6 +19,26 @@ public static class HeadRequests
         // Every other method passes straight through: the gate check path takes thousands of POSTs a second.
         app.Use(static (context, next) => HttpMethods.IsHead(context.Request.Method) ? RouteAsGetAsync(context, next) : next(context));
         return app;
+    }
+
+    /// <summary>
+    /// Adds HEAD to the <c>Allow</c> header of a 405 response that lists GET. Routing builds that
+    /// header from the endpoints' methods, which name GET alone where HEAD is served as GET too.
+    /// </summary>
+    public static void AddHeadToAllow(HttpResponse response)
+    {
+        var methods = response.Headers.Allow
+            .SelectMany(value => (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .ToList();
+        if (!methods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase)
+            || methods.Contains(HttpMethods.Head, StringComparer.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        methods.Add(HttpMethods.Head);
+        methods.Sort(StringComparer.Ordinal);
+        response.Headers.Allow = string.Join(", ", methods);
     }
 
     private static async Task RouteAsGetAsync(HttpContext context, RequestDelegate next)

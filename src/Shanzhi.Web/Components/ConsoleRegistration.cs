@@ -23,11 +23,18 @@ public static class ConsoleRegistration
         return services;
     }
 
+    private const string DisableStaticAssetFallbackKey = "DisableStaticAssetNotFoundRuntimeFallback";
+
     public static WebApplication MapShanzhiConsole(this WebApplication app)
     {
-        // NOTE: when the platform runs from the build output, this also maps a development fallback
-        // route {**path:file} for GET and HEAD. So a GET on a POST-only API path gets 404 instead of
-        // 405, and the Allow header of a 405 lists GET and HEAD even where the endpoint takes only POST.
+        // Run from the build output, MapStaticAssets also maps a fallback route {**path:file} for GET
+        // and HEAD, which serves files added to wwwroot after the build. Its file check is a route
+        // constraint, and routing filters by HTTP method before it runs constraints. So that route
+        // would count at every address: GET on a POST-only address would get 404, DELETE on an
+        // unknown one 405, and every 405 would list GET and HEAD. The platform serves only the files
+        // in the build's manifest, as a published build does. ASP.NET Core 10.0 reads this key when
+        // MapStaticAssets runs.
+        app.Configuration[DisableStaticAssetFallbackKey] = "true";
         app.MapStaticAssets();
         // The site-wide policy (UseSecurityHeaders) already says frame-ancestors 'none'; Blazor's own
         // frame-ancestors 'self' header would be a second, looser policy on the same response.

@@ -71,6 +71,44 @@ public sealed class BadInputTests
     }
 
     [Theory]
+    [InlineData("GET", "/api/v1/auth/login", "POST")]
+    [InlineData("GET", "/api/v1/epidemic/gate/check", "POST")]
+    [InlineData("GET", "/account/login", "POST")]
+    [InlineData("PUT", "/api/v1/auth/login", "POST")]
+    [InlineData("DELETE", "/account/login", "POST")]
+    [InlineData("GET", "/api/v1/grid/points/redemptions", "POST")]
+    [InlineData("POST", "/api/v1/pi-handlers/export.csv", "GET, HEAD")]
+    [InlineData("PUT", "/health/live", "GET, HEAD")]
+    [InlineData("DELETE", "/api/v1/cases", "GET, HEAD, POST")]
+    [InlineData("PATCH", "/open311/v2/requests.json", "GET, HEAD, POST")]
+    public async Task Wrong_method_lists_allowed_methods(string method, string url, string allow)
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        using var client = platform.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
+
+        await ProblemAssert.IsMethodNotAllowedAsync(response, allow);
+    }
+
+    [Theory]
+    [InlineData("DELETE", "/no-such-page")]
+    [InlineData("POST", "/no-such-page")]
+    [InlineData("DELETE", "/api/v1/no-such-endpoint")]
+    [InlineData("POST", "/api/v1/no-such-endpoint")]
+    [InlineData("PUT", "/open311/v2/no-such-endpoint")]
+    public async Task Unknown_path_is_404_for_any_method(string method, string url)
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        using var client = platform.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, "request.not_found");
+        Assert.Empty(response.Content.Headers.Allow);
+    }
+
+    [Theory]
     [InlineData("/console/no-such-page", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")]
     [InlineData("/no-such-page", "text/html")]
     [InlineData("/openapi/v2.json", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")]

@@ -45,17 +45,35 @@ public sealed class HeadRequestTests
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
     }
 
-    [Fact]
-    public async Task Head_on_post_only_endpoint_gets_problem()
+    [Theory]
+    [InlineData("/api/v1/epidemic/gate/check")]
+    [InlineData("/api/v1/auth/login")]
+    [InlineData("/account/login")]
+    public async Task Head_on_post_only_endpoint_gets_405(string url)
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
         using var client = platform.CreateClient();
 
-        // No GET endpoint exists here either, so HEAD gets what GET gets: a problem, never a 500.
-        var (get, head) = await AssertHeadMatchesGetAsync(client, "/api/v1/epidemic/gate/check");
+        // No GET endpoint exists here either, so HEAD gets what GET gets: 405 naming POST, never a 500.
+        var (get, head) = await AssertHeadMatchesGetAsync(client, url);
 
-        Assert.True((int)head.StatusCode is 404 or 405, $"HEAD got {(int)head.StatusCode}");
-        await ProblemAssert.IsProblemAsync(get, get.StatusCode, get.StatusCode == HttpStatusCode.NotFound ? "request.not_found" : "request.method_not_allowed");
+        await ProblemAssert.IsMethodNotAllowedAsync(get, "POST");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, head.StatusCode);
+        Assert.Equal(["POST"], head.Content.Headers.Allow);
+    }
+
+    [Theory]
+    [InlineData("/favicon.svg", "image/svg+xml")]
+    [InlineData("/_framework/blazor.web.js", "text/javascript")]
+    public async Task Static_asset_answers_get_and_head(string url, string mediaType)
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        using var client = platform.CreateClient();
+
+        var (get, _) = await AssertHeadMatchesGetAsync(client, url);
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(mediaType, get.Content.Headers.ContentType?.MediaType);
     }
 
     [Theory]

@@ -18,5 +18,12 @@ public static class ProblemAssert
         return problem;
     }
 
+    /// <summary>Checks for a 405 <c>request.method_not_allowed</c> problem whose <c>Allow</c> header lists exactly <paramref name="allow"/>.</summary>
+    public static async Task IsMethodNotAllowedAsync(HttpResponseMessage response, string allow)
+    {
+        await IsProblemAsync(response, HttpStatusCode.MethodNotAllowed, "request.method_not_allowed");
+        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+    }
+
     private static bool ContainsChinese(string? text) => text is not null && text.Any(c => c is >= '\u4e00' and <= '\u9fff');
 }

@@ -143,6 +143,20 @@ public sealed class RequestShapeTests
     }
 
     [Theory]
+    [InlineData("GET", "/api/v1/epidemic/persons/import", "POST")]
+    [InlineData("GET", "/api/v1/epidemic/persons/search", "POST")]
+    [InlineData("POST", "/api/v1/epidemic/sites/employers/roster", "GET, HEAD")]
+    [InlineData("DELETE", "/api/v1/epidemic/investigations/choices", "GET, HEAD")]
+    public async Task Wrong_method_on_literal_beside_id_is_405(string method, string url, string allow)
+    {
+        await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
+
+        var response = await gate.Officer.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
+
+        await ProblemAssert.IsMethodNotAllowedAsync(response, allow);
+    }
+
+    [Theory]
     [InlineData("/api/v1/cases?name=x")]
     [InlineData("/api/v1/cases/map-points?page=2")]
     [InlineData("/api/v1/grid/duties?q=x")]
