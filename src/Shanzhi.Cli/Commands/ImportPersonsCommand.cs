@@ -47,10 +47,9 @@ internal static class ImportPersonsCommand
     private static ImportReportView View(PersonImportReport report)
     {
         List<ImportReportError> errors = [.. report.Errors.Select(e => new ImportReportError(e.Row, e.Field, e.Code, e.Message))];
-        var failedLines = ImportReportOutput.FailedLines(errors);
         return new ImportReportView(
-            [$"读取 {report.Rows} 行：导入 {report.Imported} 人，出错 {failedLines} 行。"],
-            [("rows", report.Rows), ("imported", report.Imported), ("failedRows", failedLines)],
+            [$"读取 {report.Rows} 行：导入 {report.Imported} 人，出错 {report.FailedRows} 行。"],
+            [("rows", report.Rows), ("imported", report.Imported), ("failedRows", report.FailedRows)],
             errors,
             report.RolledBack);
     }

@@ -14,6 +14,9 @@ public static class GridErrors
 
     public static readonly Error UserNotFound = Error.Invalid("grid.user_not_found", "userId", "人员账号不存在，请先在账号管理中创建。");
 
+    /// <summary>A requested worker who is missing or outside the viewer's scope. Both get this error, so user ids cannot be probed.</summary>
+    public static readonly Error WorkerNotFound = Error.NotFound("workload.worker_not_found", "该人员不存在，或不在您的管辖范围内。");
+
     public static readonly Error NotGridWorker = Error.Invalid("grid.not_grid_worker", "userId", "该账号没有“网格员”角色，不能配备为网格员。");
 
     public static readonly Error NotMicroGridMember = Error.Invalid("grid.not_micro_grid_member", "userId",

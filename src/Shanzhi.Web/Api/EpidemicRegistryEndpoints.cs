@@ -47,7 +47,7 @@ public static class EpidemicRegistryEndpoints
             .WithSummary("按身份证号（盲索引精确匹配）及其他条件检索人员；条件放在请求正文中，身份证号不进入网址");
         persons.MapPost("/", RegisterAsync).WithName("RegisterEpidemicPerson").WithSummary("登记人员（身份信息加密存储）");
         persons.MapPost("/import", ImportAsync).WithName("ImportEpidemicPersons").Accepts<IFormFile>("multipart/form-data", "text/csv")
-            .WithSummary("批量导入人员 CSV（multipart 字段 file 或 text/csv 正文）；逐行返回错误；atomic=true 时任一行出错则全部不导入");
+            .WithSummary("批量导入人员 CSV（multipart 字段 file 或 text/csv 正文）；逐行返回错误；首行出错时整个文件不导入（fileRejected）；atomic=true 时任一行出错则全部不导入");
         persons.MapGet("/{key:id}", GetAsync).WithName("GetEpidemicPerson").WithSummary("人员详情（身份信息已脱敏，记入审计日志）");
         persons.MapPost("/{key:id}/reveal", RevealAsync).WithName("RevealEpidemicPerson")
             .WithSummary("查看完整姓名、身份证号、手机号：必须填写事由，记入审计日志");

@@ -19,12 +19,14 @@ namespace Shanzhi.Web.Auth;
 /// start-up, so the names themselves are not kept.
 /// NOTE: at most <see cref="MaxTrackedNames"/> names are tracked. When the bound is reached, a
 /// failure for a name not yet tracked is not counted, and the cache removes about 5% of the entries
-/// in the background: least recently used counts first, names still locked out last. During such a
+/// in the background: least recently used counts first, names still locked out last. The first
+/// untracked name of each fill logs a warning (event 6) without the name. During such a
 /// flood, a sign-in with an unknown name may get "invalid credentials" where an account would be locked. Counts are per
 /// process and are lost on restart, so with several web instances an unknown name locks on each
 /// instance separately, while an account's count is shared through the database.
 /// </remarks>
-public sealed class UnknownUserNameLockout(IOptions<IdentityOptions> identity, TimeProvider time) : IDisposable
+public sealed partial class UnknownUserNameLockout(IOptions<IdentityOptions> identity, TimeProvider time, ILogger<UnknownUserNameLockout> logger)
+    : IDisposable
 {
     /// <summary>Bound on tracked names; one entry takes a few hundred bytes (estimate), so the cache stays in the tens of megabytes.</summary>
     public const int MaxTrackedNames = 100_000;
@@ -35,6 +37,10 @@ public sealed class UnknownUserNameLockout(IOptions<IdentityOptions> identity, T
     private readonly MemoryCache _failures = new(new MemoryCacheOptions { SizeLimit = MaxTrackedNames });
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
     private string? _placeholderHash;
+
+    // 1 once the full cache has rejected a new name and the warning is logged, and 0 again when a new
+    // name is tracked, so a flood logs one warning per fill.
+    private int _fullLogged;
 
     /// <summary>
     /// Checks a password for a user name without an account, which always fails. Returns
@@ -59,11 +65,15 @@ public sealed class UnknownUserNameLockout(IOptions<IdentityOptions> identity, T
             return SignInResult.Failed;
         }
 
-        record ??= _failures.GetOrCreate(key, entry =>
+        if (record is null)
         {
-            entry.Size = 1;
-            return new FailureRecord();
-        })!;
+            record = _failures.GetOrCreate(key, entry =>
+            {
+                entry.Size = 1;
+                return new FailureRecord();
+            })!;
+            NoteWhetherTracked(key);
+        }
 
         var lockout = identity.Value.Lockout;
         if (!record.CountFailure(now, lockout.MaxFailedAccessAttempts, lockout.DefaultLockoutTimeSpan))
@@ -77,6 +87,29 @@ public sealed class UnknownUserNameLockout(IOptions<IdentityOptions> identity, T
     }
 
     public void Dispose() => _failures.Dispose();
+
+    /// <summary>Logs a warning when a full cache did not store a new name, once until a new name is stored again.</summary>
+    private void NoteWhetherTracked(string key)
+    {
+        if (_failures.TryGetValue(key, out _))
+        {
+            if (Volatile.Read(ref _fullLogged) == 1)
+            {
+                Volatile.Write(ref _fullLogged, 0);
+            }
+
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _fullLogged, 1) == 0)
+        {
+            LogCacheFull(MaxTrackedNames);
+        }
+    }
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning,
+        Message = "Lockout of unknown user names tracks its maximum of {MaxTrackedNames} names; failures of further new names are not counted until the cache compacts")]
+    private partial void LogCacheFull(int maxTrackedNames);
 
     private string KeyFor(string normalizedUserName) =>
         Convert.ToBase64String(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(normalizedUserName)));

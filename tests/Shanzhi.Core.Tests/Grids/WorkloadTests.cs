@@ -81,6 +81,24 @@ public sealed class WorkloadTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Worker_outside_scope_looks_missing(StoreKind kind)
+    {
+        await using var world = await GridWorld.CreateAsync(kind);
+        var yinzhouOperator = await world.Cases.UserAsync("鄞州指挥员", null, CaseWorld.PathOf(CaseWorld.City, CaseWorld.Yinzhou), Roles.CommandOperator);
+        await using var db = world.NewContext();
+        var ct = TestContext.Current.CancellationToken;
+
+        var outOfScope = await world.Workload(db).WorkerAsync(yinzhouOperator, world.Worker.UserId!.Value, world.Today, world.Today, ct);
+        var missing = await world.Workload(db).WorkerAsync(yinzhouOperator, Guid.NewGuid(), world.Today, world.Today, ct);
+        var inScope = await world.Workload(db).WorkerAsync(world.Leader, world.Worker.UserId!.Value, world.Today, world.Today, ct);
+
+        Assert.Equal("workload.worker_not_found", outOfScope.Error?.Code);
+        Assert.Equal(missing.Error, outOfScope.Error);
+        Assert.True(inScope.IsSuccess, inScope.Error?.Detail);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Grid_worker_cannot_rank_grids(StoreKind kind)
     {
         await using var world = await GridWorld.CreateAsync(kind);

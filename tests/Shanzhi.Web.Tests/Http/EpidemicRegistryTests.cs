@@ -94,6 +94,26 @@ public sealed class EpidemicRegistryTests
         Assert.Equal(0, report.GetProperty("imported").GetInt32());
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Csv_header_error_rejects_file(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var (officer, _, _) = await SignInAsync(platform);
+        var csv = $"name,id_number,residency,nickname\r\n测试甲,{SyntheticIds.Id(42)},Permanent,甲\r\n";
+
+        var response = await officer.PostAsync("/api/v1/epidemic/persons/import", new StringContent(csv, Encoding.UTF8, "text/csv"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = await response.ReadJsonAsync();
+        var error = Assert.Single(report.GetProperty("errors").EnumerateArray());
+        Assert.Equal((1, "import.unknown_column"), (error.GetProperty("row").GetInt32(), error.GetProperty("code").GetString()));
+        Assert.True(report.GetProperty("fileRejected").GetBoolean(), "a header error did not reject the file");
+        Assert.Equal(0, report.GetProperty("failedRows").GetInt32());
+        Assert.True(report.GetProperty("hasErrors").GetBoolean(), "a rejected file reported no errors");
+        Assert.Equal((0, 0), (report.GetProperty("rows").GetInt32(), report.GetProperty("imported").GetInt32()));
+    }
+
     [Fact]
     public async Task Csv_empty_id_number_is_required()
     {
@@ -127,6 +147,8 @@ public sealed class EpidemicRegistryTests
 
         Assert.Equal((0, true), (atomic.GetProperty("imported").GetInt32(), atomic.GetProperty("rolledBack").GetBoolean()));
         Assert.Equal(1, partial.GetProperty("imported").GetInt32());
+        Assert.Equal(1, partial.GetProperty("failedRows").GetInt32());
+        Assert.False(partial.GetProperty("fileRejected").GetBoolean(), "a row error rejected the whole file");
         var error = Assert.Single(partial.GetProperty("errors").EnumerateArray());
         Assert.Equal((3, "person.duplicate_in_file"), (error.GetProperty("row").GetInt32(), error.GetProperty("code").GetString()));
         await ProblemAssert.IsProblemAsync(json, HttpStatusCode.UnsupportedMediaType, "request.unsupported_media_type");

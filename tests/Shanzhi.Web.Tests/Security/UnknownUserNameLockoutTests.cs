@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -6,6 +8,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Shanzhi.Identity;
 using Shanzhi.Tests.Infrastructure;
@@ -129,6 +133,25 @@ public sealed partial class UnknownUserNameLockoutTests
         Assert.Equal(1, forUnknownName);
     }
 
+    [Fact]
+    public void Full_name_cache_is_logged_once()
+    {
+        var logger = new RecordingLogger();
+        using var lockout = new UnknownUserNameLockout(Options.Create(new IdentityOptions()), TimeProvider.System, logger);
+        var hasher = new RejectingPasswordHasher();
+
+        // 100 names past the bound: compaction frees about 5% of the entries, far more than 100, so the cache fills only once.
+        for (var name = 0; name < UnknownUserNameLockout.MaxTrackedNames + 100; name++)
+        {
+            lockout.CheckPassword(string.Create(CultureInfo.InvariantCulture, $"NO-SUCH-CLERK-{name}"), "wrong-password", hasher, lockoutOnFailure: true);
+        }
+
+        var warning = Assert.Single(logger.Entries);
+        Assert.Equal(6, warning.EventId.Id);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.DoesNotContain("NO-SUCH-CLERK", warning.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Signs in with a wrong password; returns status, problem code and detail in one line.</summary>
     private static async Task<string> ApiAnswerAsync(HttpClient client, string userName)
     {
@@ -153,6 +176,29 @@ public sealed partial class UnknownUserNameLockoutTests
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
+
+    /// <summary>A hasher that rejects every password without hashing, so a test can make many attempts quickly.</summary>
+    private sealed class RejectingPasswordHasher : IPasswordHasher<StaffUser>
+    {
+        public string HashPassword(StaffUser user, string password) => "not-a-hash";
+
+        public PasswordVerificationResult VerifyHashedPassword(StaffUser user, string hashedPassword, string providedPassword) =>
+            PasswordVerificationResult.Failed;
+    }
+
+    /// <summary>Every entry logged through it, with its event id, level and formatted message.</summary>
+    private sealed class RecordingLogger : ILogger<UnknownUserNameLockout>
+    {
+        public ConcurrentQueue<(EventId EventId, LogLevel Level, string Message)> Entries { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Enqueue((eventId, logLevel, formatter(state, exception)));
+    }
 
     /// <summary>Identity's hasher, counting how often a password is verified.</summary>
     private sealed class CountingPasswordHasher : IPasswordHasher<StaffUser>

@@ -9,9 +9,6 @@ public static class InvestigationErrors
 
     public static readonly Error Forbidden = Error.Forbidden("investigation.forbidden", "流调仅限疫情防控专员办理。");
 
-    public static readonly Error OutOfScope = Error.Forbidden("investigation.out_of_scope",
-        "该流调的区域不在您的管辖范围内，不能查询轨迹或追踪密接。本次请求已记入审计日志。");
-
     public static readonly Error Closed = Error.Conflict("investigation.closed", "流调已结案",
         "该流调已结案，不能再查询轨迹或追踪密接。如需继续调查，请重新立案。本次请求已记入审计日志。");
 

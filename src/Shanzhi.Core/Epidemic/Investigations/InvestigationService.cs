@@ -186,22 +186,26 @@ public sealed partial class InvestigationService(
         return rows.Select(r => ToView(r, names.GetValueOrDefault(r.ScopeRegionCode, r.ScopeRegionCode))).ToList();
     }
 
-    /// <summary>An investigation the user may work on: the role, then existence, then the region scope.</summary>
-    private async Task<Result<Investigation>> FindAsync(Guid id, StaffPrincipal user, bool tracked, CancellationToken cancellationToken)
+    /// <summary>
+    /// An investigation the user may work on: the role, then existence, then the region scope. One
+    /// outside the scope gets the error of a missing one, so another district cannot learn which ids
+    /// exist. The refusal reason keeps the difference for the audit log.
+    /// </summary>
+    private async Task<Lookup<Investigation>> FindAsync(Guid id, StaffPrincipal user, bool tracked, CancellationToken cancellationToken)
     {
         if (!MayUse(user))
         {
-            return InvestigationErrors.Forbidden;
+            return Lookup<Investigation>.Refused(InvestigationErrors.Forbidden, Lookup.RoleNotAllowed);
         }
 
         var query = tracked ? db.Investigations : db.Investigations.AsNoTracking();
         var investigation = await query.FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
         if (investigation is null)
         {
-            return InvestigationErrors.NotFound;
+            return Lookup<Investigation>.Missing(InvestigationErrors.NotFound);
         }
 
-        return user.CanSee(investigation.ScopePath) ? investigation : InvestigationErrors.OutOfScope;
+        return user.CanSee(investigation.ScopePath) ? investigation : Lookup<Investigation>.Refused(InvestigationErrors.NotFound, Lookup.OutOfScope);
     }
 
     private Error? Validate(OpenInvestigationRequest request)

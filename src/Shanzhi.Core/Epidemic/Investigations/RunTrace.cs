@@ -157,7 +157,7 @@ public sealed partial class InvestigationService
         var found = await FindAsync(id, user, tracked: false, cancellationToken);
         if (found.Error is { } error)
         {
-            var reason = error == InvestigationErrors.OutOfScope ? "out of scope" : error == InvestigationErrors.Forbidden ? "role not allowed" : "no such investigation";
+            var reason = found.RefusalReason ?? "no such investigation";
             await audit.AppendAsync(new AuditEntry(AuditAction.TrajectoryQueried, user.UserId, user.DisplayName, SubjectType, id.ToString(),
                 null, $"kind={kind}; outcome=refused; reason={reason}"), cancellationToken);
             logger.QueryRefused(kind, id, reason);

@@ -22,12 +22,16 @@ public sealed record PersonImportError(int Row, string? Field, string Code, stri
 /// <param name="Rows">Data rows read, header excluded.</param>
 /// <param name="Imported">Persons written.</param>
 /// <param name="RolledBack">True when an atomic import found errors and wrote nothing.</param>
-public sealed record PersonImportReport(int Rows, int Imported, IReadOnlyList<PersonImportError> Errors, bool RolledBack)
+/// <param name="FileRejected">
+/// True when the header rejected the whole file (empty file, header not UTF-8, a missing or unknown
+/// column), so no data row was read.
+/// </param>
+public sealed record PersonImportReport(int Rows, int Imported, IReadOnlyList<PersonImportError> Errors, bool RolledBack, bool FileRejected = false)
 {
     public bool HasErrors => Errors.Count > 0;
 
-    /// <summary>Rows with at least one error (a row may have several).</summary>
-    public int FailedRows => Errors.Select(e => e.Row).Distinct().Count();
+    /// <summary>Data rows with at least one error (a row may have several). The errors of a rejected file are on the header, so they count none.</summary>
+    public int FailedRows => FileRejected ? 0 : Errors.Select(e => e.Row).Distinct().Count();
 }
 
 /// <summary>
@@ -79,7 +83,7 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
         var columns = await ReadHeaderAsync(input, errors, cancellationToken);
         if (columns is null)
         {
-            return new PersonImportReport(0, 0, errors, RolledBack: false);
+            return new PersonImportReport(0, 0, errors, RolledBack: false, FileRejected: true);
         }
 
         var rows = 0;

@@ -149,10 +149,9 @@ public sealed partial class PersonRegistry(
         if (found.Error is { } error)
         {
             // The caller gets "not found" for a person out of scope too; only the audit log records the difference.
-            var exists = error != RegistryErrors.NotFound || await db.Persons.AnyAsync(p => p.Key == personKey, cancellationToken);
-            if (exists)
+            if (found.RefusalReason is { } refusal)
             {
-                await AuditRefusalAsync(personKey, IdentifiersInText.Contains(trimmed) ? null : trimmed, error == RegistryErrors.Forbidden ? "role not allowed" : "out of scope", user, cancellationToken);
+                await AuditRefusalAsync(personKey, IdentifiersInText.Contains(trimmed) ? null : trimmed, refusal, user, cancellationToken);
             }
 
             return error;
@@ -179,17 +178,17 @@ public sealed partial class PersonRegistry(
     }
 
     /// <summary>The person if it exists and <paramref name="user"/> may handle it.</summary>
-    internal async Task<Result<Person>> FindInScopeAsync(long personKey, StaffPrincipal user, CancellationToken cancellationToken)
+    internal async Task<Lookup<Person>> FindInScopeAsync(long personKey, StaffPrincipal user, CancellationToken cancellationToken)
     {
         if (!PersonRules.MayUse(user))
         {
-            return RegistryErrors.Forbidden;
+            return Lookup<Person>.Refused(RegistryErrors.Forbidden, Lookup.RoleNotAllowed);
         }
 
         var person = await db.Persons.AsNoTracking().FirstOrDefaultAsync(p => p.Key == personKey, cancellationToken);
         if (person is null)
         {
-            return RegistryErrors.NotFound;
+            return Lookup<Person>.Missing(RegistryErrors.NotFound);
         }
 
         string? gridPath = null;
@@ -201,7 +200,7 @@ public sealed partial class PersonRegistry(
 
         // Person keys are sequential, so "out of scope" must look like "not found" or another
         // district could count this registry.
-        return PersonRules.InScope(user, gridPath) ? person : RegistryErrors.NotFound;
+        return PersonRules.InScope(user, gridPath) ? person : Lookup<Person>.Refused(RegistryErrors.NotFound, Lookup.OutOfScope);
     }
 
     /// <summary>Region paths of the codes that name a grid or micro-grid; other codes are left out.</summary>

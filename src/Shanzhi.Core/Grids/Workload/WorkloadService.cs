@@ -135,17 +135,24 @@ public sealed class WorkloadService(ShanzhiDbContext db, IOptions<GridOptions> o
             return GridErrors.InvalidPeriod;
         }
 
+        var self = viewer.UserId == userId;
+        if (!self && !MayView(viewer))
+        {
+            return GridErrors.Forbidden;
+        }
+
+        // A worker outside the viewer's scope gets the error of a missing one, so that user ids cannot be probed.
         var name = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
         if (name is null)
         {
-            return GridErrors.UserNotFound;
+            return GridErrors.WorkerNotFound;
         }
 
         var assignments = await db.GridAssignments.AsNoTracking().Where(a => a.UserId == userId).ToListAsync(cancellationToken);
         var current = assignments.Where(a => a.IsCurrent).ToList();
-        if (viewer.UserId != userId && !(MayView(viewer) && current.Any(a => viewer.CanSee(a.GridPath))))
+        if (!self && !current.Any(a => viewer.CanSee(a.GridPath)))
         {
-            return GridErrors.Forbidden;
+            return GridErrors.WorkerNotFound;
         }
 
         var periodStart = GridClock.StartOf(from);

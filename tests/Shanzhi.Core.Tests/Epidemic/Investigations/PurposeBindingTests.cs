@@ -64,11 +64,14 @@ public sealed class PurposeBindingTests
         await using var db = world.NewContext();
 
         var result = await world.Service(db).TraceAsync(opened.Id, world.HaishuOfficer, TestContext.Current.CancellationToken);
+        var missing = await world.Service(db).TraceAsync(Guid.NewGuid(), world.HaishuOfficer, TestContext.Current.CancellationToken);
 
-        Assert.Equal("investigation.out_of_scope", result.Error?.Code);
+        Assert.Equal("investigation.not_found", result.Error?.Code);
+        Assert.Equal(missing.Error, result.Error);
         Assert.Empty(world.Tracer.Requests);
-        var entry = Assert.Single(await world.QueryAuditAsync());
-        Assert.Equal((world.HaishuOfficer.UserId, "kind=trace; outcome=refused; reason=out of scope"), (entry.ActorId, entry.Detail));
+        var details = (await world.QueryAuditAsync()).Select(e => (e.ActorId, e.Detail)).ToList();
+        Assert.Equal([(world.HaishuOfficer.UserId, "kind=trace; outcome=refused; reason=out of scope"),
+            (world.HaishuOfficer.UserId, "kind=trace; outcome=refused; reason=no such investigation")], details);
     }
 
     [Theory]

@@ -20,22 +20,21 @@ public sealed class ImportPassagesCommandTests
         await using var store = await TestStore.CreateAsync(kind);
         var device = await RegisterDeviceAsync(store);
         var person = await StorePersons.RegisterAsync(store);
-        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
         var day = RecentDay();
         var date = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        await File.WriteAllLinesAsync(file,
+        string[] lines =
         [
-            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            Header,
             $"{device},1,{date} 08:00:00,In,{person},Pass,,Green",
             $"{device},2,{date}T00:05:00Z,Out,,ManualCheck,VisitorArrival,",
             $"{device},2,{date}T00:05:00Z,Out,,ManualCheck,VisitorArrival,",
             $"{device},3,{date} 08:10:00,Sideways,42,Pass,,",
             $"999,4,{date} 08:10:00,In,{person},Pass,,",
             $"{device},5,{date} 08:15:00,In,{person + 1},Pass,,",
-        ], TestContext.Current.CancellationToken);
+        ];
 
-        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
-        var again = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+        var (exitCode, output) = await ImportAsync(store, lines);
+        var again = await ImportAsync(store, lines);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("读取 6 行：新入库 2 条，重复 1 条（此前已入库或文件内重复），出错 3 行。", output);
@@ -55,20 +54,17 @@ public sealed class ImportPassagesCommandTests
     {
         await using var store = await TestStore.CreateAsync(kind);
         var device = await RegisterDeviceAsync(store);
-        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
-        var day = RecentDay();
-        var date = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        await File.WriteAllLinesAsync(file,
+        var date = RecentDate();
+
+        var (exitCode, output) = await ImportAsync(store,
         [
-            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            Header,
             $"{device},1,{date} 08:00:00,In,,Pass,,",
             $"{device},2,2026-13-45 08:00:00,In,,Pass,,",
             $"{device},x7,{date} 08:05:00,In,,Pass,,",
             $"{device},,{date} 08:06:00,In,,Pass,,",
             $"{device},5,{date} 08:07:00,In,,Pass,,",
-        ], TestContext.Current.CancellationToken);
-
-        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+        ]);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("读取 5 行：新入库 2 条，重复 0 条（此前已入库或文件内重复），出错 3 行。", output);
@@ -83,18 +79,16 @@ public sealed class ImportPassagesCommandTests
     {
         await using var store = await TestStore.CreateAsync(kind);
         var device = await RegisterDeviceAsync(store);
-        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
-        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var date = RecentDate();
         var tooOld = DateTimeOffset.UtcNow.AddDays(-(RetentionOptions.MovementDays + 1)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        await File.WriteAllLinesAsync(file,
+
+        var (exitCode, output) = await ImportAsync(store,
         [
-            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            Header,
             $"{device},1,{date} 08:00:00,In,,Pass,,",
             $"{device},2,{tooOld},In,,Pass,,",
             $"{device},3,{date} 08:05:00,Out,,Pass,,",
-        ], TestContext.Current.CancellationToken);
-
-        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+        ]);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("读取 3 行：新入库 2 条，重复 0 条（此前已入库或文件内重复），出错 1 行。", output);
@@ -109,16 +103,14 @@ public sealed class ImportPassagesCommandTests
     {
         await using var store = await TestStore.CreateAsync(kind);
         var device = await RegisterDeviceAsync(store);
-        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
-        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var date = RecentDate();
         byte[] csv =
         [
-            .. Encoding.UTF8.GetBytes($"device_id,sequence,occurred_at,direction,person_key,decision,channel,status\n{device},1,{date} 08:00:00,In,,Pass,,\n"),
+            .. Encoding.UTF8.GetBytes($"{Header}\n{device},1,{date} 08:00:00,In,,Pass,,\n"),
             .. Gb18030.Bytes($"{device},2,{date} 08:05:00,进,,Pass,,\n"),
         ];
-        await File.WriteAllBytesAsync(file, csv, TestContext.Current.CancellationToken);
 
-        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+        var (exitCode, output) = await ImportAsync(store, csv);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("读取 1 行：新入库 1 条", output);
@@ -135,17 +127,15 @@ public sealed class ImportPassagesCommandTests
     {
         await using var store = await TestStore.CreateAsync(kind);
         var device = await RegisterDeviceAsync(store);
-        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
-        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        await File.WriteAllLinesAsync(file,
+        var date = RecentDate();
+
+        var (exitCode, output) = await ImportAsync(store,
         [
-            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            Header,
             $"{device},1,{date} 08:00:00,In,,Pass,,",
             $"{device},2,{date} 08:05:00,In,,\"Pass,,",
             $"{device},3,{date} 08:06:00,In,,Pass,,",
-        ], TestContext.Current.CancellationToken);
-
-        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+        ]);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("读取 1 行：新入库 1 条", output);
@@ -158,15 +148,13 @@ public sealed class ImportPassagesCommandTests
     {
         await using var store = await TestStore.CreateAsync(kind);
         var device = await RegisterDeviceAsync(store);
-        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
-        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        await File.WriteAllLinesAsync(file,
-        [
-            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
-            $"{device},1,{date} 08:00:00,Sideways,,Pass,,",
-        ], TestContext.Current.CancellationToken);
+        var date = RecentDate();
 
-        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+        var (exitCode, output) = await ImportAsync(store,
+        [
+            Header,
+            $"{device},1,{date} 08:00:00,Sideways,,Pass,,",
+        ]);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("第 2 行（direction）：direction 的值无效，应为 In（进）或 Out（出）。 [passage.invalid_field]\n", output.ReplaceLineEndings("\n"));
@@ -179,17 +167,15 @@ public sealed class ImportPassagesCommandTests
     {
         await using var store = await TestStore.CreateAsync(kind);
         var device = await RegisterDeviceAsync(store);
-        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
-        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        await File.WriteAllLinesAsync(file,
+        var date = RecentDate();
+
+        var (exitCode, output) = await ImportAsync(store,
         [
-            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            Header,
             $"{device},1,{date} 08:00:00,In,,Pass,,",
             $"{device},1,{date} 08:00:00,In,,Pass,,",
             $"{device},2,{date} 08:05:00,Sideways,,Pass,,",
-        ], TestContext.Current.CancellationToken);
-
-        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file, "--json");
+        ], "--json");
 
         Assert.Equal(1, exitCode);
         using var json = JsonDocument.Parse(output);
@@ -212,16 +198,14 @@ public sealed class ImportPassagesCommandTests
     {
         await using var store = await TestStore.CreateAsync(kind);
         var device = await RegisterDeviceAsync(store);
-        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
-        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        await File.WriteAllLinesAsync(file,
+        var date = RecentDate();
+
+        var (exitCode, output) = await ImportAsync(store,
         [
-            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            Header,
             $"{device},1,{date} 08:00:00,In,,Pass,,",
             $"{device},2,{date} 08:05:00,In,,Pass,,,extra",
-        ], TestContext.Current.CancellationToken);
-
-        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+        ]);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("读取 2 行：新入库 1 条，重复 0 条（此前已入库或文件内重复），出错 1 行。", output);
@@ -236,10 +220,8 @@ public sealed class ImportPassagesCommandTests
     public async Task Empty_file_is_reported_as_empty(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
-        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
-        await File.WriteAllBytesAsync(file, [], TestContext.Current.CancellationToken);
 
-        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file, "--json");
+        var (exitCode, output) = await ImportAsync(store, Array.Empty<byte>(), "--json");
 
         Assert.Equal(1, exitCode);
         using var json = JsonDocument.Parse(output);
@@ -257,15 +239,13 @@ public sealed class ImportPassagesCommandTests
     {
         await using var store = await TestStore.CreateAsync(kind);
         var device = await RegisterDeviceAsync(store);
-        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
-        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        await File.WriteAllLinesAsync(file,
-        [
-            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status,note",
-            $"{device},1,{date} 08:00:00,In,,Pass,,,",
-        ], TestContext.Current.CancellationToken);
+        var date = RecentDate();
 
-        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+        var (exitCode, output) = await ImportAsync(store,
+        [
+            Header + ",note",
+            $"{device},1,{date} 08:00:00,In,,Pass,,,",
+        ]);
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith("整个文件未导入，未读取任何数据行，原因如下：", output, StringComparison.Ordinal);
@@ -282,16 +262,14 @@ public sealed class ImportPassagesCommandTests
     {
         await using var store = await TestStore.CreateAsync(kind);
         var device = await RegisterDeviceAsync(store);
-        var file = Path.Combine(store.Options.FullDataDirectory, "passages.csv");
-        var date = RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        await File.WriteAllLinesAsync(file,
+        var date = RecentDate();
+
+        var (exitCode, output) = await ImportAsync(store,
         [
-            "device_id,sequence,occurred_at,direction,person_key,decision,channel,status",
+            Header,
             $"{device},1,{date} 08:00:00,In,987654321,Pass,,",
             $"{device},2,{date} 08:05:00,In,abc,Pass,,",
-        ], TestContext.Current.CancellationToken);
-
-        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], "passages", file);
+        ]);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("第 2 行（person_key）：人员标识 987654321 不在人口登记库中，本条未接收。请核对人员标识；未识别人员请将 person_key 列留空。 [passage.unknown_person]", output);
@@ -299,8 +277,37 @@ public sealed class ImportPassagesCommandTests
         Assert.DoesNotContain("省略", output);
     }
 
+    private const string Header = "device_id,sequence,occurred_at,direction,person_key,decision,channel,status";
+
     /// <summary>A UTC date two days back, so its rows are inside the movement retention that the import enforces.</summary>
     private static DateOnly RecentDay() => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2);
+
+    /// <summary><see cref="RecentDay"/> as the import's date format, yyyy-MM-dd.</summary>
+    private static string RecentDate() => RecentDay().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Writes <paramref name="lines"/> as the UTF-8 file passages.csv and runs <c>import passages</c> on it with <paramref name="options"/>.</summary>
+    private static async Task<(int ExitCode, string Output)> ImportAsync(TestStore store, IEnumerable<string> lines, params string[] options)
+    {
+        var file = CsvPath(store);
+        await File.WriteAllLinesAsync(file, lines, TestContext.Current.CancellationToken);
+        return await RunImportAsync(store, file, options);
+    }
+
+    /// <summary>Writes <paramref name="content"/> byte for byte as passages.csv and runs <c>import passages</c> on it with <paramref name="options"/>.</summary>
+    private static async Task<(int ExitCode, string Output)> ImportAsync(TestStore store, byte[] content, params string[] options)
+    {
+        var file = CsvPath(store);
+        await File.WriteAllBytesAsync(file, content, TestContext.Current.CancellationToken);
+        return await RunImportAsync(store, file, options);
+    }
+
+    private static string CsvPath(TestStore store) => Path.Combine(store.Options.FullDataDirectory, "passages.csv");
+
+    private static async Task<(int ExitCode, string Output)> RunImportAsync(TestStore store, string file, string[] options)
+    {
+        var (exitCode, output, _) = await CliRun.RunAsync(store, [ImportPassagesCommand.Create()], ["passages", file, .. options]);
+        return (exitCode, output);
+    }
 
     private static async Task<long> RegisterDeviceAsync(TestStore store)
     {
