@@ -83,9 +83,14 @@ public readonly record struct RosterSpan(long EntryId, long SiteId, long PersonK
 /// <summary>
 /// Loads every roster entry at start, then every <see cref="Registry.PopulationDirectoryLoader.PollInterval"/>
 /// reads the entries created or ended since <see cref="Registry.PopulationDirectoryLoader.Overlap"/>
-/// before the previous poll, with the same bound and conditions as the population directory: an entry
-/// added or ended by another process reaches this process's gate checks within one poll interval.
+/// before the previous poll. So an entry added or ended by another process reaches this process's gate
+/// checks within one poll interval if it commits within that overlap of its stamp.
 /// </summary>
+/// <remarks>
+/// Every poll reads the whole overlap again, so an entry is read about 30 times. The population
+/// directory reads a change only at a few ages instead, because health codes change in bulk. A roster
+/// change is at most one site's workforce (an estimate: hundreds of entries), so the simpler query is kept here.
+/// </remarks>
 public sealed class SiteRosterLoader(IServiceScopeFactory scopes, SiteRosterDirectory directory, TimeProvider clock, ILogger<SiteRosterLoader> logger)
     : BackgroundService
 {
