@@ -34,6 +34,7 @@ public static partial class AuditDetailText
         ["role not allowed"] = "角色无此权限",
         ["out of scope"] = "超出管辖范围",
         ["no such investigation"] = "流调不存在",
+        ["no such person"] = "人员不存在",
         ["closed"] = "流调已结案",
         ["rule set retired"] = "规则集已停用",
         ["tracer unavailable"] = "密接追踪服务不可用",
@@ -61,6 +62,7 @@ public static partial class AuditDetailText
         ["trace"] = "密接追踪",
         ["trajectory"] = "病例轨迹",
         ["trace-snapshot"] = "查看追踪结果",
+        ["detail-view"] = "查看详情",
         ["True"] = "是",
         ["False"] = "否",
     };

@@ -14,6 +14,7 @@ public sealed class AuditDetailTextTests
     [InlineData("SZ20261205000001 File: Reported -> Filed", "SZ20261205000001 立案：已上报 → 已立案")]
     [InlineData("SZ20261205000001 Report: -> Reported", "SZ20261205000001 上报：已上报")]
     [InlineData("kind=trace; outcome=refused; reason=out of scope", "类型：密接追踪；结果：拒绝；原因：超出管辖范围")]
+    [InlineData("kind=detail-view; outcome=refused; reason=no such person", "类型：查看详情；结果：拒绝；原因：人员不存在")]
     [InlineData("key-person list of grid, masked; rows=3", "查看网格重点人员名单（已脱敏）；条数：3")]
     [InlineData("industry=Medical, keySupervision=True; rows=12", "行业：Medical；重点监管：是；条数：12")]
     public void Known_detail_reads_in_Chinese(string stored, string expected)

@@ -41,6 +41,8 @@ public sealed class OutOfScopeReadTests
         var probed = await AuditDetailsAsync(auditor, "TrajectoryQueried", missingId);
         Assert.Equal(["kind=trajectory; outcome=refused; reason=out of scope", "kind=trace; outcome=refused; reason=out of scope"], refused);
         Assert.Equal(["kind=trajectory; outcome=refused; reason=no such investigation", "kind=trace; outcome=refused; reason=no such investigation"], probed);
+        Assert.Equal(["kind=trace-snapshot; outcome=refused; reason=out of scope"], await AuditDetailsAsync(auditor, "RecordViewed", id));
+        Assert.Equal(["kind=trace-snapshot; outcome=refused; reason=no such investigation"], await AuditDetailsAsync(auditor, "RecordViewed", missingId));
     }
 
     [Theory]
@@ -68,6 +70,10 @@ public sealed class OutOfScopeReadTests
         }
 
         Assert.Equal(["out of scope"], await AuditDetailsAsync(auditor, "RevealRefused", key.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(["kind=detail-view; outcome=refused; reason=out of scope"],
+            await AuditDetailsAsync(auditor, "RecordViewed", key.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(["kind=detail-view; outcome=refused; reason=no such person"],
+            await AuditDetailsAsync(auditor, "RecordViewed", missingKey.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     /// <summary>An epidemic officer of Haishu district (330203) and an audit administrator.</summary>

@@ -93,6 +93,8 @@ public sealed partial class InvestigationService
         var found = await FindAsync(id, user, tracked: false, cancellationToken);
         if (found.Error is { } error)
         {
+            await audit.AppendAsync(new AuditEntry(AuditAction.RecordViewed, user.UserId, user.DisplayName, SubjectType, id.ToString(),
+                null, $"kind={SnapshotView}; outcome=refused; reason={found.RefusalReason ?? "no such investigation"}"), cancellationToken);
             return error;
         }
 

@@ -117,6 +117,9 @@ public sealed partial class PersonRegistry(
         var found = await FindInScopeAsync(personKey, user, cancellationToken);
         if (found.Error is { } error)
         {
+            // A refused view is audited too, with the reason hidden from the caller, so probing for keys leaves a record.
+            await audit.AppendAsync(new AuditEntry(AuditAction.RecordViewed, user.UserId, user.DisplayName, SubjectType,
+                Subject(personKey), Detail: $"kind=detail-view; outcome=refused; reason={found.RefusalReason ?? "no such person"}"), cancellationToken);
             return error;
         }
 
