@@ -28,6 +28,15 @@ public static class TextRules
     }
 
     /// <summary>
+    /// The length of a UTF-8 byte order mark at the start of <paramref name="utf8"/>: 3, or 0 when
+    /// there is none. JSON senders must not write one but parsers may ignore it (RFC 8259, section
+    /// 8.1), and a StreamWriter over <see cref="System.Text.Encoding.UTF8"/> writes one. The
+    /// framework's JSON body binding skips it, so the endpoints that parse raw bytes skip it too.
+    /// </summary>
+    public static int ByteOrderMarkLength(ReadOnlySpan<byte> utf8) =>
+        utf8.StartsWith(System.Text.Encoding.UTF8.Preamble) ? System.Text.Encoding.UTF8.Preamble.Length : 0;
+
+    /// <summary>
     /// Whether the text has nothing a reader can see: null, empty, or only white space and invisible
     /// format characters such as the zero-width space (Unicode category Cf).
     /// </summary>

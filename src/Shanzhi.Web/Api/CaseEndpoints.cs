@@ -159,7 +159,14 @@ public static class CaseEndpoints
             return Problems.From(new Error("request.unsupported_media_type", "内容类型不支持", "上传照片请使用 multipart/form-data，文件字段名为 file。", 415, "file"));
         }
 
-        var form = await http.Request.ReadFormAsync(cancellationToken);
+        var read = await RequestBodies.ReadFormAsync(http.Request, cancellationToken);
+        if (read.Error is { } malformed)
+        {
+            return Problems.From(malformed);
+        }
+
+        var form = read.Form!;
+
         if (form.Files.GetFile("file") is not { } file)
         {
             return Problems.Invalid("attachment.missing_file", "file", "请在字段 file 中上传一张照片。");

@@ -83,6 +83,7 @@ public static class EpidemicPassageEndpoints
 
     private static JsonDocument? ParseUtf8Json(ReadOnlyMemory<byte> utf8)
     {
+        utf8 = utf8[TextRules.ByteOrderMarkLength(utf8.Span)..];
         if (!Utf8.IsValid(utf8.Span))
         {
             return null;

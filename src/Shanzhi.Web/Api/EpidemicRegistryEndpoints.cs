@@ -135,7 +135,14 @@ public static class EpidemicRegistryEndpoints
         Stream csv;
         if (http.Request.HasFormContentType)
         {
-            var form = await http.Request.ReadFormAsync(cancellationToken);
+            var read = await RequestBodies.ReadFormAsync(http.Request, cancellationToken);
+            if (read.Error is { } malformed)
+            {
+                return Problems.From(malformed);
+            }
+
+            var form = read.Form!;
+
             if (form.Files.GetFile("file") is not { } file)
             {
                 return Problems.Invalid("import.missing_file", "file", "请在字段 file 中上传 CSV 文件。");

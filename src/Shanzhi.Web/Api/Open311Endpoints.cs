@@ -132,7 +132,14 @@ public static class Open311Endpoints
                 "Open311 提交服务请求请使用 application/x-www-form-urlencoded 表单。", 415));
         }
 
-        var form = await http.Request.ReadFormAsync(cancellationToken);
+        var read = await RequestBodies.ReadFormAsync(http.Request, cancellationToken);
+        if (read.Error is { } malformed)
+        {
+            return Problems.From(malformed);
+        }
+
+        var form = read.Form!;
+
         var code = form["service_code"].ToString();
         if (string.IsNullOrWhiteSpace(code))
         {

@@ -51,6 +51,38 @@ public static class RequestBodies
         $"此接口的请求正文只接受 {string.Join("、", accepted)}，请在 Content-Type 请求头中注明（JSON 为 application/json; charset=utf-8）。本次请求未处理。",
         StatusCodes.Status415UnsupportedMediaType, "Content-Type");
 
+    public const string MalformedFormCode = "request.malformed_form";
+
+    public static readonly Error MalformedForm = new(MalformedFormCode, "上传内容格式有误",
+        "multipart/form-data 请求正文不完整或格式有误（例如缺少 boundary 参数或结束分隔符），本次请求未处理。请重新提交完整的表单或文件。",
+        StatusCodes.Status400BadRequest, "body");
+
+    /// <summary>
+    /// Reads the posted form. Returns the <see cref="MalformedForm"/> error instead when the form
+    /// reader cannot parse the body: a multipart body without a boundary, with malformed part
+    /// headers, or ending before its closing boundary. Uncaught, the framework's exceptions for
+    /// these give a 500 or the JSON parse message.
+    /// A body over the size limit still throws <see cref="BadHttpRequestException"/>, for which the
+    /// error handler returns 413.
+    /// </summary>
+    public static async Task<(IFormCollection? Form, Error? Error)> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await request.ReadFormAsync(cancellationToken), null);
+        }
+        catch (InvalidDataException)
+        {
+            return (null, MalformedForm);
+        }
+        catch (IOException exception) when (exception is not BadHttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            // NOTE: the multipart reader reports a body that ends early as a plain IOException, so a
+            // failure to write the form's temporary buffer file also gets this 400 instead of a 500.
+            return (null, MalformedForm);
+        }
+    }
+
     /// <summary>Whether the media type, without its parameters (charset, boundary), is one of <paramref name="accepted"/>.</summary>
     private static bool IsAccepted(string contentType, IReadOnlyList<string> accepted) =>
         MediaTypeHeaderValue.TryParse(contentType, out var sent)

@@ -233,6 +233,32 @@ public sealed class BadInputTests
         Assert.Equal(0, await CaseCountAsync(client));
     }
 
+    [Theory]
+    [InlineData("/api/v1/epidemic/persons/import", "multipart/form-data; boundary=XX")]
+    [InlineData("/api/v1/epidemic/persons/import", "multipart/form-data")]
+    [InlineData("/api/v1/cases/01a2489f-5d3f-7168-9f75-b097b9d4c183/attachments", "multipart/form-data; boundary=XX")]
+    [InlineData("/open311/v2/requests.json", "multipart/form-data; boundary=XX")]
+    [InlineData("/open311/v2/requests.json", "multipart/form-data")]
+    public async Task Malformed_multipart_is_400_problem(string url, string contentType)
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var admin = await platform.SignInAdminAsync();
+        await admin.CreateUserAsync("clerk", "Clerk-Pass-2026", ["epidemic-officer", "command-operator"], "330200");
+        var clerk = await platform.SignInAsync("clerk", "Clerk-Pass-2026");
+
+        // The body ends before the closing boundary "--XX--", as when an upload is cut off.
+        var truncated = "--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n姓名,身份证号,人口类别\r\n";
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(truncated));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        var response = await clerk.PostAsync(url, content);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "request.malformed_form");
+        Assert.Contains("multipart/form-data", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await CaseCountAsync(clerk));
+        var persons = await (await clerk.GetAsync("/api/v1/epidemic/persons")).ReadJsonAsync();
+        Assert.Equal(0, persons.GetProperty("total").GetInt32());
+    }
+
     [Fact]
     public async Task Anonymous_api_call_gets_401_problem()
     {

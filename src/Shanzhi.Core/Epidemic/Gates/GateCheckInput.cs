@@ -43,6 +43,8 @@ public static class GateCheckParser
 
     public static Result<GateCheckInput> Parse(ReadOnlySpan<byte> utf8Json)
     {
+        utf8Json = utf8Json[TextRules.ByteOrderMarkLength(utf8Json)..];
+
         // The JSON reader checks structure only: invalid UTF-8 inside a string would first fail when
         // the string is read, as an InvalidOperationException.
         if (!Utf8.IsValid(utf8Json))

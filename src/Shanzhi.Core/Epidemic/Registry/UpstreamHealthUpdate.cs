@@ -64,6 +64,12 @@ public sealed class UpstreamHealthUpdate(ShanzhiDbContext db, PersonIdentity ide
             return RegistryErrors.SourceSystemRequired;
         }
 
+        // The system name goes into the log, the history and the person-facing explanation.
+        if (IdentifiersInText.Check(system, RegistryErrors.HealthIdentifierCode, "sourceSystem") is { } identified)
+        {
+            return identified;
+        }
+
         var items = batch.Items ?? [];
         if (items.Count == 0)
         {
@@ -107,7 +113,11 @@ public sealed class UpstreamHealthUpdate(ShanzhiDbContext db, PersonIdentity ide
         {
             var item = items[i];
             var reference = item.UpstreamRef?.Trim() ?? "";
+
+            // The reference is stored in the history and quoted in the explanation shown to the person.
+            var identifiedRef = IdentifiersInText.Check(reference, RegistryErrors.HealthIdentifierCode, "upstreamRef");
             Error? invalid = reference.Length is 0 or > HealthStatusChange.ReferenceMaxLength ? UpstreamErrors.RefRequired
+                : identifiedRef is not null ? identifiedRef
                 : item.Status is not { } status || !Enum.IsDefined(status) ? RegistryErrors.StatusRequired
                 : item.At is null ? UpstreamErrors.TimeRequired
                 : item.At > clock.GetUtcNow() + UpstreamErrors.ClockTolerance ? UpstreamErrors.TimeInFuture
@@ -116,7 +126,9 @@ public sealed class UpstreamHealthUpdate(ShanzhiDbContext db, PersonIdentity ide
                 : null;
             if (invalid is not null)
             {
-                results[i] = new(i, reference.Length == 0 ? null : reference, UpstreamOutcome.Rejected, item.PersonKey, invalid.Code, invalid.Detail);
+                // A reference that is not stored (empty, too long or carrying an identifier) is not echoed either.
+                var echoed = invalid == UpstreamErrors.RefRequired || invalid == identifiedRef ? null : reference;
+                results[i] = new(i, echoed, UpstreamOutcome.Rejected, item.PersonKey, invalid.Code, invalid.Detail);
             }
             else if (item.PersonKey is null)
             {

@@ -79,6 +79,27 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Upstream_identifier_in_text_is_rejected(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+
+        var byPhone = await world.Upstream(db).ApplyAsync(new UpstreamHealthBatch("138 0013 8000",
+            [new UpstreamHealthItem(null, key, HealthStatus.Red, "ZJ-1", At(8))]), world.CityOfficer, Ct);
+        var byReference = await UpstreamAsync(world, db,
+            new UpstreamHealthItem(null, key, HealthStatus.Red, SyntheticIds.Id(2), At(8)),
+            new UpstreamHealthItem(null, key, HealthStatus.Red, "ZJ-2 +86 13800138000", At(8)));
+
+        Assert.Equal(("health.identifier_in_text", "sourceSystem"), (byPhone.Error?.Code, byPhone.Error?.Field));
+        Assert.All(byReference.Items, item => Assert.Equal((UpstreamOutcome.Rejected, "health.identifier_in_text"), (item.Outcome, item.Code)));
+        Assert.All(byReference.Items, item => Assert.Null(item.UpstreamRef));
+        Assert.Equal(0, await db.HealthStatusChanges.CountAsync(Ct));
+        Assert.Null(await StatusAsync(world, key));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Future_upstream_update_is_rejected(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);

@@ -251,6 +251,19 @@ public sealed class PassageBatchEndpointTests
     }
 
     [Fact]
+    public async Task Byte_order_mark_is_skipped()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var (key, _) = await RegisterAsync(platform.Store);
+        byte[] body = [0xEF, 0xBB, 0xBF, .. JsonSerializer.SerializeToUtf8Bytes(Batch(1, 2))];
+
+        var response = await DeviceClient(platform, key).PostAsync(Url, new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, await CountAsync(platform.Store));
+    }
+
+    [Fact]
     public async Task Unknown_device_key_is_rejected()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);

@@ -92,6 +92,19 @@ public sealed class GateCheckHttpTests
         Assert.Equal(0, await gate.QueryAsync(db => db.Passages.CountAsync()));
     }
 
+    [Fact]
+    public async Task Byte_order_mark_is_skipped()
+    {
+        await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
+        var (_, device) = await gate.DeviceAsync(PlaceKind.Mall);
+        byte[] body = [0xEF, 0xBB, 0xBF, .. JsonSerializer.SerializeToUtf8Bytes(Check(1, new { kind = "personKey", personKey = 1 }))];
+
+        var response = await device.PostAsync("/api/v1/epidemic/gate/check", new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, await gate.QueryAsync(db => db.Passages.CountAsync()));
+    }
+
     [Theory]
     [InlineData(" trailing")]
     [InlineData("{}")]
