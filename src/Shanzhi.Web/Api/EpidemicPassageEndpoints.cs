@@ -147,6 +147,19 @@ public static class EpidemicPassageEndpoints
             return Problems.From(error);
         }
 
-        return TypedResults.Ok(new PassageBatchReceipt(result.Value!.Accepted, result.Value.Duplicates, rejected));
+        var receipt = result.Value!;
+        if (receipt.Duplicates == 0)
+        {
+            return TypedResults.Ok(new PassageBatchReceipt(receipt.Accepted, 0, rejected));
+        }
+
+        // A duplicate whose stored passage differs is a reused sequence: it was not stored, so it is reported as rejected.
+        var unknownPositions = unknown.ToHashSet();
+        var knownIndexes = indexes.Where((_, position) => !unknownPositions.Contains(position)).ToList();
+        var reused = (await PassageBatch.FindReusedAsync(db, device.DeviceId, known, cancellationToken))
+            .Select(position => PassageBatch.SequenceReused(knownIndexes[position], known[position].DeviceSequence))
+            .ToList();
+        PassageBatch.LogRejected(logger, device.DeviceId, items.Count, reused);
+        return TypedResults.Ok(new PassageBatchReceipt(receipt.Accepted, receipt.Duplicates - reused.Count, [.. rejected.Concat(reused).OrderBy(e => e.Index)]));
     }
 }

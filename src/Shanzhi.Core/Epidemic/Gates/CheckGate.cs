@@ -268,7 +268,7 @@ public sealed class CheckGate(
         // NOTE: two unregistered persons both store no person key, so a reused sequence between them passes as a resend.
         // So does an unregistered person's check stored in the moment between a "no match" finding no passage and claiming.
         var sameCheck = stored.PersonKey == personKey && followedUp == (identity == GateIdentity.NoMatch) && stored.Direction == input.Direction
-            && IsSameInstant(stored.OccurredAt, input.OccurredAt);
+            && PassageBatch.IsSameInstant(stored.OccurredAt, input.OccurredAt);
         if (!sameCheck)
         {
             if (claimed)
@@ -283,9 +283,6 @@ public sealed class CheckGate(
         logger.CheckReplayed(device.DeviceId, input.Sequence);
         return Answer(GateRules.Replay(stored.PersonKey, stored.StatusAtPassage, stored.Decision, followedUp), stored.Channel, replayed: true);
     }
-
-    /// <summary>Equal to the microsecond, because PostgreSQL stores times in microseconds and drops the last digit of a 100 ns tick.</summary>
-    private static bool IsSameInstant(DateTimeOffset stored, DateTimeOffset sent) => Math.Abs((stored - sent).Ticks) < TimeSpan.TicksPerMicrosecond;
 
     private static GateAnswer Answer(GateVerdict verdict, HubChannel channel, bool replayed) =>
         new(verdict.Decision, EpidemicNames.Chinese(verdict.Decision), channel, EpidemicNames.Chinese(channel), verdict.ReasonCode, verdict.Reason, replayed);

@@ -37,7 +37,8 @@ public sealed record PassageInputError(int Index, string Field, string Message, 
 /// (not an object, a field given twice, a value of the wrong type, a missing or invalid field) or a well-formed item
 /// naming a person key the registry does not know (<see cref="SplitUnknownPersonsAsync"/>) is
 /// rejected with its index, field and code, and the rest of the batch is stored. A sequence
-/// repeated inside the batch is not an error; the writer counts it as a duplicate.
+/// sent again with the same passage is not an error; the writer counts it as a duplicate. A sequence
+/// sent again with another passage is rejected after the write (<see cref="FindReusedAsync"/>).
 /// </summary>
 public static class PassageBatch
 {
@@ -169,6 +170,44 @@ public static class PassageBatch
         string.Create(CultureInfo.InvariantCulture,
             $"通行时间早于 {retentionDays} 天前。通行记录只保存 {retentionDays} 天，平台不接收更早的记录，本条未接收。请检查设备时钟或导入文件中的时间。"),
         OccurredAtTooOldCode);
+
+    public const string SequenceReusedCode = "passage.sequence_reused";
+
+    /// <summary>The error of a passage whose device sequence is already stored with another passage.</summary>
+    public static PassageInputError SequenceReused(int index, long sequence) => new(index, "sequence",
+        string.Create(CultureInfo.InvariantCulture,
+            $"设备已用流水号 {sequence} 上报过另一条通行记录（人员、时间或方向不同），本条未接收。每台设备的流水号必须持续递增，请用新的流水号重新上报。"),
+        SequenceReusedCode);
+
+    /// <summary>
+    /// Finds the positions in <paramref name="records"/> (all of one device, already written) whose
+    /// stored passage under the same sequence has another person, time or direction. The writer
+    /// counted those as duplicates of the stored passage, so they were not stored.
+    /// </summary>
+    public static async Task<IReadOnlyList<int>> FindReusedAsync(ShanzhiDbContext db, long deviceId, IReadOnlyList<PassageRecord> records,
+        CancellationToken cancellationToken)
+    {
+        var sequences = records.Select(r => r.DeviceSequence).Distinct().ToList();
+        var stored = await db.Passages.AsNoTracking()
+            .Where(p => p.DeviceId == deviceId && sequences.Contains(p.DeviceSequence))
+            .Select(p => new { p.DeviceSequence, p.PersonKey, p.OccurredAt, p.Direction })
+            .ToDictionaryAsync(p => p.DeviceSequence, cancellationToken);
+        var reused = new List<int>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            if (stored.TryGetValue(record.DeviceSequence, out var passage)
+                && (passage.PersonKey != record.PersonKey || passage.Direction != record.Direction || !IsSameInstant(passage.OccurredAt, record.OccurredAt)))
+            {
+                reused.Add(i);
+            }
+        }
+
+        return reused;
+    }
+
+    /// <summary>Equal to the microsecond, because PostgreSQL stores times in microseconds and drops the last digit of a 100 ns tick.</summary>
+    public static bool IsSameInstant(DateTimeOffset stored, DateTimeOffset sent) => Math.Abs((stored - sent).Ticks) < TimeSpan.TicksPerMicrosecond;
 
     /// <summary>The error of a passage whose person key is not in the population registry.</summary>
     public static PassageInputError UnknownPerson(int index, long personKey, PassageFormat format = PassageFormat.Json) => new(index, "personKey",

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Shanzhi.Epidemic;
 using Shanzhi.Tests.Epidemic.Passages;
 using Shanzhi.Tests.Infrastructure;
 using Shanzhi.Web.Api;
@@ -30,6 +31,40 @@ public sealed class PassageBatchEndpointTests
         var receipt = await resent.Content.ReadFromJsonAsync<ReceiptBody>();
         Assert.Equal((5, 5, 0), (receipt!.Accepted, receipt.Duplicates, receipt.Rejected.Length));
         Assert.Equal(15, await CountAsync(platform.Store));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Reused_sequence_is_rejected_not_counted(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var (key, _) = await RegisterAsync(platform.Store);
+        var person = await StorePersons.RegisterAsync(platform.Store);
+        var client = DeviceClient(platform, key);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await client.PostAsJsonAsync(Url, new object[]
+        {
+            new { sequence = 1, occurredAt = at, direction = "In", decision = "Pass" },
+            new { sequence = 2, occurredAt = at, direction = "Out", personKey = person, decision = "Pass" },
+        });
+        object[] batch =
+        [
+            new { sequence = 1, occurredAt = at, direction = "In", decision = "Pass" },
+            new { sequence = 2, occurredAt = at, direction = "In", personKey = person, decision = "Deny" },
+            new { sequence = 3, occurredAt = at, direction = "In", decision = "Pass" },
+            new { sequence = 3, occurredAt = at.AddSeconds(1), direction = "In", decision = "Pass" },
+        ];
+
+        var response = await client.PostAsJsonAsync(Url, batch);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var receipt = await response.Content.ReadFromJsonAsync<ReceiptBody>();
+        Assert.Equal((1, 1), (receipt!.Accepted, receipt.Duplicates));
+        Assert.Equal(["1:sequence:passage.sequence_reused", "3:sequence:passage.sequence_reused"],
+            receipt.Rejected.Select(e => $"{e.GetProperty("index").GetInt32()}:{e.GetProperty("field").GetString()}:{e.GetProperty("code").GetString()}"));
+        Assert.Contains("流水号 2", receipt.Rejected[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+        await using var db = platform.Store.NewContext();
+        Assert.Equal(PassageDirection.Out, await db.Passages.Where(p => p.DeviceSequence == 2).Select(p => p.Direction).SingleAsync());
     }
 
     [Theory]

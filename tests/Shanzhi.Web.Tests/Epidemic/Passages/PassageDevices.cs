@@ -23,16 +23,20 @@ internal static class PassageDevices
         return (key, device.Id);
     }
 
+    // Whole seconds an hour ago, so that a sequence sent again carries the very same time.
+    private static readonly DateTimeOffset Start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds());
+
     /// <summary>
-    /// Passages as a device sends them: sequences first..first+count-1, a minute apart, ending now,
-    /// unidentified (a person key must be registered, or the item is refused).
+    /// Passages as a device sends them: sequences first..first+count-1, each at a time fixed by its
+    /// sequence (a second apart, about an hour ago), unidentified (a person key must be registered,
+    /// or the item is refused). The same sequence always gives the same passage.
     /// </summary>
     public static object[] Batch(long first, int count) =>
     [
         .. Enumerable.Range(0, count).Select(i => new
         {
             sequence = first + i,
-            occurredAt = DateTimeOffset.UtcNow.AddMinutes(-(count - i)),
+            occurredAt = Start.AddSeconds(first + i),
             direction = "In",
             decision = "Pass",
         }),
