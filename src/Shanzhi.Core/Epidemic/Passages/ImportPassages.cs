@@ -20,7 +20,8 @@ public sealed record PassageImportReport(int Rows, int Accepted, int Duplicates,
 /// imported and invalid rows are listed; a row naming a person key the registry does not know is
 /// invalid (<c>passage.unknown_person</c>), and so is a row older than the movement retention
 /// (<c>passage.occurred_at_too_old</c>) or a row with more fields than the header
-/// (<c>import.extra_fields</c>). A header column outside that list rejects the whole file
+/// (<c>import.extra_fields</c>), and so is a row whose device sequence is already stored with another
+/// passage (<c>passage.sequence_reused</c>). A header column outside that list rejects the whole file
 /// (<c>import.unknown_column</c>), as an unknown field rejects a whole batch of the HTTP API.
 /// A time without an offset is Beijing time.
 /// </summary>
@@ -188,7 +189,10 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
         _ => field,
     };
 
-    /// <summary>Lists the chunk's rows that name an unregistered person and submits the others.</summary>
+    /// <summary>
+    /// Lists the chunk's rows that name an unregistered person, submits the others, and lists the
+    /// submitted rows whose device sequence was already stored with another passage.
+    /// </summary>
     private async Task<IngestReceipt> SubmitKnownAsync(List<PassageRecord> chunk, List<int> lines, List<PassageImportError> errors,
         CancellationToken cancellationToken)
     {
@@ -199,7 +203,27 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
             errors.Add(new(lines[i], "person_key", error.Message, error.Code));
         }
 
-        return known.Count == 0 ? new IngestReceipt(0, 0) : await SubmitAsync(known, cancellationToken);
+        if (known.Count == 0)
+        {
+            return new IngestReceipt(0, 0);
+        }
+
+        var receipt = await SubmitAsync(known, cancellationToken);
+        if (receipt.Duplicates == 0)
+        {
+            return receipt;
+        }
+
+        var unknownPositions = unknown.ToHashSet();
+        var knownLines = lines.Where((_, position) => !unknownPositions.Contains(position)).ToList();
+        var reused = await PassageBatch.FindReusedAsync(db, known, cancellationToken);
+        foreach (var i in reused)
+        {
+            var error = PassageBatch.SequenceReused(i, known[i].DeviceSequence);
+            errors.Add(new(knownLines[i], "sequence", error.Message, error.Code));
+        }
+
+        return receipt with { Duplicates = receipt.Duplicates - reused.Count };
     }
 
     /// <summary>Submits one chunk, waiting and resending while the writer's queue is full.</summary>

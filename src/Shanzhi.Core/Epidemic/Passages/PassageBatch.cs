@@ -180,29 +180,34 @@ public static class PassageBatch
         SequenceReusedCode);
 
     /// <summary>
-    /// Finds the positions in <paramref name="records"/> (all of one device, already written) whose
-    /// stored passage under the same sequence has another person, time or direction. The writer
-    /// counted those as duplicates of the stored passage, so they were not stored.
+    /// Finds the positions in <paramref name="records"/> (already written) whose stored passage under
+    /// the same device and sequence has another person, time or direction. The writer counted those
+    /// as duplicates of the stored passage, so they were not stored. One query per device.
     /// </summary>
-    public static async Task<IReadOnlyList<int>> FindReusedAsync(ShanzhiDbContext db, long deviceId, IReadOnlyList<PassageRecord> records,
+    public static async Task<IReadOnlyList<int>> FindReusedAsync(ShanzhiDbContext db, IReadOnlyList<PassageRecord> records,
         CancellationToken cancellationToken)
     {
-        var sequences = records.Select(r => r.DeviceSequence).Distinct().ToList();
-        var stored = await db.Passages.AsNoTracking()
-            .Where(p => p.DeviceId == deviceId && sequences.Contains(p.DeviceSequence))
-            .Select(p => new { p.DeviceSequence, p.PersonKey, p.OccurredAt, p.Direction })
-            .ToDictionaryAsync(p => p.DeviceSequence, cancellationToken);
         var reused = new List<int>();
-        for (var i = 0; i < records.Count; i++)
+        foreach (var device in Enumerable.Range(0, records.Count).GroupBy(i => records[i].DeviceId))
         {
-            var record = records[i];
-            if (stored.TryGetValue(record.DeviceSequence, out var passage)
-                && (passage.PersonKey != record.PersonKey || passage.Direction != record.Direction || !IsSameInstant(passage.OccurredAt, record.OccurredAt)))
+            var deviceId = device.Key;
+            var sequences = device.Select(i => records[i].DeviceSequence).Distinct().ToList();
+            var stored = await db.Passages.AsNoTracking()
+                .Where(p => p.DeviceId == deviceId && sequences.Contains(p.DeviceSequence))
+                .Select(p => new { p.DeviceSequence, p.PersonKey, p.OccurredAt, p.Direction })
+                .ToDictionaryAsync(p => p.DeviceSequence, cancellationToken);
+            foreach (var i in device)
             {
-                reused.Add(i);
+                var record = records[i];
+                if (stored.TryGetValue(record.DeviceSequence, out var passage)
+                    && (passage.PersonKey != record.PersonKey || passage.Direction != record.Direction || !IsSameInstant(passage.OccurredAt, record.OccurredAt)))
+                {
+                    reused.Add(i);
+                }
             }
         }
 
+        reused.Sort();
         return reused;
     }
 

@@ -50,6 +50,30 @@ public sealed class ImportPassagesCommandTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Reused_sequence_is_listed_as_error(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var device = await RegisterDeviceAsync(store);
+        var date = RecentDate();
+        await ImportAsync(store, [Header, $"{device},1,{date} 08:00:00,In,,Pass,,"]);
+
+        var (exitCode, output) = await ImportAsync(store,
+        [
+            Header,
+            $"{device},1,{date} 08:00:00,Out,,Pass,,",
+            $"{device},2,{date} 08:05:00,In,,Pass,,",
+        ]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("新入库 1 条，重复 0 条", output);
+        Assert.Contains("第 2 行（sequence）：设备已用流水号 1 上报过另一条通行记录", output);
+        Assert.Contains("[passage.sequence_reused]", output);
+        await using var db = store.NewContext();
+        Assert.Equal(PassageDirection.In, await db.Passages.Where(p => p.DeviceSequence == 1).Select(p => p.Direction).SingleAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Unparsable_values_are_named_per_row(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);
