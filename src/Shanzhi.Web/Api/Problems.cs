@@ -124,7 +124,7 @@ public static partial class Problems
             { IsEnum: true } => "以下之一：" + EnumNames.Allowed(plain),
             _ when plain == typeof(DateOnly) => "日期，格式如 2026-12-01",
             _ when plain == typeof(DateTimeOffset) => "带时区的时间，格式如 2026-12-01T08:00:00+08:00",
-            _ when plain == typeof(Guid) => "GUID，格式如 3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+            _ when plain == typeof(Guid) => "由 32 位十六进制数字和 4 个连字符组成的编号，格式如 3f2504e0-4f89-11d3-9a0c-0305e82c3301",
             _ when plain == typeof(bool) => "true 或 false",
             _ when plain == typeof(int) || plain == typeof(long) => "整数",
             _ when plain == typeof(double) || plain == typeof(decimal) => "数字",

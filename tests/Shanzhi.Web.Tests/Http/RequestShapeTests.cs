@@ -133,6 +133,19 @@ public sealed class RequestShapeTests
     }
 
     [Fact]
+    public async Task Malformed_guid_is_explained_in_Chinese()
+    {
+        await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);
+
+        var response = await gate.Officer.GetAsync("/api/v1/epidemic/investigations/not-a-guid");
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "request.invalid_parameter");
+        var detail = problem.GetProperty("detail").GetString();
+        Assert.Contains("由 32 位十六进制数字和 4 个连字符组成的编号", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("GUID", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Literal_route_still_wins_over_id()
     {
         await using var gate = await GatePlatform.StartAsync(StoreKind.Sqlite);

@@ -8,6 +8,10 @@ public static class RegistryErrors
     public static readonly Error OutOfScope = Error.Forbidden("person.out_of_scope",
         "该人员的居住网格不在您的管辖范围内；未登记居住网格的人员仅市级疫情防控专员可以处理。");
 
+    /// <summary>The upstream health feed covers the whole city, so only a caller with city scope may submit it.</summary>
+    public static readonly Error CityScopeRequired = Error.Forbidden("health.city_scope_required",
+        "省级健康码数据覆盖全市人员，仅市级疫情防控专员可以提交。请由市级专员账户提交，或联系系统管理员调整您的管辖范围。");
+
     public static readonly Error NotFound = Error.NotFound("person.not_found", "该人员不存在，或不在您的管辖范围内。");
 
     public static readonly Error NameRequired = Error.Invalid("person.name_required", "name", "请填写姓名。");

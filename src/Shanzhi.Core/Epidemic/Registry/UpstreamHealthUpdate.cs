@@ -55,7 +55,7 @@ public sealed class UpstreamHealthUpdate(ShanzhiDbContext db, PersonIdentity ide
 
         if (!PersonRules.HasCityScope(user))
         {
-            return RegistryErrors.OutOfScope;
+            return RegistryErrors.CityScopeRequired;
         }
 
         var system = batch.SourceSystem?.Trim() ?? "";

@@ -436,7 +436,8 @@ public sealed class HealthStatusTests
         var result = await world.Upstream(db).ApplyAsync(new UpstreamHealthBatch(Province, [new UpstreamHealthItem(null, 1, HealthStatus.Red, "ZJ-1", At(8))]),
             world.StreetAOfficer, Ct);
 
-        Assert.Equal("person.out_of_scope", result.Error?.Code);
+        Assert.Equal("health.city_scope_required", result.Error?.Code);
+        Assert.StartsWith("省级健康码数据覆盖全市人员", result.Error?.Detail, StringComparison.Ordinal);
     }
 
     private static async Task<HealthStatus?> StatusAsync(RegistryWorld world, long key) => (await world.Lookup.StatusAsync(key, Ct))?.Status;
