@@ -131,6 +131,11 @@ public static class GateErrors
 
     public static readonly Error RosterEntryNotFound = Error.NotFound("roster.entry_not_found", "该花名册条目不存在，或不在您的管辖区域内。");
 
+    /// <summary>The worker already has an entry of the same employer at the site whose days overlap the new one.</summary>
+    public static Error RosterEntryOverlaps(long entryId, DateOnly from, DateOnly to) => Error.Conflict("roster.entry_overlaps", "花名册登记重复",
+        string.Create(CultureInfo.InvariantCulture,
+            $"该工人在本工地已有同一用工单位的登记（条目 {entryId}，{from:yyyy-MM-dd} 至 {to:yyyy-MM-dd}），与本次登记的日期重叠，本次未登记。如需延长有效期，请先结束原条目，再从其后一天起重新登记。"));
+
     public static readonly Error RosterDatesInvalid = Error.Invalid("roster.invalid_dates", "validTo", "有效期无效：截止日期（validTo）不能早于起始日期（validFrom）。");
 
     public static Error RosterEndOutOfRange(DateOnly from, DateOnly to) => Error.Invalid("roster.invalid_end", "lastDay",

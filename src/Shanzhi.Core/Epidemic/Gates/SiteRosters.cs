@@ -87,6 +87,18 @@ public sealed class SiteRosters(ShanzhiDbContext db, TimeProvider clock, SiteRos
             return GateErrors.RosterDatesInvalid;
         }
 
+        // A voided entry ends the day before it starts, so it overlaps nothing.
+        // NOTE: two identical requests at the same moment can both pass this check; the console sends one at a time.
+        var overlapping = await db.RosterEntries.AsNoTracking()
+            .Where(r => r.SiteId == siteId && r.PersonKey == personKey && r.EmployerId == employer.Id
+                && r.ValidTo >= r.ValidFrom && r.ValidFrom <= to && r.ValidTo >= from)
+            .OrderBy(r => r.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (overlapping is not null)
+        {
+            return GateErrors.RosterEntryOverlaps(overlapping.Id, overlapping.ValidFrom, overlapping.ValidTo);
+        }
+
         var entry = RosterEntry.Create(siteId, employer.Id, personKey, from, to, clock.GetUtcNow());
         db.RosterEntries.Add(entry);
         await db.SaveChangesAsync(cancellationToken);

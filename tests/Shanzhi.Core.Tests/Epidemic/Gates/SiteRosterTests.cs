@@ -104,6 +104,31 @@ public sealed class SiteRosterTests
             string.Join(' ', badCode.Error?.Code, duplicate.Error?.Code, notASite.Error?.Code, unknownWorker.Error?.Code, reversed.Error?.Code, notOfficer.Error?.Code));
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Overlapping_entry_is_rejected(StoreKind kind)
+    {
+        await using var world = await GateWorld.CreateAsync(kind);
+        var ct = TestContext.Current.CancellationToken;
+        var (site, worker) = await RosteredWorkerAsync(world);
+        await using var db = world.Cases.NewContext();
+        var rosters = world.Rosters(db);
+        var first = (await rosters.ListAsync(site.PlaceId, world.Officer, ct)).Value!.Single();
+
+        var again = await rosters.AddEntryAsync(site.PlaceId, new AddRosterEntryRequest(first.EmployerId, worker, First, Last), world.Officer, ct);
+        var lastDay = await rosters.AddEntryAsync(site.PlaceId, new AddRosterEntryRequest(first.EmployerId, worker, Last, Last.AddDays(30)), world.Officer, ct);
+        var dayAfter = await rosters.AddEntryAsync(site.PlaceId, new AddRosterEntryRequest(first.EmployerId, worker, Last.AddDays(1), Last.AddDays(30)), world.Officer, ct);
+        Assert.NotNull((await rosters.EndEntryAsync(site.PlaceId, first.Id, First.AddDays(-1), world.Officer, ct)).Value);
+        var afterVoid = await rosters.AddEntryAsync(site.PlaceId, new AddRosterEntryRequest(first.EmployerId, worker, First, Last), world.Officer, ct);
+
+        Assert.Equal("roster.entry_overlaps", again.Error?.Code);
+        Assert.Equal(409, again.Error?.Status);
+        Assert.Contains($"条目 {first.Id}，2026-03-02 至 2026-03-31", again.Error?.Detail, StringComparison.Ordinal);
+        Assert.Equal("roster.entry_overlaps", lastDay.Error?.Code);
+        Assert.NotNull(dayAfter.Value);
+        Assert.NotNull(afterVoid.Value);
+    }
+
     private static DateTimeOffset At(DateOnly day) => new DateTimeOffset(day.Year, day.Month, day.Day, 7, 30, 0, CaseWorld.Shanghai).ToUniversalTime();
 
     /// <summary>A site in street A with a green worker on its roster from <see cref="First"/> to <see cref="Last"/>.</summary>
