@@ -167,12 +167,13 @@ public static class CaseEndpoints
 
         var form = read.Form!;
 
-        if (form.Files.GetFile("file") is not { } file)
+        var (file, fileError) = RequestBodies.SingleFile(form, "file", Error.Invalid("attachment.missing_file", "file", "请在字段 file 中上传一张照片。"));
+        if (fileError is not null)
         {
-            return Problems.Invalid("attachment.missing_file", "file", "请在字段 file 中上传一张照片。");
+            return Problems.From(fileError);
         }
 
-        await using var content = file.OpenReadStream();
+        await using var content = file!.OpenReadStream();
         var result = await attachments.AddAsync(id, attachmentStage, file.ContentType, content, User(http), cancellationToken);
         if (result.Error is { } error)
         {

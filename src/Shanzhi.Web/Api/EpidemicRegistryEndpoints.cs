@@ -143,12 +143,13 @@ public static class EpidemicRegistryEndpoints
 
             var form = read.Form!;
 
-            if (form.Files.GetFile("file") is not { } file)
+            var (file, fileError) = RequestBodies.SingleFile(form, "file", Error.Invalid("import.missing_file", "file", "请在字段 file 中上传 CSV 文件。"));
+            if (fileError is not null)
             {
-                return Problems.Invalid("import.missing_file", "file", "请在字段 file 中上传 CSV 文件。");
+                return Problems.From(fileError);
             }
 
-            csv = file.OpenReadStream();
+            csv = file!.OpenReadStream();
         }
         else if (MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) && type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
         {

@@ -83,6 +83,22 @@ public static class RequestBodies
         }
     }
 
+    /// <summary>
+    /// Returns the one file uploaded in <paramref name="field"/>: <paramref name="missing"/> when there is none, and
+    /// <c>request.multiple_files</c> when there are several, so that no upload is silently left out.
+    /// </summary>
+    public static (IFormFile? File, Error? Error) SingleFile(IFormCollection form, string field, Error missing)
+    {
+        var files = form.Files.GetFiles(field);
+        return files.Count switch
+        {
+            0 => (null, missing),
+            1 => (files[0], null),
+            _ => (null, Error.Invalid("request.multiple_files", field,
+                $"字段 {field} 只能上传一个文件，本次上传了 {files.Count} 个，均未处理。请每次上传一个文件。")),
+        };
+    }
+
     /// <summary>Whether the media type, without its parameters (charset, boundary), is one of <paramref name="accepted"/>.</summary>
     private static bool IsAccepted(string contentType, IReadOnlyList<string> accepted) =>
         MediaTypeHeaderValue.TryParse(contentType, out var sent)

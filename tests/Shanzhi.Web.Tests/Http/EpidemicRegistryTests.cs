@@ -74,6 +74,27 @@ public sealed class EpidemicRegistryTests
         Assert.Equal(key, Assert.Single(await AuditAsync(auditor, "RevealRefused")).GetProperty("subjectId").GetString());
     }
 
+    [Fact]
+    public async Task Two_uploaded_files_import_neither()
+    {
+        await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
+        var (officer, _, _) = await SignInAsync(platform);
+        var first = Encoding.UTF8.GetBytes($"姓名,身份证号,人口类别\r\n测试甲,{SyntheticIds.Id(42)},常住人口\r\n");
+        var second = Encoding.UTF8.GetBytes($"姓名,身份证号,人口类别\r\n测试乙,{SyntheticIds.Id(43)},常住人口\r\n");
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(first), "file", "a.csv" },
+            { new ByteArrayContent(second), "file", "b.csv" },
+        };
+
+        var response = await officer.PostAsync("/api/v1/epidemic/persons/import", form, Ct);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "request.multiple_files");
+        Assert.Equal("file", problem.GetProperty("field").GetString());
+        var persons = await (await officer.GetAsync("/api/v1/epidemic/persons", Ct)).ReadJsonAsync();
+        Assert.Equal(0, persons.GetProperty("total").GetInt32());
+    }
+
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Gbk_csv_upload_reports_not_utf8(StoreKind kind)
