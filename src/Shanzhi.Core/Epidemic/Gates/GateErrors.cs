@@ -110,6 +110,9 @@ public static class GateErrors
     public static readonly Error RegisteredPersonUnknown = Error.Invalid("unidentified.person_unknown", "personKey",
         "人员编号不存在：请先在人口登记中登记该人员，再填写其人员编号。");
 
+    /// <summary>A field of the other outcome, which would be dropped without a word.</summary>
+    public static Error ResolveFieldUnexpected(string field, string detail) => Error.Invalid("unidentified.field_unexpected", field, detail);
+
     public static readonly Error ClearReasonRequired = Error.Invalid("unidentified.reason_required", "reason",
         $"排除核查必须填写理由（不超过 {UnidentifiedFollowUp.ReasonMaxLength} 个字符），例如“经核实为外地送货司机，已离甬”。");
 

@@ -37,6 +37,11 @@ public sealed class ResolveUnidentified(ShanzhiDbContext db, CaseService cases, 
         switch (request.Outcome)
         {
             case FollowUpOutcome.Registered:
+                if (!string.IsNullOrEmpty(reason))
+                {
+                    return GateErrors.ResolveFieldUnexpected("reason", "核查结果为 registered（已登记）时不填写理由 reason，请删除该字段后重新提交。");
+                }
+
                 if (request.PersonKey is not { } key || !await db.Persons.AnyAsync(p => p.Key == key, cancellationToken))
                 {
                     return GateErrors.RegisteredPersonUnknown;
@@ -45,6 +50,12 @@ public sealed class ResolveUnidentified(ShanzhiDbContext db, CaseService cases, 
                 note = "已找到该人员并完成人口登记。";
                 break;
             case FollowUpOutcome.Cleared:
+                if (request.PersonKey is not null)
+                {
+                    return GateErrors.ResolveFieldUnexpected("personKey",
+                        "核查结果为 cleared（已排除）时不填写人员编号 personKey。如已找到该人员并完成登记，请选择 registered。");
+                }
+
                 if (string.IsNullOrEmpty(reason) || reason.Length > UnidentifiedFollowUp.ReasonMaxLength)
                 {
                     return GateErrors.ClearReasonRequired;

@@ -158,15 +158,17 @@ public sealed class GateCheckTests
     }
 
     [Theory]
-    [InlineData(FollowUpOutcome.Registered, null, "unidentified.person_unknown")]
-    [InlineData(FollowUpOutcome.Cleared, "  ", "unidentified.reason_required")]
-    [InlineData(null, "理由", "unidentified.outcome_required")]
-    public async Task Resolve_needs_the_outcome_inputs(FollowUpOutcome? outcome, string? reason, string code)
+    [InlineData(FollowUpOutcome.Registered, null, null, "unidentified.person_unknown")]
+    [InlineData(FollowUpOutcome.Cleared, null, "  ", "unidentified.reason_required")]
+    [InlineData(null, null, "理由", "unidentified.outcome_required")]
+    [InlineData(FollowUpOutcome.Registered, 1L, "理由", "unidentified.field_unexpected")]
+    [InlineData(FollowUpOutcome.Cleared, 1L, "经核实为外地送货司机", "unidentified.field_unexpected")]
+    public async Task Resolve_needs_the_outcome_inputs(FollowUpOutcome? outcome, long? personKey, string? reason, string code)
     {
         await using var world = await GateWorld.CreateAsync(StoreKind.Sqlite);
         var caseId = await UnidentifiedCaseAsync(world);
 
-        var result = await ResolveAsync(world, caseId, new ResolveUnidentifiedRequest(outcome, null, reason));
+        var result = await ResolveAsync(world, caseId, new ResolveUnidentifiedRequest(outcome, personKey, reason));
 
         Assert.Equal(code, result.Error?.Code);
         Assert.Equal(CaseState.Dispatched, (await world.Cases.GetAsync(caseId)).State);
