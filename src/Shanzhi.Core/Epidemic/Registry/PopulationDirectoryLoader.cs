@@ -32,7 +32,7 @@ namespace Shanzhi.Epidemic.Registry;
 /// </para>
 /// <para>
 /// A failed poll does not move the previous poll's start, so the next successful poll reads the ranges of both. The
-/// directory answers only while polls succeed: after <see cref="MaxSilence"/> without a successful poll it is marked not
+/// directory serves gate checks only while polls succeed: after <see cref="MaxSilence"/> without a successful poll it is marked not
 /// ready and gate checks read the store, so a lost store connection cannot leave an old green status in force.
 /// </para>
 /// </remarks>
