@@ -154,8 +154,7 @@ public static class EpidemicPassageEndpoints
         }
 
         // A duplicate whose stored passage differs is a reused sequence: it was not stored, so it is reported as rejected.
-        var unknownPositions = unknown.ToHashSet();
-        var knownIndexes = indexes.Where((_, position) => !unknownPositions.Contains(position)).ToList();
+        var knownIndexes = PassageBatch.OfKnown(indexes, unknown);
         var reused = (await PassageBatch.FindReusedAsync(db, known, cancellationToken))
             .Select(position => PassageBatch.SequenceReused(knownIndexes[position], known[position].DeviceSequence))
             .ToList();

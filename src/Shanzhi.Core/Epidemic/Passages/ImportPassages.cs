@@ -214,8 +214,7 @@ public sealed class PassageImporter(ShanzhiDbContext db, IPassageIngest ingest, 
             return receipt;
         }
 
-        var unknownPositions = unknown.ToHashSet();
-        var knownLines = lines.Where((_, position) => !unknownPositions.Contains(position)).ToList();
+        var knownLines = PassageBatch.OfKnown(lines, unknown);
         var reused = await PassageBatch.FindReusedAsync(db, known, cancellationToken);
         foreach (var i in reused)
         {

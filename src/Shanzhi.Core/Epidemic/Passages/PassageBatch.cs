@@ -211,6 +211,16 @@ public static class PassageBatch
         return reused;
     }
 
+    /// <summary>
+    /// Returns the items of <paramref name="items"/> (positions, lines) that belong to the known records, that is,
+    /// without the <paramref name="unknown"/> positions that <see cref="SplitUnknownPersonsAsync"/> left out.
+    /// </summary>
+    public static List<T> OfKnown<T>(IReadOnlyList<T> items, IReadOnlyList<int> unknown)
+    {
+        var left = unknown.ToHashSet();
+        return [.. items.Where((_, position) => !left.Contains(position))];
+    }
+
     /// <summary>Equal to the microsecond, because PostgreSQL stores times in microseconds and drops the last digit of a 100 ns tick.</summary>
     public static bool IsSameInstant(DateTimeOffset stored, DateTimeOffset sent) => Math.Abs((stored - sent).Ticks) < TimeSpan.TicksPerMicrosecond;
 
