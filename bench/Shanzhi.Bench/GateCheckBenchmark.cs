@@ -6,10 +6,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Gates;
 using Shanzhi.Epidemic.Passages;
@@ -79,8 +76,6 @@ internal static class GateCheckBenchmark
 
         try
         {
-            // WebApplicationFactory looks for the project folder next to a solution file; the built binaries are the content root here.
-            Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_SHANZHI_WEB", AppContext.BaseDirectory);
             await using var host = new BenchHost(folder);
             var port = FreePort();
             host.UseKestrel(port);
@@ -551,19 +546,6 @@ internal static class GateCheckBenchmark
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
-
-    /// <summary>The web host on Kestrel with a SQLite store in <paramref name="folder"/>, logging off.</summary>
-    private sealed class BenchHost(string folder) : WebApplicationFactory<web::Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Benchmark");
-            builder.UseSetting("Storage:Provider", "Sqlite");
-            builder.UseSetting("Storage:DataDirectory", folder);
-            builder.UseSetting("Bootstrap:AdminPassword", "Bench-Admin-2026");
-            builder.ConfigureLogging(logging => logging.ClearProviders());
-        }
     }
 
     /// <summary>

@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, (string Summary, Func<string[], int> Run
     ["gate-load"] = ("The load generator of `gate`, which starts it in its own process", GateCheckBenchmark.RunLoad),
     ["trace"] = ("Contact tracing on the in-memory index at 10 M persons / 100 M passages: build, memory, first and second degree", TracingBenchmark.Run),
     ["trace-sql"] = ("First and first + second degree tracing on the index against the same query as SQL in SQLite and PostgreSQL", TracingSqlBenchmark.Run),
+    ["cases"] = ("Case transitions with their event log and audit records on SQLite, several clients at once against one transition at a time", CaseTransitionBenchmark.Run),
     ["rebuild"] = ("Contact index rebuild from the passages table of a SQLite and a PostgreSQL store", IndexRebuildBenchmark.Run),
 };
 
