@@ -33,14 +33,13 @@ public sealed partial class CaseService
             return error;
         }
 
-        if (await db.SaveCaseAsync(@case, cancellationToken) is { } conflict)
+        if (await db.SaveCaseAsync(@case, TransitionAudit(@case, $"{request.Action}: {from} -> {@case.State}", actor), cancellationToken) is { } conflict)
         {
             logger.CaseChangedConcurrently(@case.CaseNo, request.Action);
             return conflict;
         }
 
         logger.CaseActed(@case.CaseNo, request.Action, from, @case.State);
-        await AuditTransitionAsync(@case, $"{request.Action}: {from} -> {@case.State}", actor, cancellationToken);
         await NotifyObserversAsync(@case, request.Action, user, cancellationToken);
         return @case;
     }

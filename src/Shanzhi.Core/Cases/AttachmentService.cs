@@ -163,7 +163,7 @@ public sealed class AttachmentService(
 
             db.Attachments.Add(attachment);
             @case.RecordAttachment(attachment.Id, attachment.Stage, user.AsActor(), now);
-            var error = await db.SaveCaseAsync(@case, cancellationToken);
+            var error = await db.SaveCaseAsync(@case, audit: null, cancellationToken);
             if (error is null || attempt == MaxSaveAttempts)
             {
                 return error;

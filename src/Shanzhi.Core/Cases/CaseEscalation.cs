@@ -1,6 +1,8 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Shanzhi.Privacy;
 using Shanzhi.Storage;
 using static System.FormattableString;
 
@@ -9,12 +11,14 @@ namespace Shanzhi.Cases;
 /// <summary>
 /// 督办: records one Escalated event on every open case past its current deadline, with the
 /// command centre as the supervising unit. Suspended cases are skipped (the hang-up list has no
-/// clock), and a case is escalated once.
+/// clock), and a case is escalated once. Each escalation is audited as a transition by 系统, in the
+/// transaction that stores it.
 /// </summary>
 public sealed class CaseEscalation(
     ShanzhiDbContext db,
     WorkingCalendarCache calendars,
     IOptions<CaseOptions> options,
+    IAuditLog audit,
     ILogger<CaseEscalation> logger)
 {
     /// <summary>Escalates up to the configured batch of overdue cases, most overdue first, and returns how many it escalated.</summary>
@@ -44,7 +48,9 @@ public sealed class CaseEscalation(
             var reason = $"“{CaseStates.ChineseName(@case.State)}”环节已超期{Describe(late)}，由指挥中心督办。";
 
             // A case acted on since the query ran is skipped, and the next run looks at it again.
-            if (@case.Escalate(supervisor, reason, now) is null && await db.SaveCaseAsync(@case, cancellationToken) is null)
+            var record = new CaseAudit(audit, new AuditEntry(AuditAction.CaseTransition, Actor.System.Id, Actor.System.Name, "case",
+                @case.Id.ToString("D", CultureInfo.InvariantCulture), Detail: $"{@case.CaseNo} Escalate: {@case.State} -> {@case.State}"));
+            if (@case.Escalate(supervisor, reason, now) is null && await db.SaveCaseAsync(@case, record, cancellationToken) is null)
             {
                 escalated++;
                 logger.CaseEscalated(@case.CaseNo, late, supervisor);

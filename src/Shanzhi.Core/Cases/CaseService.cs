@@ -53,8 +53,8 @@ public sealed record RoutingProposal(Guid UnitId, string UnitName, string Rule);
 /// Application service of the case engine: every channel reports and acts through it, and it
 /// checks role and region scope before the entity checks the state machine. A case outside the
 /// user's region scope is reported as not found, so its existence is not revealed. Every stored
-/// report and action is appended to the audit log right after its commit (not inside it: the
-/// audit log writes through its own connection); the case's events stay the primary record.
+/// report and action is appended to the audit log in the transaction that stores it; the case's
+/// events stay the primary record.
 /// </summary>
 public sealed partial class CaseService(
     ShanzhiDbContext db,
@@ -107,10 +107,8 @@ public sealed partial class CaseService(
             : found.Error!;
     }
 
-    /// <summary>Records a stored transition in the audit log; subject is the case id, detail the action and states.</summary>
-    private Task AuditTransitionAsync(Case @case, string detail, Actor actor, CancellationToken cancellationToken) =>
-        audit.AppendAsync(
-            new AuditEntry(AuditAction.CaseTransition, actor.Id, actor.Name, "case", @case.Id.ToString("D", CultureInfo.InvariantCulture),
-                Detail: $"{@case.CaseNo} {detail}"),
-            cancellationToken);
+    /// <summary>Creates the audit record of a transition: the subject is the case id, the detail the action and states.</summary>
+    private CaseAudit TransitionAudit(Case @case, string detail, Actor actor) =>
+        new(audit, new AuditEntry(AuditAction.CaseTransition, actor.Id, actor.Name, "case", @case.Id.ToString("D", CultureInfo.InvariantCulture),
+            Detail: $"{@case.CaseNo} {detail}"));
 }

@@ -2,34 +2,49 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Shanzhi.Privacy;
 using Shanzhi.Storage;
 
 namespace Shanzhi.Cases;
+
+/// <summary>The audit record to store with a case change, and the log that stores it.</summary>
+internal sealed record CaseAudit(IAuditLog Log, AuditEntry Entry);
 
 /// <summary>Writes of the case engine that every use case shares.</summary>
 internal static class CaseStore
 {
     /// <summary>
-    /// Saves the case row and its new events with one SaveChanges, which is one transaction. The
-    /// case's EventCount is the concurrency token, so a case changed by someone else since it was
-    /// loaded returns <see cref="CaseErrors.ConcurrentChange"/> and nothing is written.
+    /// Saves the case row, its new events and, when <paramref name="audit"/> is given, the audit
+    /// record of the change in one transaction, so a crash cannot keep the change without its
+    /// audit record. The case's EventCount is the concurrency token, so a case changed by someone
+    /// else since it was loaded returns <see cref="CaseErrors.ConcurrentChange"/> and nothing is written.
     /// </summary>
-    public static async Task<Error?> SaveCaseAsync(this ShanzhiDbContext db, Case @case, CancellationToken cancellationToken)
+    public static async Task<Error?> SaveCaseAsync(this ShanzhiDbContext db, Case @case, CaseAudit? audit, CancellationToken cancellationToken)
     {
         var loadedEventCount = @case.EventCount - @case.NewEvents.Count;
         db.CaseEvents.AddRange(@case.NewEvents);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            if (audit is not null)
+            {
+                await audit.Log.AppendInTransactionAsync(db, audit.Entry, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
+            await transaction.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
             return CaseErrors.ConcurrentChange;
         }
         catch (DbUpdateException)
         {
-            // A concurrent writer may also surface as a duplicate (case, sequence) event key.
+            // A concurrent writer may also surface as a duplicate (case, sequence) event key. The
+            // rollback comes first, because PostgreSQL runs no query in a failed transaction.
+            await transaction.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
             var stored = await db.Cases.Where(c => c.Id == @case.Id).Select(c => c.EventCount).FirstAsync(cancellationToken);
             if (stored != loadedEventCount)

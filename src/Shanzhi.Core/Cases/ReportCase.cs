@@ -69,11 +69,12 @@ public sealed partial class CaseService
         db.Cases.Add(@case);
         db.CaseEvents.AddRange(@case.NewEvents);
         await db.SaveChangesAsync(cancellationToken);
+        var record = TransitionAudit(@case, $"Report: -> {@case.State}", reporter?.AsActor() ?? Actor.Public);
+        await record.Log.AppendInTransactionAsync(db, record.Entry, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         @case.AcceptNewEvents();
 
         logger.CaseReported(@case.CaseNo, @case.Channel, @case.RegionCode);
-        await AuditTransitionAsync(@case, $"Report: -> {@case.State}", reporter?.AsActor() ?? Actor.Public, cancellationToken);
         return @case;
     }
 

@@ -132,13 +132,19 @@ public static partial class AuditDetailText
         return KeyValueList(detail) ?? detail;
     }
 
-    /// <summary>Translates "CASE-NO Action: From -> To" as CaseService writes it; "Report: -> To" has no start state.</summary>
+    /// <summary>
+    /// Translates "CASE-NO Action: From -> To" as the case engine writes it. "Report: -> To" has no
+    /// start state, and "Escalate" is the overdue job's 督办, which keeps the state.
+    /// </summary>
     private static string? CaseTransitionText(Match transition)
     {
         var actionText = transition.Groups["action"].Value;
-        string? action = actionText == "Report" ? "上报"
-            : Enum.TryParse<CaseAction>(actionText, out var parsed) ? CaseStateMachine.ChineseName(parsed)
-            : null;
+        string? action = actionText switch
+        {
+            "Report" => "上报",
+            "Escalate" => "督办",
+            _ => Enum.TryParse<CaseAction>(actionText, out var parsed) ? CaseStateMachine.ChineseName(parsed) : null,
+        };
         if (action is null || !Enum.TryParse<CaseState>(transition.Groups["to"].Value, out var to))
         {
             return null;

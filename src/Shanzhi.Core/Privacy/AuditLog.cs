@@ -1,3 +1,5 @@
+using Shanzhi.Storage;
+
 namespace Shanzhi.Privacy;
 
 /// <summary>What an audit entry records. Stored as text; never renumber or rename a member.</summary>
@@ -36,4 +38,10 @@ public interface IAuditLog
 {
     /// <summary>Appends an entry and returns only after it is durably stored.</summary>
     Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends an entry inside the open transaction of <paramref name="db"/>, so that the entry
+    /// commits or rolls back together with the caller's own changes.
+    /// </summary>
+    Task AppendInTransactionAsync(ShanzhiDbContext db, AuditEntry entry, CancellationToken cancellationToken);
 }

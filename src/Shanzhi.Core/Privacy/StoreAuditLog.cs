@@ -20,6 +20,9 @@ public sealed class StoreAuditLog(IServiceScopeFactory scopes, TimeProvider cloc
         var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
         await AuditChain.AppendAsync(db, entry, clock.GetUtcNow(), cancellationToken);
     }
+
+    public Task AppendInTransactionAsync(ShanzhiDbContext db, AuditEntry entry, CancellationToken cancellationToken) =>
+        AuditChain.AppendInTransactionAsync(db, entry, clock.GetUtcNow(), cancellationToken);
 }
 
 /// <summary>Appends to the hash chain; <see cref="StoreAuditLog"/> and tests share it.</summary>
@@ -36,6 +39,23 @@ internal static class AuditChain
         CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var record = await AppendInTransactionAsync(db, entry, at, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return record;
+    }
+
+    /// <summary>
+    /// Appends inside the caller's open transaction. The head row stays locked until that
+    /// transaction ends, so keep the work after this call short.
+    /// </summary>
+    public static async Task<AuditRecord> AppendInTransactionAsync(ShanzhiDbContext db, AuditEntry entry, DateTimeOffset at,
+        CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("An audit record appended with the caller's changes needs the caller's transaction; begin one on the context first.");
+        }
+
         var head = await AdvanceHeadAsync(db, cancellationToken);
         var record = AuditRecord.Chain(head.Sequence, head.Hash, at, entry);
         db.AuditRecords.Add(record);
@@ -43,7 +63,6 @@ internal static class AuditChain
         await db.AuditChainHeads
             .Where(h => h.Id == AuditChainHead.SingletonId)
             .ExecuteUpdateAsync(s => s.SetProperty(h => h.Hash, record.Hash), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         db.Entry(record).State = EntityState.Detached;
         return record;
     }

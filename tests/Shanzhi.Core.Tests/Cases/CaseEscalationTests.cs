@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Shanzhi.Cases;
+using Shanzhi.Privacy;
 using Shanzhi.Storage;
 using Shanzhi.Tests.Infrastructure;
 
@@ -37,6 +38,14 @@ public sealed class CaseEscalationTests
         Assert.Equal("“已派遣”环节已超期 1.5 个工作时，由指挥中心督办。", escalation.Reason);
         Assert.Equal(CaseState.Dispatched, escalation.ToState);
         Assert.Equal(world.Clock.GetUtcNow(), (await world.GetAsync(dispatched.Id)).EscalatedAt);
+
+        // The escalation's audit record is written by 系统 in the same transaction.
+        await using var records = world.NewContext();
+        var audited = await records.AuditRecords.Where(r => r.SubjectId == dispatched.Id.ToString()).OrderByDescending(r => r.Sequence).FirstAsync(ct);
+        Assert.Equal(AuditAction.CaseTransition, audited.Action);
+        Assert.Null(audited.ActorId);
+        Assert.Equal("系统", audited.ActorName);
+        Assert.Equal($"{dispatched.CaseNo} Escalate: Dispatched -> Dispatched", audited.Detail);
     }
 
     [Theory]
@@ -114,6 +123,7 @@ public sealed class CaseEscalationTests
         services.AddSingleton(world.Calendars);
         services.AddSingleton(Options.Create(world.Options));
         services.AddScoped(_ => newContext());
+        services.AddSingleton<IAuditLog>(new TestAuditLog(world.Store, world.Clock));
         services.AddScoped<CaseEscalation>();
         services.AddSingleton<OverdueEscalationJob>();
         return services.BuildServiceProvider();

@@ -98,7 +98,7 @@ internal sealed class CaseWorld : IAsyncDisposable
         db, Store.Options, Clock, MsOptions.Create(Options), Logs.CreateLogger<AttachmentService>());
 
     public CaseEscalation Escalation(ShanzhiDbContext db) => new(
-        db, Calendars, MsOptions.Create(Options), Logs.CreateLogger<CaseEscalation>());
+        db, Calendars, MsOptions.Create(Options), new TestAuditLog(Store, Clock), Logs.CreateLogger<CaseEscalation>());
 
     public CalendarService Calendar(ShanzhiDbContext db) => new(db, Calendars, Logs.CreateLogger<CalendarService>());
 

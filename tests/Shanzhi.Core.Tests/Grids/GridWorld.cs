@@ -160,4 +160,8 @@ internal sealed class RecordingAuditLog : Shanzhi.Privacy.IAuditLog
 
         return Task.CompletedTask;
     }
+
+    /// <summary>Records the entry in memory at once. It is kept even if the caller's transaction rolls back.</summary>
+    public Task AppendInTransactionAsync(Shanzhi.Storage.ShanzhiDbContext db, Shanzhi.Privacy.AuditEntry entry, CancellationToken cancellationToken) =>
+        AppendAsync(entry, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Shanzhi.Privacy;
+using Shanzhi.Storage;
 
 namespace Shanzhi.Tests.Infrastructure;
 
@@ -10,4 +11,7 @@ internal sealed class TestAuditLog(TestStore store, TimeProvider clock) : IAudit
         await using var db = store.NewContext();
         await AuditChain.AppendAsync(db, entry, clock.GetUtcNow(), cancellationToken);
     }
+
+    public Task AppendInTransactionAsync(ShanzhiDbContext db, AuditEntry entry, CancellationToken cancellationToken) =>
+        AuditChain.AppendInTransactionAsync(db, entry, clock.GetUtcNow(), cancellationToken);
 }

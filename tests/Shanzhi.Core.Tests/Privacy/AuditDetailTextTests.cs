@@ -13,6 +13,7 @@ public sealed class AuditDetailTextTests
     [InlineData("created with roles audit-admin,grid-worker, scope 330203", "创建账户，角色：审计管理员、网格员，管辖区域：330203")]
     [InlineData("SZ20261205000001 File: Reported -> Filed", "SZ20261205000001 立案：已上报 → 已立案")]
     [InlineData("SZ20261205000001 Report: -> Reported", "SZ20261205000001 上报：已上报")]
+    [InlineData("SZ20261205000001 Escalate: Dispatched -> Dispatched", "SZ20261205000001 督办：已派遣 → 已派遣")]
     [InlineData("kind=trace; outcome=refused; reason=out of scope", "类型：密接追踪；结果：拒绝；原因：超出管辖范围")]
     [InlineData("kind=detail-view; outcome=refused; reason=no such person", "类型：查看详情；结果：拒绝；原因：人员不存在")]
     [InlineData("key-person list of grid, masked; rows=3", "查看网格重点人员名单（已脱敏）；条数：3")]

@@ -117,6 +117,32 @@ public sealed class AuditLogTests
         Assert.Equal($"{@case.CaseNo} File: Reported -> Filed", records[1].Detail);
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Failed_audit_append_keeps_case_unchanged(StoreKind kind)
+    {
+        await using var world = await CaseWorld.CreateAsync(kind);
+        var @case = await world.ReportAsync();
+        var ct = TestContext.Current.CancellationToken;
+        await using (var db = world.NewContext())
+        {
+            // A trigger in the store itself makes every audit insert fail from now on.
+            await db.Database.ExecuteSqlRawAsync(kind == StoreKind.Sqlite
+                ? "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_records BEGIN SELECT RAISE(ABORT, 'audit refused'); END"
+                : "CREATE FUNCTION audit_refused() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit refused'; END $$; " +
+                  "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_records FOR EACH ROW EXECUTE FUNCTION audit_refused()", ct);
+        }
+
+        await Assert.ThrowsAnyAsync<Exception>(() => world.ActAsync(@case.Id, new CaseActionRequest(CaseAction.File), world.Operator));
+
+        var stored = await world.GetAsync(@case.Id);
+        await using var check = world.NewContext();
+        Assert.Equal(CaseState.Reported, stored.State);
+        Assert.Equal(1, stored.EventCount);
+        Assert.Equal(1, await check.CaseEvents.CountAsync(e => e.CaseId == @case.Id, ct));
+        Assert.Equal(1, await check.AuditRecords.CountAsync(r => r.SubjectId == @case.Id.ToString(), ct));
+    }
+
     [Fact]
     public void Overlong_detail_is_a_bug_not_a_truncation() =>
         Assert.Throws<ArgumentException>(() => AuditRecord.Chain(1, AuditRecord.GenesisHash, Clock.GetUtcNow(),

@@ -191,7 +191,7 @@ public sealed partial class InvestigationService
         else
         {
             @case.RecordPersonsAdded(Describe(investigation, snapshot, added, "重新追踪新增", CaseLimits.ReasonMaxLength), Actor.System, clock.GetUtcNow());
-            if (await db.SaveCaseAsync(@case, cancellationToken) is { } concurrent)
+            if (await db.SaveCaseAsync(@case, audit: null, cancellationToken) is { } concurrent)
             {
                 return concurrent;
             }
