@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Shanzhi.Storage;
 
@@ -12,11 +14,14 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddShanzhiStorage(this IServiceCollection services, StorageOptions options)
     {
         services.AddSingleton(options);
+
+        // One instance for the host, because EF Core builds an internal service provider per logger factory.
+        services.TryAddSingleton<ExpectedConflictLoggerFactory>();
         switch (options.Provider)
         {
             case StorageProvider.Sqlite:
                 Directory.CreateDirectory(options.FullDataDirectory);
-                services.AddDbContext<ShanzhiDbContext, SqliteShanzhiDbContext>(o => ConfigureSqlite(o, options.SqlitePath));
+                services.AddDbContext<ShanzhiDbContext, SqliteShanzhiDbContext>((provider, o) => UseHostLogging(ConfigureSqlite(o, options.SqlitePath), provider));
                 break;
             case StorageProvider.Postgres:
                 if (string.IsNullOrWhiteSpace(options.ConnectionString))
@@ -25,7 +30,7 @@ public static class StorageServiceCollectionExtensions
                         "Storage:Provider is Postgres but Storage:ConnectionString is empty; set it (or SHANZHI_Storage__ConnectionString).");
                 }
 
-                services.AddDbContext<ShanzhiDbContext, PostgresShanzhiDbContext>(o => ConfigurePostgres(o, options.ConnectionString));
+                services.AddDbContext<ShanzhiDbContext, PostgresShanzhiDbContext>((provider, o) => UseHostLogging(ConfigurePostgres(o, options.ConnectionString), provider));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown storage provider {options.Provider}.");
@@ -33,6 +38,10 @@ public static class StorageServiceCollectionExtensions
 
         return services;
     }
+
+    /// <summary>Logs through the host's logger factory with handled conflicts lowered (<see cref="ExpectedConflicts"/>); without a logger factory, as EF Core does by default.</summary>
+    private static DbContextOptionsBuilder UseHostLogging(DbContextOptionsBuilder builder, IServiceProvider provider) =>
+        provider.GetService<ILoggerFactory>() is null ? builder : builder.UseLoggerFactory(provider.GetRequiredService<ExpectedConflictLoggerFactory>());
 
     public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder builder, string path) =>
         builder

@@ -66,6 +66,7 @@ public static class EpidemicGateEndpoints
         sites.MapGet("/{siteId:id}/roster/{entryId}", GetRosterEntryAsync).WithName("GetSiteRosterEntry").WithSummary("花名册条目（人员只显示人员编号）");
         sites.MapPost("/{siteId:id}/roster", AddRosterEntryAsync).WithName("AddSiteRosterEntry").WithSummary("把已登记人员加入工地花名册，含有效期");
         sites.MapPost("/{siteId:id}/roster/{entryId}/end", EndRosterEntryAsync).WithName("EndSiteRosterEntry").WithSummary("终止花名册条目（最后有效日）");
+        sites.MapPost("/{siteId:id}/roster/{entryId}/void", VoidRosterEntryAsync).WithName("VoidSiteRosterEntry").WithSummary("作废花名册条目（视为从未生效）");
     }
 
     private static async Task<Results<Ok<IReadOnlyList<PlaceView>>, ProblemHttpResult>> ListPlacesAsync(
@@ -196,6 +197,10 @@ public static class EpidemicGateEndpoints
         body.LastDay is { } lastDay
             ? Reply(await rosters.EndEntryAsync(siteId, entryId, lastDay, User(http), cancellationToken))
             : Problems.Invalid("roster.last_day_required", "lastDay", "请填写最后有效日 lastDay（yyyy-MM-dd）。");
+
+    private static async Task<Results<Ok<RosterEntryView>, ProblemHttpResult>> VoidRosterEntryAsync(
+        long siteId, long entryId, HttpContext http, SiteRosters rosters, CancellationToken cancellationToken) =>
+        Reply(await rosters.VoidEntryAsync(siteId, entryId, User(http), cancellationToken));
 
     /// <summary>Reads the body into <paramref name="buffer"/> (pooled, so a check allocates no body array); its length, or null when it is longer than the gate check allows.</summary>
     private static async Task<int?> ReadBodyAsync(HttpRequest request, byte[] buffer, CancellationToken cancellationToken)

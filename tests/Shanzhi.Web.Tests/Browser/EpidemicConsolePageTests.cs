@@ -75,6 +75,21 @@ public sealed class EpidemicConsolePageTests(ConsoleAppFixture app)
     }
 
     [Fact]
+    public async Task Unknown_person_page_shows_not_found()
+    {
+        app.SkipIfUnavailable();
+        await app.CreateStaffAsync("epi-missing", "查无此人专员", Roles.EpidemicOfficer);
+        var page = await app.NewPageAsync();
+
+        await page.LoginAsync("epi-missing", ConsoleAppFixture.StaffPassword, "/epidemic/persons/999999999");
+        await page.WaitForReadyAsync("epidemic-person");
+
+        await Assertions.Expect(page.TestId("eph-load-error")).ToContainTextAsync("未找到");
+        await Assertions.Expect(page.TestId("eph-load-error")).ToContainTextAsync("该人员不存在");
+        Assert.Equal(0, await page.TestId("eph-status").CountAsync());
+    }
+
+    [Fact]
     public async Task Override_needs_second_officer_approval()
     {
         app.SkipIfUnavailable();

@@ -92,7 +92,7 @@ public sealed class CheckGate(
             return GateErrors.OccurredAtInFuture;
         }
 
-        return window.IsTooOld(input.OccurredAt) ? GateErrors.OccurredAtTooOld(window.RetentionDays!.Value) : null;
+        return window.IsTooOld(input.OccurredAt) ? GateErrors.OccurredAtTooOld(window.RetentionDays) : null;
     }
 
     /// <summary>The store, with one connection kept open for the rest of the check, because each open runs the store's PRAGMA set-up again.</summary>

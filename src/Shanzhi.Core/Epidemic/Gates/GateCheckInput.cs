@@ -26,8 +26,8 @@ public sealed record GateCheckInput(long Sequence, DateTimeOffset OccurredAt, Pa
 /// without regard to case. The identity carries only the field of its kind, and a field of
 /// another kind is rejected with <c>gate.identity_field_unexpected</c>. A field that is absent,
 /// null or empty gets a <c>_required</c> code, and one present in the wrong form an
-/// <c>_invalid</c> code: an identity kind other than idNumber, personKey and noMatch gets
-/// <c>gate.identity_kind_invalid</c>.
+/// <c>_invalid</c> code: an identity that is not an object gets <c>gate.identity_invalid</c>, and
+/// an identity kind other than idNumber, personKey and noMatch gets <c>gate.identity_kind_invalid</c>.
 /// </summary>
 public static class GateCheckParser
 {
@@ -109,10 +109,10 @@ public static class GateCheckParser
             return GateErrors.OccurredAtRequired;
         }
 
-        // A time without an offset would be read as UTC and put the passage eight hours off.
-        if (atElement.ValueKind != JsonValueKind.String
-            || !PlatformDates.HasOffset(atElement.GetString()!) || !atElement.TryGetDateTimeOffset(out var occurredAt)
-            || !PlatformDates.IsSupported(occurredAt))
+        // A time without an offset would be read as UTC and put the passage eight hours off. A
+        // well-formed time of any year is read, and CheckGate.Validate rejects one outside the
+        // accepted window as too old or in the future.
+        if (atElement.ValueKind != JsonValueKind.String || !PlatformDates.TryParseInstant(atElement.GetString()!, out var occurredAt))
         {
             return GateErrors.OccurredAtInvalid;
         }
@@ -129,9 +129,14 @@ public static class GateCheckParser
             return GateErrors.DirectionInvalid;
         }
 
-        if (identity.ValueKind != JsonValueKind.Object)
+        if (IsMissing(identity))
         {
             return GateErrors.IdentityRequired;
+        }
+
+        if (identity.ValueKind != JsonValueKind.Object)
+        {
+            return GateErrors.IdentityInvalid;
         }
 
         var identityFields = new JsonElement[IdentityFields.Length];

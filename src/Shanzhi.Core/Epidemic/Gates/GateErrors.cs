@@ -55,10 +55,17 @@ public static class GateErrors
     public static readonly Error OccurredAtInvalid = Error.Invalid("gate.occurred_at_invalid", "occurredAt",
         "核验时间 occurredAt 无效：应为存在的日期和时间，ISO 8601 格式并带时区，例如 2026-03-02T09:00:00+08:00。");
 
-    /// <summary>A check older than the passages' retention: its passage would be purged at once, and its follow-up case would be dated long ago.</summary>
-    public static Error OccurredAtTooOld(int retentionDays) => new("gate.occurred_at_too_old", "核验时间过早",
-        string.Create(CultureInfo.InvariantCulture,
-            $"核验时间 occurredAt 早于 {retentionDays} 天前。通行记录只保存 {retentionDays} 天，平台不接收更早的核验，请检查设备时钟。"),
+    /// <summary>
+    /// A check older than the passages' retention: its passage would be purged at once, and its
+    /// follow-up case would be dated long ago. Without a retention (null days) only a check before
+    /// <see cref="PlatformDates.First"/> is too old.
+    /// </summary>
+    public static Error OccurredAtTooOld(int? retentionDays) => new("gate.occurred_at_too_old", "核验时间过早",
+        retentionDays is { } days
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"核验时间 occurredAt 早于 {days} 天前。通行记录只保存 {days} 天，平台不接收更早的核验，请检查设备时钟。")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"核验时间 occurredAt 早于 {PlatformDates.First:yyyy-MM-dd}，平台不接收更早的核验，请检查设备时钟。"),
         422, "occurredAt");
 
     public static readonly Error OccurredAtInFuture = Error.Invalid("gate.occurred_at_in_future", "occurredAt",
@@ -70,6 +77,11 @@ public static class GateErrors
 
     public static readonly Error IdentityRequired = Error.Invalid("gate.identity_required", "identity",
         "请填写识别结果 identity.kind：idNumber（身份证号）、personKey（人员编号）或 noMatch（未识别）。");
+
+    /// <summary>An identity given as a string, number, array or boolean instead of an object.</summary>
+    public static readonly Error IdentityInvalid = Error.Invalid("gate.identity_invalid", "identity",
+        "识别结果 identity 无效：应为 JSON 对象，例如 {\"kind\":\"idNumber\",\"idNumber\":\"身份证号\"}、" +
+        "{\"kind\":\"personKey\",\"personKey\":12} 或 {\"kind\":\"noMatch\"}。");
 
     /// <summary>An identity kind other than the three the gate check takes, such as <c>fingerprint</c>.</summary>
     public static readonly Error IdentityKindInvalid = Error.Invalid("gate.identity_kind_invalid", "identity.kind",

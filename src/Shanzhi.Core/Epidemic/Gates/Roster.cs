@@ -70,6 +70,16 @@ public sealed class RosterEntry
         EndedAt = at;
         return null;
     }
+
+    /// <summary>
+    /// Voids the entry: it ends the day before <see cref="ValidFrom"/>, so it was never valid. That
+    /// day may precede <see cref="PlatformDates.First"/>, which the API does not take as a date.
+    /// </summary>
+    public void Void(DateTimeOffset at)
+    {
+        ValidTo = ValidFrom.AddDays(-1);
+        EndedAt = at;
+    }
 }
 
 internal sealed class EmployerConfiguration : IEntityTypeConfiguration<Employer>

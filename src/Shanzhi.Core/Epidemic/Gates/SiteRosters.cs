@@ -107,7 +107,20 @@ public sealed class SiteRosters(ShanzhiDbContext db, TimeProvider clock, SiteRos
     }
 
     /// <summary>Ends an entry after <paramref name="lastDay"/> (the worker leaves the site); the day before its start voids it.</summary>
-    public async Task<Result<RosterEntryView>> EndEntryAsync(long siteId, long entryId, DateOnly lastDay, StaffPrincipal user, CancellationToken cancellationToken)
+    public Task<Result<RosterEntryView>> EndEntryAsync(long siteId, long entryId, DateOnly lastDay, StaffPrincipal user, CancellationToken cancellationToken) =>
+        ChangeEntryAsync(siteId, entryId, (entry, at) => entry.End(lastDay, at), user, cancellationToken);
+
+    /// <summary>Voids an entry (entered by mistake) whatever its first day, as <see cref="RosterEntry.Void"/> does.</summary>
+    public Task<Result<RosterEntryView>> VoidEntryAsync(long siteId, long entryId, StaffPrincipal user, CancellationToken cancellationToken) =>
+        ChangeEntryAsync(siteId, entryId, (entry, at) =>
+        {
+            entry.Void(at);
+            return null;
+        }, user, cancellationToken);
+
+    /// <summary>Applies <paramref name="change"/> to an entry of the site, saves it and updates the roster directory.</summary>
+    private async Task<Result<RosterEntryView>> ChangeEntryAsync(long siteId, long entryId, Func<RosterEntry, DateTimeOffset, Error?> change,
+        StaffPrincipal user, CancellationToken cancellationToken)
     {
         if (await SiteAsync(siteId, user, cancellationToken) is { Error: { } siteError })
         {
@@ -120,7 +133,7 @@ public sealed class SiteRosters(ShanzhiDbContext db, TimeProvider clock, SiteRos
             return GateErrors.RosterEntryNotFound;
         }
 
-        if (entry.End(lastDay, clock.GetUtcNow()) is { } error)
+        if (change(entry, clock.GetUtcNow()) is { } error)
         {
             return error;
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Shanzhi.Epidemic.Gates;
@@ -10,12 +11,27 @@ namespace Shanzhi.Epidemic.Passages;
 /// <summary>One passage as a device or an import file states it, before validation.</summary>
 public sealed record PassageInput(
     long? Sequence,
-    DateTimeOffset? OccurredAt,
+    [property: JsonConverter(typeof(PassageTimeConverter))] DateTimeOffset? OccurredAt,
     string? Direction,
     long? PersonKey,
     string? Decision,
     string? Channel = null,
     string? Status = null);
+
+/// <summary>
+/// Reads a passage's time with the gate check's rule (<see cref="PlatformDates.TryParseInstant"/>)
+/// in place of the host's date rule, which rejects any time outside the platform's years as
+/// malformed. A well-formed time of any year reaches validation, which rejects it as too old or in the future.
+/// </summary>
+public sealed class PassageTimeConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.String && PlatformDates.TryParseInstant(reader.GetString()!, out var instant)
+            ? instant
+            : throw new JsonException("A passage time must be an ISO 8601 time with its UTC offset, such as 2026-03-02T09:00:00+08:00.");
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+}
 
 /// <summary>
 /// Input format of a passage, which selects how error messages describe an unidentified person:
@@ -165,10 +181,16 @@ public static class PassageBatch
         return Fields.FirstOrDefault(f => string.Equals(f, name, StringComparison.OrdinalIgnoreCase)) ?? "item";
     }
 
-    /// <summary>The error of a passage older than the movement retention of <paramref name="retentionDays"/> days.</summary>
-    public static PassageInputError OccurredAtTooOld(int index, int retentionDays) => new(index, "occurredAt",
-        string.Create(CultureInfo.InvariantCulture,
-            $"通行时间早于 {retentionDays} 天前。通行记录只保存 {retentionDays} 天，平台不接收更早的记录，本条未接收。请检查设备时钟或导入文件中的时间。"),
+    /// <summary>
+    /// The error of a passage older than the movement retention of <paramref name="retentionDays"/>
+    /// days, or, without a retention (null), dated before <see cref="PlatformDates.First"/>.
+    /// </summary>
+    public static PassageInputError OccurredAtTooOld(int index, int? retentionDays) => new(index, "occurredAt",
+        retentionDays is { } days
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"通行时间早于 {days} 天前。通行记录只保存 {days} 天，平台不接收更早的记录，本条未接收。请检查设备时钟或导入文件中的时间。")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"通行时间早于 {PlatformDates.First:yyyy-MM-dd}，平台不接收更早的记录，本条未接收。请检查设备时钟或导入文件中的时间。"),
         OccurredAtTooOldCode);
 
     public const string SequenceReusedCode = "passage.sequence_reused";
@@ -333,7 +355,7 @@ public static class PassageBatch
         }
         else if (window.IsTooOld(occurredAt))
         {
-            errors.Add(OccurredAtTooOld(index, window.RetentionDays!.Value));
+            errors.Add(OccurredAtTooOld(index, window.RetentionDays));
         }
 
         if (item.PersonKey is <= 0)

@@ -88,7 +88,10 @@ public sealed partial class PersonRegistry(
         db.Persons.Add(person);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            using (ExpectedConflicts.Begin())
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
         }
         catch (DbUpdateException)
         {

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text;
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Gates;
+using Shanzhi.Epidemic.Passages;
 
 namespace Shanzhi.Tests.Epidemic.Gates;
 
@@ -103,6 +105,8 @@ public sealed class GateCheckParserTests
     [InlineData("\"occurredAt\":\"2026-02-29T09:00:00+08:00\"", "gate.occurred_at_invalid", "occurredAt")]
     [InlineData("\"occurredAt\":\"2026-03-02T09:00:00\"", "gate.occurred_at_invalid", "occurredAt")]
     [InlineData("\"occurredAt\":20260302", "gate.occurred_at_invalid", "occurredAt")]
+    [InlineData("\"occurredAt\":\"2026-03-02T09:00:00+15:00\"", "gate.occurred_at_invalid", "occurredAt")]
+    [InlineData("\"occurredAt\":\"0000-12-31T23:59:59Z\"", "gate.occurred_at_invalid", "occurredAt")]
     [InlineData("\"occurredAt\":\"\"", "gate.occurred_at_required", "occurredAt")]
     [InlineData("\"direction\":\"In\\u0000\"", "gate.direction_invalid", "direction")]
     [InlineData("\"direction\":null", "gate.direction_required", "direction")]
@@ -123,6 +127,69 @@ public sealed class GateCheckParserTests
         {
             Assert.Contains("无效", error!.Detail, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>Year 1 east of UTC and year 9999 west of it are before and after DateTimeOffset's range in UTC, so they read as its ends.</summary>
+    [Theory]
+    [InlineData("0001-01-01T00:00:00+08:00", "0001-01-01T00:00:00+00:00")]
+    [InlineData("0001-01-01T10:00:00+08:00", "0001-01-01T02:00:00+00:00")]
+    [InlineData("1999-12-31T23:59:59+08:00", "1999-12-31T15:59:59+00:00")]
+    [InlineData("9999-12-31T23:59:59+08:00", "9999-12-31T15:59:59+00:00")]
+    [InlineData("9999-12-31T23:59:59-08:00", "9999-12-31T23:59:59.9999999+00:00")]
+    public void Well_formed_time_of_any_year_is_read(string occurredAt, string expectedUtc)
+    {
+        var input = Parse($$$"""{"sequence":1,"occurredAt":"{{{occurredAt}}}","direction":"In","identity":{"kind":"noMatch"}}""").Value;
+
+        Assert.Equal(DateTimeOffset.Parse(expectedUtc, CultureInfo.InvariantCulture), input?.OccurredAt);
+    }
+
+    [Theory]
+    [InlineData("0001-01-01T00:00:00+08:00", 28, "gate.occurred_at_too_old")]
+    [InlineData("0001-01-01T00:00:00+08:00", null, "gate.occurred_at_too_old")]
+    [InlineData("1999-12-31T23:59:59+08:00", null, "gate.occurred_at_too_old")]
+    [InlineData("9999-12-31T23:59:59+08:00", 28, "gate.occurred_at_in_future")]
+    [InlineData("9999-12-31T23:59:59-08:00", null, "gate.occurred_at_in_future")]
+    public void Time_outside_the_window_gets_the_window_code(string occurredAt, int? retentionDays, string code)
+    {
+        var input = Parse($$$"""{"sequence":1,"occurredAt":"{{{occurredAt}}}","direction":"In","identity":{"kind":"noMatch"}}""").Value!;
+
+        var error = CheckGate.Validate(input, new PassageTimeWindow(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero), retentionDays));
+
+        Assert.Equal((code, "occurredAt"), (error?.Code, error?.Field));
+    }
+
+    [Fact]
+    public void Time_before_2000_without_retention_names_the_first_date()
+    {
+        var input = Parse("""{"sequence":1,"occurredAt":"1999-12-31T23:59:59+08:00","direction":"In","identity":{"kind":"noMatch"}}""").Value!;
+
+        var error = CheckGate.Validate(input, new PassageTimeWindow(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero), null))!;
+
+        Assert.Contains("2000-01-01", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"x\"")]
+    [InlineData("12")]
+    [InlineData("true")]
+    [InlineData("[{\"kind\":\"noMatch\"}]")]
+    public void Identity_that_is_not_an_object_is_invalid(string identity)
+    {
+        var error = Parse($$"""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{{identity}}}""").Error;
+
+        Assert.Equal(("gate.identity_invalid", "identity"), (error?.Code, error?.Field));
+        Assert.Contains("JSON 对象", error!.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(",\"identity\":null")]
+    [InlineData(",\"identity\":\"\"")]
+    [InlineData("")]
+    public void Absent_identity_is_required(string identity)
+    {
+        var error = Parse($$"""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In"{{identity}}}""").Error;
+
+        Assert.Equal(("gate.identity_required", "identity"), (error?.Code, error?.Field));
     }
 
     [Theory]

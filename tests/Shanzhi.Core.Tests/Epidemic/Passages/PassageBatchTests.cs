@@ -140,6 +140,36 @@ public sealed class PassageBatchTests
     }
 
     [Fact]
+    public void Far_past_and_future_items_get_window_errors()
+    {
+        using var body = JsonDocument.Parse(
+            """[{"sequence":1,"occurredAt":"0001-01-01T00:00:00+08:00"}, {"sequence":2,"occurredAt":"9999-12-31T23:59:59+08:00"}]""");
+        var items = PassageBatch.Read(body.RootElement, new JsonSerializerOptions(JsonSerializerDefaults.Web)).Value.Items
+            .Select(item => item! with { Direction = "In", Decision = "Pass" })
+            .ToList();
+
+        var (_, _, errors) = PassageBatch.Validate(Device, items, Window);
+
+        Assert.Equal([(0, "occurredAt", PassageBatch.OccurredAtTooOldCode), (1, "occurredAt", PassageBatch.InvalidFieldCode)],
+            errors.Select(e => (e.Index, e.Field, e.Code)));
+        Assert.Contains("晚于服务器当前时间", errors[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Item_before_2000_is_too_old_without_movement_policy()
+    {
+        var retention = new RetentionOptions();
+        retention.Policies.Remove(RetentionClasses.Movement);
+        var before2000 = new DateTimeOffset(1999, 12, 31, 23, 59, 59, TimeSpan.FromHours(8));
+
+        var (_, _, errors) = PassageBatch.Validate(Device, [Valid(1) with { OccurredAt = before2000 }], PassageTimeWindow.At(Now, retention));
+
+        var error = Assert.Single(errors);
+        Assert.Equal(PassageBatch.OccurredAtTooOldCode, error.Code);
+        Assert.Contains("2000-01-01", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_rejects_malformed_items_alone()
     {
         using var body = JsonDocument.Parse(

@@ -170,6 +170,34 @@ public sealed class PassageBatchEndpointTests
         Assert.Equal([1L, 3L], await db.Passages.OrderBy(p => p.DeviceSequence).Select(p => p.DeviceSequence).ToListAsync());
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Far_past_and_future_times_get_window_codes(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var (key, _) = await RegisterAsync(platform.Store);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O");
+        var batch = $$"""
+            [
+              {"sequence": 1, "occurredAt": "{{at}}", "direction": "In", "decision": "Pass"},
+              {"sequence": 2, "occurredAt": "0001-01-01T00:00:00+08:00", "direction": "In", "decision": "Pass"},
+              {"sequence": 3, "occurredAt": "9999-12-31T23:59:59+08:00", "direction": "In", "decision": "Pass"},
+              {"sequence": 4, "occurredAt": "2026-02-30T09:00:00+08:00", "direction": "In", "decision": "Pass"}
+            ]
+            """;
+
+        var response = await DeviceClient(platform, key).PostAsync(Url, new StringContent(batch, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var receipt = await response.Content.ReadFromJsonAsync<ReceiptBody>();
+        Assert.Equal(1, receipt!.Accepted);
+        Assert.Equal(["1:occurredAt:passage.occurred_at_too_old", "2:occurredAt:passage.invalid_field", "3:occurredAt:passage.invalid_field"], receipt.Rejected
+            .Select(e => $"{e.GetProperty("index").GetInt32()}:{e.GetProperty("field").GetString()}:{e.GetProperty("code").GetString()}"));
+        Assert.Contains("晚于服务器当前时间", receipt.Rejected[1].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("字段类型不正确", receipt.Rejected[2].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(platform.Store));
+    }
+
     [Fact]
     public async Task Photo_field_rejects_batch()
     {

@@ -61,7 +61,10 @@ public sealed class GateCheckHttpTests
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":{"kind":"fingerprint"}}""", HttpStatusCode.BadRequest, "gate.identity_kind_invalid")]
     [InlineData("not json", HttpStatusCode.BadRequest, "gate.malformed_body")]
     [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T09:00:00","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_invalid")]
-    [InlineData("""{"sequence":1,"occurredAt":"9999-12-31T00:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_invalid")]
+    [InlineData("""{"sequence":1,"occurredAt":"9999-12-31T00:00:00Z","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_in_future")]
+    [InlineData("""{"sequence":1,"occurredAt":"9999-12-31T23:59:59+08:00","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_in_future")]
+    [InlineData("""{"sequence":1,"occurredAt":"0001-01-01T00:00:00+08:00","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.UnprocessableEntity, "gate.occurred_at_too_old")]
+    [InlineData("""{"sequence":1,"occurredAt":"2026-03-02T01:00:00Z","direction":"In","identity":"x"}""", HttpStatusCode.BadRequest, "gate.identity_invalid")]
     [InlineData("""{"sequence":1,"direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_required")]
     [InlineData("""{"sequence":1,"occurredAt":"2000-01-01T09:00:00+08:00","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.UnprocessableEntity, "gate.occurred_at_too_old")]
     [InlineData("""{"sequence":1,"occurredAt":"2099-01-01T00:00:00+08:00","direction":"In","identity":{"kind":"noMatch"}}""", HttpStatusCode.BadRequest, "gate.occurred_at_in_future")]
@@ -290,6 +293,29 @@ public sealed class GateCheckHttpTests
 
         Assert.Equal("Pass", onRoster.GetProperty("decision").GetString());
         Assert.Equal("not_on_roster", ended.GetProperty("reasonCode").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Roster_entry_from_2000_can_be_voided(StoreKind kind)
+    {
+        await using var gate = await GatePlatform.StartAsync(kind);
+        var (siteId, _) = await gate.DeviceAsync(PlaceKind.ConstructionSite);
+        var worker = await gate.PersonAsync(IdNumber, HealthStatus.Green);
+        var employer = await (await gate.Officer.PostAsJsonAsync("/api/v1/epidemic/sites/employers",
+            new { name = "宁波某建设有限公司", creditCode = "91330200MA2AB1234Y" })).ReadJsonAsync();
+        var entry = await (await gate.Officer.PostAsJsonAsync($"/api/v1/epidemic/sites/{siteId}/roster",
+            new { employerId = employer.GetProperty("id").GetInt64(), personKey = worker, validFrom = "2000-01-01", validTo = "2000-01-31" })).ReadJsonAsync();
+        var entryUrl = $"/api/v1/epidemic/sites/{siteId}/roster/{entry.GetProperty("id").GetInt64()}";
+
+        var endBefore2000 = await gate.Officer.PostAsJsonAsync($"{entryUrl}/end", new { lastDay = "1999-12-31" });
+        var voided = await gate.Officer.PostAsync($"{entryUrl}/void", null);
+        var stored = await (await gate.Officer.GetAsync(entryUrl)).ReadJsonAsync();
+
+        await ProblemAssert.IsProblemAsync(endBefore2000, HttpStatusCode.BadRequest, "request.invalid_field");
+        Assert.Equal(HttpStatusCode.OK, voided.StatusCode);
+        Assert.Equal("2000-01-01", stored.GetProperty("validFrom").GetString());
+        Assert.Equal("1999-12-31", stored.GetProperty("validTo").GetString());
     }
 
     /// <summary>A check at <paramref name="at"/>, by default <see cref="GatePlatform.CheckTime"/>.</summary>
