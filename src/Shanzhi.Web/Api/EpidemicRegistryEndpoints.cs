@@ -20,7 +20,8 @@ public static class EpidemicRegistryEndpoints
 
     public sealed record RevealBody(string? Reason);
 
-    public sealed record RuleHitBody(string? RuleId, string? Evidence, string? EvidenceRef);
+    /// <summary>A rule hit; <paramref name="HitRef"/> is the client's own reference of the hit, so that a resent hit is recorded once.</summary>
+    public sealed record RuleHitBody(string? RuleId, string? Evidence, string? EvidenceRef, string? HitRef = null);
 
     public sealed record OverrideBody(HealthStatus? Status, string? Reason);
 
@@ -54,7 +55,7 @@ public static class EpidemicRegistryEndpoints
         persons.MapGet("/{key:id}/health", HistoryAsync).WithName("GetHealthHistory").WithSummary("健康码变更记录");
         persons.MapGet("/{key:id}/health/explanation", ExplainAsync).WithName("ExplainHealthStatus")
             .WithSummary("面向本人的健康码说明：当前颜色、起始时间和原因");
-        persons.MapPost("/{key:id}/health/rule-hits", ApplyRuleAsync).WithName("ApplyHealthRule").WithSummary("按规则判定调整健康码（须附证据）");
+        persons.MapPost("/{key:id}/health/rule-hits", ApplyRuleAsync).WithName("ApplyHealthRule").WithSummary("按规则判定调整健康码（须附证据；重复提交同一判定只记录一次）");
         persons.MapGet("/{key:id}/health/overrides", PendingOverridesAsync).WithName("ListHealthOverrides").WithSummary("待审核的人工调整申请");
         persons.MapPost("/{key:id}/health/overrides", RequestOverrideAsync).WithName("RequestHealthOverride")
             .WithSummary("申请人工调整健康码（须填写原因，由另一名专员审核后生效）");
@@ -185,7 +186,7 @@ public static class EpidemicRegistryEndpoints
 
     private static async Task<Results<Ok<HealthChangeView>, ProblemHttpResult>> ApplyRuleAsync(
         long key, RuleHitBody body, HttpContext http, HealthStatusService health, CancellationToken cancellationToken) =>
-        Reply(await health.ApplyRuleAsync(key, new HealthRuleHit(body.RuleId, body.Evidence, body.EvidenceRef), User(http), cancellationToken));
+        Reply(await health.ApplyRuleAsync(key, new HealthRuleHit(body.RuleId, body.Evidence, body.EvidenceRef, body.HitRef), User(http), cancellationToken));
 
     private static async Task<Results<Ok<IReadOnlyList<OverrideRequestView>>, ProblemHttpResult>> PendingOverridesAsync(
         long key, HttpContext http, HealthStatusService health, CancellationToken cancellationToken) =>

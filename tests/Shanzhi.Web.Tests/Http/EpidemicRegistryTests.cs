@@ -213,6 +213,29 @@ public sealed class EpidemicRegistryTests
         Assert.Equal(["Upstream", "Rule", "Manual"], history.EnumerateArray().Select(c => c.GetProperty("source").GetString()));
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Resent_rule_hit_returns_first_response(StoreKind kind)
+    {
+        await using var platform = await PlatformFactory.StartAsync(kind);
+        var (officer, _, _) = await SignInAsync(platform);
+        var key = await RegisterAsync(officer, 1, null);
+        var path = $"/api/v1/epidemic/persons/{key}/health/rule-hits";
+        var hit = new { ruleId = "close-contact", evidence = "流调判定", evidenceRef = "INV-1", hitRef = "RE-1" };
+
+        var first = await officer.PostAsJsonAsync(path, hit, Ct);
+        var again = await officer.PostAsJsonAsync(path, hit, Ct);
+        var reused = await officer.PostAsJsonAsync(path, hit with { evidence = "另一次流调判定" }, Ct);
+        var history = await (await officer.GetAsync($"/api/v1/epidemic/persons/{key}/health", Ct)).ReadJsonAsync();
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(Ct), await again.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("RE-1", (await again.ReadJsonAsync()).GetProperty("hitRef").GetString());
+        await ProblemAssert.IsProblemAsync(reused, HttpStatusCode.Conflict, "health.hit_ref_reused");
+        Assert.Equal(1, history.GetArrayLength());
+    }
+
     [Fact]
     public async Task Rule_hit_without_evidence_is_a_problem()
     {

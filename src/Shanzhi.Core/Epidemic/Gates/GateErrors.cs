@@ -151,6 +151,10 @@ public static class GateErrors
         string.Create(CultureInfo.InvariantCulture,
             $"该工人在本工地已有同一用工单位的登记（条目 {entryId}，{from:yyyy-MM-dd} 至 {to:yyyy-MM-dd}），与本次登记的日期重叠，本次未登记。如需延长有效期，请先结束原条目，再从其后一天起重新登记。"));
 
+    /// <summary>The entry was aborted for concurrent changes to the same worker's entries at every attempt; nothing was stored.</summary>
+    public static readonly Error RosterConcurrentChange = Error.Conflict("roster.concurrent_change", "花名册正在被修改",
+        "该工人在本工地的花名册条目正被其他请求同时修改，本次未登记。请稍后重新提交；如原条目已登记成功，将提示登记重复。");
+
     public static readonly Error RosterDatesInvalid = Error.Invalid("roster.invalid_dates", "validTo", "有效期无效：截止日期（validTo）不能早于起始日期（validFrom）。");
 
     public static Error RosterEndOutOfRange(DateOnly from, DateOnly to) => Error.Invalid("roster.invalid_end", "lastDay",

@@ -43,6 +43,10 @@ internal static partial class GatesLog
         Message = "Site roster poll failed; past 10 s without a successful poll, site gate checks read the store until one succeeds")]
     public static partial void RosterPollFailed(this ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 6115, Level = LogLevel.Warning,
+        Message = "Roster entry for site {SiteId} not added: PostgreSQL aborted it for concurrent changes {Attempts} times in a row")]
+    public static partial void RosterEntryConflict(this ILogger logger, Exception exception, long siteId, int attempts);
+
     [LoggerMessage(EventId = 6109, Level = LogLevel.Information,
         Message = "Gate check {DeviceId}/{Sequence} was resent after a claim without a stored passage; storing the passage now")]
     public static partial void ClaimRetaken(this ILogger logger, long deviceId, long sequence);

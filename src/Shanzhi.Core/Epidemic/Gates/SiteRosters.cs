@@ -1,4 +1,6 @@
+using System.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Shanzhi.Identity;
 using Shanzhi.Privacy.Handlers;
 using Shanzhi.Storage;
@@ -16,8 +18,14 @@ public sealed record EmployerView(long Id, string Name, string CreditCode);
 /// roster for a period of days. Epidemic officers manage the rosters of sites inside their scope.
 /// Committed changes go to the gate's <see cref="SiteRosterDirectory"/> at once.
 /// </summary>
-public sealed class SiteRosters(ShanzhiDbContext db, TimeProvider clock, SiteRosterDirectory? directory = null)
+public sealed class SiteRosters(ShanzhiDbContext db, TimeProvider clock, ILogger<SiteRosters> logger, SiteRosterDirectory? directory = null)
 {
+    /// <summary>
+    /// The maximum number of attempts at adding an entry while PostgreSQL aborts it for concurrent changes. The second attempt
+    /// normally finds the other request's entry and returns the overlap.
+    /// </summary>
+    private const int MaxInsertAttempts = 3;
+
     public async Task<Result<EmployerView>> AddEmployerAsync(string? name, string? creditCode, StaffPrincipal user, CancellationToken cancellationToken)
     {
         if (!PlaceRegistry.MayManage(user))
@@ -87,8 +95,35 @@ public sealed class SiteRosters(ShanzhiDbContext db, TimeProvider clock, SiteRos
             return GateErrors.RosterDatesInvalid;
         }
 
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await InsertUnlessOverlappingAsync(siteId, employer, personKey, from, to, cancellationToken);
+            }
+            catch (Exception e) when (StoreExceptions.IsSerializationFailure(e))
+            {
+                if (attempt == MaxInsertAttempts)
+                {
+                    logger.RosterEntryConflict(e, siteId, MaxInsertAttempts);
+                    return GateErrors.RosterConcurrentChange;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks that the worker has no overlapping entry of the employer at the site and inserts the new one, in one
+    /// serializable transaction so that two identical requests cannot both pass the check. SQLite begins such a
+    /// transaction with BEGIN IMMEDIATE, so the second request waits for the first to commit and then finds its entry.
+    /// PostgreSQL lets both run and aborts one with a serialization failure when both read the range the other wrote.
+    /// </summary>
+    private async Task<Result<RosterEntryView>> InsertUnlessOverlappingAsync(long siteId, Employer employer, long personKey, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+
         // A voided entry ends the day before it starts, so it overlaps nothing.
-        // NOTE: two identical requests at the same moment can both pass this check; the console sends one at a time.
         var overlapping = await db.RosterEntries.AsNoTracking()
             .Where(r => r.SiteId == siteId && r.PersonKey == personKey && r.EmployerId == employer.Id
                 && r.ValidTo >= r.ValidFrom && r.ValidFrom <= to && r.ValidTo >= from)
@@ -101,7 +136,18 @@ public sealed class SiteRosters(ShanzhiDbContext db, TimeProvider clock, SiteRos
 
         var entry = RosterEntry.Create(siteId, employer.Id, personKey, from, to, clock.GetUtcNow());
         db.RosterEntries.Add(entry);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch
+        {
+            // The entry must not be inserted again by the next attempt or a later save on this context.
+            db.Entry(entry).State = EntityState.Detached;
+            throw;
+        }
+
         directory?.Apply([RosterSpan.Of(entry)]);
         return View(entry, employer.Name);
     }

@@ -67,6 +67,13 @@ public sealed class HealthStatusChange
     [Classify(DataClass.Internal, "证据编号（如流调记录编号）")]
     public string? EvidenceRef { get; init; }
 
+    /// <summary>
+    /// The client's reference of a rule hit, unique per person, so that a resent hit is recognised. It is null for a hit sent
+    /// without one and for other sources.
+    /// </summary>
+    [Classify(DataClass.Internal, "规则判定去重")]
+    public string? HitRef { get; init; }
+
     /// <summary>The officer's reason for a manual override.</summary>
     [Classify(DataClass.Sensitive, "说明人工调整原因（向本人展示）", Recipients = "疫情防控专员", RetentionDays = Privacy.RetentionOptions.HealthStatusHistoryDays,
         RetentionRule = Privacy.RetentionOptions.HealthStatusHistoryRule)]
@@ -177,14 +184,16 @@ internal sealed class HealthStatusChangeConfiguration : IEntityTypeConfiguration
         e.Property(c => c.RuleId).HasMaxLength(32);
         e.Property(c => c.Evidence).HasMaxLength(HealthStatusChange.TextMaxLength);
         e.Property(c => c.EvidenceRef).HasMaxLength(HealthStatusChange.ReferenceMaxLength);
+        e.Property(c => c.HitRef).HasMaxLength(HealthStatusChange.ReferenceMaxLength);
         e.Property(c => c.Reason).HasMaxLength(HealthStatusChange.TextMaxLength);
         e.Property(c => c.RequestedBy).HasMaxLength(100);
         e.Property(c => c.ApprovedBy).HasMaxLength(100);
         e.HasOne<Person>().WithMany().HasForeignKey(c => c.PersonKey);
         e.HasIndex(c => new { c.PersonKey, c.Id });
 
-        // Both providers treat NULLs as distinct, so rule and manual rows (no reference) never collide.
+        // Both providers treat NULLs as distinct, so rows without a reference never collide.
         e.HasIndex(c => new { c.SourceSystem, c.UpstreamRef }).IsUnique();
+        e.HasIndex(c => new { c.PersonKey, c.HitRef }).IsUnique();
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,8 @@ using Shanzhi.Storage;
 namespace Shanzhi.Epidemic.Registry;
 
 /// <summary>A rule hit: which rule, and the evidence it rests on (staff-only text and an optional reference such as an investigation number).</summary>
-public sealed record HealthRuleHit(string? RuleId, string? Evidence, string? EvidenceRef = null);
+/// <param name="HitRef">The client's own reference of this hit, unique per person, so that a resent hit is recognised; optional.</param>
+public sealed record HealthRuleHit(string? RuleId, string? Evidence, string? EvidenceRef = null, string? HitRef = null);
 
 /// <summary>One row of a person's health-status history, for staff.</summary>
 public sealed record HealthChangeView(
@@ -24,6 +26,7 @@ public sealed record HealthChangeView(
     string? RuleName,
     string? Evidence,
     string? EvidenceRef,
+    string? HitRef,
     string? Reason,
     string RequestedBy,
     string? ApprovedBy,
@@ -63,9 +66,19 @@ public sealed class HealthStatusService(
     /// <summary>How the registry names a missing status: the person has no health code yet.</summary>
     public const string NoStatusName = "未赋码";
 
+    /// <summary>
+    /// The maximum number of attempts at a rule hit while PostgreSQL aborts it for concurrent changes. The second attempt
+    /// normally finds the concurrent copy of the hit and returns it.
+    /// </summary>
+    private const int MaxRuleAttempts = 3;
+
     public static string StatusName(HealthStatus? status) => status is { } known ? EpidemicNames.Chinese(known) : NoStatusName;
 
-    /// <summary>Applies the status a rule sets, with its evidence, at once.</summary>
+    /// <summary>
+    /// Applies the status a rule sets, with its evidence, at once. A hit that leaves the colour unchanged is still recorded,
+    /// because it becomes the reason for the current status that the explanation quotes and that the person may contest.
+    /// A resent hit is recorded once and returns the first response (see <see cref="FindResentAsync"/>).
+    /// </summary>
     public async Task<Result<HealthChangeView>> ApplyRuleAsync(long personKey, HealthRuleHit hit, StaffPrincipal user, CancellationToken cancellationToken)
     {
         if (HealthRules.Find(hit.RuleId) is not { } rule)
@@ -85,8 +98,15 @@ public sealed class HealthStatusService(
             return RegistryErrors.TextTooLong with { Field = "evidence" };
         }
 
+        var hitRef = string.IsNullOrWhiteSpace(hit.HitRef) ? null : hit.HitRef.Trim();
+        if (hitRef?.Length > HealthStatusChange.ReferenceMaxLength)
+        {
+            return RegistryErrors.HitRefTooLong;
+        }
+
         if ((IdentifiersInText.Check(evidence, RegistryErrors.HealthIdentifierCode, "evidence")
-                ?? IdentifiersInText.Check(evidenceRef, RegistryErrors.HealthIdentifierCode, "evidenceRef")) is { } identified)
+                ?? IdentifiersInText.Check(evidenceRef, RegistryErrors.HealthIdentifierCode, "evidenceRef")
+                ?? IdentifiersInText.Check(hitRef, RegistryErrors.HealthIdentifierCode, "hitRef")) is { } identified)
         {
             return identified;
         }
@@ -97,22 +117,36 @@ public sealed class HealthStatusService(
             return error;
         }
 
-        var person = await db.Persons.SingleAsync(p => p.Key == personKey, cancellationToken);
-        var change = new HealthStatusChange
+        // The change this hit records, without the status before it and the times, which the transaction fills in.
+        var proposed = new HealthStatusChange
         {
             PersonKey = personKey,
-            From = person.Status,
             To = rule.Status,
             Source = HealthChangeSource.Rule,
             RuleId = rule.Id,
             Evidence = evidence,
             EvidenceRef = evidenceRef,
+            HitRef = hitRef,
             RequestedById = user.UserId,
             RequestedBy = user.DisplayName,
-            At = clock.GetUtcNow(),
-            RecordedAt = clock.GetUtcNow(),
         };
-        return await CommitAsync(person, change, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ApplyUnlessResentAsync(proposed, cancellationToken);
+            }
+            catch (Exception e) when (StoreExceptions.IsSerializationFailure(e) || StoreExceptions.IsUniqueViolation(e))
+            {
+                // PostgreSQL aborted this attempt for a concurrent change of the person, such as a copy of this hit. The next attempt reads that change.
+                db.ChangeTracker.Clear();
+                if (attempt == MaxRuleAttempts)
+                {
+                    logger.RuleHitConflict(e, personKey, MaxRuleAttempts);
+                    return RegistryErrors.RuleHitConcurrent;
+                }
+            }
+        }
     }
 
     /// <summary>Files a manual override; it takes effect only when another officer approves it.</summary>
@@ -350,6 +384,87 @@ public sealed class HealthStatusService(
     internal static string Format(DateTimeOffset instant) =>
         ShanghaiTime.ToLocal(instant).ToString("yyyy年M月d日 HH:mm", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Returns the stored change if <paramref name="hit"/> was applied before, else applies it, in one serializable
+    /// transaction so that two copies of a hit sent at the same time are recorded once. SQLite begins the transaction with
+    /// BEGIN IMMEDIATE, so the second copy waits and then finds the first. PostgreSQL aborts one of the two with a
+    /// serialization failure (or a unique violation on the hit reference), and the caller runs it again.
+    /// </summary>
+    private async Task<Result<HealthChangeView>> ApplyUnlessResentAsync(HealthStatusChange hit, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+        var resent = await FindResentAsync(hit, cancellationToken);
+        if (resent is { } earlier)
+        {
+            if (earlier.Value is { } view)
+            {
+                logger.RuleHitResent(hit.PersonKey, view.Id);
+            }
+
+            return earlier;
+        }
+
+        var person = await db.Persons.SingleAsync(p => p.Key == hit.PersonKey, cancellationToken);
+
+        // PostgreSQL keeps microseconds, so the time is cut to them. The response to a resent hit, read back from the store, then equals the first.
+        var clockNow = clock.GetUtcNow();
+        var now = clockNow.AddTicks(-(clockNow.UtcTicks % TimeSpan.TicksPerMicrosecond));
+        var change = new HealthStatusChange
+        {
+            PersonKey = hit.PersonKey,
+            From = person.Status,
+            To = hit.To,
+            Source = HealthChangeSource.Rule,
+            RuleId = hit.RuleId,
+            Evidence = hit.Evidence,
+            EvidenceRef = hit.EvidenceRef,
+            HitRef = hit.HitRef,
+            RequestedById = hit.RequestedById,
+            RequestedBy = hit.RequestedBy,
+            At = now,
+            RecordedAt = now,
+        };
+        var result = await CommitAsync(person, change, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        // A lookup between the save and the commit may have cached the old status again.
+        lookup.Forget([person.Key]);
+        return result;
+    }
+
+    /// <summary>
+    /// Finds an earlier copy of a rule hit. With a hit reference, the person's change with that reference is the copy when
+    /// its rule and evidence match, and a reuse of the reference for another hit is rejected. Without one, the person's
+    /// latest change is the copy when it is a hit of the same rule with the same evidence and evidence reference: such a
+    /// repeat adds no new fact. The same hit after another change in between is recorded again, for example when a person
+    /// completes isolation a second time.
+    /// </summary>
+    private async Task<Result<HealthChangeView>?> FindResentAsync(HealthStatusChange hit, CancellationToken cancellationToken)
+    {
+        var changes = db.HealthStatusChanges.AsNoTracking().Where(c => c.PersonKey == hit.PersonKey);
+        if (hit.HitRef is not null)
+        {
+            var earlier = await changes.FirstOrDefaultAsync(c => c.HitRef == hit.HitRef, cancellationToken);
+            if (earlier is null)
+            {
+                return null;
+            }
+
+            return IsSameHit(earlier, hit) ? ToView(earlier) : RegistryErrors.HitRefReused(earlier.Id);
+        }
+
+        var latest = await changes.OrderByDescending(c => c.Id).FirstOrDefaultAsync(cancellationToken);
+        if (latest is null || !IsSameHit(latest, hit))
+        {
+            return null;
+        }
+
+        return ToView(latest);
+    }
+
+    private static bool IsSameHit(HealthStatusChange stored, HealthStatusChange hit) =>
+        stored.Source == HealthChangeSource.Rule && stored.RuleId == hit.RuleId && stored.Evidence == hit.Evidence && stored.EvidenceRef == hit.EvidenceRef;
+
     private async Task<Result<HealthChangeView>> CommitAsync(Person person, HealthStatusChange change, CancellationToken cancellationToken)
     {
         person.Status = change.To;
@@ -363,7 +478,7 @@ public sealed class HealthStatusService(
 
     internal static HealthChangeView ToView(HealthStatusChange c) => new(
         c.Id, c.PersonKey, c.From, c.To, EpidemicNames.Chinese(c.To), c.Source, c.SourceSystem, c.UpstreamRef, c.RuleId,
-        HealthRules.Find(c.RuleId)?.Name, c.Evidence, c.EvidenceRef, c.Reason, c.RequestedBy, c.ApprovedBy, c.At);
+        HealthRules.Find(c.RuleId)?.Name, c.Evidence, c.EvidenceRef, c.HitRef, c.Reason, c.RequestedBy, c.ApprovedBy, c.At);
 
     /// <summary>
     /// Checks an override's or a rejection's reason: required, at most <see cref="HealthStatusChange.TextMaxLength"/>

@@ -12,7 +12,7 @@ namespace Shanzhi.Epidemic.Registry;
 
 /// <summary>
 /// Loads the <see cref="PopulationDirectory"/> at start and then polls the store every <see cref="PollInterval"/> for
-/// persons whose <c>updated_at</c> falls in the poll's stamp ranges (<see cref="StampRanges"/>). Every status change and
+/// persons whose <c>updated_at</c> falls in the poll's stamp ranges (<see cref="StampWindows"/>). Every status change and
 /// every registration sets <c>updated_at</c>. Let L be the time from a writer's stamp to its commit on this process's
 /// clock, so that clock skew between the two processes counts in L. A change that another process commits with L up to
 /// <see cref="FreshAge"/> reaches this process's gate checks within one poll interval, plus the poll's own query time.
@@ -24,11 +24,8 @@ namespace Shanzhi.Epidemic.Registry;
 /// Reading every stamp of the last <see cref="Overlap"/> at every poll would read each change about 30 times, which after
 /// an upstream update of a million persons keeps a core busy. Instead every poll reads the stamps from
 /// <see cref="FreshAge"/> before the previous poll's start on, and reads an older stamp once more as its age passes each
-/// of <see cref="RereadAges"/>. A poll that starts at t after a poll that started at p reads [p − A, t − A) for each
-/// age A. These ranges of consecutive polls join without a gap, so each stamp falls in one poll's range per age, and
-/// that poll starts after stamp + A. A change with L ≤ A has committed by then and is read. Each age is at most twice
-/// the one before, so the first age A ≥ L is below 2L. At polls one second apart each change is read about 7 times:
-/// about 3 times while fresh and once at each of the 4 reread ages.
+/// of <see cref="RereadAges"/>. The remarks on <see cref="StampWindows"/> show why this keeps the guarantee above. At polls
+/// one second apart each change is read about 7 times: about 3 times while fresh and once at each of the 4 reread ages.
 /// </para>
 /// <para>
 /// A failed poll does not move the previous poll's start, so the next successful poll reads the ranges of both. The
@@ -42,15 +39,15 @@ public sealed class PopulationDirectoryLoader(IServiceScopeFactory scopes, Popul
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>The maximum time from a writer's <c>updated_at</c> stamp to its commit that polls still cover, clock skew included.</summary>
-    public static readonly TimeSpan Overlap = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Overlap = StampWindows.Overlap;
 
     public static readonly TimeSpan MaxSilence = TimeSpan.FromSeconds(10);
 
     /// <summary>How long before the previous poll's start a stamp is still read by every poll.</summary>
-    public static readonly TimeSpan FreshAge = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan FreshAge = StampWindows.FreshAge;
 
     /// <summary>The ages at which a stamp older than <see cref="FreshAge"/> is read once more. Each is at most twice the one before.</summary>
-    public static readonly IReadOnlyList<TimeSpan> RereadAges = [TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(16), Overlap];
+    public static readonly IReadOnlyList<TimeSpan> RereadAges = StampWindows.RereadAges;
 
     private const int BatchSize = 8192;
 
@@ -120,12 +117,12 @@ public sealed class PopulationDirectoryLoader(IServiceScopeFactory scopes, Popul
         logger.DirectoryLoaded(directory.Count, directory.MemoryBytes / (1024 * 1024), watch.ElapsedMilliseconds);
     }
 
-    /// <summary>Applies the persons whose <c>updated_at</c> falls in this poll's <see cref="StampRanges"/> and marks the directory ready.</summary>
+    /// <summary>Applies the persons whose <c>updated_at</c> falls in this poll's stamp ranges (<see cref="StampWindows.Between"/>) and marks the directory ready.</summary>
     public async Task PollAsync(CancellationToken cancellationToken)
     {
         var started = clock.GetUtcNow();
         var forgets = directory.ForgetSequence;
-        var ranges = StampRanges(_lastPoll, started);
+        var ranges = StampWindows.Between(_lastPoll, started);
 
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -138,36 +135,6 @@ public sealed class PopulationDirectoryLoader(IServiceScopeFactory scopes, Popul
         _pruneBelow = forgets;
         _lastPoll = started;
         directory.MarkReady(true);
-    }
-
-    /// <summary>
-    /// Computes the <c>updated_at</c> ranges that a poll starting at <paramref name="started"/> reads after the poll that started at
-    /// <paramref name="previous"/>, sorted and merged so that no row is read twice in one poll.
-    /// </summary>
-    internal static List<StampRange> StampRanges(DateTimeOffset previous, DateTimeOffset started)
-    {
-        var ranges = new List<StampRange> { new(previous - FreshAge, null) };
-        if (started > previous)
-        {
-            ranges.AddRange(RereadAges.Select(age => new StampRange(previous - age, started - age)));
-        }
-
-        ranges.Sort((a, b) => a.From.CompareTo(b.From));
-        var merged = new List<StampRange>();
-        foreach (var range in ranges)
-        {
-            if (merged.Count == 0 || merged[^1].Until is { } end && range.From > end)
-            {
-                merged.Add(range);
-                continue;
-            }
-
-            // The range starts inside the last one (which may have no end), so it extends it.
-            var last = merged[^1];
-            merged[^1] = last with { Until = last.Until is null || range.Until is null ? null : Max(last.Until.Value, range.Until.Value) };
-        }
-
-        return merged;
     }
 
     /// <summary>Streams every person's key, blind-index prefix, status and residency with a plain data reader, in batches, and returns the number of rows read.</summary>
@@ -277,8 +244,6 @@ public sealed class PopulationDirectoryLoader(IServiceScopeFactory scopes, Popul
         }
     }
 
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
     // Enums are stored by name; the CASE turns them into their numbers so the reader allocates no strings.
     private static readonly string AllPersons =
         $"SELECT \"key\", id_number_index, {NumberOf<HealthStatus>("status")}, {NumberOf<ResidencyClass>("residency")} FROM {Person.Table}";
@@ -288,5 +253,3 @@ public sealed class PopulationDirectoryLoader(IServiceScopeFactory scopes, Popul
         $"CASE {column} {string.Concat(Enum.GetValues<TEnum>().Select(v => $"WHEN '{v}' THEN {Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)} "))}ELSE 0 END";
 }
 
-/// <summary>A range of <c>updated_at</c> stamps, from <see cref="From"/> inclusive to <see cref="Until"/> exclusive, or with no end when <see cref="Until"/> is null.</summary>
-internal readonly record struct StampRange(DateTimeOffset From, DateTimeOffset? Until);

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Shanzhi.Epidemic.Registry;
 
 /// <summary>Expected failures of the population registry and the health status, with the Chinese text users see.</summary>
@@ -50,6 +52,17 @@ public static class RegistryErrors
 
     public static readonly Error TextTooLong = Error.Invalid("health.text_too_long", "reason",
         $"说明文字不能超过 {HealthStatusChange.TextMaxLength} 个字符。");
+
+    public static readonly Error HitRefTooLong = Error.Invalid("health.hit_ref_too_long", "hitRef",
+        $"规则判定编号（hitRef）不能超过 {HealthStatusChange.ReferenceMaxLength} 个字符。");
+
+    /// <summary>A rule hit whose reference the person's history already contains with another rule or other evidence.</summary>
+    public static Error HitRefReused(long changeId) => Error.Conflict("health.hit_ref_reused", "规则判定编号重复",
+        string.Create(CultureInfo.InvariantCulture,
+            $"该人员的变更记录中已有使用此规则判定编号（hitRef）的记录（记录 {changeId}），但规则或证据不同，本次未写入。请为新的判定使用新的编号。"));
+
+    public static readonly Error RuleHitConcurrent = Error.Conflict("health.rule_hit_concurrent", "健康码正在变更",
+        "该人员的健康码正被其他请求同时变更，本次规则判定未写入。请稍后重新提交。");
 
     public static readonly Error OverrideReasonRequired = Error.Invalid("health.reason_required", "reason",
         "人工调整健康码必须填写原因。");

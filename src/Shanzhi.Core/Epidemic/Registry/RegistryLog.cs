@@ -45,4 +45,11 @@ internal static partial class RegistryLog
     [LoggerMessage(EventId = 6132, Level = LogLevel.Warning,
         Message = "Population directory poll failed, {Seconds} s since the last successful poll; past 10 s gate checks read the store until a poll succeeds")]
     public static partial void DirectoryPollFailed(this ILogger logger, Exception exception, long seconds);
+
+    [LoggerMessage(EventId = 6133, Level = LogLevel.Warning,
+        Message = "Rule hit for person {PersonKey} not applied: concurrent changes aborted it {Attempts} times in a row")]
+    public static partial void RuleHitConflict(this ILogger logger, Exception exception, long personKey, int attempts);
+
+    [LoggerMessage(EventId = 6134, Level = LogLevel.Debug, Message = "Rule hit for person {PersonKey} was resent; returned the stored change {ChangeId}")]
+    public static partial void RuleHitResent(this ILogger logger, long personKey, long changeId);
 }

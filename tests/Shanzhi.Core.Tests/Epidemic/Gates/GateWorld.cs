@@ -70,9 +70,9 @@ internal sealed class GateWorld : IAsyncDisposable
 
     public ResolveUnidentified Resolver(ShanzhiDbContext db) => new(db, Cases.Cases(db), Cases.Clock, Logs.CreateLogger<ResolveUnidentified>());
 
-    public SiteRosters Rosters(ShanzhiDbContext db) => new(db, Cases.Clock);
+    public SiteRosters Rosters(ShanzhiDbContext db) => new(db, Cases.Clock, Logs.CreateLogger<SiteRosters>());
 
-    public SiteRosters Rosters(ShanzhiDbContext db, SiteRosterDirectory directory) => new(db, Cases.Clock, directory);
+    public SiteRosters Rosters(ShanzhiDbContext db, SiteRosterDirectory directory) => new(db, Cases.Clock, Logs.CreateLogger<SiteRosters>(), directory);
 
     /// <summary>Registers a place with one entrance and one device and returns the device as the gate API sees it.</summary>
     public async Task<(DeviceContext Device, string ApiKey)> DeviceAtAsync(PlaceKind kind, (double Latitude, double Longitude) at)

@@ -1,6 +1,8 @@
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Gates;
+using Shanzhi.Epidemic.Registry;
 using Shanzhi.Tests.Cases;
+using Shanzhi.Tests.Epidemic.Registry;
 using Shanzhi.Tests.Infrastructure;
 
 namespace Shanzhi.Tests.Epidemic.Gates;
@@ -77,6 +79,52 @@ public sealed class SiteRosterDirectoryTests
         var ended = rosters.IsOnRoster(site.PlaceId, worker, new DateOnly(2026, 3, 11));
 
         Assert.Equal((false, true, false), (beforePoll, added, ended));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Poll_reads_change_at_most_seven_times(StoreKind kind)
+    {
+        const int workers = 20;
+
+        // At polls one second apart: 3 reads while the stamp is fresh, then one at each of the 4 reread ages.
+        const int maxReads = 7;
+        await using var world = await GateWorld.CreateAsync(kind);
+        var clock = world.Cases.Clock;
+        var rosters = new SiteRosterDirectory();
+        var loader = world.RosterLoader(rosters);
+        await loader.PollAsync(Ct);
+
+        var (site, _) = await world.DeviceAtAsync(PlaceKind.ConstructionSite, CaseWorld.InStreetA);
+        var keys = new List<long>();
+        for (var n = 1; n <= workers; n++)
+        {
+            keys.Add(await world.PersonAsync(SyntheticIds.Id(n), HealthStatus.Green));
+        }
+
+        var readBefore = loader.PolledRows;
+        await using (var db = world.Cases.NewContext())
+        {
+            var other = world.Rosters(db);
+            var employer = (await other.AddEmployerAsync("宁波某建设有限公司", CreditCode, world.Officer, Ct)).Value!;
+            foreach (var key in keys)
+            {
+                Assert.NotNull((await other.AddEntryAsync(site.PlaceId, new AddRosterEntryRequest(employer.Id, key, First, Last), world.Officer, Ct)).Value);
+            }
+        }
+
+        var added = clock.GetUtcNow();
+        while (clock.GetUtcNow() - added <= StampWindows.Overlap + PopulationDirectoryLoader.PollInterval)
+        {
+            clock.Advance(PopulationDirectoryLoader.PollInterval);
+            await loader.PollAsync(Ct);
+        }
+
+        var reads = loader.PolledRows - readBefore;
+        var onRoster = keys.Count(key => rosters.IsOnRoster(site.PlaceId, key, First) == true);
+
+        Assert.Equal(workers, onRoster);
+        Assert.InRange(reads, workers, maxReads * workers);
     }
 
     [Fact]

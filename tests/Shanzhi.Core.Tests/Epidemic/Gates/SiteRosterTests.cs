@@ -1,6 +1,7 @@
 using Shanzhi.Epidemic;
 using Shanzhi.Epidemic.Gates;
 using Shanzhi.Tests.Cases;
+using Shanzhi.Tests.Epidemic.Registry;
 using Shanzhi.Tests.Infrastructure;
 
 namespace Shanzhi.Tests.Epidemic.Gates;
@@ -127,6 +128,43 @@ public sealed class SiteRosterTests
         Assert.Equal("roster.entry_overlaps", lastDay.Error?.Code);
         Assert.NotNull(dayAfter.Value);
         Assert.NotNull(afterVoid.Value);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Concurrent_identical_entries_store_one(StoreKind kind)
+    {
+        const int attempts = 10;
+        await using var world = await GateWorld.CreateAsync(kind);
+        var ct = TestContext.Current.CancellationToken;
+        var (site, _) = await world.DeviceAtAsync(PlaceKind.ConstructionSite, CaseWorld.InStreetA);
+        long employerId;
+        await using (var db = world.Cases.NewContext())
+        {
+            employerId = (await world.Rosters(db).AddEmployerAsync("宁波某建设有限公司", CreditCode, world.Officer, ct)).Value!.Id;
+        }
+
+        // Each attempt races two identical requests for a new worker; each request has its own context and connection.
+        var outcomes = new List<string>();
+        for (var i = 0; i < attempts; i++)
+        {
+            var worker = await world.PersonAsync(SyntheticIds.Id(i + 1), HealthStatus.Green);
+            var request = new AddRosterEntryRequest(employerId, worker, First, Last);
+            using var start = new Barrier(2);
+            var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            {
+                await using var db = world.Cases.NewContext();
+                var rosters = world.Rosters(db);
+                start.SignalAndWait(ct);
+                return await rosters.AddEntryAsync(site.PlaceId, request, world.Officer, ct);
+            }, ct)));
+            outcomes.Add(string.Join(' ', results.Select(r => r.Error?.Code ?? "added").Order(StringComparer.Ordinal)));
+        }
+
+        await using var check = world.Cases.NewContext();
+        var entries = (await world.Rosters(check).ListAsync(site.PlaceId, world.Officer, ct)).Value!;
+        Assert.Equal(Enumerable.Repeat("added roster.entry_overlaps", attempts), outcomes);
+        Assert.Equal(attempts, entries.Count);
     }
 
     private static DateTimeOffset At(DateOnly day) => new DateTimeOffset(day.Year, day.Month, day.Day, 7, 30, 0, CaseWorld.Shanghai).ToUniversalTime();

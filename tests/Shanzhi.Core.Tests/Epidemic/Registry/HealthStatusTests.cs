@@ -148,6 +148,113 @@ public sealed class HealthStatusTests
 
     [Theory]
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Resent_rule_hit_is_recorded_once(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+        var hit = new HealthRuleHit("close-contact", "与病例同乘 G7501 次列车", "INV-2026-001");
+        var first = (await world.Health(db).ApplyRuleAsync(key, hit, world.CityOfficer, Ct)).Value!;
+
+        world.Cases.Clock.Advance(TimeSpan.FromMinutes(1));
+        var again = await world.Health(db).ApplyRuleAsync(key, hit with { Evidence = " 与病例同乘 G7501 次列车 " }, world.CityOfficer, Ct);
+
+        Assert.Equal(first, again.Value);
+        Assert.Equal(1, await db.HealthStatusChanges.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Resent_hit_ref_returns_first_result(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+        var hit = new HealthRuleHit("close-contact", "与病例同乘 G7501 次列车", null, "RE-7");
+        var first = (await world.Health(db).ApplyRuleAsync(key, hit, world.CityOfficer, Ct)).Value!;
+        await world.Health(db).ApplyRuleAsync(key, new HealthRuleHit("confirmed-case", "核酸检测阳性", null, "RE-8"), world.CityOfficer, Ct);
+
+        // The response to the first request was lost; the client sends it again after another hit was recorded.
+        var again = await world.Health(db).ApplyRuleAsync(key, hit, world.CityOfficer, Ct);
+
+        Assert.Equal(first, again.Value);
+        Assert.Equal("RE-7", again.Value?.HitRef);
+        Assert.Equal(2, await db.HealthStatusChanges.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Reused_hit_ref_is_rejected(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        var other = await world.RegisterAsync(2);
+        await using var db = world.NewContext();
+        var first = (await world.Health(db).ApplyRuleAsync(key, new HealthRuleHit("close-contact", "与病例同乘 G7501 次列车", null, "RE-7"), world.CityOfficer, Ct)).Value!;
+
+        var reused = await world.Health(db).ApplyRuleAsync(key, new HealthRuleHit("close-contact", "与病例同在商场停留", null, "RE-7"), world.CityOfficer, Ct);
+        var otherPerson = await world.Health(db).ApplyRuleAsync(other, new HealthRuleHit("close-contact", "与病例同在商场停留", null, "RE-7"), world.CityOfficer, Ct);
+
+        Assert.Equal(("health.hit_ref_reused", 409), (reused.Error?.Code, reused.Error?.Status));
+        Assert.Contains($"记录 {first.Id}", reused.Error?.Detail, StringComparison.Ordinal);
+        Assert.NotNull(otherPerson.Value);
+        Assert.Equal(2, await db.HealthStatusChanges.CountAsync(Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task New_hit_with_same_colour_is_recorded(StoreKind kind)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var key = await world.RegisterAsync(1);
+        await using var db = world.NewContext();
+        var health = world.Health(db);
+        var isolationCompleted = new HealthRuleHit("isolation-completed", "隔离期满，两次核酸阴性");
+        await health.ApplyRuleAsync(key, new HealthRuleHit("close-contact", "与病例同乘 G7501 次列车"), world.CityOfficer, Ct);
+
+        var confirmed = (await health.ApplyRuleAsync(key, new HealthRuleHit("confirmed-case", "核酸检测阳性"), world.CityOfficer, Ct)).Value!;
+        await health.ApplyRuleAsync(key, isolationCompleted, world.CityOfficer, Ct);
+        await health.ApplyRuleAsync(key, new HealthRuleHit("close-contact", "与病例同在商场停留"), world.CityOfficer, Ct);
+        await health.ApplyRuleAsync(key, isolationCompleted, world.CityOfficer, Ct);
+
+        var history = (await health.HistoryAsync(key, world.CityOfficer, Ct)).Value!;
+        Assert.Equal((HealthStatus.Red, HealthStatus.Red), (confirmed.From, confirmed.To));
+        Assert.Equal(["close-contact", "confirmed-case", "isolation-completed", "close-contact", "isolation-completed"], history.Select(c => c.RuleId));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Concurrent_copies_of_hit_record_once(StoreKind kind)
+    {
+        const int attempts = 8;
+        await using var world = await RegistryWorld.CreateAsync(kind);
+
+        // Each attempt races two copies of one hit for a new person: with a hit reference in even attempts, without in odd ones.
+        var outcomes = new List<string>();
+        for (var i = 0; i < attempts; i++)
+        {
+            var key = await world.RegisterAsync(i + 1);
+            var hit = new HealthRuleHit("close-contact", "与病例同乘 G7501 次列车", null, i % 2 == 0 ? $"RE-{i}" : null);
+            using var start = new Barrier(2);
+            var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            {
+                await using var db = world.NewContext();
+                var health = world.Health(db);
+                start.SignalAndWait(Ct);
+                return await health.ApplyRuleAsync(key, hit, world.CityOfficer, Ct);
+            }, Ct)));
+
+            await using var check = world.NewContext();
+            var rows = await check.HealthStatusChanges.CountAsync(c => c.PersonKey == key, Ct);
+            var sameChange = results[0].Value is { } a && results[1].Value is { } b && a.Id == b.Id;
+            outcomes.Add($"{rows} row(s), same change: {sameChange}, errors: {string.Join(' ', results.Select(r => r.Error?.Code))}");
+        }
+
+        Assert.Equal(Enumerable.Repeat("1 row(s), same change: True, errors:  ", attempts), outcomes);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Rule_hit_needs_evidence_and_known_rule(StoreKind kind)
     {
         await using var world = await RegistryWorld.CreateAsync(kind);

@@ -1368,6 +1368,11 @@ namespace Shanzhi.Storage.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("from");
 
+                    b.Property<string>("HitRef")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("hit_ref");
+
                     b.Property<long>("PersonKey")
                         .HasColumnType("bigint")
                         .HasColumnName("person_key");
@@ -1419,6 +1424,9 @@ namespace Shanzhi.Storage.Migrations.Postgres
                         .HasColumnName("upstream_ref");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PersonKey", "HitRef")
+                        .IsUnique();
 
                     b.HasIndex("PersonKey", "Id");
 

@@ -1341,6 +1341,11 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("from");
 
+                    b.Property<string>("HitRef")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hit_ref");
+
                     b.Property<long>("PersonKey")
                         .HasColumnType("INTEGER")
                         .HasColumnName("person_key");
@@ -1392,6 +1397,9 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                         .HasColumnName("upstream_ref");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PersonKey", "HitRef")
+                        .IsUnique();
 
                     b.HasIndex("PersonKey", "Id");
 
