@@ -98,7 +98,7 @@ public sealed class IncentiveLedger(
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (Exception e) when (IsSerializationFailure(e))
+        catch (Exception e) when (StoreExceptions.IsSerializationFailure(e))
         {
             db.ChangeTracker.Clear();
             logger.RedemptionConflict(userId);
@@ -195,19 +195,6 @@ public sealed class IncentiveLedger(
             At = now,
             Day = GridClock.DayOf(now),
         }, cancellationToken);
-    }
-
-    private static bool IsSerializationFailure(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.SerializationFailure })
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private async Task<int> BalanceAsync(Guid userId, CancellationToken cancellationToken) =>
