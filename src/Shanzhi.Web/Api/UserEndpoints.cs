@@ -201,7 +201,7 @@ public static partial class UserEndpoints
             return ToError(await users.UpdateSecurityStampAsync(user));
         }, cancellationToken);
 
-        return await AnswerStateChangeAsync(changed, !wasDisabled, "account disabled", audit, principal);
+        return await StateChangeResultAsync(changed, !wasDisabled, "account disabled", audit, principal);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> EnableAsync(
@@ -220,7 +220,7 @@ public static partial class UserEndpoints
             return ToError(await users.UpdateAsync(user));
         }, cancellationToken);
 
-        return await AnswerStateChangeAsync(changed, wasDisabled, "account enabled", audit, principal);
+        return await StateChangeResultAsync(changed, wasDisabled, "account enabled", audit, principal);
     }
 
     /// <summary>
@@ -248,7 +248,7 @@ public static partial class UserEndpoints
             return ToError(reset.Succeeded ? await users.SetTwoFactorEnabledAsync(user, false) : reset);
         }, cancellationToken);
 
-        return await AnswerStateChangeAsync(changed, true, "authenticator reset", audit, principal);
+        return await StateChangeResultAsync(changed, true, "authenticator reset", audit, principal);
     }
 
     /// <summary>
@@ -381,7 +381,7 @@ public static partial class UserEndpoints
         return parts.Count == 0 ? null : "access changed: " + string.Join("; ", parts);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> AnswerStateChangeAsync(
+    private static async Task<Results<NoContent, ProblemHttpResult>> StateChangeResultAsync(
         Result<StaffUser> changed, bool didChange, string detail, IAuditLog audit, ClaimsPrincipal principal)
     {
         if (changed.Value is not { } user)

@@ -51,7 +51,7 @@ public sealed class AuditingSignInManager(
     {
         var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
 
-        // Checked after the password, so a wrong password gets the same answer as for an active
+        // Checked after the password, so a wrong password gets the same response as for an active
         // account, and only someone who knows the password learns that the account is disabled.
         if (result.Succeeded && user.IsDisabled)
         {

@@ -99,7 +99,7 @@ public static class AuthRegistration
     /// reset, a change of roles or a disabled account ends the account's other sessions at once.
     /// It costs one read of the account by primary key per authenticated request.
     /// NOTE: an open Blazor Server circuit keeps the principal it started with, so an interactive
-    /// console page keeps working until it closes; only new requests are checked here.
+    /// console page keeps working until it closes. Only new requests are checked here.
     /// </remarks>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {

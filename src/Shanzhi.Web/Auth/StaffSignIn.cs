@@ -88,7 +88,7 @@ public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<Sta
             return new(SignInOutcome.Expired);
         }
 
-        // Disabled after the password step.
+        // The account may have been disabled since the password step.
         if (user.IsDisabled)
         {
             return new(SignInOutcome.Disabled);
@@ -150,7 +150,7 @@ public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<Sta
             return new(SignInOutcome.Expired);
         }
 
-        // Disabled after the password step.
+        // The account may have been disabled since the password step.
         if (user.IsDisabled)
         {
             return new(SignInOutcome.Disabled);

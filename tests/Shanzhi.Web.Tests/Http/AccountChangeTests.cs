@@ -171,8 +171,8 @@ public sealed partial class AccountChangeTests
         var admin = await platform.SignInAdminAsync();
         var otherId = await admin.CreateUserAsync("admin2", Password, ["system-admin"], "330200");
 
-        // The store now holds one system administrator, admin2, while admin's cookie still carries
-        // the role: the state another path (the store itself, a concurrent change) could leave behind.
+        // Now only admin2 has the system-admin role in the store, while admin's cookie still carries
+        // it. An edit in the store or a concurrent change could leave this state behind.
         await RemoveRoleInStoreAsync(platform, "admin", Roles.SystemAdmin);
         var demote = await ChangeAccessAsync(admin, otherId, ["leader"], "330200");
         var disable = await admin.PostAsync($"/api/v1/users/{otherId}/disable", null);
@@ -233,7 +233,7 @@ public sealed partial class AccountChangeTests
     }
 
     [Fact]
-    public async Task Disabled_account_with_wrong_password_looks_like_any_other()
+    public async Task Wrong_password_hides_disabled_state()
     {
         await using var platform = await PlatformFactory.StartAsync(StoreKind.Sqlite);
         var admin = await platform.SignInAdminAsync();

@@ -266,7 +266,7 @@ public sealed class TwoFactorSignInTests
         var newKey = login.GetProperty("sharedKey").GetString()!;
         Assert.NotEqual(oldKey, newKey);
 
-        // Usually the step of the first enrolment: accepted because the reset forgot that step.
+        // Usually the step of the first enrolment, accepted because the reset deleted the last accepted step.
         await (await client.PostAsJsonAsync("/api/v1/auth/enroll", new { code = Totp.Now(newKey) })).ReadJsonAsync();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/auth/me")).StatusCode);
     }
