@@ -62,6 +62,7 @@ app.MapAccountEndpoints();
 app.MapPasswordEndpoints();
 app.MapCaseEndpoints();
 app.MapReferenceEndpoints();
+app.MapUserEndpoints();
 app.MapGeographyEndpoints();
 app.MapKpiEndpoints();
 app.MapCalendarEndpoints();

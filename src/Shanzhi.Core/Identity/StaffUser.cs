@@ -33,6 +33,12 @@ public sealed class StaffUser : IdentityUser<Guid>
 
     /// <summary>Path of <see cref="ScopeRegionCode"/>, copied so scope checks need no join.</summary>
     public required string ScopePath { get; set; }
+
+    /// <summary>
+    /// Whether an administrator has disabled the account (a member of staff who left, for example).
+    /// A disabled account cannot sign in and its sessions end; unlike a lockout it does not expire.
+    /// </summary>
+    public bool IsDisabled { get; set; }
 }
 
 /// <summary>Role names. Stable strings: they are stored in the database and in cookies.</summary>

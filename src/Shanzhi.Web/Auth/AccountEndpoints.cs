@@ -63,6 +63,7 @@ public static class AccountEndpoints
         SignInOutcome.RequiresTwoFactor => TypedResults.Redirect(StepPage("/login/totp", null, target)),
         SignInOutcome.RequiresEnrollment => TypedResults.Redirect(StepPage("/login/enroll", null, target)),
         SignInOutcome.LockedOut => TypedResults.Redirect(StepPage("/login", "locked", target)),
+        SignInOutcome.Disabled => TypedResults.Redirect(StepPage("/login", "disabled", target)),
         SignInOutcome.Expired => TypedResults.Redirect(StepPage("/login", "expired", target)),
         _ => TypedResults.Redirect(StepPage(page, "1", target)),
     };
@@ -114,6 +115,8 @@ public static class AccountEndpoints
                 return TypedResults.Ok(new NextStepResponse(false, true));
             case SignInOutcome.LockedOut:
                 return Problems.From(AuthErrors.LockedOut);
+            case SignInOutcome.Disabled:
+                return Problems.From(AuthErrors.Disabled);
             case SignInOutcome.Expired:
                 return Problems.From(AuthErrors.StepExpired);
             default:
@@ -156,6 +159,9 @@ public static class AuthErrors
     public static readonly Error InvalidCode = new("auth.invalid_code", "动态口令错误", "动态口令错误或已过期，请输入身份验证器上当前显示的 6 位数字。", 401);
 
     public static readonly Error LockedOut = new("auth.locked_out", "账户已锁定", $"登录失败次数过多，账户已临时锁定，请 {AuthRegistration.LockoutMinutes} 分钟后再试或联系管理员。", 423);
+
+    /// <summary>Sent only after a correct password, so it shows no more than a successful sign-in would.</summary>
+    public static readonly Error Disabled = new("auth.account_disabled", "账户已停用", "该账户已停用，无法登录。如需恢复，请联系系统管理员。", 403);
 
     public static readonly Error StepExpired = new("auth.step_expired", "登录已超时", "请重新输入用户名和密码登录。", 401);
 }

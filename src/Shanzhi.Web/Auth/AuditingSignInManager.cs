@@ -43,12 +43,21 @@ public sealed class AuditingSignInManager(
     }
 
     /// <summary>
-    /// Records a failed password check. Every password path (one-step sign-in, the first step
+    /// Records a failed password check, and rejects a disabled account as
+    /// <see cref="SignInResult.NotAllowed"/>. Every password path (one-step sign-in, the first step
     /// before a second factor, the check before enrolment) goes through here.
     /// </summary>
     public override async Task<SignInResult> CheckPasswordSignInAsync(StaffUser user, string password, bool lockoutOnFailure)
     {
         var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
+
+        // Checked after the password, so a wrong password gets the same response as for an active
+        // account, and only someone who knows the password learns that the account is disabled.
+        if (result.Succeeded && user.IsDisabled)
+        {
+            result = SignInResult.NotAllowed;
+        }
+
         if (!result.Succeeded)
         {
             await AppendAsync(new AuditEntry(AuditAction.LoginFailed, user.Id, user.DisplayName, "user", user.Id.ToString(),
@@ -95,6 +104,13 @@ public sealed class AuditingSignInManager(
         }
     }
 
+    /// <summary>
+    /// Rejects the stamp of a disabled account too, so its sessions end even if the stamp was not
+    /// changed when it was disabled (by an edit in the database, for example).
+    /// </summary>
+    public override async Task<bool> ValidateSecurityStampAsync(StaffUser? user, string? securityStamp) =>
+        user is { IsDisabled: false } && await base.ValidateSecurityStampAsync(user, securityStamp);
+
     public override async Task SignOutAsync()
     {
         var staff = Context.User.ToStaffPrincipal();
@@ -107,7 +123,7 @@ public sealed class AuditingSignInManager(
 
     private static string FailureDetail(SignInResult result, StaffUser? user) =>
         result.IsLockedOut ? "locked out"
-        : result.IsNotAllowed ? "not allowed"
+        : result.IsNotAllowed ? user is { IsDisabled: true } ? "account disabled" : "not allowed"
         : user is null ? "unknown user name"
         : "wrong password";
 

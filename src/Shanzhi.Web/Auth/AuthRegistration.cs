@@ -88,15 +88,26 @@ public static class AuthRegistration
     }
 
     /// <summary>
-    /// Ends sessions past the absolute timeout, and administrator sessions without a second factor
-    /// when one is required; then runs Identity's security-stamp check (which replacing the
-    /// cookie events would otherwise drop).
+    /// Ends sessions past the absolute timeout, administrator sessions without a second factor
+    /// when one is required, and sessions whose account changed its security stamp or was disabled.
+    /// Then runs Identity's periodic security-stamp check, which rebuilds the principal from the
+    /// database (and which replacing the cookie events would otherwise drop).
     /// </summary>
+    /// <remarks>
+    /// Identity compares the stamp only every <see cref="SecurityStampValidatorOptions.ValidationInterval"/>
+    /// (30 minutes by default). The comparison here runs on every request, so that a password
+    /// reset, a change of roles or a disabled account ends the account's other sessions at once.
+    /// It costs one read of the account by primary key per authenticated request.
+    /// NOTE: an open Blazor Server circuit keeps the principal it started with, so an interactive
+    /// console page keeps working until it closes. Only new requests are checked here.
+    /// </remarks>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
-        var security = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
+        var services = context.HttpContext.RequestServices;
+        var security = services.GetRequiredService<IOptions<SecurityOptions>>().Value;
         var now = (context.Options.TimeProvider ?? TimeProvider.System).GetUtcNow();
-        if (context.Principal is not { } principal || !IsSessionCurrent(principal, security, now))
+        if (context.Principal is not { } principal || !IsSessionCurrent(principal, security, now)
+            || await services.GetRequiredService<SignInManager<StaffUser>>().ValidateSecurityStampAsync(principal) is null)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(context.Scheme.Name);

@@ -62,7 +62,7 @@ public static class PasswordEndpoints
         var user = await users.FindByIdAsync(id.ToString());
         if (user is null)
         {
-            return Problems.From(Error.NotFound("user.not_found", "账户不存在。"));
+            return Problems.From(UserErrors.NotFound);
         }
 
         if (string.IsNullOrEmpty(body.NewPassword))
@@ -89,7 +89,7 @@ public static class PasswordEndpoints
         var user = await users.FindByIdAsync(id.ToString());
         if (user is null)
         {
-            return Problems.From(Error.NotFound("user.not_found", "账户不存在。"));
+            return Problems.From(UserErrors.NotFound);
         }
 
         await users.SetLockoutEndDateAsync(user, null);

@@ -21,6 +21,9 @@ public enum SignInOutcome
     Failed,
     LockedOut,
 
+    /// <summary>Password accepted, but an administrator has disabled the account.</summary>
+    Disabled,
+
     /// <summary>No password step pending (never signed in, or the five-minute window passed).</summary>
     Expired,
 }
@@ -60,7 +63,7 @@ public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<Sta
             var check = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
             if (!check.Succeeded)
             {
-                return new(check.IsLockedOut ? SignInOutcome.LockedOut : SignInOutcome.Failed);
+                return new(FailureOutcome(check));
             }
 
             await signIn.Context.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, PendingPrincipal(user));
@@ -72,8 +75,7 @@ public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<Sta
         {
             { Succeeded: true } => new(SignInOutcome.SignedIn, user),
             { RequiresTwoFactor: true } => new(SignInOutcome.RequiresTwoFactor, user),
-            { IsLockedOut: true } => new(SignInOutcome.LockedOut),
-            _ => new(SignInOutcome.Failed),
+            _ => new(FailureOutcome(result)),
         };
     }
 
@@ -84,6 +86,12 @@ public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<Sta
         if (user is null)
         {
             return new(SignInOutcome.Expired);
+        }
+
+        // The account may have been disabled since the password step.
+        if (user.IsDisabled)
+        {
+            return new(SignInOutcome.Disabled);
         }
 
         if (!await IsEnrolledAsync(user))
@@ -142,6 +150,12 @@ public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<Sta
             return new(SignInOutcome.Expired);
         }
 
+        // The account may have been disabled since the password step.
+        if (user.IsDisabled)
+        {
+            return new(SignInOutcome.Disabled);
+        }
+
         if (await IsEnrolledAsync(user))
         {
             return new(SignInOutcome.RequiresTwoFactor, user);
@@ -172,6 +186,11 @@ public sealed class StaffSignIn(SignInManager<StaffUser> signIn, UserManager<Sta
             $"otpauth://totp/{label}?secret={key}&issuer={Uri.EscapeDataString(Issuer)}&digits=6&period=30");
         return new(userName, key, uri);
     }
+
+    private static SignInOutcome FailureOutcome(SignInResult result) =>
+        result.IsLockedOut ? SignInOutcome.LockedOut
+        : result.IsNotAllowed ? SignInOutcome.Disabled
+        : SignInOutcome.Failed;
 
     private async Task<bool> MustEnrollAsync(StaffUser user) =>
         security.Value.RequireTwoFactorForAdmins && !await IsEnrolledAsync(user) && Roles.IsAdministrator(await users.GetRolesAsync(user));

@@ -11,6 +11,7 @@ public static class ConsoleText
 
     public const string LoginFailed = "用户名或密码错误，请重新输入。";
     public static readonly string LoginLocked = AuthErrors.LockedOut.Detail;
+    public static readonly string LoginDisabled = AuthErrors.Disabled.Detail;
     public const string LoginMissing = "请输入用户名和密码。";
     public const string LoginExpired = "登录已超时，请重新输入用户名和密码。";
     public static readonly string TotpFailed = AuthErrors.InvalidCode.Detail;

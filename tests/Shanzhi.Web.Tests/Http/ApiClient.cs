@@ -43,8 +43,8 @@ public static class ApiClient
     public static async Task<JsonElement> GetCaseAsync(this HttpClient client, string caseId) =>
         await (await client.GetAsync($"/api/v1/cases/{caseId}")).ReadJsonAsync();
 
-    /// <summary>Creates a staff account through the admin API.</summary>
-    public static async Task CreateUserAsync(this HttpClient admin, string userName, string password, string[] roles, string scopeRegionCode, string? unitId = null)
+    /// <summary>Creates a staff account through the admin API; returns its id.</summary>
+    public static async Task<string> CreateUserAsync(this HttpClient admin, string userName, string password, string[] roles, string scopeRegionCode, string? unitId = null)
     {
         var displayName = "测试" + userName;
         LogSink.RegisterName(displayName);
@@ -57,6 +57,6 @@ public static class ApiClient
             scopeRegionCode,
             unitId,
         });
-        await response.ReadJsonAsync();
+        return (await response.ReadJsonAsync()).GetProperty("id").GetString()!;
     }
 }

@@ -31,10 +31,11 @@ public sealed class TwoFactorSignInTests
     private static Task<HttpResponseMessage> CodeAsync(HttpClient client, string code) =>
         client.PostAsJsonAsync("/api/v1/auth/login/totp", new { code });
 
-    private static async Task<(HttpClient Client, string Key)> SignInFirstTimeAsync(PlatformFactory platform)
+    private static async Task<(HttpClient Client, string Key)> SignInFirstTimeAsync(
+        PlatformFactory platform, string userName = "admin", string password = PlatformFactory.AdminPassword)
     {
         var client = NewClient(platform);
-        var login = await (await PasswordAsync(client)).ReadJsonAsync();
+        var login = await (await PasswordAsync(client, userName, password)).ReadJsonAsync();
         var key = login.GetProperty("sharedKey").GetString()!;
         await (await client.PostAsJsonAsync("/api/v1/auth/enroll", new { code = Totp.Now(key) })).ReadJsonAsync();
         return (client, key);
@@ -245,5 +246,62 @@ public sealed class TwoFactorSignInTests
         var body = await (await PasswordAsync(client, "operator1", "Operator-Test-2026")).ReadJsonAsync();
 
         Assert.Equal("测试operator1", body.GetProperty("displayName").GetString());
+    }
+
+    [Fact]
+    public async Task Reset_authenticator_leads_to_enrolment()
+    {
+        await using var platform = await StartAsync();
+        var (admin, _) = await SignInFirstTimeAsync(platform);
+        var id = await admin.CreateUserAsync("secadmin", "Secadmin-Test-2026", ["security-admin"], "330200");
+        var (session, oldKey) = await SignInFirstTimeAsync(platform, "secadmin", "Secadmin-Test-2026");
+
+        var reset = await admin.PostAsync($"/api/v1/users/{id}/authenticator/reset", null);
+
+        Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await session.GetAsync("/api/v1/auth/me")).StatusCode);
+        var client = NewClient(platform);
+        var login = await (await PasswordAsync(client, "secadmin", "Secadmin-Test-2026")).ReadJsonAsync();
+        Assert.True(login.GetProperty("requiresEnrollment").GetBoolean());
+        var newKey = login.GetProperty("sharedKey").GetString()!;
+        Assert.NotEqual(oldKey, newKey);
+
+        // Usually the step of the first enrolment, accepted because the reset deleted the last accepted step.
+        await (await client.PostAsJsonAsync("/api/v1/auth/enroll", new { code = Totp.Now(newKey) })).ReadJsonAsync();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/auth/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Added_administrator_role_requires_enrolment()
+    {
+        await using var platform = await StartAsync();
+        var (admin, _) = await SignInFirstTimeAsync(platform);
+        var id = await admin.CreateUserAsync("operator1", "Operator-Test-2026", ["command-operator"], "330200");
+        var session = NewClient(platform);
+        await (await PasswordAsync(session, "operator1", "Operator-Test-2026")).ReadJsonAsync();
+
+        var change = await admin.PutAsJsonAsync($"/api/v1/users/{id}/access", new { roles = new[] { "audit-admin" }, scopeRegionCode = "330200" });
+
+        Assert.Equal(HttpStatusCode.OK, change.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await session.GetAsync("/api/v1/auth/me")).StatusCode);
+        var login = await (await PasswordAsync(NewClient(platform), "operator1", "Operator-Test-2026")).ReadJsonAsync();
+        Assert.True(login.GetProperty("requiresEnrollment").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Account_disabled_before_the_code_step_is_refused()
+    {
+        await using var platform = await StartAsync();
+        var (admin, _) = await SignInFirstTimeAsync(platform);
+        var id = await admin.CreateUserAsync("secadmin", "Secadmin-Test-2026", ["security-admin"], "330200");
+        var (_, key) = await SignInFirstTimeAsync(platform, "secadmin", "Secadmin-Test-2026");
+        var client = NewClient(platform);
+        await (await PasswordAsync(client, "secadmin", "Secadmin-Test-2026")).ReadJsonAsync();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync($"/api/v1/users/{id}/disable", null)).StatusCode);
+        var response = await CodeAsync(client, Totp.Next(key));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "auth.account_disabled");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/auth/me")).StatusCode);
     }
 }

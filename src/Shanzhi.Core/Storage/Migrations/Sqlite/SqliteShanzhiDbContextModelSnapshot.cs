@@ -2187,6 +2187,10 @@ namespace Shanzhi.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("email_confirmed");
 
+                    b.Property<bool>("IsDisabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_disabled");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER")
                         .HasColumnName("lockout_enabled");
