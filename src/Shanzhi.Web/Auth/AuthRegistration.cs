@@ -97,17 +97,16 @@ public static class AuthRegistration
     /// Identity compares the stamp only every <see cref="SecurityStampValidatorOptions.ValidationInterval"/>
     /// (30 minutes by default). The comparison here runs on every request, so that a password
     /// reset, a change of roles or a disabled account ends the account's other sessions at once.
-    /// It costs one read of the account by primary key per authenticated request.
-    /// NOTE: an open Blazor Server circuit keeps the principal it started with, so an interactive
-    /// console page keeps working until it closes. Only new requests are checked here.
+    /// It costs one read of the account by primary key per authenticated request. An open console
+    /// page makes no requests, so <see cref="ConsoleSessionRevalidation"/> checks its circuit the same way.
     /// </remarks>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
         var services = context.HttpContext.RequestServices;
         var security = services.GetRequiredService<IOptions<SecurityOptions>>().Value;
         var now = (context.Options.TimeProvider ?? TimeProvider.System).GetUtcNow();
-        if (context.Principal is not { } principal || !IsSessionCurrent(principal, security, now)
-            || await services.GetRequiredService<SignInManager<StaffUser>>().ValidateSecurityStampAsync(principal) is null)
+        if (context.Principal is not { } principal
+            || !await IsSessionValidAsync(principal, services.GetRequiredService<SignInManager<StaffUser>>(), security, now))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(context.Scheme.Name);
@@ -116,6 +115,14 @@ public static class AuthRegistration
 
         await SecurityStampValidator.ValidatePrincipalAsync(context);
     }
+
+    /// <summary>
+    /// Checks a session against the absolute timeout and the second-factor rule, and its security
+    /// stamp against the account (a changed stamp or a disabled account fails).
+    /// </summary>
+    internal static async Task<bool> IsSessionValidAsync(ClaimsPrincipal principal, SignInManager<StaffUser> signIn, SecurityOptions security,
+        DateTimeOffset now) =>
+        IsSessionCurrent(principal, security, now) && await signIn.ValidateSecurityStampAsync(principal) is not null;
 
     internal static bool IsSessionCurrent(ClaimsPrincipal principal, SecurityOptions security, DateTimeOffset now)
     {

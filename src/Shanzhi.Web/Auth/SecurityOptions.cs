@@ -16,4 +16,10 @@ public sealed class SecurityOptions
 
     /// <summary>A session ends this long after sign-in however active it is.</summary>
     public TimeSpan AbsoluteTimeout { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// How often an open console page checks that its session is still valid. A password reset,
+    /// an access change or a disabled account sends the page to sign-in within this time.
+    /// </summary>
+    public TimeSpan ConsoleRevalidationInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

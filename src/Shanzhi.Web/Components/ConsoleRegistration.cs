@@ -13,6 +13,7 @@ public static class ConsoleRegistration
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, Auth.ConsoleSessionRevalidation>();
         services.AddAntDesign();
         services.TryAddSingleton(TimeProvider.System);
 

@@ -74,6 +74,9 @@ public sealed class ConsoleAppFixture : IAsyncLifetime
             // The console tests sign in as the bootstrap administrator with the password alone;
             // the TOTP step has its own test with an enrolled account.
             web.UseSetting("Security:RequireTwoFactorForAdmins", "false");
+
+            // Open pages re-check their session every second, so a test sees an account change quickly.
+            web.UseSetting("Security:ConsoleRevalidationInterval", "00:00:01");
             web.ConfigureLogging(logging => logging.AddProvider(LogSink.Shared.Provider()));
         });
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Shanzhi.Identity;
 using Shanzhi.Web.Tests.Security;
 
 namespace Shanzhi.Web.Tests.Browser;
@@ -48,5 +51,26 @@ public sealed class StaffSecurityTests(ConsoleAppFixture app)
 
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/cases");
         await page.ScreenshotToOutputAsync("login-totp-done.png");
+    }
+
+    [Fact]
+    public async Task Open_page_goes_to_login_after_account_change()
+    {
+        app.SkipIfUnavailable();
+        await app.CreateStaffAsync("revalidate-operator", "会话复核测试员", "command-operator");
+        var page = await app.NewPageAsync();
+        await page.LoginAsync("revalidate-operator", ConsoleAppFixture.StaffPassword, "/cases");
+        await page.WaitForReadyAsync("case-list");
+
+        // A password reset, an access change or disabling the account each replace the security stamp.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+            var user = await users.FindByNameAsync("revalidate-operator") ?? throw new InvalidOperationException("The test account is missing.");
+            Assert.True((await users.UpdateSecurityStampAsync(user)).Succeeded);
+        }
+
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login");
+        Assert.Contains("returnUrl=%2Fcases", page.Url, StringComparison.Ordinal);
     }
 }
