@@ -291,7 +291,12 @@ public sealed class ImportPersons(ShanzhiDbContext db, PersonIdentity identity, 
         db.Persons.AddRange(sealedPersons);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            // The duplicate race below is handled, so EF's failure entries for it are not errors.
+            // A failure that is not that race is rethrown and logged by the host.
+            using (ExpectedConflicts.Begin())
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
 
             // An atomic import commits later, or not at all; the directory's poll finds its rows after the commit.
             if (db.Database.CurrentTransaction is null)

@@ -24,21 +24,34 @@ public sealed class RegistrationRaceTests
     [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
     public async Task Lost_registration_race_logs_no_error(StoreKind kind)
     {
-        await using var world = await RegistryWorld.CreateAsync(kind);
-        var logs = new LogSink();
-        var rival = new RegisterFirst(world);
-        await using var services = HostServices(world, logs, rival);
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>();
+        var race = await LoseRaceAsync(kind, async (world, db) =>
+        {
+            var result = await world.Registry(db).RegisterAsync(PersonRegistryTests.Request(), world.CityOfficer, Ct);
+            return (result.Error?.Code, result.Error?.Detail);
+        });
 
-        var result = await world.Registry(db).RegisterAsync(PersonRegistryTests.Request(), world.CityOfficer, Ct);
+        Assert.Equal("person.duplicate", race.Code);
+        Assert.Contains($"人员编号为 {race.RivalKey}", race.Detail, StringComparison.Ordinal);
+        AssertLoggedAtDebugOnly(race.Logs);
+    }
 
-        Assert.Equal("person.duplicate", result.Error?.Code);
-        Assert.Contains($"人员编号为 {rival.PersonKey}", result.Error!.Detail, StringComparison.Ordinal);
-        var text = logs.Text();
-        Assert.Contains($"{CommandCategory} Debug Failed executing DbCommand", text, StringComparison.Ordinal);
-        Assert.DoesNotContain($"{CommandCategory} Error", text, StringComparison.Ordinal);
-        Assert.DoesNotContain($"{UpdateCategory} Error", text, StringComparison.Ordinal);
+    [Theory]
+    [MemberData(nameof(TestStore.Kinds), MemberType = typeof(TestStore))]
+    public async Task Lost_import_race_logs_no_error(StoreKind kind)
+    {
+        var race = await LoseRaceAsync(kind, async (world, db) =>
+        {
+            var csv = "姓名,身份证号,手机号,人口类别,居住网格\r\n" + $"测试甲,{PersonRegistryTests.Request().IdNumber},,Visitor,{RegistryWorld.GridA}\r\n";
+            await using var file = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv));
+            var report = (await world.Importer(db).ImportAsync(file, atomic: false, world.CityOfficer, Ct)).Value!;
+            Assert.Equal(0, report.Imported);
+            var error = Assert.Single(report.Errors);
+            return (error.Code, error.Message);
+        });
+
+        Assert.Equal("person.duplicate", race.Code);
+        Assert.Contains($"人员编号为 {race.RivalKey}", race.Detail, StringComparison.Ordinal);
+        AssertLoggedAtDebugOnly(race.Logs);
     }
 
     [Theory]
@@ -54,6 +67,29 @@ public sealed class RegistrationRaceTests
         await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("SELECT * FROM no_such_table", Ct));
 
         Assert.Contains($"{CommandCategory} Error Failed executing DbCommand", logs.Text(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="register"/> on a host-configured context while a rival registers the
+    /// same person just before its save. Returns the error it reported, the rival's key and the log.
+    /// </summary>
+    private static async Task<(string? Code, string? Detail, long? RivalKey, string Logs)> LoseRaceAsync(StoreKind kind,
+        Func<RegistryWorld, ShanzhiDbContext, Task<(string? Code, string? Detail)>> register)
+    {
+        await using var world = await RegistryWorld.CreateAsync(kind);
+        var logs = new LogSink();
+        var rival = new RegisterFirst(world);
+        await using var services = HostServices(world, logs, rival);
+        await using var scope = services.CreateAsyncScope();
+        var (code, detail) = await register(world, scope.ServiceProvider.GetRequiredService<ShanzhiDbContext>());
+        return (code, detail, rival.PersonKey, logs.Text());
+    }
+
+    private static void AssertLoggedAtDebugOnly(string logs)
+    {
+        Assert.Contains($"{CommandCategory} Debug Failed executing DbCommand", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain($"{CommandCategory} Error", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain($"{UpdateCategory} Error", logs, StringComparison.Ordinal);
     }
 
     /// <summary>The storage services as the hosts register them, logging into <paramref name="logs"/> at every level.</summary>
