@@ -259,6 +259,9 @@ public sealed class HealthStatusService(
         request.MarkApproved(change.Id, now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+
+        // A lookup between the save and the commit may have cached the old status again.
+        lookup.Forget([person.Key]);
         return result;
     }
 
