@@ -52,7 +52,7 @@ public sealed class AuditingSignInManager(
         var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
 
         // Checked after the password, so a wrong password gets the same response as for an active
-        // account, and only someone who knows the password learns that the account is disabled.
+        // account, and only someone with the right password learns that the account is disabled.
         if (result.Succeeded && user.IsDisabled)
         {
             result = SignInResult.NotAllowed;

@@ -75,7 +75,7 @@ public sealed class ConsoleAppFixture : IAsyncLifetime
             // the TOTP step has its own test with an enrolled account.
             web.UseSetting("Security:RequireTwoFactorForAdmins", "false");
 
-            // Open pages re-check their session every second, so a test sees an account change quickly.
+            // Open pages re-check their session every second, so an account change reaches an open page within a second.
             web.UseSetting("Security:ConsoleRevalidationInterval", "00:00:01");
             web.ConfigureLogging(logging => logging.AddProvider(LogSink.Shared.Provider()));
         });

@@ -7,8 +7,8 @@ namespace Shanzhi.Epidemic.Passages;
 /// at most <see cref="ClockTolerance"/> after <see cref="Now"/>, and not older than the movement
 /// retention, because the retention job would delete such a passage at its next run. Without a
 /// movement policy passages are kept, so the only lower bound is the platform's first date
-/// (<see cref="PlatformDates.First"/>). A time after <see cref="PlatformDates.Last"/> is in the
-/// future whatever the clock says.
+/// (<see cref="PlatformDates.First"/>). A time after <see cref="PlatformDates.Last"/> counts as in
+/// the future whatever the clock reads.
 /// </summary>
 /// <param name="RetentionDays">The movement retention in days, or null when passages are kept.</param>
 public readonly record struct PassageTimeWindow(DateTimeOffset Now, int? RetentionDays)
